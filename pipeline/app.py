@@ -1,0 +1,152 @@
+"""build_app(settings): the one place that picks real Google or the sandbox and wires every client."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import Any
+
+import google_auth_httplib2
+import gspread
+import httplib2
+from google.auth.credentials import Credentials
+from google.oauth2 import credentials as user_credentials
+from google.oauth2 import service_account
+from googleapiclient.discovery import build
+
+from .config import ConfigError, Settings
+from .core.regions import RegionDirectory
+from .google.blogger import BloggerPublisher
+from .google.drive import DrivePhotos
+from .google.responses import ResponsesSource
+from .google.retry import RetryPolicy
+from .google.review_sheet import ReviewSheet
+from .google.sheets_values import SheetValues
+from .google.transport import authorized_session
+from .ledger import LEDGER_FILE, Ledger
+from .regions_file import load_regions
+from .render import Renderer
+
+SHEETS_SCOPES = ["https://www.googleapis.com/auth/spreadsheets", "https://www.googleapis.com/auth/drive"]
+BLOGGER_SCOPES = ["https://www.googleapis.com/auth/blogger"]
+
+
+def _utc_now() -> datetime:
+    return datetime.now(UTC)
+
+
+@dataclass
+class App:
+    settings: Settings
+    ledger: Ledger
+    responses: ResponsesSource
+    review: ReviewSheet
+    publisher: BloggerPublisher
+    photos: DrivePhotos
+    renderer: Renderer
+    regions: RegionDirectory
+    clock: Callable[[], datetime] = _utc_now
+    closers: list[Callable[[], None]] = field(default_factory=list)
+
+    def close(self) -> None:
+        for close in self.closers:
+            close()
+        self.ledger.close()
+
+
+def _service_credentials(settings: Settings) -> Credentials:
+    path = settings.google.service_account_file
+    if path is not None:
+        if not path.exists():
+            raise ConfigError(
+                f"google.service_account_file: {path} does not exist; download the key from Google Cloud"
+            )
+        try:
+            creds: Credentials = service_account.Credentials.from_service_account_file(
+                str(path), scopes=SHEETS_SCOPES
+            )
+        except (ValueError, KeyError) as exc:
+            raise ConfigError(
+                f"google.service_account_file: {path} is not a service-account key ({exc})"
+            ) from exc
+        return creds
+    if settings.google.endpoint:
+        return user_credentials.Credentials(token="sandbox")  # the sandbox accepts any bearer token
+    raise ConfigError(
+        "google.service_account_file is required to reach Google (or set google.endpoint to a sandbox)"
+    )
+
+
+def _blogger_credentials(settings: Settings) -> Credentials:
+    path = settings.google.oauth_token_file
+    if path is not None:
+        if not path.exists():
+            raise ConfigError(
+                f"google.oauth_token_file: {path} does not exist; run `mymein auth` to create it"
+            )
+        try:
+            creds: Credentials = user_credentials.Credentials.from_authorized_user_file(
+                str(path), BLOGGER_SCOPES
+            )
+        except (ValueError, KeyError) as exc:
+            raise ConfigError(f"google.oauth_token_file: {path} is not an OAuth token file ({exc})") from exc
+        return creds
+    if settings.google.endpoint:
+        return user_credentials.Credentials(token="sandbox")
+    raise ConfigError(
+        "google.oauth_token_file is required for Blogger (run `mymein auth`), or set google.endpoint"
+    )
+
+
+def _discovery_service(name: str, version: str, creds: Credentials, settings: Settings, path: str) -> Any:
+    http = google_auth_httplib2.AuthorizedHttp(
+        creds, http=httplib2.Http(timeout=settings.google.request_timeout_seconds)
+    )
+    options = {"api_endpoint": settings.google.endpoint + path} if settings.google.endpoint else None
+    # static_discovery: the documents ship inside googleapiclient, so building a client needs no network.
+    return build(
+        name, version, http=http, client_options=options, static_discovery=True, cache_discovery=False
+    )
+
+
+def build_app(
+    settings: Settings,
+    *,
+    clock: Callable[[], datetime] = _utc_now,
+    policy: RetryPolicy | None = None,
+) -> App:
+    policy = policy or RetryPolicy()
+    sheets_creds = _service_credentials(settings)
+    session = authorized_session(sheets_creds, settings.google.endpoint)
+    gclient = gspread.Client(auth=sheets_creds, session=session)
+    gclient.set_timeout(settings.google.request_timeout_seconds)
+    blogger = _discovery_service("blogger", "v3", _blogger_credentials(settings), settings, "/")
+    drive = _discovery_service("drive", "v3", sheets_creds, settings, "/drive/v3/")
+    regions = load_regions(settings.regions.file)
+    state_dir = settings.state_dir
+    state_dir.mkdir(parents=True, exist_ok=True)
+    return App(
+        settings=settings,
+        ledger=Ledger(state_dir / LEDGER_FILE, clock=clock),
+        responses=ResponsesSource(
+            SheetValues(gclient, settings.form.spreadsheet_id, policy),
+            settings.form.worksheet,
+            settings.form.columns,
+        ),
+        review=ReviewSheet(
+            SheetValues(gclient, settings.review.spreadsheet_id, policy), settings.review.worksheet
+        ),
+        publisher=BloggerPublisher(blogger, settings.blogger.blog_id, policy),
+        photos=DrivePhotos(drive, policy),
+        renderer=Renderer(settings.templates_dir),
+        regions=regions,
+        clock=clock,
+        closers=[session.close, blogger.close, drive.close],
+    )
+
+
+def officer_sheets_client(settings: Settings) -> gspread.Client:
+    """A gspread client acting as an officer at the review sheet (used by the demo and tests)."""
+    creds = _service_credentials(settings)
+    return gspread.Client(auth=creds, session=authorized_session(creds, settings.google.endpoint))

@@ -1,0 +1,156 @@
+"""The `mymein` command: thin commands that load settings, build the app, call one function, map errors."""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+import signal
+import sys
+import threading
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+
+import click
+
+from .config import ConfigError, Settings, config_path, load_settings
+from .core.form import FormLayoutError
+from .core.review import ReviewLayoutError
+from .google.errors import GoogleApiError
+from .google.responses import ResponsesTabNotFound
+from .render import TemplateNotFound
+
+EXIT_OK = 0
+EXIT_FAILED = 1
+EXIT_CONFIG = 2
+
+
+@dataclass
+class CliState:
+    config: str | None
+
+    def settings(self) -> Settings:
+        try:
+            return load_settings(config_path(self.config))
+        except ConfigError as exc:
+            raise click.ClickException(str(exc)) from exc
+
+
+def _setup_logging(verbose: int) -> None:
+    level = logging.WARNING - 10 * min(verbose, 2)
+    logging.basicConfig(
+        level=level, format="%(asctime)s %(levelname)s %(name)s: %(message)s", stream=sys.stderr
+    )
+
+
+@click.group()
+@click.option(
+    "--config",
+    "config",
+    metavar="PATH",
+    help="Config file (default: $MYMEIN_CONFIG, else ./config.yaml).",
+)
+@click.option("-v", "--verbose", count=True, help="More log output (-vv for debug).")
+@click.version_option(package_name="mymein")
+@click.pass_context
+def main(ctx: click.Context, config: str | None, verbose: int) -> None:
+    """MyMeIn: village KIM news from a Google Form, through a review sheet, to the Blogger portal."""
+    _setup_logging(verbose)
+    ctx.obj = CliState(config)
+
+
+@main.command()
+@click.option("--dry-run", is_flag=True, help="Show what a cycle would do; change nothing anywhere.")
+@click.pass_obj
+def sync(state: CliState, dry_run: bool) -> None:
+    """Run one cycle: ingest new responses, act on the review sheet, write back."""
+    from .app import build_app
+    from .lock import cycle_lock
+    from .sync import run_cycle
+
+    settings = state.settings()
+    with cycle_lock(settings.state_dir) as held:
+        if not held:
+            click.echo("another mymein cycle is running; nothing to do")
+            return
+        try:
+            app = build_app(settings)
+        except ConfigError as exc:
+            raise click.ClickException(str(exc)) from exc
+        try:
+            report = run_cycle(app, dry_run=dry_run)
+        except (
+            GoogleApiError,
+            ResponsesTabNotFound,
+            FormLayoutError,
+            ReviewLayoutError,
+            TemplateNotFound,
+        ) as exc:
+            click.echo(f"error: {exc}", err=True)
+            sys.exit(EXIT_FAILED)
+        finally:
+            app.close()
+    prefix = "dry run: would" if dry_run else "done:"
+    click.echo(
+        f"{prefix} ingest {report.ingested}, queue {report.queued}, publish {report.count('publish')}, "
+        f"update {report.count('update')}, reject {report.count('reject')}, retract {report.count('retract')}, "
+        f"hold {report.count('hold')}; {report.cells_written} cells written"
+    )
+    for outcome in report.outcomes:
+        click.echo(
+            f"  {outcome.code} {outcome.action}: {outcome.status} {outcome.message} {outcome.link}".rstrip()
+        )
+    for error in report.errors:
+        click.echo(f"  warning: {error}", err=True)
+
+
+@main.command()
+@click.option(
+    "--port", type=int, default=8765, show_default=True, help="Port on 127.0.0.1 (0 picks a free one)."
+)
+@click.option(
+    "--state",
+    "state_dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    required=True,
+    help="Folder that keeps the sandbox's data across restarts.",
+)
+@click.option("--seed", type=click.Choice(["demo"]), help="Create the demo world (once) and a config for it.")
+def sandbox(port: int, state_dir: Path, seed: str | None) -> None:
+    """Serve the local Google emulator until SIGTERM or Ctrl-C."""
+    from .demo import prepare_world
+    from .sandbox.seed import load_world
+    from .sandbox.server import Sandbox
+
+    server = Sandbox(port=port, state_dir=state_dir / "data").start()
+    try:
+        if seed == "demo" and load_world(state_dir) is None:
+            _, config = prepare_world(state_dir, server.url, datetime.now(UTC))
+            click.echo(f"demo world created; config: {config}")
+        click.echo(f"sandbox ready: {server.url}")
+        sys.stdout.flush()
+        stopped = threading.Event()
+        signal.signal(signal.SIGTERM, lambda *_: stopped.set())
+        with contextlib.suppress(KeyboardInterrupt):
+            stopped.wait()
+    finally:
+        server.stop()
+
+
+@main.command()
+@click.option(
+    "--dir",
+    "folder",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=Path("demo-state"),
+    show_default=True,
+    help="Working folder of the demo; recreated on every run.",
+)
+@click.option(
+    "--keep-running", is_flag=True, help="Leave the sandbox up afterwards, to look at it in a browser."
+)
+def demo(folder: Path, keep_running: bool) -> None:
+    """Run the real pipeline against a seeded sandbox and show what happened."""
+    from .demo import run_demo
+
+    sys.exit(run_demo(folder, keep_running=keep_running, echo=click.echo))

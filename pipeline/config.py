@@ -1,0 +1,195 @@
+"""config.yaml -> validated settings. The only module that reads the file; errors name the key and the fix."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+
+from .core.model import Mode
+from .core.review import DEFAULT_HEADERS
+
+CONFIG_ENV = "MYMEIN_CONFIG"
+DEFAULT_CONFIG = Path("config.yaml")
+
+DEFAULT_FORM_COLUMNS: dict[str, list[str]] = {
+    "timestamp": ["Timestamp", "Cap waktu"],
+    "email": ["Email Address", "Alamat email", "Nama pengguna", "Username"],
+    "kecamatan": ["Kecamatan"],
+    "desa": ["Desa"],
+    "operator": ["Nama Operator KIM"],
+    "title": ["Judul Berita"],
+    "body": ["Isi Berita"],
+    "photos": ["Foto Berita"],
+}
+
+
+class ConfigError(Exception):
+    """The configuration cannot be used; the message says which key or file, and how to fix it."""
+
+
+class _Section(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class GoogleSettings(_Section):
+    endpoint: str | None = None
+    service_account_file: Path | None = None
+    oauth_token_file: Path | None = None
+    request_timeout_seconds: float = 60.0
+
+    @field_validator("endpoint")
+    @classmethod
+    def _endpoint(cls, value: str | None) -> str | None:
+        if value is None or value == "":
+            return None
+        if not value.startswith(("http://", "https://")):
+            raise ValueError("must be a URL such as http://127.0.0.1:8765, or left out to reach Google")
+        return value.rstrip("/")
+
+
+class FormSettings(_Section):
+    spreadsheet_id: str = Field(min_length=1)
+    worksheet: str | None = None
+    columns: dict[str, list[str]] = Field(
+        default_factory=lambda: {k: list(v) for k, v in DEFAULT_FORM_COLUMNS.items()}
+    )
+
+    @field_validator("columns")
+    @classmethod
+    def _columns(cls, value: dict[str, list[str]]) -> dict[str, list[str]]:
+        unknown = set(value) - set(DEFAULT_FORM_COLUMNS)
+        if unknown:
+            raise ValueError(f"unknown fields {sorted(unknown)}; known: {sorted(DEFAULT_FORM_COLUMNS)}")
+        return {**DEFAULT_FORM_COLUMNS, **value}
+
+
+class ReviewSettings(_Section):
+    spreadsheet_id: str = Field(min_length=1)
+    worksheet: str = "Berita"
+    default_mode: Mode = Mode.LIVE
+    headers: dict[str, str] = Field(default_factory=lambda: dict(DEFAULT_HEADERS))
+
+    @field_validator("default_mode", mode="before")
+    @classmethod
+    def _mode(cls, value: Any) -> Any:
+        if isinstance(value, str):
+            for mode in Mode:
+                if mode.value.casefold() == value.strip().casefold():
+                    return mode
+            raise ValueError(f"must be one of {', '.join(m.value for m in Mode)}")
+        return value
+
+    @field_validator("headers")
+    @classmethod
+    def _headers(cls, value: dict[str, str]) -> dict[str, str]:
+        unknown = set(value) - set(DEFAULT_HEADERS)
+        if unknown:
+            raise ValueError(f"unknown columns {sorted(unknown)}; known: {sorted(DEFAULT_HEADERS)}")
+        return {**DEFAULT_HEADERS, **value}
+
+
+class BloggerSettings(_Section):
+    blog_id: str = Field(min_length=1)
+    image_url: str = "https://lh3.googleusercontent.com/d/{file_id}=w1600"
+
+    @field_validator("blog_id", mode="before")
+    @classmethod
+    def _blog_id(cls, value: Any) -> Any:
+        return str(value) if isinstance(value, int) else value
+
+    @field_validator("image_url")
+    @classmethod
+    def _image_url(cls, value: str) -> str:
+        if "{file_id}" not in value:
+            raise ValueError(
+                "must contain {file_id}, e.g. https://lh3.googleusercontent.com/d/{file_id}=w1600"
+            )
+        return value
+
+
+class RegionSettings(_Section):
+    file: Path | None = None
+
+
+class Settings(_Section):
+    timezone: str = "Asia/Makassar"
+    state_dir: Path = Path("state")
+    templates_dir: Path | None = None
+    google: GoogleSettings = Field(default_factory=GoogleSettings)
+    form: FormSettings
+    review: ReviewSettings
+    blogger: BloggerSettings
+    regions: RegionSettings = Field(default_factory=RegionSettings)
+
+    @field_validator("timezone")
+    @classmethod
+    def _timezone(cls, value: str) -> str:
+        try:
+            ZoneInfo(value)
+        except (ZoneInfoNotFoundError, ValueError) as exc:
+            raise ValueError("is not an IANA time zone name such as Asia/Makassar") from exc
+        return value
+
+    @property
+    def tz(self) -> ZoneInfo:
+        return ZoneInfo(self.timezone)
+
+
+def config_path(explicit: str | os.PathLike[str] | None) -> Path:
+    if explicit:
+        return Path(explicit)
+    env = os.environ.get(CONFIG_ENV)
+    return Path(env) if env else DEFAULT_CONFIG
+
+
+def load_settings(path: Path) -> Settings:
+    """Read and validate `path`; relative paths inside it are taken from the file's own folder."""
+    if not path.exists():
+        raise ConfigError(f"config file {path} not found: copy the example config.yaml and fill in the ids")
+    try:
+        raw = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    except yaml.YAMLError as exc:
+        raise ConfigError(f"{path} is not valid YAML: {exc}") from exc
+    if not isinstance(raw, dict):
+        raise ConfigError(f"{path} must hold a mapping of keys (google:, form:, review:, blogger:, ...)")
+    try:
+        settings = Settings.model_validate(raw)
+    except ValidationError as exc:
+        raise ConfigError(f"{path} has invalid settings:\n{_describe(exc)}") from exc
+    return _resolve_paths(settings, path.parent)
+
+
+def _describe(exc: ValidationError) -> str:
+    lines = []
+    for error in exc.errors():
+        key = ".".join(str(part) for part in error["loc"])
+        message = "is required" if error["type"] == "missing" else error["msg"]
+        if error["type"] == "extra_forbidden":
+            message = "is not a known key (check its spelling and indentation)"
+        lines.append(f"  - {key}: {message}")
+    return "\n".join(lines)
+
+
+def _resolve_paths(settings: Settings, base: Path) -> Settings:
+    def absolute(p: Path | None) -> Path | None:
+        return None if p is None else (p if p.is_absolute() else (base / p).resolve())
+
+    google = settings.google.model_copy(
+        update={
+            "service_account_file": absolute(settings.google.service_account_file),
+            "oauth_token_file": absolute(settings.google.oauth_token_file),
+        }
+    )
+    return settings.model_copy(
+        update={
+            "state_dir": absolute(settings.state_dir),
+            "templates_dir": absolute(settings.templates_dir),
+            "google": google,
+            "regions": RegionSettings(file=absolute(settings.regions.file)),
+        }
+    )

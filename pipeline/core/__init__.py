@@ -1,0 +1,1 @@
+"""The pure domain of MyMeIn: submissions, validation, reference codes, review-row decisions. No I/O here."""

@@ -1,0 +1,136 @@
+"""What to do with one review row: a pure function of the officer's row and what the ledger says was done."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass
+from datetime import datetime, tzinfo
+from enum import StrEnum
+
+from .model import Mode, ReviewRow, Status
+from .regions import RegionDirectory
+from .validate import DEFAULT_LIMITS, Limits, check_fields
+
+
+class PostState(StrEnum):
+    """Blogger's own post statuses."""
+
+    LIVE = "LIVE"
+    DRAFT = "DRAFT"
+    SCHEDULED = "SCHEDULED"
+
+
+MODE_TO_STATE = {Mode.LIVE: PostState.LIVE, Mode.DRAFT: PostState.DRAFT, Mode.SCHEDULED: PostState.SCHEDULED}
+STATE_TO_STATUS = {
+    PostState.LIVE: Status.PUBLISHED,
+    PostState.DRAFT: Status.DRAFT,
+    PostState.SCHEDULED: Status.SCHEDULED,
+}
+
+
+@dataclass(frozen=True)
+class Record:
+    """The part of a ledger entry a decision needs."""
+
+    code: str
+    status: Status
+    post_id: str | None = None
+    post_state: PostState | None = None
+    published_hash: str | None = None
+
+
+class Action(StrEnum):
+    NOTHING = "nothing"
+    PUBLISH = "publish"  # create the post
+    UPDATE = "update"  # change an existing post's content or state
+    RETRACT = "retract"  # take a post off the blog (back to draft)
+    REJECT = "reject"  # never published; close it
+    HOLD = "hold"  # approved, but it cannot go out as it is
+    REOPEN = "reopen"  # back to waiting (box unticked, or the officer fixed the text)
+
+
+@dataclass(frozen=True)
+class Decision:
+    action: Action
+    mode: Mode | None = None
+    publish_at: datetime | None = None
+    content_hash: str | None = None
+    problems: tuple[str, ...] = ()
+
+
+NOTHING = Decision(Action.NOTHING)
+_SCHEDULE_FORMATS = (
+    "%Y-%m-%d %H:%M",
+    "%Y-%m-%d %H:%M:%S",
+    "%d/%m/%Y %H:%M",
+    "%d/%m/%Y %H.%M",
+    "%Y-%m-%dT%H:%M",
+)
+
+
+def content_hash(row: ReviewRow) -> str:
+    """What the public would see changes exactly when this hash does."""
+    parts = [row.title, row.body, row.kecamatan, row.desa, row.operator, list(row.photos), list(row.labels)]
+    return hashlib.sha256(json.dumps(parts, ensure_ascii=False).encode("utf-8")).hexdigest()[:32]
+
+
+def parse_schedule(text: str, tz: tzinfo) -> datetime | None:
+    cleaned = text.strip()
+    for fmt in _SCHEDULE_FORMATS:
+        try:
+            return datetime.strptime(cleaned, fmt).replace(tzinfo=tz)
+        except ValueError:
+            continue
+    return None
+
+
+def decide(
+    row: ReviewRow,
+    record: Record,
+    *,
+    regions: RegionDirectory,
+    default_mode: Mode,
+    tz: tzinfo,
+    limits: Limits = DEFAULT_LIMITS,
+) -> Decision:
+    posted = record.post_id is not None and record.status is not Status.RETRACTED
+    if row.reject:
+        if posted:
+            return Decision(Action.RETRACT)
+        if record.status in (Status.REJECTED, Status.RETRACTED):
+            return NOTHING
+        return Decision(Action.REJECT)
+
+    problems = check_fields(row.title.strip(), row.body.strip(), row.kecamatan, row.desa, regions, limits)
+    if not row.approve:
+        if record.status is Status.REJECTED or (record.status is Status.NEEDS_FIX and not problems):
+            return Decision(Action.REOPEN)
+        return NOTHING
+
+    if problems:
+        if record.status is Status.NEEDS_FIX and not posted:
+            return NOTHING
+        return Decision(Action.HOLD, problems=problems)
+    mode = Mode.parse(row.mode_text, default_mode) if row.mode_text.strip() else default_mode
+    publish_at = None
+    if mode is Mode.SCHEDULED:
+        publish_at = parse_schedule(row.schedule_text, tz)
+        if publish_at is None:
+            problem = "Mode Jadwal dipilih tetapi kolom Jadwal kosong atau tidak terbaca (contoh: 2026-12-01 08:00)."
+            if record.status is Status.NEEDS_FIX:
+                return NOTHING
+            return Decision(Action.HOLD, problems=(problem,))
+
+    digest = content_hash(row)
+    if record.post_id is None:
+        return Decision(Action.PUBLISH, mode=mode, publish_at=publish_at, content_hash=digest)
+    wanted_state = MODE_TO_STATE[mode]
+    if (
+        record.status is Status.RETRACTED
+        or digest != record.published_hash
+        or wanted_state != record.post_state
+    ):
+        # A scheduled post keeps its date unless the officer changed the mode.
+        return Decision(Action.UPDATE, mode=mode, publish_at=publish_at, content_hash=digest)
+    return NOTHING

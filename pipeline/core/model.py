@@ -1,0 +1,102 @@
+"""Domain values: statuses, publish modes, form responses, submissions and review rows."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from enum import StrEnum
+
+
+class Status(StrEnum):
+    """What the officer reads in the `Status` column."""
+
+    WAITING = "Menunggu"
+    NEEDS_FIX = "Perlu perbaikan"
+    DUPLICATE = "Duplikat"
+    DRAFT = "Draf"
+    SCHEDULED = "Terjadwal"
+    PUBLISHED = "Terbit"
+    REJECTED = "Ditolak"
+    RETRACTED = "Ditarik"
+    FAILED = "Gagal"
+
+
+class Mode(StrEnum):
+    """The officer's choice in the `Mode` dropdown."""
+
+    LIVE = "Terbit"
+    DRAFT = "Draf"
+    SCHEDULED = "Jadwal"
+
+    @classmethod
+    def parse(cls, text: str, default: Mode) -> Mode:
+        cleaned = text.strip().casefold()
+        for mode in cls:
+            if mode.value.casefold() == cleaned:
+                return mode
+        return default
+
+
+@dataclass(frozen=True)
+class FormResponse:
+    """One row of the responses sheet, mapped to fields but not yet checked."""
+
+    received_at: datetime
+    email: str
+    kecamatan: str
+    desa: str
+    operator: str
+    title: str
+    body: str
+    photos: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Submission:
+    """A response after normalisation; `problems` says, in Indonesian, why it cannot be published yet."""
+
+    received_at: datetime
+    email: str
+    kecamatan: str
+    desa: str
+    operator: str
+    title: str
+    body: str
+    photos: tuple[str, ...]
+    problems: tuple[str, ...] = ()
+
+    @property
+    def is_valid(self) -> bool:
+        return not self.problems
+
+
+@dataclass(frozen=True)
+class ReviewRow:
+    """One data row of the review sheet as the officer left it. `row_number` is only where it is now."""
+
+    row_number: int
+    code: str
+    kecamatan: str
+    desa: str
+    operator: str
+    email: str
+    title: str
+    body: str
+    photos: tuple[str, ...]
+    labels: tuple[str, ...]
+    approve: bool
+    reject: bool
+    mode_text: str
+    schedule_text: str
+    note: str
+    pipeline_cells: dict[str, str] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class PostRef:
+    """A Blogger post as the pipeline tracks it: id, public URL (empty for drafts) and Blogger's status."""
+
+    post_id: str
+    url: str
+    state: str
+    content: str = ""

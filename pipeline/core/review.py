@@ -1,0 +1,120 @@
+"""The review sheet contract: headers looked up by name, rows parsed by code, new rows laid out by header."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+
+from .codes import is_code
+from .model import ReviewRow
+from .photos import split_links
+from .text import fold
+
+# role -> default Indonesian header, in the order a new sheet gets them.
+DEFAULT_HEADERS: dict[str, str] = {
+    "code": "Kode",
+    "received": "Diterima",
+    "kecamatan": "Kecamatan",
+    "desa": "Desa",
+    "operator": "Operator",
+    "email": "Email",
+    "title": "Judul",
+    "body": "Isi",
+    "photos": "Foto",
+    "labels": "Label",
+    "approve": "Setujui",
+    "reject": "Tolak",
+    "mode": "Mode",
+    "schedule": "Jadwal",
+    "note": "Catatan",
+    "status": "Status",
+    "link": "Tautan",
+    "post_id": "Post ID",
+    "processed": "Diproses",
+    "message": "Pesan",
+}
+PIPELINE_OWNED = ("status", "link", "post_id", "processed", "message")
+CHECKBOX_ROLES = ("approve", "reject")
+_TRUE_WORDS = {"true", "ya", "yes", "1", "✓", "x"}
+
+
+class ReviewLayoutError(ValueError):
+    """The review sheet's header row lacks columns the pipeline needs."""
+
+
+def truthy(value: object) -> bool:
+    if isinstance(value, bool):
+        return value
+    return fold(str(value)) in _TRUE_WORDS
+
+
+@dataclass(frozen=True)
+class ReviewLayout:
+    """Where each role's column is now; officers may reorder or add columns freely."""
+
+    headers: Mapping[str, str]
+    columns: Mapping[str, int]
+    width: int = field(default=0)
+
+    @classmethod
+    def from_header(cls, header: Sequence[object], headers: Mapping[str, str]) -> ReviewLayout:
+        folded = [fold(str(cell)) for cell in header]
+        columns = {role: folded.index(fold(name)) for role, name in headers.items() if fold(name) in folded}
+        missing = [headers[role] for role in headers if role not in columns]
+        if missing:
+            raise ReviewLayoutError(f"review sheet header row lacks: {', '.join(missing)}")
+        return cls(headers=headers, columns=columns, width=len(header))
+
+    def cell(self, row: Sequence[object], role: str) -> object:
+        index = self.columns[role]
+        return row[index] if index < len(row) else ""
+
+    def text(self, row: Sequence[object], role: str) -> str:
+        value = self.cell(row, role)
+        return "" if value is None else str(value)
+
+    def parse(self, values: Sequence[Sequence[object]]) -> list[ReviewRow]:
+        """Data rows (after the header) that carry a reference code; sheet row numbers are 1-based."""
+        rows: list[ReviewRow] = []
+        for offset, row in enumerate(values[1:], start=2):
+            code = self.text(row, "code").strip()
+            if not is_code(code):
+                continue
+            rows.append(
+                ReviewRow(
+                    row_number=offset,
+                    code=code,
+                    kecamatan=self.text(row, "kecamatan"),
+                    desa=self.text(row, "desa"),
+                    operator=self.text(row, "operator"),
+                    email=self.text(row, "email"),
+                    title=self.text(row, "title"),
+                    body=self.text(row, "body"),
+                    photos=split_links(self.cell(row, "photos")),
+                    labels=tuple(p.strip() for p in self.text(row, "labels").split(",") if p.strip()),
+                    approve=truthy(self.cell(row, "approve")),
+                    reject=truthy(self.cell(row, "reject")),
+                    mode_text=self.text(row, "mode"),
+                    schedule_text=self.text(row, "schedule"),
+                    note=self.text(row, "note"),
+                    pipeline_cells={role: self.text(row, role) for role in PIPELINE_OWNED},
+                )
+            )
+        return rows
+
+    def lay_out(self, cells: Mapping[str, object]) -> list[object]:
+        """A new row in the sheet's current column order; columns the pipeline does not know stay empty."""
+        row: list[object] = [""] * max(self.width, max(self.columns.values()) + 1)
+        for role, value in cells.items():
+            row[self.columns[role]] = value
+        return row
+
+
+def column_letter(index: int) -> str:
+    """0 -> A, 25 -> Z, 26 -> AA."""
+    letters = ""
+    index += 1
+    while index:
+        index, rem = divmod(index - 1, 26)
+        letters = chr(65 + rem) + letters
+    return letters

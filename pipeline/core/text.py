@@ -1,0 +1,42 @@
+"""Cleaning text typed on a phone: Unicode NFC, no control or zero-width characters, tidy whitespace."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+# Zero-width and bidi-control characters survive copy-paste from chat apps and break matching and layout.
+_INVISIBLE = re.compile("[\u200b-\u200f\u202a-\u202e\u2060-\u2064\ufeff]")
+_SPACES = re.compile(r"[ \t\u00a0\u2000-\u200a\u202f\u205f\u3000]+")
+_BLANK_LINES = re.compile(r"\n{3,}")
+
+
+def _drop_controls(text: str) -> str:
+    return "".join(ch for ch in text if ch in "\n\t" or unicodedata.category(ch) != "Cc")
+
+
+def clean_line(value: object) -> str:
+    """A one-line field (title, names): NFC, no invisible characters, single spaces, trimmed."""
+    text = unicodedata.normalize("NFC", "" if value is None else str(value))
+    text = _INVISIBLE.sub("", text)
+    text = _drop_controls(text.replace("\r", " ").replace("\n", " "))
+    return _SPACES.sub(" ", text).strip()
+
+
+def clean_body(value: object) -> str:
+    """A multi-line field: like `clean_line` per line, keeping paragraph breaks (at most one blank line)."""
+    text = unicodedata.normalize("NFC", "" if value is None else str(value))
+    text = _INVISIBLE.sub("", text.replace("\r\n", "\n").replace("\r", "\n"))
+    text = _drop_controls(text)
+    lines = [_SPACES.sub(" ", line).strip() for line in text.split("\n")]
+    return _BLANK_LINES.sub("\n\n", "\n".join(lines)).strip()
+
+
+def fold(value: str) -> str:
+    """A key for case- and space-insensitive comparison of names (`Batu  mandi` ~ `Batu Mandi`)."""
+    return re.sub(r"\s+", " ", unicodedata.normalize("NFC", value)).strip().casefold()
+
+
+def paragraphs(body: str) -> list[str]:
+    """Body text split into paragraphs at blank lines; single line breaks stay inside a paragraph."""
+    return [p.strip() for p in re.split(r"\n\s*\n", body) if p.strip()]

@@ -1,0 +1,73 @@
+"""Turning a form response into a submission: normalise every field and say, in Indonesian, what is wrong."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from .model import FormResponse, Submission
+from .photos import file_ids, open_link
+from .regions import RegionDirectory
+from .text import clean_body, clean_line
+
+
+@dataclass(frozen=True)
+class Limits:
+    """Lengths we accept; Blogger has no documented title limit, these keep posts readable and cells small."""
+
+    title_max: int = 150
+    body_min: int = 20
+    body_max: int = 20_000
+
+
+DEFAULT_LIMITS = Limits()
+
+
+def normalise(response: FormResponse, regions: RegionDirectory, limits: Limits = DEFAULT_LIMITS) -> Submission:
+    title = clean_line(response.title)
+    body = clean_body(response.body)
+    kecamatan = clean_line(response.kecamatan)
+    desa = clean_line(response.desa)
+    problems = check_fields(title, body, kecamatan, desa, regions, limits)
+    canonical_kecamatan = regions.kecamatan(kecamatan) if kecamatan else None
+    village = regions.village(kecamatan, desa) if kecamatan and desa else None
+    return Submission(
+        received_at=response.received_at,
+        email=clean_line(response.email),
+        kecamatan=canonical_kecamatan or kecamatan,
+        desa=village.desa if village else desa,
+        operator=clean_line(response.operator),
+        title=title,
+        body=body,
+        photos=tuple(open_link(i) for i in file_ids(response.photos)),
+        problems=problems,
+    )
+
+
+def check_fields(
+    title: str, body: str, kecamatan: str, desa: str, regions: RegionDirectory, limits: Limits = DEFAULT_LIMITS
+) -> tuple[str, ...]:
+    """Everything that stops a submission from being published, as short sentences an officer can forward."""
+    problems: list[str] = []
+    if not title:
+        problems.append("Judul berita kosong.")
+    elif len(title) > limits.title_max:
+        problems.append(
+            f"Judul berita terlalu panjang ({len(title)} karakter, paling banyak {limits.title_max})."
+        )
+    if not body:
+        problems.append("Isi berita kosong.")
+    elif len(body) < limits.body_min:
+        problems.append(f"Isi berita terlalu pendek (paling sedikit {limits.body_min} karakter).")
+    elif len(body) > limits.body_max:
+        problems.append(
+            f"Isi berita terlalu panjang ({len(body)} karakter, paling banyak {limits.body_max})."
+        )
+    if not kecamatan:
+        problems.append("Kecamatan belum diisi.")
+    elif len(regions) and regions.kecamatan(kecamatan) is None:
+        problems.append(f"Kecamatan '{kecamatan}' tidak dikenal.")
+    if not desa:
+        problems.append("Desa belum diisi.")
+    elif len(regions) and regions.kecamatan(kecamatan) and regions.village(kecamatan, desa) is None:
+        problems.append(f"Desa '{desa}' tidak ada di Kecamatan {regions.kecamatan(kecamatan)}.")
+    return tuple(problems)

@@ -1,0 +1,139 @@
+"""`mymein demo`: the real pipeline against a seeded sandbox, with an officer ticking boxes in between."""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import shutil
+import signal
+import threading
+from collections.abc import Callable
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import gspread
+
+from .app import build_app, officer_sheets_client
+from .config import load_settings
+from .core.review import column_letter
+from .core.text import fold
+from .sandbox.credentials import throwaway_service_account, throwaway_user_token
+from .sandbox.demo_data import DEMO_RESPONSES, OFFICER_ACTIONS
+from .sandbox.seed import REVIEW_TAB, DemoWorld, demo_config, save_world, seed_demo
+from .sandbox.server import Sandbox
+from .sync import CycleReport, run_cycle
+
+MARKER = ".mymein-demo"
+Echo = Callable[[str], None]
+
+
+def _fresh_folder(folder: Path) -> None:
+    """Start each demo from nothing, but only ever delete a folder an earlier demo made."""
+    if folder.exists():
+        if not (folder / MARKER).exists():
+            raise FileExistsError(f"{folder} exists and was not made by `mymein demo`; choose another --dir")
+        shutil.rmtree(folder)
+    folder.mkdir(parents=True)
+    (folder / MARKER).write_text("made by mymein demo\n", encoding="utf-8")
+
+
+def _write_secret(path: Path, content: str) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    with os.fdopen(fd, "w", encoding="utf-8") as handle:
+        handle.write(content)
+
+
+def prepare_world(folder: Path, endpoint: str, now: datetime) -> tuple[DemoWorld, Path]:
+    """Seed the sandbox and write a config (with throwaway credentials) that points the pipeline at it."""
+    import json
+
+    world = seed_demo(endpoint, now)
+    save_world(world, folder)
+    creds = folder / "credentials"
+    _write_secret(creds / "service-account.json", json.dumps(throwaway_service_account(f"{endpoint}/token")))
+    _write_secret(creds / "blogger-token.json", json.dumps(throwaway_user_token(f"{endpoint}/token")))
+    config = folder / "config.yaml"
+    config.write_text(demo_config(world, folder / "state", creds), encoding="utf-8")
+    return world, config
+
+
+def officer_reviews(client: gspread.Client, review_id: str) -> int:
+    """Tick, edit and reject rows the way an officer would, finding each row by its title, never by number."""
+    sheet = client.open_by_key(review_id).worksheet(REVIEW_TAB)
+    values = sheet.get_all_values()
+    header = [fold(h) for h in values[0]]
+
+    def col(name: str) -> str:
+        return column_letter(header.index(fold(name)))
+
+    by_title = {fold(row[header.index("judul")]): number for number, row in enumerate(values[1:], start=2)}
+    updates: list[dict[str, Any]] = []
+    for action in OFFICER_ACTIONS:
+        title = DEMO_RESPONSES[action.index].title
+        row = by_title.get(fold(title))
+        if row is None:
+            continue
+        if action.new_title:
+            updates.append({"range": f"{col('Judul')}{row}", "values": [[action.new_title]]})
+        if action.note:
+            updates.append({"range": f"{col('Catatan')}{row}", "values": [[action.note]]})
+        updates.append({"range": f"{col('Mode')}{row}", "values": [[action.mode]]})
+        if action.approve:
+            updates.append({"range": f"{col('Setujui')}{row}", "values": [["TRUE"]]})
+        if action.reject:
+            updates.append({"range": f"{col('Tolak')}{row}", "values": [["TRUE"]]})
+    # USER_ENTERED, as typing in the browser: "TRUE" becomes a ticked checkbox.
+    sheet.batch_update(updates, value_input_option=gspread.utils.ValueInputOption.user_entered)
+    return len(updates)
+
+
+def _summary(echo: Echo, label: str, report: CycleReport) -> None:
+    actions = {a: report.count(a) for a in ("publish", "update", "reject", "retract", "hold")}
+    done = ", ".join(f"{k}: {v}" for k, v in actions.items() if v) or "tidak ada tindakan"
+    echo(
+        f"{label}: {report.ingested} jawaban baru, {report.queued} baris ditambahkan, {done}, "
+        f"{report.cells_written} sel ditulis"
+    )
+    for error in report.errors:
+        echo(f"  ! {error}")
+
+
+def run_demo(folder: Path, *, keep_running: bool, echo: Echo) -> int:
+    _fresh_folder(folder)
+    with Sandbox(state_dir=folder / "sandbox") as sandbox:
+        world, config = prepare_world(folder, sandbox.url, datetime.now(UTC))
+        echo(f"sandbox ready: {sandbox.url}")
+        echo(f"config: {config}")
+        settings = load_settings(config)
+        app = build_app(settings)
+        try:
+            _summary(echo, "Siklus 1 (jawaban masuk ke sheet review)", run_cycle(app))
+            edits = officer_reviews(officer_sheets_client(settings), world.review_spreadsheet_id)
+            echo(f"Petugas mengubah {edits} sel di sheet review (centang Setujui/Tolak, Mode, Catatan)")
+            _summary(echo, "Siklus 2 (berita yang disetujui diterbitkan)", run_cycle(app))
+            third = run_cycle(app)
+            _summary(echo, "Siklus 3 (tidak ada yang berubah)", third)
+            records = app.ledger.records()
+        finally:
+            app.close()
+        echo("")
+        echo(f"{'Kode':<17} {'Status':<16} {'Desa':<18} Judul")
+        for record in records.values():
+            echo(f"{record.code:<17} {record.status.value:<16} {record.desa[:18]:<18} {record.title[:48]}")
+            if record.post_url:
+                echo(f"{'':<17} -> {record.post_url}")
+        live = sum(1 for r in records.values() if r.post_url)
+        echo("")
+        echo(f"{live} berita terbit, {len(records)} kiriman tercatat.")
+        echo(
+            f"Lihat di peramban: {sandbox.url}/_sandbox/  (blog: {sandbox.url}/_sandbox/blogs/{world.blog_id})"
+        )
+        if keep_running:
+            echo("Sandbox tetap berjalan; tekan Ctrl-C untuk berhenti.")
+            stop = threading.Event()
+            signal.signal(signal.SIGTERM, lambda *_: stop.set())
+            with contextlib.suppress(KeyboardInterrupt):
+                stop.wait()
+        return 0 if live > 0 and third.count("publish") == 0 else 1

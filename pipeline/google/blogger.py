@@ -1,0 +1,88 @@
+"""The regency's Blogger portal: create, find, change and withdraw posts through googleapiclient."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime
+from typing import Any
+
+from ..core.model import PostRef
+from .retry import RetryPolicy
+
+# Blogger's largest page for posts.list (reference: posts.list maxResults).
+LIST_PAGE_MAX = 500
+RECENT_PAGE = 50
+
+
+class BloggerPublisher:
+    def __init__(self, service: Any, blog_id: str, policy: RetryPolicy) -> None:
+        self.posts = service.posts()
+        self.blogs = service.blogs()
+        self.blog_id = blog_id
+        self.policy = policy
+
+    def _run(self, method: str, request: Any) -> dict[str, Any]:
+        result: dict[str, Any] = self.policy.call(
+            f"blogger.posts.{method}", lambda: request.execute(num_retries=0)
+        )
+        return result or {}
+
+    def blog(self) -> dict[str, Any]:
+        result: dict[str, Any] = self.policy.call(
+            "blogger.blogs.get", lambda: self.blogs.get(blogId=self.blog_id).execute(num_retries=0)
+        )
+        return result
+
+    def insert(self, title: str, html: str, labels: Sequence[str], *, draft: bool) -> PostRef:
+        body = {"title": title, "content": html, "labels": list(labels)}
+        request = self.posts.insert(blogId=self.blog_id, body=body, isDraft=draft, fetchBody=False)
+        return _ref(self._run("insert", request))
+
+    def publish(self, post_id: str, when: datetime | None = None) -> PostRef:
+        kwargs: dict[str, Any] = {"blogId": self.blog_id, "postId": post_id}
+        if when is not None:
+            kwargs["publishDate"] = when.isoformat()
+        return _ref(self._run("publish", self.posts.publish(**kwargs)))
+
+    def revert(self, post_id: str) -> PostRef:
+        return _ref(self._run("revert", self.posts.revert(blogId=self.blog_id, postId=post_id)))
+
+    def patch(self, post_id: str, title: str, html: str, labels: Sequence[str]) -> PostRef:
+        body = {"title": title, "content": html, "labels": list(labels)}
+        request = self.posts.patch(blogId=self.blog_id, postId=post_id, body=body, fetchBody=False)
+        return _ref(self._run("patch", request))
+
+    def find_by_code(self, code: str, since: datetime) -> PostRef | None:
+        """The post whose footer carries `code`, among posts updated since `since` (any status)."""
+        marker = f"Kode berita: {code}"
+        token: str | None = None
+        while True:
+            request = self.posts.list(
+                blogId=self.blog_id,
+                status=["LIVE", "DRAFT", "SCHEDULED"],
+                view="ADMIN",
+                fetchBodies=True,
+                orderBy="UPDATED",
+                maxResults=RECENT_PAGE,
+                pageToken=token,
+            )
+            page = self._run("list", request)
+            older = False
+            for item in page.get("items", []):
+                if marker in item.get("content", ""):
+                    return _ref(item)
+                updated = item.get("updated")
+                if updated and datetime.fromisoformat(updated) < since:
+                    older = True
+            token = page.get("nextPageToken")
+            if not token or older:
+                return None
+
+
+def _ref(item: dict[str, Any]) -> PostRef:
+    return PostRef(
+        post_id=str(item["id"]),
+        url=str(item.get("url", "")),
+        state=str(item.get("status", "LIVE")),
+        content=str(item.get("content", "")),
+    )

@@ -1,0 +1,31 @@
+"""Photos on Drive: share exactly one file with anyone who has the link, and take that back."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from .errors import GoogleApiError
+from .retry import RetryPolicy
+
+# Drive gives the "anyone" permission this fixed id (permissions resource reference).
+ANYONE_PERMISSION_ID = "anyoneWithLink"
+
+
+class DrivePhotos:
+    def __init__(self, service: Any, policy: RetryPolicy) -> None:
+        self.permissions = service.permissions()
+        self.files = service.files()
+        self.policy = policy
+
+    def share(self, file_id: str) -> None:
+        body = {"type": "anyone", "role": "reader"}
+        request = self.permissions.create(fileId=file_id, body=body, fields="id")
+        self.policy.call("drive.permissions.create", lambda: request.execute(num_retries=0))
+
+    def unshare(self, file_id: str) -> None:
+        request = self.permissions.delete(fileId=file_id, permissionId=ANYONE_PERMISSION_ID)
+        try:
+            self.policy.call("drive.permissions.delete", lambda: request.execute(num_retries=0))
+        except GoogleApiError as exc:
+            if not exc.not_found:  # already private: nothing to take back
+                raise

@@ -1,0 +1,53 @@
+"""The Google Form's responses sheet: find its tab by header row, read every answer unformatted."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from ..core.form import FormLayout
+from .sheets_values import SheetValues, quote_sheet
+
+
+class ResponsesTabNotFound(Exception):
+    """No tab of the responses spreadsheet has the form's header row."""
+
+
+@dataclass(frozen=True)
+class ResponsesTab:
+    title: str
+    timezone: str
+
+
+class ResponsesSource:
+    def __init__(
+        self, values: SheetValues, worksheet: str | None, aliases: Mapping[str, Sequence[str]]
+    ) -> None:
+        self.values = values
+        self.worksheet = worksheet
+        self.aliases = aliases
+
+    def locate(self) -> ResponsesTab:
+        """Which tab holds the responses (configured, or found by its header row) and the sheet's time zone."""
+        meta = self.values.metadata("properties.timeZone,sheets.properties.title")
+        timezone = str(meta.get("properties", {}).get("timeZone", "Etc/GMT"))
+        titles = [str(s["properties"]["title"]) for s in meta.get("sheets", [])]
+        if self.worksheet:
+            if self.worksheet not in titles:
+                raise ResponsesTabNotFound(
+                    f"form.worksheet {self.worksheet!r} is not a tab of the responses spreadsheet "
+                    f"(tabs: {', '.join(titles)}); fix form.worksheet or leave it out to find the tab by header"
+                )
+            return ResponsesTab(self.worksheet, timezone)
+        headers = self.values.batch_get([f"{quote_sheet(t)}!1:1" for t in titles])
+        for title, header in zip(titles, headers, strict=False):
+            if header and FormLayout.matches(header[0], self.aliases):
+                return ResponsesTab(title, timezone)
+        raise ResponsesTabNotFound(
+            "no tab of the responses spreadsheet has the form's questions in its first row "
+            f"(tabs: {', '.join(titles)}); check form.spreadsheet_id, or map the headers in form.columns"
+        )
+
+    def read(self, tab: ResponsesTab) -> list[list[Any]]:
+        return self.values.get(quote_sheet(tab.title))

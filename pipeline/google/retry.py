@@ -1,0 +1,52 @@
+"""Bounded retries with exponential backoff and full jitter, honouring Retry-After; the sleep is injectable.
+
+gspread's own BackOffHTTPClient never gives up, and googleapiclient's num_retries cannot be told to stop
+within a cycle's budget, so every Google call goes through this one policy instead.
+"""
+
+from __future__ import annotations
+
+import logging
+import random
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import TypeVar
+
+from .errors import GoogleApiError, translate
+
+T = TypeVar("T")
+log = logging.getLogger("mymein.retry")
+
+
+@dataclass
+class RetryPolicy:
+    attempts: int = 4
+    base_delay: float = 1.0
+    max_delay: float = 30.0
+    sleep: Callable[[float], None] = time.sleep
+    jitter: Callable[[float], float] = field(default=lambda upper: random.uniform(0, upper))
+
+    def delay(self, attempt: int, error: GoogleApiError) -> float:
+        if error.retry_after is not None:
+            return min(error.retry_after, self.max_delay)
+        return self.jitter(min(self.max_delay, self.base_delay * 2**attempt))
+
+    def call(self, api: str, fn: Callable[[], T]) -> T:
+        """Run `fn`; retry what Google says is temporary; raise `GoogleApiError` when it is not, or at the end."""
+        attempt = 0
+        while True:
+            try:
+                return fn()
+            except Exception as exc:
+                error = translate(api, exc)
+                if error is None:
+                    raise
+                if not error.retryable or attempt + 1 >= self.attempts:
+                    raise error from exc
+                wait = self.delay(attempt, error)
+                log.warning(
+                    "%s failed (%s); retry %d/%d in %.1fs", api, error, attempt + 1, self.attempts - 1, wait
+                )
+                self.sleep(wait)
+                attempt += 1

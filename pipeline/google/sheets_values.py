@@ -1,0 +1,89 @@
+"""Shared reading and writing of cell values through gspread's HTTP client, with bounded retries."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import gspread
+
+from .retry import RetryPolicy
+
+# gspread's own annotation of query parameters.
+Params = dict[str, str | int | bool | float | list[str] | None]
+
+
+def quote_sheet(title: str) -> str:
+    """A1 reference to a whole tab; quoting always is valid and survives spaces and apostrophes."""
+    return "'" + title.replace("'", "''") + "'"
+
+
+class SheetValues:
+    """The few Sheets calls the pipeline makes, each one HTTP request, each retried by `policy`."""
+
+    def __init__(self, client: gspread.Client, spreadsheet_id: str, policy: RetryPolicy) -> None:
+        self.http = client.http_client
+        self.spreadsheet_id = spreadsheet_id
+        self.policy = policy
+
+    def metadata(self, fields: str) -> dict[str, Any]:
+        result: dict[str, Any] = self.policy.call(
+            "sheets.spreadsheets.get",
+            lambda: self.http.spreadsheets_get(self.spreadsheet_id, params={"fields": fields}),
+        )
+        return result
+
+    def get(self, a1: str, *, datetimes: str = "SERIAL_NUMBER") -> list[list[Any]]:
+        params: Params = {"valueRenderOption": "UNFORMATTED_VALUE", "dateTimeRenderOption": datetimes}
+        result = self.policy.call(
+            "sheets.spreadsheets.values.get",
+            lambda: self.http.values_get(self.spreadsheet_id, a1, params=params),
+        )
+        values: list[list[Any]] = result.get("values", [])
+        return values
+
+    def batch_get(self, ranges: list[str]) -> list[list[list[Any]]]:
+        params: dict[str, Any] = {
+            "valueRenderOption": "UNFORMATTED_VALUE",
+            "dateTimeRenderOption": "SERIAL_NUMBER",
+        }
+        result = self.policy.call(
+            "sheets.spreadsheets.values.batchGet",
+            lambda: self.http.values_batch_get(self.spreadsheet_id, list(ranges), params=dict(params)),
+        )
+        return [vr.get("values", []) for vr in result.get("valueRanges", [])]
+
+    def update(self, a1: str, rows: list[list[Any]]) -> None:
+        # RAW: whatever an operator typed (`=IMPORTXML(...)`, `+62...`) stays text, never a formula.
+        self.policy.call(
+            "sheets.spreadsheets.values.update",
+            lambda: self.http.values_update(
+                self.spreadsheet_id, a1, params={"valueInputOption": "RAW"}, body={"values": rows}
+            ),
+        )
+
+    def append(self, tab: str, rows: list[list[Any]]) -> dict[str, Any]:
+        # Range A1 of the tab: Google appends after the last table, so new rows start in column A.
+        result: dict[str, Any] = self.policy.call(
+            "sheets.spreadsheets.values.append",
+            lambda: self.http.values_append(
+                self.spreadsheet_id,
+                f"{quote_sheet(tab)}!A1",
+                params={"valueInputOption": "RAW", "insertDataOption": "INSERT_ROWS"},
+                body={"values": rows},
+            ),
+        )
+        return result
+
+    def batch_update(self, data: list[dict[str, Any]]) -> None:
+        body = {"valueInputOption": "RAW", "data": data}
+        self.policy.call(
+            "sheets.spreadsheets.values.batchUpdate",
+            lambda: self.http.values_batch_update(self.spreadsheet_id, body=body),
+        )
+
+    def structure(self, requests: list[dict[str, Any]]) -> dict[str, Any]:
+        result: dict[str, Any] = self.policy.call(
+            "sheets.spreadsheets.batchUpdate",
+            lambda: self.http.batch_update(self.spreadsheet_id, {"requests": requests}),
+        )
+        return result

@@ -1,0 +1,346 @@
+"""SQLite state (WAL): every response seen, every submission queued and published, intents and audit events.
+
+The review sheet is a view; this file is the truth. Success is written only after the remote call returned,
+and every side effect is preceded by an open intent so a crash can be reconciled.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import UTC, date, datetime
+from pathlib import Path
+from typing import Any
+
+from .core.codes import format_code
+from .core.decide import PostState, Record
+from .core.model import Status, Submission
+
+LEDGER_FILE = "ledger.sqlite3"
+
+
+def _utc_now() -> datetime:
+    return datetime.now(UTC)
+
+
+def _run_script(db: sqlite3.Connection, script: str) -> None:
+    # executescript() would COMMIT the migration's transaction half-way; run statement by statement.
+    for statement in script.split(";"):
+        if statement.strip():
+            db.execute(statement)
+
+
+def _m001_initial(db: sqlite3.Connection) -> None:
+    _run_script(
+        db,
+        """
+        CREATE TABLE submissions (
+            code TEXT PRIMARY KEY,
+            response_key TEXT NOT NULL UNIQUE,
+            received_at TEXT NOT NULL,
+            kecamatan TEXT NOT NULL,
+            desa TEXT NOT NULL,
+            operator TEXT NOT NULL,
+            email TEXT NOT NULL,
+            title TEXT NOT NULL,
+            body TEXT NOT NULL,
+            photos TEXT NOT NULL,
+            status TEXT NOT NULL,
+            message TEXT NOT NULL DEFAULT '',
+            queued INTEGER NOT NULL DEFAULT 0,
+            post_id TEXT,
+            post_url TEXT,
+            post_state TEXT,
+            published_hash TEXT,
+            processed_at TEXT,
+            created_at TEXT NOT NULL
+        );
+        CREATE TABLE day_sequence (day TEXT PRIMARY KEY, last INTEGER NOT NULL);
+        CREATE TABLE intents (
+            id INTEGER PRIMARY KEY,
+            code TEXT NOT NULL,
+            action TEXT NOT NULL,
+            payload TEXT NOT NULL,
+            state TEXT NOT NULL,
+            error TEXT,
+            created_at TEXT NOT NULL,
+            finished_at TEXT
+        );
+        CREATE INDEX intents_open ON intents (state) WHERE state = 'open';
+        CREATE TABLE events (
+            id INTEGER PRIMARY KEY,
+            code TEXT,
+            at TEXT NOT NULL,
+            kind TEXT NOT NULL,
+            detail TEXT NOT NULL
+        );
+        CREATE INDEX events_code ON events (code);
+        CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+        """,
+    )
+
+
+# Named migrations, applied in order inside one transaction each; never edit a released one.
+MIGRATIONS: list[tuple[str, Callable[[sqlite3.Connection], None]]] = [("001_initial", _m001_initial)]
+
+
+@dataclass(frozen=True)
+class SubmissionRecord:
+    code: str
+    response_key: str
+    received_at: datetime
+    kecamatan: str
+    desa: str
+    operator: str
+    email: str
+    title: str
+    body: str
+    photos: tuple[str, ...]
+    status: Status
+    message: str
+    queued: bool
+    post_id: str | None
+    post_url: str | None
+    post_state: PostState | None
+    published_hash: str | None
+    processed_at: datetime | None
+
+    def as_record(self) -> Record:
+        return Record(
+            code=self.code,
+            status=self.status,
+            post_id=self.post_id,
+            post_state=self.post_state,
+            published_hash=self.published_hash,
+        )
+
+
+@dataclass(frozen=True)
+class Intent:
+    id: int
+    code: str
+    action: str
+    payload: dict[str, Any]
+    created_at: datetime
+
+
+@dataclass(frozen=True)
+class Event:
+    code: str | None
+    at: datetime
+    kind: str
+    detail: dict[str, Any]
+
+
+class Ledger:
+    def __init__(self, path: Path, clock: Callable[[], datetime] = _utc_now) -> None:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        self.path = path
+        self.clock = clock
+        self.db = sqlite3.connect(path, isolation_level=None, check_same_thread=False)
+        self.db.row_factory = sqlite3.Row
+        self.db.execute("PRAGMA journal_mode=WAL")
+        self.db.execute("PRAGMA synchronous=FULL")
+        self.db.execute("PRAGMA busy_timeout=10000")
+        self._migrate()
+
+    def close(self) -> None:
+        self.db.close()
+
+    @contextmanager
+    def transaction(self) -> Iterator[sqlite3.Connection]:
+        self.db.execute("BEGIN IMMEDIATE")
+        try:
+            yield self.db
+        except BaseException:
+            self.db.execute("ROLLBACK")
+            raise
+        self.db.execute("COMMIT")
+
+    def _migrate(self) -> None:
+        self.db.execute(
+            "CREATE TABLE IF NOT EXISTS schema_migrations (name TEXT PRIMARY KEY, applied_at TEXT)"
+        )
+        done = {row[0] for row in self.db.execute("SELECT name FROM schema_migrations")}
+        for name, migrate in MIGRATIONS:
+            if name in done:
+                continue
+            with self.transaction() as db:
+                migrate(db)
+                db.execute("INSERT INTO schema_migrations VALUES (?, ?)", (name, self._now()))
+
+    @property
+    def schema_version(self) -> int:
+        return int(self.db.execute("SELECT COUNT(*) FROM schema_migrations").fetchone()[0])
+
+    def _now(self) -> str:
+        return self.clock().astimezone(UTC).isoformat()
+
+    # --- meta -----------------------------------------------------------------------------------------
+    def get_meta(self, key: str) -> str | None:
+        row = self.db.execute("SELECT value FROM meta WHERE key = ?", (key,)).fetchone()
+        return None if row is None else str(row[0])
+
+    def set_meta(self, key: str, value: str) -> None:
+        self.db.execute("INSERT OR REPLACE INTO meta VALUES (?, ?)", (key, value))
+
+    # --- submissions ----------------------------------------------------------------------------------
+    def known_response_keys(self) -> set[str]:
+        return {row[0] for row in self.db.execute("SELECT response_key FROM submissions")}
+
+    def add_submission(self, response_key: str, submission: Submission, local_day: date) -> SubmissionRecord:
+        """Give a new response its reference code; the code and the row are written in one transaction."""
+        status = Status.WAITING if submission.is_valid else Status.NEEDS_FIX
+        message = " ".join(submission.problems)
+        with self.transaction() as db:
+            day = local_day.isoformat()
+            db.execute(
+                "INSERT INTO day_sequence VALUES (?, 1) ON CONFLICT(day) DO UPDATE SET last = last + 1",
+                (day,),
+            )
+            seq = int(db.execute("SELECT last FROM day_sequence WHERE day = ?", (day,)).fetchone()[0])
+            code = format_code(local_day, seq)
+            db.execute(
+                """INSERT INTO submissions (code, response_key, received_at, kecamatan, desa, operator, email,
+                   title, body, photos, status, message, created_at) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)""",
+                (
+                    code,
+                    response_key,
+                    submission.received_at.astimezone(UTC).isoformat(),
+                    submission.kecamatan,
+                    submission.desa,
+                    submission.operator,
+                    submission.email,
+                    submission.title,
+                    submission.body,
+                    json.dumps(list(submission.photos)),
+                    status.value,
+                    message,
+                    self._now(),
+                ),
+            )
+            self._event(db, code, "received", {"status": status.value, "problems": list(submission.problems)})
+        record = self.get(code)
+        assert record is not None
+        return record
+
+    def get(self, code: str) -> SubmissionRecord | None:
+        row = self.db.execute("SELECT * FROM submissions WHERE code = ?", (code,)).fetchone()
+        return None if row is None else _to_record(row)
+
+    def records(self) -> dict[str, SubmissionRecord]:
+        rows = self.db.execute("SELECT * FROM submissions ORDER BY received_at, code")
+        return {row["code"]: _to_record(row) for row in rows}
+
+    def unqueued(self) -> list[SubmissionRecord]:
+        rows = self.db.execute("SELECT * FROM submissions WHERE queued = 0 ORDER BY received_at, code")
+        return [_to_record(row) for row in rows]
+
+    def mark_queued(self, codes: list[str]) -> None:
+        with self.transaction() as db:
+            for code in codes:
+                db.execute("UPDATE submissions SET queued = 1 WHERE code = ?", (code,))
+                self._event(db, code, "queued", {})
+
+    def set_outcome(self, code: str, status: Status, message: str, *, kind: str, **post: Any) -> None:
+        """Record what was done to a submission (after the remote call returned) and why."""
+        allowed = {"post_id", "post_url", "post_state", "published_hash"}
+        unknown = set(post) - allowed
+        if unknown:
+            raise ValueError(f"unknown outcome fields: {sorted(unknown)}")
+        assignments = ["status = ?", "message = ?", "processed_at = ?"]
+        values: list[Any] = [status.value, message, self._now()]
+        for name, value in post.items():
+            assignments.append(f"{name} = ?")
+            values.append(value.value if isinstance(value, PostState) else value)
+        with self.transaction() as db:
+            db.execute(f"UPDATE submissions SET {', '.join(assignments)} WHERE code = ?", (*values, code))
+            self._event(db, code, kind, {"status": status.value, "message": message, **_jsonable(post)})
+
+    # --- intents --------------------------------------------------------------------------------------
+    def open_intent(self, code: str, action: str, payload: dict[str, Any]) -> int:
+        with self.transaction() as db:
+            cur = db.execute(
+                "INSERT INTO intents (code, action, payload, state, created_at) VALUES (?, ?, ?, 'open', ?)",
+                (code, action, json.dumps(payload), self._now()),
+            )
+            return int(cur.lastrowid or 0)
+
+    def close_intent(self, intent_id: int, *, error: str | None = None) -> None:
+        state = "failed" if error else "done"
+        self.db.execute(
+            "UPDATE intents SET state = ?, error = ?, finished_at = ? WHERE id = ?",
+            (state, error, self._now(), intent_id),
+        )
+
+    def open_intents(self, action: str | None = None) -> list[Intent]:
+        query = "SELECT * FROM intents WHERE state = 'open'"
+        params: tuple[str, ...] = ()
+        if action:
+            query += " AND action = ?"
+            params = (action,)
+        return [
+            Intent(
+                id=row["id"],
+                code=row["code"],
+                action=row["action"],
+                payload=json.loads(row["payload"]),
+                created_at=datetime.fromisoformat(row["created_at"]),
+            )
+            for row in self.db.execute(query + " ORDER BY id", params)
+        ]
+
+    # --- events ---------------------------------------------------------------------------------------
+    def event(self, code: str | None, kind: str, detail: dict[str, Any]) -> None:
+        self._event(self.db, code, kind, detail)
+
+    def _event(self, db: sqlite3.Connection, code: str | None, kind: str, detail: dict[str, Any]) -> None:
+        db.execute(
+            "INSERT INTO events (code, at, kind, detail) VALUES (?, ?, ?, ?)",
+            (code, self._now(), kind, json.dumps(_jsonable(detail), ensure_ascii=False)),
+        )
+
+    def events(self, code: str | None = None) -> list[Event]:
+        if code is None:
+            rows = self.db.execute("SELECT * FROM events ORDER BY id")
+        else:
+            rows = self.db.execute("SELECT * FROM events WHERE code = ? ORDER BY id", (code,))
+        return [
+            Event(
+                code=r["code"],
+                at=datetime.fromisoformat(r["at"]),
+                kind=r["kind"],
+                detail=json.loads(r["detail"]),
+            )
+            for r in rows
+        ]
+
+
+def _jsonable(detail: dict[str, Any]) -> dict[str, Any]:
+    return {k: (v.value if isinstance(v, PostState | Status) else v) for k, v in detail.items()}
+
+
+def _to_record(row: sqlite3.Row) -> SubmissionRecord:
+    return SubmissionRecord(
+        code=row["code"],
+        response_key=row["response_key"],
+        received_at=datetime.fromisoformat(row["received_at"]),
+        kecamatan=row["kecamatan"],
+        desa=row["desa"],
+        operator=row["operator"],
+        email=row["email"],
+        title=row["title"],
+        body=row["body"],
+        photos=tuple(json.loads(row["photos"])),
+        status=Status(row["status"]),
+        message=row["message"],
+        queued=bool(row["queued"]),
+        post_id=row["post_id"],
+        post_url=row["post_url"],
+        post_state=PostState(row["post_state"]) if row["post_state"] else None,
+        published_hash=row["published_hash"],
+        processed_at=datetime.fromisoformat(row["processed_at"]) if row["processed_at"] else None,
+    )

@@ -1,0 +1,84 @@
+"""One Jinja2 environment for everything the pipeline writes as HTML; nh3 as the last guard on post HTML."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import asdict
+from pathlib import Path
+
+import jinja2
+import nh3
+from markupsafe import Markup, escape
+
+from .core.post import PostView
+
+DEFAULT_TEMPLATE_DIR = Path(__file__).resolve().parent.parent / "templates"
+POST_TEMPLATE = "post.html.j2"
+
+_URL = re.compile(r"https?://[^\s<>\"']+[^\s<>\"'.,;:!?)\]]")
+
+# What a news post may contain after rendering; anything else an operator typed is removed.
+ALLOWED_TAGS = {"p", "br", "a", "img", "figure", "figcaption", "div", "span", "strong", "em", "small", "hr"}
+ALLOWED_ATTRIBUTES = {
+    "a": {"href", "title"},
+    "img": {"src", "alt", "loading", "width", "height"},
+    "div": {"class"},
+    "p": {"class"},
+    "figure": {"class"},
+    "span": {"class"},
+}
+
+
+class TemplateNotFound(Exception):
+    """A template is missing; the message lists every folder that was searched."""
+
+
+def linkify(text: str) -> Markup:
+    """Escape operator text, then turn bare http(s) URLs into links that pass no ranking or opener."""
+    parts: list[str] = []
+    last = 0
+    for found in _URL.finditer(text):
+        parts.append(str(escape(text[last : found.start()])))
+        url = escape(found.group(0))
+        parts.append(f'<a href="{url}" rel="nofollow noopener">{url}</a>')
+        last = found.end()
+    parts.append(str(escape(text[last:])))
+    return Markup("".join(parts).replace("\n", "<br>\n"))
+
+
+class Renderer:
+    def __init__(self, override_dir: Path | None = None) -> None:
+        self.search_path = [p for p in (override_dir, DEFAULT_TEMPLATE_DIR) if p is not None]
+        self.env = jinja2.Environment(
+            loader=jinja2.FileSystemLoader([str(p) for p in self.search_path]),
+            autoescape=True,
+            undefined=jinja2.StrictUndefined,
+            trim_blocks=True,
+            lstrip_blocks=True,
+            keep_trailing_newline=True,
+        )
+        self.env.filters["linkify"] = linkify
+
+    def template(self, name: str) -> jinja2.Template:
+        try:
+            return self.env.get_template(name)
+        except jinja2.TemplateNotFound as exc:
+            where = ", ".join(str(p) for p in self.search_path)
+            raise TemplateNotFound(f"template {name!r} not found; looked in: {where}") from exc
+
+    def post_html(self, view: PostView) -> str:
+        html = self.template(POST_TEMPLATE).render(post=view, **asdict(view))
+        return sanitise(html)
+
+
+def sanitise(html: str) -> str:
+    """Second guard after autoescape: only the allowlist survives, links get rel=nofollow noopener."""
+    cleaned: str = nh3.clean(
+        html,
+        tags=ALLOWED_TAGS,
+        attributes=ALLOWED_ATTRIBUTES,
+        url_schemes={"http", "https"},
+        link_rel="nofollow noopener",
+        strip_comments=True,
+    )
+    return cleaned

@@ -1,0 +1,366 @@
+"""One cycle: ingest -> decide -> act -> write back. Compute first, write second; one bad row never stops the rest."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import timedelta
+from typing import Any
+
+from .app import App
+from .core.decide import MODE_TO_STATE, STATE_TO_STATUS, Action, Decision, PostState, decide
+from .core.form import FormLayout
+from .core.model import Mode, PostRef, ReviewRow, Status
+from .core.post import post_view
+from .core.review import PIPELINE_OWNED, ReviewLayout
+from .core.sheettime import format_local
+from .core.validate import normalise
+from .google.errors import GoogleApiError
+from .google.responses import ResponsesTab
+from .google.review_sheet import CellWrite
+from .ledger import SubmissionRecord
+
+log = logging.getLogger("mymein.sync")
+
+RESPONSES_TAB_META = "responses_tab:{}"
+
+
+@dataclass
+class Outcome:
+    code: str
+    action: str
+    status: str
+    message: str
+    link: str = ""
+
+
+@dataclass
+class CycleReport:
+    dry_run: bool = False
+    ingested: int = 0
+    queued: int = 0
+    outcomes: list[Outcome] = field(default_factory=list)
+    cells_written: int = 0
+    errors: list[str] = field(default_factory=list)
+
+    def count(self, action: str) -> int:
+        return sum(1 for o in self.outcomes if o.action == action)
+
+
+def run_cycle(app: App, *, dry_run: bool = False) -> CycleReport:
+    report = CycleReport(dry_run=dry_run)
+    if not dry_run:
+        reconcile_intents(app, report)
+    new_records = ingest(app, report, dry_run=dry_run)
+    values = app.review.read() if not dry_run else _read_review_without_creating(app)
+    headers = app.settings.review.headers
+    if not values:
+        values = [list(headers.values())] if dry_run else [app.review.create_header(headers)]
+    layout = ReviewLayout.from_header(values[0], headers)
+    rows = layout.parse(values)
+    queue_new_rows(app, layout, rows, new_records, report, dry_run=dry_run)
+    for row in rows:
+        act_on_row(app, row, report, dry_run=dry_run)
+    if not dry_run:
+        write_back(app, layout, rows, report)
+    return report
+
+
+def _read_review_without_creating(app: App) -> list[list[Any]]:
+    try:
+        return app.review.values.get(f"'{app.review.worksheet}'")
+    except GoogleApiError as exc:
+        if exc.status == 400:
+            return []
+        raise
+
+
+# --- reconcile ------------------------------------------------------------------------------------------
+def reconcile_intents(app: App, report: CycleReport) -> None:
+    """A post insert that may have happened before a crash: adopt the post if it exists, else let it retry."""
+    for intent in app.ledger.open_intents("insert"):
+        record = app.ledger.get(intent.code)
+        if record is not None and record.post_id:
+            app.ledger.close_intent(intent.id)
+            continue
+        since = intent.created_at - timedelta(days=1)
+        try:
+            found = app.publisher.find_by_code(intent.code, since)
+        except GoogleApiError as exc:
+            report.errors.append(f"{intent.code}: cannot check for an earlier post yet: {exc}")
+            continue
+        if found is None:
+            app.ledger.close_intent(intent.id, error="no post was created")
+            app.ledger.event(intent.code, "intent_abandoned", {"action": "insert"})
+            continue
+        state = PostState(found.state) if found.state in PostState.__members__ else PostState.LIVE
+        app.ledger.set_outcome(
+            intent.code,
+            STATE_TO_STATUS[state],
+            "Postingan ditemukan kembali setelah gangguan; tidak dibuat ulang.",
+            kind="adopted",
+            post_id=found.post_id,
+            post_url=found.url,
+            post_state=state,
+            published_hash=intent.payload.get("hash"),
+        )
+        app.ledger.close_intent(intent.id)
+
+
+# --- ingest ---------------------------------------------------------------------------------------------
+def _responses_tab(app: App) -> ResponsesTab:
+    key = RESPONSES_TAB_META.format(app.settings.form.spreadsheet_id)
+    cached = app.ledger.get_meta(key)
+    if cached and "\t" in cached:
+        title, tz = cached.split("\t", 1)
+        return ResponsesTab(title, tz)
+    tab = app.responses.locate()
+    app.ledger.set_meta(key, f"{tab.title}\t{tab.timezone}")
+    return tab
+
+
+def ingest(app: App, report: CycleReport, *, dry_run: bool) -> list[SubmissionRecord]:
+    """New responses become ledger entries with a reference code; invalid ones too, marked to be fixed."""
+    from zoneinfo import ZoneInfo
+
+    tab = _responses_tab(app)
+    values = app.responses.read(tab)
+    if not values:
+        return []
+    layout = FormLayout.from_header(values[0], app.settings.form.columns)
+    known = app.ledger.known_response_keys()
+    sheet_tz = ZoneInfo(tab.timezone)
+    local_tz = app.settings.tz
+    added: list[SubmissionRecord] = []
+    for row in values[1:]:
+        key = layout.response_key(row)
+        if key in known:
+            continue
+        response = layout.parse(row, sheet_tz)
+        if response is None:
+            continue
+        known.add(key)
+        submission = normalise(response, app.regions)
+        report.ingested += 1
+        if dry_run:
+            report.outcomes.append(Outcome("(baru)", "ingest", "", submission.title))
+            continue
+        record = app.ledger.add_submission(key, submission, response.received_at.astimezone(local_tz).date())
+        added.append(record)
+    return added
+
+
+def _new_row_cells(app: App, record: SubmissionRecord) -> dict[str, Any]:
+    tz = app.settings.tz
+    return {
+        "code": record.code,
+        "received": format_local(record.received_at, tz),
+        "kecamatan": record.kecamatan,
+        "desa": record.desa,
+        "operator": record.operator,
+        "email": record.email,
+        "title": record.title,
+        "body": record.body,
+        "photos": ", ".join(record.photos),
+        "labels": "",
+        "approve": False,
+        "reject": False,
+        "mode": app.settings.review.default_mode.value,
+        "schedule": "",
+        "note": "",
+        **pipeline_cells(app, record),
+    }
+
+
+def queue_new_rows(
+    app: App,
+    layout: ReviewLayout,
+    rows: Sequence[ReviewRow],
+    new_records: list[SubmissionRecord],
+    report: CycleReport,
+    *,
+    dry_run: bool,
+) -> None:
+    """Append every submission not yet on the sheet, once: a code already there is only marked as queued."""
+    if dry_run:
+        return
+    present = {row.code for row in rows}
+    pending = app.ledger.unqueued()
+    already = [r.code for r in pending if r.code in present]
+    missing = [r for r in pending if r.code not in present]
+    if missing:
+        app.review.append([layout.lay_out(_new_row_cells(app, r)) for r in missing])
+    if already or missing:
+        app.ledger.mark_queued(already + [r.code for r in missing])
+    report.queued += len(missing)
+
+
+# --- decide and act -------------------------------------------------------------------------------------
+def act_on_row(app: App, row: ReviewRow, report: CycleReport, *, dry_run: bool) -> None:
+    record = app.ledger.get(row.code)
+    if record is None:
+        report.errors.append(f"{row.code}: on the review sheet but not in the ledger; left alone")
+        return
+    decision = decide(
+        row,
+        record.as_record(),
+        regions=app.regions,
+        default_mode=app.settings.review.default_mode,
+        tz=app.settings.tz,
+    )
+    if decision.action is Action.NOTHING:
+        return
+    if dry_run:
+        report.outcomes.append(Outcome(row.code, decision.action.value, "", "akan dijalankan"))
+        return
+    try:
+        outcome = _apply(app, row, record, decision)
+    except GoogleApiError as exc:
+        log.warning("%s: %s failed: %s", row.code, decision.action.value, exc)
+        message = _failure_message(exc)
+        app.ledger.set_outcome(
+            row.code, Status.FAILED if record.post_id is None else record.status, message, kind="failed"
+        )
+        outcome = Outcome(row.code, decision.action.value, Status.FAILED.value, message)
+        report.errors.append(f"{row.code}: {exc}")
+    report.outcomes.append(outcome)
+
+
+def _failure_message(exc: GoogleApiError) -> str:
+    if exc.retryable:
+        return "Gagal menghubungi Google; akan dicoba lagi pada siklus berikutnya."
+    return f"Gagal: Google menolak permintaan ({exc.status}: {exc.message})."
+
+
+def _apply(app: App, row: ReviewRow, record: SubmissionRecord, decision: Decision) -> Outcome:
+    action = decision.action
+    if action is Action.REJECT:
+        message = "Ditolak." + (f" Alasan: {row.note.strip()}" if row.note.strip() else "")
+        app.ledger.set_outcome(row.code, Status.REJECTED, message, kind="rejected")
+        return Outcome(row.code, action.value, Status.REJECTED.value, message)
+    if action is Action.HOLD:
+        message = " ".join(decision.problems)
+        app.ledger.set_outcome(row.code, Status.NEEDS_FIX, message, kind="held")
+        return Outcome(row.code, action.value, Status.NEEDS_FIX.value, message)
+    if action is Action.REOPEN:
+        app.ledger.set_outcome(row.code, Status.WAITING, "", kind="reopened")
+        return Outcome(row.code, action.value, Status.WAITING.value, "")
+    if action is Action.RETRACT:
+        assert record.post_id is not None
+        ref = app.publisher.revert(record.post_id)
+        for file_id in post_view(row).photo_file_ids:
+            app.photos.unshare(file_id)
+        message = "Ditarik dari blog." + (f" Alasan: {row.note.strip()}" if row.note.strip() else "")
+        app.ledger.set_outcome(
+            row.code, Status.RETRACTED, message, kind="retracted", post_state=PostState(ref.state)
+        )
+        return Outcome(row.code, action.value, Status.RETRACTED.value, message)
+    return _publish_or_update(app, row, record, decision)
+
+
+def _publish_or_update(app: App, row: ReviewRow, record: SubmissionRecord, decision: Decision) -> Outcome:
+    assert decision.mode is not None
+    view = post_view(row, app.settings.blogger.image_url)
+    html = app.renderer.post_html(view)
+    for file_id in view.photo_file_ids:
+        app.photos.share(file_id)
+    wanted = MODE_TO_STATE[decision.mode]
+    if decision.action is Action.PUBLISH:
+        intent = app.ledger.open_intent(row.code, "insert", {"hash": decision.content_hash})
+        try:
+            ref = app.publisher.insert(view.title, html, view.labels, draft=wanted is not PostState.LIVE)
+        except GoogleApiError as exc:
+            if exc.status != 0:  # a definite refusal: nothing was created
+                app.ledger.close_intent(intent, error=str(exc))
+            raise  # no answer at all: the intent stays open and the next cycle looks for the post
+        _record_post(app, row.code, ref, decision, kind="posted")
+        app.ledger.close_intent(intent)
+    else:
+        assert record.post_id is not None
+        ref = app.publisher.patch(record.post_id, view.title, html, view.labels)
+        current = PostState(record.post_state or PostState.DRAFT)
+        ref = _move_to_state(app, ref, current, wanted, decision)
+        _record_post(app, row.code, ref, decision, kind="updated")
+        return _outcome(row.code, decision, ref, "Perubahan diterapkan ke postingan.")
+    if wanted is PostState.SCHEDULED:
+        ref = app.publisher.publish(ref.post_id, decision.publish_at)
+        _record_post(app, row.code, ref, decision, kind="scheduled")
+    return _outcome(row.code, decision, ref, _publish_message(app, ref, decision))
+
+
+def _move_to_state(
+    app: App, ref: PostRef, current: PostState, wanted: PostState, decision: Decision
+) -> PostRef:
+    if wanted is current and wanted is not PostState.SCHEDULED:
+        return ref
+    if wanted is PostState.DRAFT:
+        return app.publisher.revert(ref.post_id)
+    if wanted is PostState.LIVE:
+        return app.publisher.publish(ref.post_id)
+    if current is PostState.LIVE:
+        ref = app.publisher.revert(ref.post_id)
+    return app.publisher.publish(ref.post_id, decision.publish_at)
+
+
+def _record_post(app: App, code: str, ref: PostRef, decision: Decision, *, kind: str) -> None:
+    state = PostState(ref.state) if ref.state in PostState.__members__ else PostState.LIVE
+    app.ledger.set_outcome(
+        code,
+        STATE_TO_STATUS[state],
+        _publish_message(app, ref, decision),
+        kind=kind,
+        post_id=ref.post_id,
+        post_url=ref.url if state is PostState.LIVE else "",
+        post_state=state,
+        published_hash=decision.content_hash,
+    )
+
+
+def _publish_message(app: App, ref: PostRef, decision: Decision) -> str:
+    if ref.state == PostState.SCHEDULED and decision.publish_at is not None:
+        return f"Dijadwalkan terbit {format_local(decision.publish_at, app.settings.tz)}."
+    if ref.state == PostState.DRAFT:
+        return "Disimpan sebagai draf di Blogger."
+    return "Terbit di blog."
+
+
+def _outcome(code: str, decision: Decision, ref: PostRef, message: str) -> Outcome:
+    state = PostState(ref.state) if ref.state in PostState.__members__ else PostState.LIVE
+    return Outcome(code, decision.action.value, STATE_TO_STATUS[state].value, message, ref.url)
+
+
+# --- write back -----------------------------------------------------------------------------------------
+def pipeline_cells(app: App, record: SubmissionRecord) -> dict[str, str]:
+    """The pipeline-owned columns of a row, as the ledger says they should read."""
+    return {
+        "status": record.status.value,
+        "link": record.post_url or "",
+        "post_id": record.post_id or "",
+        "processed": format_local(record.processed_at, app.settings.tz) if record.processed_at else "",
+        "message": record.message,
+    }
+
+
+def write_back(app: App, layout: ReviewLayout, rows: Sequence[ReviewRow], report: CycleReport) -> None:
+    """Recompute every row's pipeline columns from the ledger and write only the cells that differ."""
+    records = app.ledger.records()
+    writes: list[CellWrite] = []
+    for row in rows:
+        record = records.get(row.code)
+        if record is None:
+            continue
+        wanted = pipeline_cells(app, record)
+        for role in PIPELINE_OWNED:
+            if row.pipeline_cells.get(role, "") != wanted[role]:
+                writes.append(CellWrite(row.row_number, layout.columns[role], wanted[role]))
+    try:
+        app.review.write(writes)
+    except GoogleApiError as exc:
+        # The ledger holds the truth; the next cycle recomputes and writes these cells again.
+        report.errors.append(f"write-back deferred to the next cycle: {exc}")
+        return
+    report.cells_written = len(writes)
+
+
+__all__ = ["CycleReport", "Mode", "Outcome", "run_cycle"]

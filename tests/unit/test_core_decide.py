@@ -1,0 +1,123 @@
+"""The decision table: what the officer asked for against what the ledger says was done."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+import pytest
+
+from pipeline.core.decide import Action, PostState, Record, content_hash, decide
+from pipeline.core.model import Mode, ReviewRow, Status
+from pipeline.regions_file import load_regions
+
+WITA = ZoneInfo("Asia/Makassar")
+REGIONS = load_regions()
+ROW = ReviewRow(
+    row_number=2,
+    code="MM-20261122-0001",
+    kecamatan="Juai",
+    desa="Juai",
+    operator="Siti",
+    email="siti@example.com",
+    title="Gotong royong",
+    body="Warga bergotong royong membersihkan saluran air desa.",
+    photos=(),
+    labels=(),
+    approve=False,
+    reject=False,
+    mode_text="Terbit",
+    schedule_text="",
+    note="",
+)
+WAITING = Record(code=ROW.code, status=Status.WAITING)
+
+
+def run(row: ReviewRow, record: Record = WAITING) -> Action:
+    return decide(row, record, regions=REGIONS, default_mode=Mode.LIVE, tz=WITA).action
+
+
+def posted(row: ReviewRow, state: PostState = PostState.LIVE) -> Record:
+    return Record(ROW.code, Status.PUBLISHED, "123", state, content_hash(row))
+
+
+def test_untouched_row_does_nothing() -> None:
+    assert run(ROW) is Action.NOTHING
+
+
+def test_approval_publishes_in_the_chosen_mode() -> None:
+    decision = decide(
+        replace(ROW, approve=True, mode_text="draf"),
+        WAITING,
+        regions=REGIONS,
+        default_mode=Mode.LIVE,
+        tz=WITA,
+    )
+    assert decision.action is Action.PUBLISH and decision.mode is Mode.DRAFT
+
+
+def test_empty_mode_uses_the_configured_default() -> None:
+    decision = decide(
+        replace(ROW, approve=True, mode_text=""), WAITING, regions=REGIONS, default_mode=Mode.DRAFT, tz=WITA
+    )
+    assert decision.mode is Mode.DRAFT
+
+
+def test_published_row_unchanged_does_nothing_and_edit_updates() -> None:
+    row = replace(ROW, approve=True)
+    assert run(row, posted(row)) is Action.NOTHING
+    assert run(replace(row, title="Gotong royong warga"), posted(row)) is Action.UPDATE
+
+
+def test_changing_mode_after_publishing_updates() -> None:
+    row = replace(ROW, approve=True)
+    assert run(replace(row, mode_text="Draf"), posted(row)) is Action.UPDATE
+
+
+def test_reject_before_publish_rejects_once() -> None:
+    row = replace(ROW, reject=True, note="Belum dikonfirmasi")
+    assert run(row) is Action.REJECT
+    assert run(row, Record(ROW.code, Status.REJECTED)) is Action.NOTHING
+
+
+def test_reject_after_publish_retracts_and_reject_wins_over_approve() -> None:
+    row = replace(ROW, approve=True)
+    assert run(replace(row, reject=True), posted(row)) is Action.RETRACT
+
+
+def test_approving_an_invalid_row_holds_it_once() -> None:
+    row = replace(ROW, approve=True, title="")
+    decision = decide(row, WAITING, regions=REGIONS, default_mode=Mode.LIVE, tz=WITA)
+    assert decision.action is Action.HOLD and "Judul berita kosong." in decision.problems
+    assert run(row, Record(ROW.code, Status.NEEDS_FIX)) is Action.NOTHING
+
+
+def test_fixing_a_held_row_reopens_it_and_unticking_reject_reopens() -> None:
+    assert run(ROW, Record(ROW.code, Status.NEEDS_FIX)) is Action.REOPEN
+    assert run(ROW, Record(ROW.code, Status.REJECTED)) is Action.REOPEN
+
+
+def test_schedule_needs_a_readable_time() -> None:
+    row = replace(ROW, approve=True, mode_text="Jadwal", schedule_text="besok pagi")
+    assert run(row) is Action.HOLD
+    decision = decide(
+        replace(row, schedule_text="2026-12-01 08:00"),
+        WAITING,
+        regions=REGIONS,
+        default_mode=Mode.LIVE,
+        tz=WITA,
+    )
+    assert decision.action is Action.PUBLISH
+    assert decision.publish_at == datetime(2026, 12, 1, 8, 0, tzinfo=WITA)
+
+
+@pytest.mark.parametrize("field", ["title", "body", "kecamatan", "desa", "operator"])
+def test_content_hash_changes_with_every_visible_field(field: str) -> None:
+    assert content_hash(replace(ROW, **{field: "lain"})) != content_hash(ROW)
+
+
+def test_retracted_post_approved_again_is_updated_back() -> None:
+    row = replace(ROW, approve=True)
+    record = Record(ROW.code, Status.RETRACTED, "123", PostState.DRAFT, content_hash(row))
+    assert run(row, record) is Action.UPDATE
