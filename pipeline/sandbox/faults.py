@@ -1,0 +1,88 @@
+"""Injected failures (`POST /_sandbox/faults`): status codes, dropped connections and delays per API method."""
+
+from __future__ import annotations
+
+import threading
+from dataclasses import dataclass
+from typing import Any
+
+from .errors import bad_request
+
+ALLOWED_STATUS = {429, 500, 502, 503, 504}
+
+
+@dataclass
+class FaultRule:
+    match: str  # "<api>.<method>" (discovery id) or "*"
+    after: int = 0  # matching calls that pass untouched before the rule fires
+    times: int = 1  # how many calls it then affects
+    status: int | None = 503
+    drop: bool = False
+    delay_ms: int = 0
+    after_effect: bool = False  # run the call, then fail or drop its answer (a lost response)
+    seen: int = 0
+    fired: int = 0
+
+    @classmethod
+    def parse(cls, raw: dict[str, Any]) -> FaultRule:
+        if not isinstance(raw, dict) or not isinstance(raw.get("match"), str):
+            raise bad_request("each fault rule needs a string 'match'")
+        status = raw.get("status")
+        drop = bool(raw.get("drop", False))
+        delay = int(raw.get("delay_ms", 0))
+        if status is None and not drop and not delay:
+            status = 503
+        if status is not None and int(status) not in ALLOWED_STATUS:
+            raise bad_request(f"status must be one of {sorted(ALLOWED_STATUS)}")
+        return cls(
+            match=raw["match"],
+            after=int(raw.get("after", 0)),
+            times=int(raw.get("times", 1)),
+            status=int(status) if status is not None else None,
+            drop=drop,
+            delay_ms=delay,
+            after_effect=bool(raw.get("after_effect", False)),
+        )
+
+    def applies_to(self, method_id: str) -> bool:
+        return self.match in ("*", method_id)
+
+
+@dataclass
+class Fault:
+    status: int | None
+    drop: bool
+    delay_ms: int
+    after_effect: bool
+
+
+class FaultTable:
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._rules: list[FaultRule] = []
+
+    def set(self, rules: list[dict[str, Any]]) -> None:
+        parsed = [FaultRule.parse(r) for r in rules]
+        with self._lock:
+            self._rules = parsed
+
+    def clear(self) -> None:
+        with self._lock:
+            self._rules = []
+
+    def describe(self) -> list[dict[str, Any]]:
+        with self._lock:
+            return [dict(vars(r)) for r in self._rules]
+
+    def next_fault(self, method_id: str) -> Fault | None:
+        """Advance every matching rule's counter; return the first rule that fires for this call."""
+        chosen: Fault | None = None
+        with self._lock:
+            for rule in self._rules:
+                if not rule.applies_to(method_id):
+                    continue
+                rule.seen += 1
+                if chosen is None and rule.seen > rule.after and rule.fired < rule.times:
+                    rule.fired += 1
+                    chosen = Fault(rule.status, rule.drop, rule.delay_ms, rule.after_effect)
+        return chosen

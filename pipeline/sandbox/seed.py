@@ -1,0 +1,164 @@
+"""The demo world, created through the sandbox's own Google-shaped endpoints: a form, a review sheet, a blog."""
+
+from __future__ import annotations
+
+import json
+import uuid
+from dataclasses import asdict, dataclass
+from datetime import datetime, timedelta
+from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo
+
+import requests
+
+from ..core.sheettime import to_serial
+from .demo_data import (
+    DEMO_BLOG_NAME,
+    DEMO_FORM_TITLE,
+    DEMO_PHOTOS,
+    DEMO_RESPONSES,
+    DEMO_REVIEW_TITLE,
+    png_bytes,
+)
+
+FORM_TAB = "Jawaban Formulir 1"  # as an Indonesian Google account names it
+FORM_HEADER = [
+    "Cap waktu",
+    "Alamat email",
+    "Kecamatan",
+    "Desa",
+    "Nama Operator KIM",
+    "Judul Berita",
+    "Isi Berita",
+    "Foto Berita",
+]
+REVIEW_TAB = "Berita"
+WORLD_FILE = "demo-world.json"
+TIMEZONE = "Asia/Makassar"
+
+
+@dataclass(frozen=True)
+class DemoWorld:
+    endpoint: str
+    form_spreadsheet_id: str
+    review_spreadsheet_id: str
+    blog_id: str
+    blog_url: str
+    photo_ids: dict[str, str]
+
+
+def _check(response: requests.Response) -> dict[str, Any]:
+    if not response.ok:
+        raise RuntimeError(
+            f"sandbox refused {response.request.method} {response.url}: {response.status_code} {response.text}"
+        )
+    return dict(response.json()) if response.content else {}
+
+
+def _create_spreadsheet(http: requests.Session, endpoint: str, title: str, tab: str) -> str:
+    body = {
+        "properties": {"title": title, "locale": "id_ID", "timeZone": TIMEZONE},
+        "sheets": [{"properties": {"title": tab}}],
+    }
+    return str(_check(http.post(f"{endpoint}/v4/spreadsheets", json=body))["spreadsheetId"])
+
+
+def _upload_photo(http: requests.Session, endpoint: str, name: str, content: bytes) -> str:
+    boundary = uuid.uuid4().hex
+    metadata = json.dumps({"name": f"{name}.png", "mimeType": "image/png"}).encode()
+    body = (
+        f"--{boundary}\r\nContent-Type: application/json; charset=UTF-8\r\n\r\n".encode()
+        + metadata
+        + f"\r\n--{boundary}\r\nContent-Type: image/png\r\n\r\n".encode()
+        + content
+        + f"\r\n--{boundary}--\r\n".encode()
+    )
+    response = http.post(
+        f"{endpoint}/upload/drive/v3/files?uploadType=multipart",
+        data=body,
+        headers={"Content-Type": f"multipart/related; boundary={boundary}"},
+    )
+    return str(_check(response)["id"])
+
+
+def seed_demo(endpoint: str, now: datetime) -> DemoWorld:
+    """Create the demo world in the sandbox at `endpoint`; responses are dated relative to `now`."""
+    tz = ZoneInfo(TIMEZONE)
+    with requests.Session() as http:
+        http.headers["Authorization"] = "Bearer demo"
+        blog = _check(http.post(f"{endpoint}/_sandbox/blogs", json={"name": DEMO_BLOG_NAME}))
+        photo_ids = {
+            key: _upload_photo(http, endpoint, key, png_bytes(spec)) for key, spec in DEMO_PHOTOS.items()
+        }
+        form_id = _create_spreadsheet(http, endpoint, DEMO_FORM_TITLE, FORM_TAB)
+        review_id = _create_spreadsheet(http, endpoint, DEMO_REVIEW_TITLE, REVIEW_TAB)
+        rows: list[list[Any]] = [FORM_HEADER]
+        for item in sorted(DEMO_RESPONSES, key=lambda r: -r.minutes_ago):
+            submitted = now - timedelta(minutes=item.minutes_ago)
+            links = ", ".join(f"https://drive.google.com/open?id={photo_ids[p]}" for p in item.photos)
+            rows.append(
+                [
+                    round(to_serial(submitted, tz), 8),
+                    item.email,
+                    item.kecamatan,
+                    item.desa,
+                    item.operator,
+                    item.title,
+                    item.body,
+                    links,
+                ]
+            )
+        _check(
+            http.put(
+                f"{endpoint}/v4/spreadsheets/{form_id}/values/{FORM_TAB}!A1",
+                params={"valueInputOption": "RAW"},
+                json={"values": rows},
+            )
+        )
+    return DemoWorld(
+        endpoint=endpoint,
+        form_spreadsheet_id=form_id,
+        review_spreadsheet_id=review_id,
+        blog_id=str(blog["id"]),
+        blog_url=str(blog.get("url", "")),
+        photo_ids=photo_ids,
+    )
+
+
+def save_world(world: DemoWorld, folder: Path) -> None:
+    (folder / WORLD_FILE).write_text(json.dumps(asdict(world), indent=2), encoding="utf-8")
+
+
+def load_world(folder: Path) -> DemoWorld | None:
+    path = folder / WORLD_FILE
+    if not path.exists():
+        return None
+    return DemoWorld(**json.loads(path.read_text(encoding="utf-8")))
+
+
+def demo_config(world: DemoWorld, state_dir: Path, credentials_dir: Path | None = None) -> str:
+    """A config.yaml for the demo world, in the same shape as the documented example."""
+    lines = [
+        "# Written by `mymein demo` / `mymein sandbox --seed demo`: the pipeline against the local sandbox.",
+        f"timezone: {TIMEZONE}",
+        f"state_dir: {state_dir}",
+        "google:",
+        f"  endpoint: {world.endpoint}",
+    ]
+    if credentials_dir is not None:
+        lines += [
+            f"  service_account_file: {credentials_dir / 'service-account.json'}",
+            f"  oauth_token_file: {credentials_dir / 'blogger-token.json'}",
+        ]
+    lines += [
+        "form:",
+        f"  spreadsheet_id: {world.form_spreadsheet_id}",
+        "review:",
+        f"  spreadsheet_id: {world.review_spreadsheet_id}",
+        f"  worksheet: {REVIEW_TAB}",
+        "blogger:",
+        f'  blog_id: "{world.blog_id}"',
+        "",
+    ]
+    return "\n".join(lines)
