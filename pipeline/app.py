@@ -7,9 +7,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
-import google_auth_httplib2
 import gspread
-import httplib2
 from google.auth.credentials import Credentials
 from google.oauth2 import credentials as user_credentials
 from google.oauth2 import service_account
@@ -23,7 +21,7 @@ from .google.responses import ResponsesSource
 from .google.retry import RetryPolicy
 from .google.review_sheet import ReviewSheet
 from .google.sheets_values import SheetValues
-from .google.transport import authorized_session
+from .google.transport import RequestsHttp, authorized_session
 from .ledger import LEDGER_FILE, Ledger
 from .regions_file import load_regions
 from .render import Renderer
@@ -59,55 +57,38 @@ def _service_credentials(settings: Settings) -> Credentials:
     path = settings.google.service_account_file
     if path is not None:
         if not path.exists():
-            raise ConfigError(
-                f"google.service_account_file: {path} does not exist; download the key from Google Cloud"
-            )
+            raise ConfigError(f"google.service_account_file: {path} does not exist; download the key from Google Cloud")
         try:
-            creds: Credentials = service_account.Credentials.from_service_account_file(
-                str(path), scopes=SHEETS_SCOPES
-            )
+            creds: Credentials = service_account.Credentials.from_service_account_file(str(path), scopes=SHEETS_SCOPES)
         except (ValueError, KeyError) as exc:
-            raise ConfigError(
-                f"google.service_account_file: {path} is not a service-account key ({exc})"
-            ) from exc
+            raise ConfigError(f"google.service_account_file: {path} is not a service-account key ({exc})") from exc
         return creds
     if settings.google.endpoint:
         return user_credentials.Credentials(token="sandbox")  # the sandbox accepts any bearer token
-    raise ConfigError(
-        "google.service_account_file is required to reach Google (or set google.endpoint to a sandbox)"
-    )
+    raise ConfigError("google.service_account_file is required to reach Google (or set google.endpoint to a sandbox)")
 
 
 def _blogger_credentials(settings: Settings) -> Credentials:
     path = settings.google.oauth_token_file
     if path is not None:
         if not path.exists():
-            raise ConfigError(
-                f"google.oauth_token_file: {path} does not exist; run `mymein auth` to create it"
-            )
+            raise ConfigError(f"google.oauth_token_file: {path} does not exist; run `mymein auth` to create it")
         try:
-            creds: Credentials = user_credentials.Credentials.from_authorized_user_file(
-                str(path), BLOGGER_SCOPES
-            )
+            creds = user_credentials.Credentials.from_authorized_user_file(str(path), BLOGGER_SCOPES)
         except (ValueError, KeyError) as exc:
             raise ConfigError(f"google.oauth_token_file: {path} is not an OAuth token file ({exc})") from exc
-        return creds
+        result: Credentials = creds
+        return result
     if settings.google.endpoint:
         return user_credentials.Credentials(token="sandbox")
-    raise ConfigError(
-        "google.oauth_token_file is required for Blogger (run `mymein auth`), or set google.endpoint"
-    )
+    raise ConfigError("google.oauth_token_file is required for Blogger (run `mymein auth`), or set google.endpoint")
 
 
 def _discovery_service(name: str, version: str, creds: Credentials, settings: Settings, path: str) -> Any:
-    http = google_auth_httplib2.AuthorizedHttp(
-        creds, http=httplib2.Http(timeout=settings.google.request_timeout_seconds)
-    )
+    http = RequestsHttp(authorized_session(creds, settings.google.endpoint), settings.google.request_timeout_seconds)
     options = {"api_endpoint": settings.google.endpoint + path} if settings.google.endpoint else None
     # static_discovery: the documents ship inside googleapiclient, so building a client needs no network.
-    return build(
-        name, version, http=http, client_options=options, static_discovery=True, cache_discovery=False
-    )
+    return build(name, version, http=http, client_options=options, static_discovery=True, cache_discovery=False)
 
 
 def build_app(
@@ -134,9 +115,7 @@ def build_app(
             settings.form.worksheet,
             settings.form.columns,
         ),
-        review=ReviewSheet(
-            SheetValues(gclient, settings.review.spreadsheet_id, policy), settings.review.worksheet
-        ),
+        review=ReviewSheet(SheetValues(gclient, settings.review.spreadsheet_id, policy), settings.review.worksheet),
         publisher=BloggerPublisher(blogger, settings.blogger.blog_id, policy),
         photos=DrivePhotos(drive, policy),
         renderer=Renderer(settings.templates_dir),

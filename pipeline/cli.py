@@ -25,6 +25,12 @@ EXIT_FAILED = 1
 EXIT_CONFIG = 2
 
 
+class ConfigProblem(click.ClickException):
+    """Invalid configuration: exit code 2, the message names the key or file and the fix."""
+
+    exit_code = EXIT_CONFIG
+
+
 @dataclass
 class CliState:
     config: str | None
@@ -33,14 +39,12 @@ class CliState:
         try:
             return load_settings(config_path(self.config))
         except ConfigError as exc:
-            raise click.ClickException(str(exc)) from exc
+            raise ConfigProblem(str(exc)) from exc
 
 
 def _setup_logging(verbose: int) -> None:
     level = logging.WARNING - 10 * min(verbose, 2)
-    logging.basicConfig(
-        level=level, format="%(asctime)s %(levelname)s %(name)s: %(message)s", stream=sys.stderr
-    )
+    logging.basicConfig(level=level, format="%(asctime)s %(levelname)s %(name)s: %(message)s", stream=sys.stderr)
 
 
 @click.group()
@@ -76,7 +80,7 @@ def sync(state: CliState, dry_run: bool) -> None:
         try:
             app = build_app(settings)
         except ConfigError as exc:
-            raise click.ClickException(str(exc)) from exc
+            raise ConfigProblem(str(exc)) from exc
         try:
             report = run_cycle(app, dry_run=dry_run)
         except (
@@ -97,17 +101,13 @@ def sync(state: CliState, dry_run: bool) -> None:
         f"hold {report.count('hold')}; {report.cells_written} cells written"
     )
     for outcome in report.outcomes:
-        click.echo(
-            f"  {outcome.code} {outcome.action}: {outcome.status} {outcome.message} {outcome.link}".rstrip()
-        )
+        click.echo(f"  {outcome.code} {outcome.action}: {outcome.status} {outcome.message} {outcome.link}".rstrip())
     for error in report.errors:
         click.echo(f"  warning: {error}", err=True)
 
 
 @main.command()
-@click.option(
-    "--port", type=int, default=8765, show_default=True, help="Port on 127.0.0.1 (0 picks a free one)."
-)
+@click.option("--port", type=int, default=8765, show_default=True, help="Port on 127.0.0.1 (0 picks a free one).")
 @click.option(
     "--state",
     "state_dir",
@@ -146,9 +146,7 @@ def sandbox(port: int, state_dir: Path, seed: str | None) -> None:
     show_default=True,
     help="Working folder of the demo; recreated on every run.",
 )
-@click.option(
-    "--keep-running", is_flag=True, help="Leave the sandbox up afterwards, to look at it in a browser."
-)
+@click.option("--keep-running", is_flag=True, help="Leave the sandbox up afterwards, to look at it in a browser.")
 def demo(folder: Path, keep_running: bool) -> None:
     """Run the real pipeline against a seeded sandbox and show what happened."""
     from .demo import run_demo

@@ -8,7 +8,7 @@ from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from .core.model import Mode
 from .core.review import DEFAULT_HEADERS
@@ -55,9 +55,7 @@ class GoogleSettings(_Section):
 class FormSettings(_Section):
     spreadsheet_id: str = Field(min_length=1)
     worksheet: str | None = None
-    columns: dict[str, list[str]] = Field(
-        default_factory=lambda: {k: list(v) for k, v in DEFAULT_FORM_COLUMNS.items()}
-    )
+    columns: dict[str, list[str]] = Field(default_factory=lambda: {k: list(v) for k, v in DEFAULT_FORM_COLUMNS.items()})
 
     @field_validator("columns")
     @classmethod
@@ -106,9 +104,7 @@ class BloggerSettings(_Section):
     @classmethod
     def _image_url(cls, value: str) -> str:
         if "{file_id}" not in value:
-            raise ValueError(
-                "must contain {file_id}, e.g. https://lh3.googleusercontent.com/d/{file_id}=w1600"
-            )
+            raise ValueError("must contain {file_id}, e.g. https://lh3.googleusercontent.com/d/{file_id}=w1600")
         return value
 
 
@@ -125,6 +121,14 @@ class Settings(_Section):
     review: ReviewSettings
     blogger: BloggerSettings
     regions: RegionSettings = Field(default_factory=RegionSettings)
+
+    @model_validator(mode="before")
+    @classmethod
+    def _empty_sections(cls, data: Any) -> Any:
+        # A section holding only comments reads as null: treat it as "all defaults".
+        if isinstance(data, dict):
+            return {k: ({} if v is None and k in ("google", "regions") else v) for k, v in data.items()}
+        return data
 
     @field_validator("timezone")
     @classmethod

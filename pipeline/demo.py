@@ -127,9 +127,7 @@ def run_demo(folder: Path, *, keep_running: bool, echo: Echo) -> int:
         live = sum(1 for r in records.values() if r.post_url)
         echo("")
         echo(f"{live} berita terbit, {len(records)} kiriman tercatat.")
-        echo(
-            f"Lihat di peramban: {sandbox.url}/_sandbox/  (blog: {sandbox.url}/_sandbox/blogs/{world.blog_id})"
-        )
+        echo(f"Lihat di peramban: {sandbox.url}/_sandbox/  (blog: {sandbox.url}/_sandbox/blogs/{world.blog_id})")
         if keep_running:
             echo("Sandbox tetap berjalan; tekan Ctrl-C untuk berhenti.")
             stop = threading.Event()

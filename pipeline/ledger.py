@@ -161,9 +161,7 @@ class Ledger:
         self.db.execute("COMMIT")
 
     def _migrate(self) -> None:
-        self.db.execute(
-            "CREATE TABLE IF NOT EXISTS schema_migrations (name TEXT PRIMARY KEY, applied_at TEXT)"
-        )
+        self.db.execute("CREATE TABLE IF NOT EXISTS schema_migrations (name TEXT PRIMARY KEY, applied_at TEXT)")
         done = {row[0] for row in self.db.execute("SELECT name FROM schema_migrations")}
         for name, migrate in MIGRATIONS:
             if name in done:

@@ -7,6 +7,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import timedelta
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from .app import App
 from .core.decide import MODE_TO_STATE, STATE_TO_STATUS, Action, Decision, PostState, decide
@@ -19,6 +20,7 @@ from .core.validate import normalise
 from .google.errors import GoogleApiError
 from .google.responses import ResponsesTab
 from .google.review_sheet import CellWrite
+from .google.sheets_values import quote_sheet
 from .ledger import SubmissionRecord
 
 log = logging.getLogger("mymein.sync")
@@ -69,7 +71,7 @@ def run_cycle(app: App, *, dry_run: bool = False) -> CycleReport:
 
 def _read_review_without_creating(app: App) -> list[list[Any]]:
     try:
-        return app.review.values.get(f"'{app.review.worksheet}'")
+        return app.review.values.get(quote_sheet(app.review.worksheet))
     except GoogleApiError as exc:
         if exc.status == 400:
             return []
@@ -122,8 +124,6 @@ def _responses_tab(app: App) -> ResponsesTab:
 
 def ingest(app: App, report: CycleReport, *, dry_run: bool) -> list[SubmissionRecord]:
     """New responses become ledger entries with a reference code; invalid ones too, marked to be fixed."""
-    from zoneinfo import ZoneInfo
-
     tab = _responses_tab(app)
     values = app.responses.read(tab)
     if not values:
@@ -252,9 +252,7 @@ def _apply(app: App, row: ReviewRow, record: SubmissionRecord, decision: Decisio
         for file_id in post_view(row).photo_file_ids:
             app.photos.unshare(file_id)
         message = "Ditarik dari blog." + (f" Alasan: {row.note.strip()}" if row.note.strip() else "")
-        app.ledger.set_outcome(
-            row.code, Status.RETRACTED, message, kind="retracted", post_state=PostState(ref.state)
-        )
+        app.ledger.set_outcome(row.code, Status.RETRACTED, message, kind="retracted", post_state=PostState(ref.state))
         return Outcome(row.code, action.value, Status.RETRACTED.value, message)
     return _publish_or_update(app, row, record, decision)
 
@@ -271,9 +269,9 @@ def _publish_or_update(app: App, row: ReviewRow, record: SubmissionRecord, decis
         try:
             ref = app.publisher.insert(view.title, html, view.labels, draft=wanted is not PostState.LIVE)
         except GoogleApiError as exc:
-            if exc.status != 0:  # a definite refusal: nothing was created
+            if not exc.outcome_unknown:  # a definite refusal: nothing was created
                 app.ledger.close_intent(intent, error=str(exc))
-            raise  # no answer at all: the intent stays open and the next cycle looks for the post
+            raise  # otherwise the intent stays open and the next cycle looks for the post by its code
         _record_post(app, row.code, ref, decision, kind="posted")
         app.ledger.close_intent(intent)
     else:
@@ -289,9 +287,7 @@ def _publish_or_update(app: App, row: ReviewRow, record: SubmissionRecord, decis
     return _outcome(row.code, decision, ref, _publish_message(app, ref, decision))
 
 
-def _move_to_state(
-    app: App, ref: PostRef, current: PostState, wanted: PostState, decision: Decision
-) -> PostRef:
+def _move_to_state(app: App, ref: PostRef, current: PostState, wanted: PostState, decision: Decision) -> PostRef:
     if wanted is current and wanted is not PostState.SCHEDULED:
         return ref
     if wanted is PostState.DRAFT:

@@ -126,11 +126,7 @@ def decide(
     if record.post_id is None:
         return Decision(Action.PUBLISH, mode=mode, publish_at=publish_at, content_hash=digest)
     wanted_state = MODE_TO_STATE[mode]
-    if (
-        record.status is Status.RETRACTED
-        or digest != record.published_hash
-        or wanted_state != record.post_state
-    ):
+    if record.status is Status.RETRACTED or digest != record.published_hash or wanted_state != record.post_state:
         # A scheduled post keeps its date unless the officer changed the mode.
         return Decision(Action.UPDATE, mode=mode, publish_at=publish_at, content_hash=digest)
     return NOTHING

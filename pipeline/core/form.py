@@ -39,9 +39,7 @@ class FormLayout:
         missing = [name for name in REQUIRED_FIELDS if name not in columns]
         if missing:
             wanted = "; ".join(f"{name}: {', '.join(aliases.get(name, ()))}" for name in missing)
-            raise FormLayoutError(
-                f"header row lacks the questions for {', '.join(missing)} (looked for {wanted})"
-            )
+            raise FormLayoutError(f"header row lacks the questions for {', '.join(missing)} (looked for {wanted})")
         return cls(columns)
 
     @staticmethod

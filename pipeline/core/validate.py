@@ -51,17 +51,13 @@ def check_fields(
     if not title:
         problems.append("Judul berita kosong.")
     elif len(title) > limits.title_max:
-        problems.append(
-            f"Judul berita terlalu panjang ({len(title)} karakter, paling banyak {limits.title_max})."
-        )
+        problems.append(f"Judul berita terlalu panjang ({len(title)} karakter, paling banyak {limits.title_max}).")
     if not body:
         problems.append("Isi berita kosong.")
     elif len(body) < limits.body_min:
         problems.append(f"Isi berita terlalu pendek (paling sedikit {limits.body_min} karakter).")
     elif len(body) > limits.body_max:
-        problems.append(
-            f"Isi berita terlalu panjang ({len(body)} karakter, paling banyak {limits.body_max})."
-        )
+        problems.append(f"Isi berita terlalu panjang ({len(body)} karakter, paling banyak {limits.body_max}).")
     if not kecamatan:
         problems.append("Kecamatan belum diisi.")
     elif len(regions) and regions.kecamatan(kecamatan) is None:

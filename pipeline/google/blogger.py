@@ -21,9 +21,9 @@ class BloggerPublisher:
         self.blog_id = blog_id
         self.policy = policy
 
-    def _run(self, method: str, request: Any) -> dict[str, Any]:
+    def _run(self, method: str, request: Any, *, idempotent: bool = True) -> dict[str, Any]:
         result: dict[str, Any] = self.policy.call(
-            f"blogger.posts.{method}", lambda: request.execute(num_retries=0)
+            f"blogger.posts.{method}", lambda: request.execute(num_retries=0), idempotent=idempotent
         )
         return result or {}
 
@@ -36,7 +36,7 @@ class BloggerPublisher:
     def insert(self, title: str, html: str, labels: Sequence[str], *, draft: bool) -> PostRef:
         body = {"title": title, "content": html, "labels": list(labels)}
         request = self.posts.insert(blogId=self.blog_id, body=body, isDraft=draft, fetchBody=False)
-        return _ref(self._run("insert", request))
+        return _ref(self._run("insert", request, idempotent=False))
 
     def publish(self, post_id: str, when: datetime | None = None) -> PostRef:
         kwargs: dict[str, Any] = {"blogId": self.blog_id, "postId": post_id}

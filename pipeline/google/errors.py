@@ -39,6 +39,11 @@ class GoogleApiError(Exception):
         return self.status == 0 or self.status in RETRYABLE_STATUS or self.reason in RETRYABLE_REASONS
 
     @property
+    def outcome_unknown(self) -> bool:
+        """No answer, or a server fault: a call that creates something may or may not have done so."""
+        return self.status in (0, 500, 502, 504)
+
+    @property
     def not_found(self) -> bool:
         return self.status == 404
 

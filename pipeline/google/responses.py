@@ -21,9 +21,7 @@ class ResponsesTab:
 
 
 class ResponsesSource:
-    def __init__(
-        self, values: SheetValues, worksheet: str | None, aliases: Mapping[str, Sequence[str]]
-    ) -> None:
+    def __init__(self, values: SheetValues, worksheet: str | None, aliases: Mapping[str, Sequence[str]]) -> None:
         self.values = values
         self.worksheet = worksheet
         self.aliases = aliases

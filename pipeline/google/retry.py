@@ -32,8 +32,12 @@ class RetryPolicy:
             return min(error.retry_after, self.max_delay)
         return self.jitter(min(self.max_delay, self.base_delay * 2**attempt))
 
-    def call(self, api: str, fn: Callable[[], T]) -> T:
-        """Run `fn`; retry what Google says is temporary; raise `GoogleApiError` when it is not, or at the end."""
+    def call(self, api: str, fn: Callable[[], T], *, idempotent: bool = True) -> T:
+        """Run `fn`; retry what Google says is temporary; raise `GoogleApiError` when it is not, or at the end.
+
+        A call that is not idempotent (creating a post) is never resent when its outcome is unknown: the
+        caller's intent stays open and reconciliation finds out whether it happened.
+        """
         attempt = 0
         while True:
             try:
@@ -42,11 +46,9 @@ class RetryPolicy:
                 error = translate(api, exc)
                 if error is None:
                     raise
-                if not error.retryable or attempt + 1 >= self.attempts:
+                if not error.retryable or attempt + 1 >= self.attempts or (not idempotent and error.outcome_unknown):
                     raise error from exc
                 wait = self.delay(attempt, error)
-                log.warning(
-                    "%s failed (%s); retry %d/%d in %.1fs", api, error, attempt + 1, self.attempts - 1, wait
-                )
+                log.warning("%s failed (%s); retry %d/%d in %.1fs", api, error, attempt + 1, self.attempts - 1, wait)
                 self.sleep(wait)
                 attempt += 1

@@ -43,9 +43,7 @@ class ReviewSheet:
         header = list(headers.values())
         self.values.update(f"{quote_sheet(self.worksheet)}!A1", [header])
         meta = self.values.metadata("sheets.properties(sheetId,title,gridProperties)")
-        sheet = next(
-            s["properties"] for s in meta.get("sheets", []) if s["properties"]["title"] == self.worksheet
-        )
+        sheet = next(s["properties"] for s in meta.get("sheets", []) if s["properties"]["title"] == self.worksheet)
         sheet_id = int(sheet["sheetId"])
         roles = list(headers)
         requests: list[dict[str, Any]] = [
@@ -58,9 +56,7 @@ class ReviewSheet:
             {
                 "repeatCell": {
                     "range": {"sheetId": sheet_id, "startRowIndex": 0, "endRowIndex": 1},
-                    "cell": {
-                        "userEnteredFormat": {"textFormat": {"bold": True}, "backgroundColor": HEADER_COLOR}
-                    },
+                    "cell": {"userEnteredFormat": {"textFormat": {"bold": True}, "backgroundColor": HEADER_COLOR}},
                     "fields": "userEnteredFormat(textFormat,backgroundColor)",
                 }
             },

@@ -8,12 +8,21 @@ from __future__ import annotations
 
 from typing import Any
 
+import google.auth.transport.requests
+import httplib2
 import requests
 from google.auth.credentials import Credentials
 from google.auth.transport.requests import AuthorizedSession
 from requests.adapters import HTTPAdapter
 
-GOOGLE_API_HOSTS = ("https://sheets.googleapis.com/", "https://www.googleapis.com/")
+# Every Google host the client libraries call, token refreshes and google-auth's access-boundary lookup included.
+GOOGLE_API_HOSTS = (
+    "https://sheets.googleapis.com/",
+    "https://www.googleapis.com/",
+    "https://blogger.googleapis.com/",
+    "https://oauth2.googleapis.com/",
+    "https://iamcredentials.googleapis.com/",
+)
 
 
 class EndpointRewriteAdapter(HTTPAdapter):
@@ -32,8 +41,50 @@ class EndpointRewriteAdapter(HTTPAdapter):
 
 def authorized_session(credentials: Credentials, endpoint: str | None = None) -> AuthorizedSession:
     """A requests session that signs with `credentials`; with `endpoint`, Google hosts are rewritten to it."""
-    session = AuthorizedSession(credentials)
-    if endpoint:
-        for prefix in GOOGLE_API_HOSTS:
-            session.mount(prefix, EndpointRewriteAdapter(prefix, endpoint))
+    if not endpoint:
+        return AuthorizedSession(credentials)
+    # google-auth refreshes tokens through a session of its own: it must be rewritten too.
+    auth_session = requests.Session()
+    _mount_rewrites(auth_session, endpoint)
+    session = AuthorizedSession(credentials, auth_request=google.auth.transport.requests.Request(auth_session))
+    _mount_rewrites(session, endpoint)
     return session
+
+
+def _mount_rewrites(session: requests.Session, endpoint: str) -> None:
+    for prefix in GOOGLE_API_HOSTS:
+        session.mount(prefix, EndpointRewriteAdapter(prefix, endpoint))
+
+
+class RequestsHttp:
+    """An httplib2-shaped transport for googleapiclient, over a google-auth `AuthorizedSession`.
+
+    httplib2 silently resends a request, POSTs included, when the connection breaks before the answer
+    arrives; for `posts.insert` that is a second post. requests does not resend, so every retry decision
+    stays with our RetryPolicy, which knows which calls are safe to repeat.
+    """
+
+    def __init__(self, session: AuthorizedSession, timeout: float) -> None:
+        self.session = session
+        self.timeout = timeout
+
+    def request(
+        self,
+        uri: str,
+        method: str = "GET",
+        body: bytes | str | None = None,
+        headers: dict[str, str] | None = None,
+        redirections: int = 5,
+        connection_type: object = None,
+    ) -> tuple[httplib2.Response, bytes]:
+        response = self.session.request(
+            method, uri, data=body, headers=headers, timeout=self.timeout, allow_redirects=redirections > 0
+        )
+        info = {k.lower(): v for k, v in response.headers.items()}
+        info["status"] = str(response.status_code)
+        result = httplib2.Response(info)
+        result.reason = response.reason or ""
+        return result, response.content
+
+    def close(self) -> None:
+        self.session.close()

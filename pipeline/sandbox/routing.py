@@ -78,9 +78,7 @@ class Router:
     def __init__(self) -> None:
         self.routes: list[Route] = []
 
-    def add(
-        self, method: str, pattern: str, method_id: str, handler: Handler, *, mutates: bool | None = None
-    ) -> None:
+    def add(self, method: str, pattern: str, method_id: str, handler: Handler, *, mutates: bool | None = None) -> None:
         """Register a handler; `pattern` is matched against the raw (still percent-encoded) path."""
         self.routes.append(
             Route(

@@ -88,9 +88,7 @@ def seed_demo(endpoint: str, now: datetime) -> DemoWorld:
     with requests.Session() as http:
         http.headers["Authorization"] = "Bearer demo"
         blog = _check(http.post(f"{endpoint}/_sandbox/blogs", json={"name": DEMO_BLOG_NAME}))
-        photo_ids = {
-            key: _upload_photo(http, endpoint, key, png_bytes(spec)) for key, spec in DEMO_PHOTOS.items()
-        }
+        photo_ids = {key: _upload_photo(http, endpoint, key, png_bytes(spec)) for key, spec in DEMO_PHOTOS.items()}
         form_id = _create_spreadsheet(http, endpoint, DEMO_FORM_TITLE, FORM_TAB)
         review_id = _create_spreadsheet(http, endpoint, DEMO_REVIEW_TITLE, REVIEW_TAB)
         rows: list[list[Any]] = [FORM_HEADER]

@@ -60,12 +60,8 @@ class SandboxApp:
         matched = self.router.match(req.method, req.path)
         if matched is None:
             if self.router.allowed_methods(req.path):
-                return Response(
-                    status=405, json=ApiError(405, "Method not allowed.", "INVALID_ARGUMENT").body()
-                ), False
-            return Response(
-                status=404, json=ApiError(404, f"Not found: {req.path}", "NOT_FOUND").body()
-            ), False
+                return Response(status=405, json=ApiError(405, "Method not allowed.", "INVALID_ARGUMENT").body()), False
+            return Response(status=404, json=ApiError(404, f"Not found: {req.path}", "NOT_FOUND").body()), False
         route, params = matched
         req.params = params
         late: Fault | None = None

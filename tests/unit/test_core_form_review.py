@@ -51,9 +51,7 @@ def test_rows_without_timestamp_are_not_responses() -> None:
 
 def test_normalise_flags_every_problem_in_indonesian() -> None:
     layout = FormLayout.from_header(ENGLISH, DEFAULT_FORM_COLUMNS)
-    response = layout.parse(
-        [46348.5, "a@example.com", "Juai", "Desa Khayalan", "Siti", "", "pendek", ""], WITA
-    )
+    response = layout.parse([46348.5, "a@example.com", "Juai", "Desa Khayalan", "Siti", "", "pendek", ""], WITA)
     assert response is not None
     submission = normalise(response, load_regions())
     assert not submission.is_valid
@@ -87,9 +85,7 @@ def _review_values() -> list[list[object]]:
     header = list(DEFAULT_HEADERS.values())
     header.reverse()  # officers may reorder columns
     layout = ReviewLayout.from_header(header, DEFAULT_HEADERS)
-    row = layout.lay_out(
-        {"code": "MM-20261122-0001", "title": "Judul", "approve": True, "status": "Menunggu"}
-    )
+    row = layout.lay_out({"code": "MM-20261122-0001", "title": "Judul", "approve": True, "status": "Menunggu"})
     return [header, [], row, ["bukan kode"]]
 
 
@@ -97,9 +93,7 @@ def test_review_rows_are_found_by_code_wherever_columns_are() -> None:
     values = _review_values()
     layout = ReviewLayout.from_header(values[0], DEFAULT_HEADERS)
     rows = layout.parse(values)
-    assert [(r.code, r.row_number, r.title, r.approve) for r in rows] == [
-        ("MM-20261122-0001", 3, "Judul", True)
-    ]
+    assert [(r.code, r.row_number, r.title, r.approve) for r in rows] == [("MM-20261122-0001", 3, "Judul", True)]
     assert rows[0].pipeline_cells["status"] == "Menunggu"
 
 

@@ -64,8 +64,5 @@ def test_parse_timestamp_accepts_serials_and_typed_text() -> None:
 def test_drive_links_from_the_upload_question() -> None:
     answer = "https://drive.google.com/open?id=1AbCdEfGhIjKlMnOp, https://drive.google.com/open?id=2ZyXwVuTsRqPoNmLk"
     assert file_ids(split_links(answer)) == ("1AbCdEfGhIjKlMnOp", "2ZyXwVuTsRqPoNmLk")
-    assert (
-        drive_file_id("https://drive.google.com/file/d/1AbCdEfGhIjKlMnOp/view?usp=sharing")
-        == "1AbCdEfGhIjKlMnOp"
-    )
+    assert drive_file_id("https://drive.google.com/file/d/1AbCdEfGhIjKlMnOp/view?usp=sharing") == "1AbCdEfGhIjKlMnOp"
     assert drive_file_id("not a link") is None

@@ -1,0 +1,5 @@
+"""`python -m pipeline` is the `mymein` command."""
+
+from .cli import main
+
+main()

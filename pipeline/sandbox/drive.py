@@ -1,0 +1,307 @@
+"""Drive v3 emulator: files (metadata, uploads, downloads), spreadsheets as files, and sharing permissions."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import struct
+from email.parser import BytesParser
+from email.policy import HTTP
+from typing import Any
+
+from .errors import ApiError, bad_request
+from .routing import Request, Response, Router
+from .sheets import SheetsApi
+from .state import SandboxState
+
+SPREADSHEET = "application/vnd.google-apps.spreadsheet"
+FOLDER = "application/vnd.google-apps.folder"
+FILE = r"^/drive/v3/files/(?P<file>[^/]+)"
+DEFAULT_FIELDS = ("kind", "id", "name", "mimeType")
+PERMISSION_FIELDS = ("kind", "id", "type", "role")
+ANYONE_ID = "anyoneWithLink"  # Drive's fixed id for the "anyone with the link" permission
+
+
+def _file_not_found(file_id: str) -> ApiError:
+    return ApiError(404, f"File not found: {file_id}.", "NOT_FOUND", reason="notFound")
+
+
+def _image_size(content: bytes) -> tuple[int, int] | None:
+    """Width and height from a PNG, GIF, WebP (VP8X/VP8L) or JPEG header, when cheap to read."""
+    if content.startswith(b"\x89PNG\r\n\x1a\n") and len(content) >= 24:
+        width, height = struct.unpack(">II", content[16:24])
+        return int(width), int(height)
+    if content[:6] in (b"GIF87a", b"GIF89a") and len(content) >= 10:
+        width, height = struct.unpack("<HH", content[6:10])
+        return int(width), int(height)
+    if content[:4] == b"RIFF" and content[8:12] == b"WEBP" and len(content) >= 30:
+        if content[12:16] == b"VP8X":
+            return 1 + int.from_bytes(content[24:27], "little"), 1 + int.from_bytes(content[27:30], "little")
+        if content[12:16] == b"VP8L":
+            bits = int.from_bytes(content[21:25], "little")
+            return (bits & 0x3FFF) + 1, ((bits >> 14) & 0x3FFF) + 1
+    if content.startswith(b"\xff\xd8"):
+        i = 2
+        while i + 9 < len(content):
+            if content[i] != 0xFF:
+                return None
+            marker, length = content[i + 1], int.from_bytes(content[i + 2 : i + 4], "big")
+            if marker in (0xC0, 0xC1, 0xC2):
+                height, width = struct.unpack(">HH", content[i + 5 : i + 9])
+                return int(width), int(height)
+            i += 2 + length
+    return None
+
+
+def _sniff(content: bytes) -> str:
+    if content.startswith(b"\x89PNG"):
+        return "image/png"
+    if content.startswith(b"\xff\xd8"):
+        return "image/jpeg"
+    if content[:4] == b"GIF8":
+        return "image/gif"
+    if content[:4] == b"RIFF" and content[8:12] == b"WEBP":
+        return "image/webp"
+    if content.startswith(b"%PDF"):
+        return "application/pdf"
+    return "application/octet-stream"
+
+
+def select_fields(resource: dict[str, Any], fields: str | None, default: tuple[str, ...]) -> dict[str, Any]:
+    """Drive's partial responses, for top-level names and `name(sub,fields)` groups."""
+    if fields is None:
+        return {k: resource[k] for k in default if k in resource}
+    if fields.strip() == "*":
+        return dict(resource)
+    chosen: dict[str, Any] = {}
+    depth, start = 0, 0
+    parts: list[str] = []
+    for i, ch in enumerate(fields):
+        if ch == "(":
+            depth += 1
+        elif ch == ")":
+            depth -= 1
+        elif ch == "," and depth == 0:
+            parts.append(fields[start:i])
+            start = i + 1
+    parts.append(fields[start:])
+    for part in (p.strip() for p in parts if p.strip()):
+        name, _, inner = part.partition("(")
+        name = name.split("/")[0]
+        if name not in resource:
+            continue
+        value = resource[name]
+        if inner and isinstance(value, list):
+            sub = inner.rstrip(")")
+            value = [select_fields(v, sub, ()) if isinstance(v, dict) else v for v in value]
+        chosen[name] = value
+    return chosen
+
+
+class DriveApi:
+    def __init__(self, state: SandboxState, sheets: SheetsApi) -> None:
+        self.state = state
+        self.sheets = sheets
+        sheets.on_created = self._register_spreadsheet
+
+    @property
+    def _files(self) -> dict[str, Any]:
+        files: dict[str, Any] = self.state.ns("drive").setdefault("files", {})
+        return files
+
+    def _new_file(self, file_id: str, name: str, mime: str, parents: list[str] | None = None) -> dict[str, Any]:
+        now = self.state.now().isoformat(timespec="milliseconds").replace("+00:00", "Z")
+        record: dict[str, Any] = {
+            "kind": "drive#file",
+            "id": file_id,
+            "name": name,
+            "mimeType": mime,
+            "parents": parents or ["root"],
+            "createdTime": now,
+            "modifiedTime": now,
+            "trashed": False,
+            "webViewLink": f"https://drive.google.com/file/d/{file_id}/view?usp=drivesdk",
+            "permissions": [],
+            "_readable": True,
+        }
+        self._files[file_id] = record
+        return record
+
+    def _register_spreadsheet(self, spreadsheet_id: str, title: str) -> None:
+        if spreadsheet_id not in self._files:
+            record = self._new_file(spreadsheet_id, title, SPREADSHEET)
+            record["webViewLink"] = f"https://docs.google.com/spreadsheets/d/{spreadsheet_id}/edit?usp=drivesdk"
+
+    def _file(self, file_id: str) -> dict[str, Any]:
+        record: dict[str, Any] | None = self._files.get(file_id)
+        if record is None or not record.get("_readable", True):
+            raise _file_not_found(file_id)
+        return record
+
+    @staticmethod
+    def _public(record: dict[str, Any]) -> dict[str, Any]:
+        return {k: v for k, v in record.items() if not k.startswith("_")}
+
+    def file_content(self, file_id: str) -> tuple[bytes, str] | None:
+        record = self._files.get(file_id)
+        content = self.state.get_blob(file_id)
+        if record is None or content is None:
+            return None
+        return content, str(record["mimeType"])
+
+    # --- routes -------------------------------------------------------------------------------------------
+    def register(self, router: Router) -> None:
+        router.add("POST", r"^/drive/v3/files$", "drive.files.create", self.create)
+        router.add("POST", r"^/upload/drive/v3/files$", "drive.files.create", self.upload)
+        router.add("GET", r"^/drive/v3/files$", "drive.files.list", self.list)
+        router.add("GET", FILE + r"$", "drive.files.get", self.get)
+        router.add("PATCH", FILE + r"$", "drive.files.update", self.update)
+        router.add("DELETE", FILE + r"$", "drive.files.delete", self.delete)
+        router.add("POST", FILE + r"/permissions$", "drive.permissions.create", self.create_permission)
+        router.add("GET", FILE + r"/permissions$", "drive.permissions.list", self.list_permissions)
+        router.add(
+            "DELETE", FILE + r"/permissions/(?P<perm>[^/]+)$", "drive.permissions.delete", self.delete_permission
+        )
+        router.add("POST", r"^/_sandbox/files/(?P<file>[^/]+)/access$", "", self.set_access)
+
+    def _create(self, metadata: dict[str, Any], content: bytes | None, content_type: str | None) -> dict[str, Any]:
+        name = str(metadata.get("name") or "Untitled")
+        mime = str(metadata.get("mimeType") or content_type or (content is not None and _sniff(content)) or "")
+        if mime == SPREADSHEET:
+            created = self.sheets.create_spreadsheet(name)
+            spreadsheet: dict[str, Any] = self._files[str(created["spreadsheetId"])]
+            return spreadsheet
+        file_id = self.state.new_token_id(33)
+        record = self._new_file(file_id, name, mime or "application/octet-stream", metadata.get("parents"))
+        if content is not None:
+            self.state.put_blob(file_id, content)
+            record["size"] = str(len(content))
+            record["md5Checksum"] = hashlib.md5(content).hexdigest()
+            size = _image_size(content)
+            if size is not None:
+                record["imageMediaMetadata"] = {"width": size[0], "height": size[1]}
+                record["thumbnailLink"] = f"https://lh3.googleusercontent.com/drive-storage/{file_id}=s220"
+        return record
+
+    def create(self, req: Request) -> Response:
+        metadata = req.json()
+        if not isinstance(metadata, dict):
+            raise bad_request("Invalid file metadata")
+        record = self._create(metadata, None, None)
+        return Response(json=select_fields(self._public(record), req.arg("fields"), DEFAULT_FIELDS))
+
+    def upload(self, req: Request) -> Response:
+        kind = req.arg("uploadType") or "media"
+        content_type = req.headers.get("content-type", "")
+        if kind == "media":
+            record = self._create({}, req.body, content_type.split(";")[0] or None)
+        elif kind == "multipart":
+            message = BytesParser(policy=HTTP).parsebytes(f"Content-Type: {content_type}\r\n\r\n".encode() + req.body)
+            parts = list(message.iter_parts())
+            if len(parts) != 2:
+                raise bad_request("Multipart upload needs a metadata part and a media part")
+            raw_metadata = parts[0].get_payload(decode=True)
+            media = parts[1].get_payload(decode=True)
+            if not isinstance(raw_metadata, bytes) or not isinstance(media, bytes):
+                raise bad_request("Multipart upload parts must carry bytes")
+            record = self._create(json.loads(raw_metadata or b"{}"), media, parts[1].get_content_type())
+        else:
+            raise bad_request(f"Unsupported uploadType: {kind}")
+        return Response(json=select_fields(self._public(record), req.arg("fields"), DEFAULT_FIELDS))
+
+    def get(self, req: Request) -> Response:
+        record = self._file(req.params["file"])
+        if req.arg("alt") == "media":
+            content = self.state.get_blob(record["id"])
+            if content is None:
+                raise ApiError(403, "Only files with binary content can be downloaded.", reason="fileNotDownloadable")
+            return Response(body=content, content_type=str(record["mimeType"]))
+        return Response(json=select_fields(self._public(record), req.arg("fields"), DEFAULT_FIELDS))
+
+    def list(self, req: Request) -> Response:
+        query = req.arg("q") or ""
+        records = [r for r in self._files.values() if r.get("_readable", True)]
+        for clause in (c.strip() for c in query.split(" and ") if c.strip()):
+            field, _, value = clause.partition("=")
+            value = value.strip().strip("'")
+            field = field.strip()
+            if field == "mimeType":
+                records = [r for r in records if r["mimeType"] == value]
+            elif field == "name":
+                records = [r for r in records if r["name"] == value]
+            elif field == "trashed":
+                records = [r for r in records if str(r.get("trashed", False)).lower() == value]
+            elif " in parents" in clause:
+                parent = clause.split(" in parents")[0].strip().strip("'")
+                records = [r for r in records if parent in r.get("parents", [])]
+        size = int(req.arg("pageSize") or 100)
+        start = int(req.arg("pageToken") or 0)
+        page = records[start : start + size]
+        fields = req.arg("fields")
+        inner = None
+        if fields and "files(" in fields:
+            inner = fields.split("files(", 1)[1].rsplit(")", 1)[0]
+        result: dict[str, Any] = {
+            "kind": "drive#fileList",
+            "incompleteSearch": False,
+            "files": [select_fields(self._public(r), inner, DEFAULT_FIELDS) for r in page],
+        }
+        if start + size < len(records):
+            result["nextPageToken"] = str(start + size)
+        return Response(json=result)
+
+    def update(self, req: Request) -> Response:
+        record = self._file(req.params["file"])
+        body = req.json()
+        if "name" in body:
+            record["name"] = str(body["name"])
+            if record["mimeType"] == SPREADSHEET:
+                self.sheets.rename_spreadsheet(record["id"], record["name"])
+        return Response(json=select_fields(self._public(record), req.arg("fields"), DEFAULT_FIELDS))
+
+    def delete(self, req: Request) -> Response:
+        record = self._file(req.params["file"])
+        if record["mimeType"] == SPREADSHEET:
+            self.sheets.delete_spreadsheet(record["id"])
+        self.state.delete_blob(record["id"])
+        del self._files[record["id"]]
+        return Response(status=204)
+
+    def create_permission(self, req: Request) -> Response:
+        record = self._file(req.params["file"])
+        body = req.json()
+        kind, role = body.get("type"), body.get("role")
+        if kind not in ("user", "group", "domain", "anyone") or role not in (
+            "owner",
+            "organizer",
+            "fileOrganizer",
+            "writer",
+            "commenter",
+            "reader",
+        ):
+            raise bad_request("The permission type or role is invalid.")
+        perm_id = ANYONE_ID if kind == "anyone" else self.state.new_numeric_id(20)
+        permission = {"kind": "drive#permission", "id": perm_id, "type": kind, "role": role}
+        if body.get("emailAddress"):
+            permission["emailAddress"] = body["emailAddress"]
+        record["permissions"] = [p for p in record["permissions"] if p["id"] != perm_id] + [permission]
+        return Response(json=select_fields(permission, req.arg("fields"), PERMISSION_FIELDS))
+
+    def list_permissions(self, req: Request) -> Response:
+        record = self._file(req.params["file"])
+        return Response(json={"kind": "drive#permissionList", "permissions": record["permissions"]})
+
+    def delete_permission(self, req: Request) -> Response:
+        record = self._file(req.params["file"])
+        kept = [p for p in record["permissions"] if p["id"] != req.params["perm"]]
+        if len(kept) == len(record["permissions"]):
+            raise ApiError(404, f"Permission not found: {req.params['perm']}.", "NOT_FOUND", reason="notFound")
+        record["permissions"] = kept
+        return Response(status=204)
+
+    def set_access(self, req: Request) -> Response:
+        record = self._files.get(req.params["file"])
+        if record is None:
+            raise _file_not_found(req.params["file"])
+        record["_readable"] = bool(req.json().get("readable", True))
+        return Response(json={"id": record["id"], "readable": record["_readable"]})

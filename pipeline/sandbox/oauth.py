@@ -1,0 +1,72 @@
+"""OAuth2 token endpoint emulator: JWT-bearer grants of service accounts and refresh-token grants of users."""
+
+from __future__ import annotations
+
+import base64
+import json
+import time
+from typing import TYPE_CHECKING, Any
+from urllib.parse import parse_qs
+
+from .routing import Request, Response, Router
+
+if TYPE_CHECKING:
+    from .server import SandboxApp
+
+JWT_BEARER = "urn:ietf:params:oauth:grant-type:jwt-bearer"
+TOKEN_LIFETIME = 3599
+
+
+def _oauth_error(error: str, description: str) -> Response:
+    # OAuth's own error shape (RFC 6749), which google-auth parses; not the Google API error body.
+    return Response(status=400, json={"error": error, "error_description": description})
+
+
+def _claims(assertion: str) -> dict[str, Any] | None:
+    """The JWT's claims, unverified: the sandbox trusts any key, it only checks the shape."""
+    parts = assertion.split(".")
+    if len(parts) != 3:
+        return None
+    try:
+        padded = parts[1] + "=" * (-len(parts[1]) % 4)
+        claims = json.loads(base64.urlsafe_b64decode(padded))
+    except ValueError:
+        return None
+    return claims if isinstance(claims, dict) else None
+
+
+def register(router: Router, app: SandboxApp) -> None:
+    def token(req: Request) -> Response:
+        form = {k: v[-1] for k, v in parse_qs(req.body.decode("utf-8"), keep_blank_values=True).items()}
+        grant = form.get("grant_type", "")
+        issued = {
+            "access_token": "sandbox-" + app.state.new_token_id(40),
+            "expires_in": TOKEN_LIFETIME,
+            "token_type": "Bearer",
+        }
+        if grant == JWT_BEARER:
+            claims = _claims(form.get("assertion", ""))
+            if claims is None or not claims.get("iss") or not claims.get("aud"):
+                return _oauth_error("invalid_grant", "Invalid JWT: the assertion is malformed.")
+            if float(claims.get("exp", 0)) < time.time():
+                return _oauth_error(
+                    "invalid_grant", "Invalid JWT: Token must be a short-lived token and in a reasonable timeframe."
+                )
+            return Response(json=issued)
+        if grant == "refresh_token":
+            if not form.get("refresh_token") or not form.get("client_id"):
+                return _oauth_error("invalid_request", "Missing required parameter: refresh_token or client_id.")
+            return Response(json={**issued, "scope": form.get("scope", "https://www.googleapis.com/auth/blogger")})
+        return _oauth_error("unsupported_grant_type", f"Invalid grant_type: {grant}")
+
+    def allowed_locations(_: Request) -> Response:
+        # google-auth asks IAM where a service account may be used; "0x0" means no restriction.
+        return Response(json={"locations": [], "encodedLocations": "0x0"})
+
+    router.add("POST", r"^/token$", "oauth.token", token, mutates=False)
+    router.add(
+        "GET",
+        r"^/v1/projects/[^/]+/serviceAccounts/[^/]+/allowedLocations$",
+        "iamcredentials.serviceAccounts.allowedLocations",
+        allowed_locations,
+    )

@@ -1,0 +1,120 @@
+"""Plain HTML pages for people: every spreadsheet as tables, every blog as a readable blog, Drive images offline."""
+
+from __future__ import annotations
+
+import re
+from html import escape
+from typing import TYPE_CHECKING, Any
+
+from .errors import not_found
+from .routing import Request, Response, Router
+
+if TYPE_CHECKING:
+    from .server import SandboxApp
+
+HTML = "text/html; charset=utf-8"
+STYLE = """
+body{font-family:system-ui,sans-serif;margin:0;background:#f4f6f4;color:#1d2a1d}
+header{background:#1f6f43;color:#fff;padding:1rem 2rem}header a{color:#fff}
+main{max-width:70rem;margin:1.5rem auto;padding:0 1rem}
+article{background:#fff;border-radius:8px;padding:1.5rem 2rem;margin-bottom:1.5rem;box-shadow:0 1px 3px #0002}
+article img{max-width:100%;height:auto;border-radius:4px}.galeri img{max-width:48%;margin:1%}
+.meta{color:#5b6b5b;font-size:.9rem}.label{background:#e3efe6;border-radius:3px;padding:0 .4rem;margin-right:.3rem}
+table{border-collapse:collapse;background:#fff;font-size:.85rem}td,th{border:1px solid #ccd5cc;padding:.25rem .5rem;
+vertical-align:top;max-width:24rem;overflow:hidden}th{background:#e3efe6}li{margin:.3rem 0}
+"""
+# The two image URL forms a post may embed; offline, they are served from the sandbox's own Drive.
+_DRIVE_IMAGES = re.compile(
+    r"https://(?:lh3\.googleusercontent\.com/d/([A-Za-z0-9_-]+)(?:=[a-z0-9-]+)?"
+    r"|drive\.google\.com/thumbnail\?id=([A-Za-z0-9_-]+)(?:&amp;sz=[a-z0-9]+|&sz=[a-z0-9]+)?)"
+)
+
+
+def _page(title: str, body: str) -> Response:
+    html = (
+        f"<!doctype html><html lang='id'><head><meta charset='utf-8'><title>{escape(title)}</title>"
+        f"<style>{STYLE}</style></head><body><header><a href='/_sandbox/'>Sandbox MyMeIn</a> · {escape(title)}"
+        f"</header><main>{body}</main></body></html>"
+    )
+    return Response(body=html.encode("utf-8"), content_type=HTML)
+
+
+def _offline_images(content: str) -> str:
+    return _DRIVE_IMAGES.sub(lambda m: f"/_sandbox/drive/{m.group(1) or m.group(2)}", content)
+
+
+def _article(blog_id: str, post: dict[str, Any], *, link: bool) -> str:
+    title = escape(post["title"])
+    if link:
+        title = f"<a href='/_sandbox/blogs/{escape(blog_id)}/posts/{escape(post['id'])}'>{title}</a>"
+    labels = "".join(f"<span class='label'>{escape(x)}</span>" for x in post.get("labels", []))
+    # Post content is the pipeline's sanitised HTML: shown as the blog would show it.
+    return (
+        f"<article><h2>{title}</h2><p class='meta'>{escape(post['published'])} {labels}</p>"
+        f"{_offline_images(post['content'])}</article>"
+    )
+
+
+def register(router: Router, app: SandboxApp) -> None:
+    def index(_: Request) -> Response:
+        sheets = "".join(
+            f"<li><a href='/_sandbox/sheets/{escape(s['id'])}'>{escape(s['title'])}</a> "
+            f"<span class='meta'>({escape(', '.join(s['sheets']))})</span></li>"
+            for s in app.sheets.list_spreadsheets()
+        )
+        blogs = "".join(
+            f"<li><a href='/_sandbox/blogs/{escape(b['id'])}'>{escape(b['name'])}</a></li>" for b in app.blogger.blogs()
+        )
+        body = f"<article><h2>Spreadsheet</h2><ul>{sheets or '<li>(belum ada)</li>'}</ul></article>"
+        body += f"<article><h2>Blog</h2><ul>{blogs or '<li>(belum ada)</li>'}</ul></article>"
+        return _page("Sandbox", body)
+
+    def sheet(req: Request) -> Response:
+        match = next((s for s in app.sheets.list_spreadsheets() if s["id"] == req.params["id"]), None)
+        if match is None:
+            raise not_found()
+        parts = []
+        for title in match["sheets"]:
+            grid = app.sheets.formatted_grid(match["id"], title)
+            rows = "".join(
+                "<tr>"
+                + "".join(f"<{'th' if i == 0 else 'td'}>{escape(c)}</{'th' if i == 0 else 'td'}>" for c in row)
+                + "</tr>"
+                for i, row in enumerate(grid)
+            )
+            parts.append(f"<h2>{escape(title)}</h2><table>{rows}</table>")
+        return _page(match["title"], "".join(parts))
+
+    def blog(req: Request) -> Response:
+        blog_id = req.params["blog"]
+        match = next((b for b in app.blogger.blogs() if b["id"] == blog_id), None)
+        if match is None:
+            raise not_found()
+        posts = app.blogger.live_posts(blog_id)
+        body = "".join(_article(blog_id, p, link=True) for p in posts) or "<article>Belum ada berita.</article>"
+        return _page(match["name"], body)
+
+    def post(req: Request) -> Response:
+        found = app.blogger.post_by_id(req.params["blog"], req.params["post"])
+        if found is None:
+            raise not_found()
+        return _page(found["title"], _article(req.params["blog"], found, link=False))
+
+    def post_by_path(req: Request) -> Response:
+        found = app.blogger.post_by_path(req.params["blog"], "/" + req.params["path"])
+        if found is None or found["status"] != "LIVE":
+            raise not_found()
+        return _page(found["title"], _article(req.params["blog"], found, link=False))
+
+    def drive_file(req: Request) -> Response:
+        content = app.drive.file_content(req.params["file"])
+        if content is None:
+            raise not_found()
+        return Response(body=content[0], content_type=content[1])
+
+    router.add("GET", r"^/_sandbox/?$", "", index)
+    router.add("GET", r"^/_sandbox/sheets/(?P<id>[^/]+)$", "", sheet)
+    router.add("GET", r"^/_sandbox/blogs/(?P<blog>[0-9]+)/?$", "", blog)
+    router.add("GET", r"^/_sandbox/blogs/(?P<blog>[0-9]+)/posts/(?P<post>[0-9]+)$", "", post)
+    router.add("GET", r"^/_sandbox/blogs/(?P<blog>[0-9]+)/(?P<path>\d{4}/\d{2}/[^/]+\.html)$", "", post_by_path)
+    router.add("GET", r"^/_sandbox/drive/(?P<file>[A-Za-z0-9_-]+)$", "", drive_file)

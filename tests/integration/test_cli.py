@@ -1,0 +1,145 @@
+"""The CLI in-process (CliRunner) and, once, as the administrator runs it: `mymein sandbox` + `mymein sync`."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from pathlib import Path
+from typing import IO
+
+import gspread
+import pytest
+import requests
+from click.testing import CliRunner
+
+from pipeline.app import officer_sheets_client
+from pipeline.cli import main
+from pipeline.config import load_settings
+from pipeline.lock import cycle_lock
+from pipeline.sandbox.server import Sandbox
+
+from .world import World, blog_posts, make_world, reset_stats, response_row, stats
+
+
+@pytest.fixture
+def world(sandbox: Sandbox, tmp_path: Path) -> World:
+    return make_world(sandbox.url, tmp_path, [response_row(1), response_row(2)])
+
+
+def test_every_command_is_documented_in_the_readme() -> None:
+    readme = (Path(__file__).resolve().parents[2] / "README.md").read_text(encoding="utf-8")
+    for name in main.list_commands(None):  # type: ignore[arg-type]
+        assert f"`mymein {name}" in readme, name
+
+
+def test_sync_runs_a_cycle_and_reports(world: World) -> None:
+    result = CliRunner().invoke(main, ["--config", str(world.config), "sync"])
+    assert result.exit_code == 0, result.output
+    assert "ingest 2, queue 2" in result.output
+
+
+def test_config_from_environment_variable(world: World) -> None:
+    result = CliRunner().invoke(main, ["sync"], env={"MYMEIN_CONFIG": str(world.config)})
+    assert result.exit_code == 0, result.output
+
+
+def test_dry_run_changes_nothing_anywhere(world: World) -> None:
+    reset_stats(world.endpoint)
+    result = CliRunner().invoke(main, ["--config", str(world.config), "sync", "--dry-run"])
+    assert result.exit_code == 0, result.output
+    assert "dry run: would ingest 2" in result.output
+    writes = [k for k in stats(world.endpoint) if k.rsplit(".", 1)[-1] in {"update", "append", "batchUpdate", "insert"}]
+    assert writes == []
+    settings = load_settings(world.config)
+    sheet = officer_sheets_client(settings).open_by_key(world.review_id).worksheet("Berita")
+    assert not any(sheet.get_all_values())
+
+
+def test_second_sync_while_one_runs_exits_zero_saying_so(world: World) -> None:
+    settings = load_settings(world.config)
+    with cycle_lock(settings.state_dir) as held:
+        assert held
+        result = CliRunner().invoke(main, ["--config", str(world.config), "sync"])
+    assert result.exit_code == 0
+    assert "another mymein cycle is running" in result.output
+
+
+def test_invalid_config_exits_with_the_key_named(tmp_path: Path) -> None:
+    bad = tmp_path / "config.yaml"
+    bad.write_text("form:\n  spreadsheet_id: X\nreview:\n  spreadsheet_id: Y\n", encoding="utf-8")
+    result = CliRunner().invoke(main, ["--config", str(bad), "sync"])
+    assert result.exit_code == 2
+    assert "blogger: is required" in result.output
+
+
+# --- the fixed interface, as separate processes -----------------------------------------------------------
+def _wait_for_ready(stream: IO[str], deadline: float) -> str:
+    while time.monotonic() < deadline:
+        line = stream.readline()
+        if line.startswith("sandbox ready: "):
+            return line.split(": ", 1)[1].strip()
+        if not line:
+            break
+    raise AssertionError("the sandbox never said it was ready")
+
+
+@pytest.fixture
+def sandbox_process(tmp_path: Path) -> Iterator[str]:
+    cmd = [sys.executable, "-m", "pipeline", "sandbox", "--port", "0", "--state", str(tmp_path / "sb")]
+    process = subprocess.Popen(cmd, stdout=subprocess.PIPE, text=True, env={**os.environ, "PYTHONUNBUFFERED": "1"})
+    try:
+        assert process.stdout is not None
+        yield _wait_for_ready(process.stdout, time.monotonic() + 60)
+    finally:
+        process.terminate()
+        process.wait(timeout=30)
+        if process.stdout is not None:
+            process.stdout.close()
+
+
+def test_fixed_interface_scenario_posts_every_approved_row_exactly_once(sandbox_process: str, tmp_path: Path) -> None:
+    """Written only against the sandbox command, Google-shaped endpoints, stable config keys and sheet headers."""
+    endpoint = sandbox_process
+    assert endpoint.startswith("http://127.0.0.1:")
+    world = make_world(endpoint, tmp_path, [response_row(n) for n in range(1, 6)])
+    mymein = [sys.executable, "-m", "pipeline", "--config", str(world.config), "sync"]
+    subprocess.run(mymein, check=True, capture_output=True, timeout=120)
+    client = gspread.Client(
+        auth=None,  # type: ignore[arg-type]
+        session=requests.Session(),
+    )
+    client.http_client.session.mount("https://sheets.googleapis.com/", _Rewrite(endpoint))
+    sheet = client.open_by_key(world.review_id).worksheet("Berita")
+    header = sheet.row_values(1)
+    rows = sheet.get_all_records()
+    approve_col = header.index("Setujui") + 1
+    approved = [r["Kode"] for r in rows if int(str(r["Kode"])[-1]) % 2 == 1]
+    for number, row in enumerate(rows, start=2):
+        if row["Kode"] in approved:
+            sheet.update_cell(number, approve_col, True)
+    for _ in range(2):  # the second run must change nothing
+        subprocess.run(mymein, check=True, capture_output=True, timeout=120)
+    posts = blog_posts(endpoint, world.blog_id)
+    codes_in_posts = sorted(code for p in posts for code in approved if f"Kode berita: {code}" in p["content"])
+    assert codes_in_posts == sorted(approved)
+    by_code = {r["Kode"]: r for r in sheet.get_all_records()}
+    urls = {p["url"] for p in posts}
+    for code in approved:
+        assert by_code[code]["Tautan"] in urls
+        assert by_code[code]["Status"] == "Terbit"
+
+
+class _Rewrite(requests.adapters.HTTPAdapter):
+    """Test-side twin of the app's rewrite: sends gspread's Google URLs to the sandbox process."""
+
+    def __init__(self, endpoint: str) -> None:
+        super().__init__()
+        self.endpoint = endpoint
+
+    def send(self, request: requests.PreparedRequest, *args: object, **kwargs: object) -> requests.Response:
+        assert request.url is not None
+        request.url = request.url.replace("https://sheets.googleapis.com", self.endpoint, 1)
+        return super().send(request, *args, **kwargs)  # type: ignore[arg-type]

@@ -1,0 +1,168 @@
+"""The walking skeleton end to end: real gspread and googleapiclient against the sandbox over loopback."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import gspread
+import pytest
+
+from pipeline.app import App, build_app, officer_sheets_client
+from pipeline.config import load_settings
+from pipeline.google.retry import RetryPolicy
+from pipeline.sandbox.server import Sandbox
+from pipeline.sync import run_cycle
+
+from .world import World, blog_posts, make_world, reset_stats, response_row, stats
+
+NO_SLEEP = RetryPolicy(sleep=lambda _: None)
+
+
+@pytest.fixture
+def world(sandbox: Sandbox, tmp_path: Path) -> World:
+    rows = [
+        response_row(1),
+        response_row(2, title=""),
+        response_row(3, kecamatan="batu  mandi", desa="BATUMANDI"),
+    ]
+    return make_world(sandbox.url, tmp_path, rows)
+
+
+@pytest.fixture
+def app(world: World) -> Iterator[App]:
+    built = build_app(load_settings(world.config), policy=NO_SLEEP)
+    yield built
+    built.close()
+
+
+def review_sheet(app: App) -> gspread.Worksheet:
+    client = officer_sheets_client(app.settings)
+    return client.open_by_key(app.settings.review.spreadsheet_id).worksheet("Berita")
+
+
+def records_by_code(sheet: gspread.Worksheet) -> dict[str, dict[str, Any]]:
+    return {str(r["Kode"]): r for r in sheet.get_all_records()}
+
+
+def officer_sets(sheet: gspread.Worksheet, code: str, **cells: Any) -> None:
+    """Type into the row of `code`, wherever it is now, as an officer in the browser would."""
+    header = sheet.row_values(1)
+    row = sheet.find(code, in_column=header.index("Kode") + 1)
+    assert row is not None
+    updates = [
+        {"range": gspread.utils.rowcol_to_a1(row.row, header.index(name) + 1), "values": [[value]]}
+        for name, value in cells.items()
+    ]
+    sheet.batch_update(updates, value_input_option="USER_ENTERED")
+
+
+def test_fresh_ingest_queues_every_response_once_with_codes(app: App) -> None:
+    report = run_cycle(app)
+    assert (report.ingested, report.queued) == (3, 3)
+    sheet = review_sheet(app)
+    rows = records_by_code(sheet)
+    assert sorted(rows) == ["MM-20261122-0001", "MM-20261122-0002", "MM-20261122-0003"]
+    invalid = rows["MM-20261122-0002"]
+    assert invalid["Status"] == "Perlu perbaikan"
+    assert "Judul berita kosong." in invalid["Pesan"]
+    normalised = rows["MM-20261122-0003"]
+    assert (normalised["Kecamatan"], normalised["Desa"], normalised["Status"]) == (
+        "Batu Mandi",
+        "Batumandi",
+        "Menunggu",
+    )
+    assert rows["MM-20261122-0001"]["Setujui"] == "FALSE"
+
+
+def test_approval_publishes_live_and_writes_the_link_back(app: App, world: World) -> None:
+    run_cycle(app)
+    sheet = review_sheet(app)
+    officer_sets(sheet, "MM-20261122-0001", Setujui="TRUE", Label="Kebersihan")
+    report = run_cycle(app)
+    assert report.count("publish") == 1, report
+    posts = blog_posts(world.endpoint, world.blog_id)
+    assert len(posts) == 1
+    post = posts[0]
+    assert post["status"] == "LIVE"
+    assert "Kode berita: MM-20261122-0001" in post["content"]
+    assert set(post["labels"]) == {"Kecamatan Juai", "Desa Juai", "Kebersihan"}
+    row = records_by_code(sheet)["MM-20261122-0001"]
+    assert row["Status"] == "Terbit"
+    assert row["Tautan"] == post["url"]
+    assert str(row["Post ID"]) == post["id"]
+    assert row["Diproses"] != ""
+
+
+def test_draft_mode_creates_a_draft(app: App, world: World) -> None:
+    run_cycle(app)
+    sheet = review_sheet(app)
+    officer_sets(sheet, "MM-20261122-0003", Setujui="TRUE", Mode="Draf")
+    run_cycle(app)
+    [post] = blog_posts(world.endpoint, world.blog_id)
+    assert post["status"] == "DRAFT"
+    row = records_by_code(sheet)["MM-20261122-0003"]
+    assert (row["Status"], row["Tautan"], str(row["Post ID"])) == ("Draf", "", post["id"])
+
+
+def test_second_cycle_with_nothing_new_changes_nothing(app: App, world: World) -> None:
+    run_cycle(app)
+    officer_sets(review_sheet(app), "MM-20261122-0001", Setujui="TRUE")
+    run_cycle(app)
+    reset_stats(world.endpoint)
+    report = run_cycle(app)
+    assert (report.ingested, report.queued, report.outcomes, report.cells_written) == (0, 0, [], 0)
+    calls = stats(world.endpoint)
+    writes = {
+        k: v for k, v in calls.items() if k.split(".")[-1] in {"update", "append", "batchUpdate", "insert", "patch"}
+    }
+    assert writes == {}
+    assert len(blog_posts(world.endpoint, world.blog_id)) == 1
+
+
+def test_write_back_follows_the_code_after_the_officer_sorts_the_sheet(app: App, world: World) -> None:
+    run_cycle(app)
+    sheet = review_sheet(app)
+    header = sheet.row_values(1)
+    # Sort data rows by Kode descending, as an officer might: the rows move, the codes stay with them.
+    sheet.sort((header.index("Kode") + 1, "des"), range=f"A2:{gspread.utils.rowcol_to_a1(4, len(header))}")
+    assert sheet.col_values(header.index("Kode") + 1)[1] == "MM-20261122-0003"
+    officer_sets(sheet, "MM-20261122-0001", Setujui="TRUE")
+    run_cycle(app)
+    rows = records_by_code(sheet)
+    [post] = blog_posts(world.endpoint, world.blog_id)
+    assert rows["MM-20261122-0001"]["Tautan"] == post["url"]
+    assert rows["MM-20261122-0003"]["Tautan"] == "" and rows["MM-20261122-0003"]["Status"] == "Menunggu"
+
+
+def test_reject_then_edit_and_retract(app: App, world: World) -> None:
+    run_cycle(app)
+    sheet = review_sheet(app)
+    officer_sets(sheet, "MM-20261122-0003", Tolak="TRUE", Catatan="Foto kurang jelas.")
+    officer_sets(sheet, "MM-20261122-0001", Setujui="TRUE")
+    run_cycle(app)
+    rows = records_by_code(sheet)
+    assert rows["MM-20261122-0003"]["Status"] == "Ditolak"
+    assert "Foto kurang jelas." in rows["MM-20261122-0003"]["Pesan"]
+    officer_sets(sheet, "MM-20261122-0001", Judul="Berita nomor 1 (diperbaiki)")
+    report = run_cycle(app)
+    assert report.count("update") == 1
+    [post] = blog_posts(world.endpoint, world.blog_id)
+    assert post["title"] == "Berita nomor 1 (diperbaiki)"
+    officer_sets(sheet, "MM-20261122-0001", Tolak="TRUE")
+    run_cycle(app)
+    [post] = blog_posts(world.endpoint, world.blog_id)
+    assert post["status"] == "DRAFT"
+    assert records_by_code(sheet)["MM-20261122-0001"]["Status"] == "Ditarik"
+
+
+def test_new_responses_later_are_appended_below_without_duplicates(app: App, world: World) -> None:
+    from .world import append_responses
+
+    run_cycle(app)
+    append_responses(world.endpoint, world.form_id, [response_row(4)])
+    report = run_cycle(app)
+    assert (report.ingested, report.queued) == (1, 1)
+    codes = review_sheet(app).col_values(1)[1:]
+    assert codes == ["MM-20261122-0001", "MM-20261122-0002", "MM-20261122-0003", "MM-20261122-0004"]
