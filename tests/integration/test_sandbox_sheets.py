@@ -18,7 +18,8 @@ from pipeline.sandbox.server import Sandbox
 pytestmark = pytest.mark.integration
 
 SHEETS = "https://sheets.googleapis.com/v4/spreadsheets"
-CONFORMANCE = Path("/work/shared/conformance/sheets-v4")
+# Recorded real Sheets traffic (gspread cassettes, MIT; see tests/conformance/README.md).
+CONFORMANCE = Path(__file__).resolve().parents[1] / "conformance" / "sheets-v4"
 
 
 @pytest.fixture
@@ -416,7 +417,6 @@ def _strip(value: Any) -> Any:
     return value
 
 
-@pytest.mark.skipif(not CONFORMANCE.is_dir(), reason="conformance recordings not present")
 @pytest.mark.parametrize("name", REPLAYED)
 def test_replay_of_recorded_traffic(sandbox: Sandbox, http: requests.Session, name: str) -> None:
     interactions = json.loads((CONFORMANCE / name).read_text(encoding="utf-8"))
