@@ -122,6 +122,7 @@ def sandbox(port: int, state_dir: Path, seed: str | None) -> None:
     from .sandbox.seed import load_world
     from .sandbox.server import Sandbox
 
+    state_dir = state_dir.resolve()
     server = Sandbox(port=port, state_dir=state_dir / "data").start()
     try:
         if seed == "demo" and load_world(state_dir) is None:

@@ -101,6 +101,7 @@ def _summary(echo: Echo, label: str, report: CycleReport) -> None:
 
 
 def run_demo(folder: Path, *, keep_running: bool, echo: Echo) -> int:
+    folder = folder.resolve()  # the written config.yaml must not depend on the working directory
     _fresh_folder(folder)
     with Sandbox(state_dir=folder / "sandbox") as sandbox:
         world, config = prepare_world(folder, sandbox.url, datetime.now(UTC))

@@ -143,3 +143,13 @@ class _Rewrite(requests.adapters.HTTPAdapter):
         assert request.url is not None
         request.url = request.url.replace("https://sheets.googleapis.com", self.endpoint, 1)
         return super().send(request, *args, **kwargs)  # type: ignore[arg-type]
+
+
+def test_demo_from_a_relative_folder_publishes_and_exits_zero(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    result = CliRunner().invoke(main, ["demo", "--dir", "demo-state"])
+    assert result.exit_code == 0, result.output
+    assert "berita terbit" in result.output
+    published = int(result.output.split(" berita terbit")[0].rsplit("\n", 1)[-1])
+    assert published >= 1
+    assert "Siklus 3 (tidak ada yang berubah): 0 jawaban baru, 0 baris ditambahkan, tidak ada tindakan" in result.output
