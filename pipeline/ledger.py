@@ -237,6 +237,15 @@ class Ledger:
         rows = self.db.execute("SELECT * FROM submissions WHERE queued = 0 ORDER BY received_at, code")
         return [_to_record(row) for row in rows]
 
+    def queued_undecided(self) -> list[SubmissionRecord]:
+        """Submissions already on the review sheet that nobody has decided on and that have no post."""
+        rows = self.db.execute(
+            "SELECT * FROM submissions WHERE queued = 1 AND post_id IS NULL AND status IN (?, ?, ?)"
+            " ORDER BY received_at, code",
+            (Status.WAITING.value, Status.NEEDS_FIX.value, Status.FAILED.value),
+        )
+        return [_to_record(row) for row in rows]
+
     def mark_queued(self, codes: list[str]) -> None:
         with self.transaction() as db:
             for code in codes:

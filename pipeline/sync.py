@@ -26,6 +26,7 @@ from .ledger import SubmissionRecord
 log = logging.getLogger("mymein.sync")
 
 RESPONSES_TAB_META = "responses_tab:{}"
+RESTORED_MESSAGE = "Baris ini sempat terhapus dari sheet dan dikembalikan. Centang Tolak bila berita tidak diterbitkan."
 
 
 @dataclass
@@ -42,6 +43,7 @@ class CycleReport:
     dry_run: bool = False
     ingested: int = 0
     queued: int = 0
+    restored: int = 0
     outcomes: list[Outcome] = field(default_factory=list)
     cells_written: int = 0
     errors: list[str] = field(default_factory=list)
@@ -182,18 +184,27 @@ def queue_new_rows(
     *,
     dry_run: bool,
 ) -> None:
-    """Append every submission not yet on the sheet, once: a code already there is only marked as queued."""
+    """Append every submission not yet on the sheet, once: a code already there is only marked as queued.
+
+    A row an officer deleted before anyone decided on it comes back, saying so: nothing is lost, and
+    rejecting is done with `Tolak`.
+    """
     if dry_run:
         return
     present = {row.code for row in rows}
     pending = app.ledger.unqueued()
     already = [r.code for r in pending if r.code in present]
     missing = [r for r in pending if r.code not in present]
-    if missing:
-        app.review.append([layout.lay_out(_new_row_cells(app, r)) for r in missing])
+    restored = [r for r in app.ledger.queued_undecided() if r.code not in present]
+    for record in restored:
+        app.ledger.set_outcome(record.code, record.status, RESTORED_MESSAGE, kind="restored")
+    restored = [app.ledger.get(r.code) or r for r in restored]
+    if missing or restored:
+        app.review.append([layout.lay_out(_new_row_cells(app, r)) for r in [*missing, *restored]])
     if already or missing:
         app.ledger.mark_queued(already + [r.code for r in missing])
     report.queued += len(missing)
+    report.restored += len(restored)
 
 
 # --- decide and act -------------------------------------------------------------------------------------

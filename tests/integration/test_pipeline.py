@@ -166,3 +166,44 @@ def test_new_responses_later_are_appended_below_without_duplicates(app: App, wor
     assert (report.ingested, report.queued) == (1, 1)
     codes = review_sheet(app).col_values(1)[1:]
     assert codes == ["MM-20261122-0001", "MM-20261122-0002", "MM-20261122-0003", "MM-20261122-0004"]
+
+
+def test_a_deleted_undecided_row_comes_back_and_a_decided_one_does_not(app: App, world: World) -> None:
+    run_cycle(app)
+    sheet = review_sheet(app)
+    officer_sets(sheet, "MM-20261122-0003", Tolak="TRUE")
+    run_cycle(app)
+    for code in ("MM-20261122-0001", "MM-20261122-0003"):
+        found = sheet.find(code)
+        assert found is not None
+        sheet.delete_rows(found.row)
+    report = run_cycle(app)
+    assert report.restored == 1
+    rows = records_by_code(sheet)
+    assert "MM-20261122-0003" not in rows
+    assert rows["MM-20261122-0001"]["Status"] == "Menunggu"
+    assert "dikembalikan" in rows["MM-20261122-0001"]["Pesan"]
+    assert run_cycle(app).restored == 0
+
+
+def sheets_calls(endpoint: str) -> int:
+    return sum(n for method, n in stats(endpoint).items() if method.startswith("sheets."))
+
+
+def test_calls_per_cycle_do_not_grow_with_rows(app: App, world: World) -> None:
+    from .world import append_responses
+
+    run_cycle(app)  # first cycle: finds the responses tab and creates the review header once
+    append_responses(world.endpoint, world.form_id, [response_row(n) for n in range(4, 40)])
+    officer_sets(review_sheet(app), "MM-20261122-0001", Setujui="TRUE")
+    officer_sets(review_sheet(app), "MM-20261122-0003", Setujui="TRUE")
+    reset_stats(world.endpoint)
+    report = run_cycle(app)
+    assert (report.ingested, report.count("publish")) == (36, 2)
+    calls = stats(world.endpoint)
+    assert sheets_calls(world.endpoint) <= 4, calls
+    assert calls.get("blogger.posts.insert") == 2
+    reset_stats(world.endpoint)
+    run_cycle(app)
+    assert sheets_calls(world.endpoint) <= 2, stats(world.endpoint)
+    assert not any(m.startswith(("blogger.", "drive.")) for m in stats(world.endpoint))
