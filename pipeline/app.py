@@ -125,6 +125,11 @@ def build_app(
     )
 
 
+def open_ledger(settings: Settings) -> Ledger:
+    """The ledger alone, for commands that read history without talking to Google."""
+    return Ledger(settings.state_dir / LEDGER_FILE)
+
+
 def officer_sheets_client(settings: Settings) -> gspread.Client:
     """A gspread client acting as an officer at the review sheet (used by the demo and tests)."""
     creds = _service_credentials(settings)

@@ -106,6 +106,38 @@ def sync(state: CliState, dry_run: bool) -> None:
         click.echo(f"  warning: {error}", err=True)
 
 
+@main.command(name="log")
+@click.argument("code")
+@click.option("--json", "as_json", is_flag=True, help="One JSON object per event.")
+@click.pass_obj
+def log_command(state: CliState, code: str, as_json: bool) -> None:
+    """Show one submission's history from the ledger (received, queued, posted, ...)."""
+    import json
+
+    from .app import open_ledger
+    from .core.sheettime import format_local
+
+    settings = state.settings()
+    ledger = open_ledger(settings)
+    try:
+        record = ledger.get(code.strip().upper())
+        if record is None:
+            raise click.ClickException(f"no submission with code {code} in {ledger.path}")
+        events = ledger.events(record.code)
+    finally:
+        ledger.close()
+    if as_json:
+        for event in events:
+            line = {"code": event.code, "at": event.at.isoformat(), "kind": event.kind, **event.detail}
+            click.echo(json.dumps(line, ensure_ascii=False))
+        return
+    click.echo(f"{record.code}  {record.title}  ({record.desa}, {record.kecamatan})")
+    click.echo(f"status: {record.status.value}  post: {record.post_url or record.post_id or '-'}")
+    for event in events:
+        detail = ", ".join(f"{k}={v}" for k, v in event.detail.items() if v not in ("", None, []))
+        click.echo(f"  {format_local(event.at, settings.tz)}  {event.kind:<10} {detail}")
+
+
 @main.command()
 @click.option("--port", type=int, default=8765, show_default=True, help="Port on 127.0.0.1 (0 picks a free one).")
 @click.option(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import subprocess
 import sys
@@ -153,3 +154,16 @@ def test_demo_from_a_relative_folder_publishes_and_exits_zero(tmp_path: Path, mo
     published = int(result.output.split(" berita terbit")[0].rsplit("\n", 1)[-1])
     assert published >= 1
     assert "Siklus 3 (tidak ada yang berubah): 0 jawaban baru, 0 baris ditambahkan, tidak ada tindakan" in result.output
+
+
+def test_log_shows_a_submissions_history(world: World) -> None:
+    runner = CliRunner()
+    assert runner.invoke(main, ["--config", str(world.config), "sync"]).exit_code == 0
+    result = runner.invoke(main, ["--config", str(world.config), "log", "mm-20261122-0001"])
+    assert result.exit_code == 0, result.output
+    assert "MM-20261122-0001  Berita nomor 1" in result.output
+    assert "received" in result.output and "queued" in result.output
+    as_json = runner.invoke(main, ["--config", str(world.config), "log", "MM-20261122-0001", "--json"])
+    assert [json.loads(line)["kind"] for line in as_json.output.splitlines()] == ["received", "queued"]
+    missing = runner.invoke(main, ["--config", str(world.config), "log", "MM-20991231-0001"])
+    assert missing.exit_code == 1 and "no submission with code" in missing.output
