@@ -106,6 +106,33 @@ def sync(state: CliState, dry_run: bool) -> None:
         click.echo(f"  warning: {error}", err=True)
 
 
+@main.command()
+@click.pass_obj
+def run(state: CliState) -> None:
+    """Run cycles every schedule.interval_seconds until SIGTERM or Ctrl-C."""
+    from .app import build_app
+    from .daemon import heartbeat_path, run_daemon
+
+    settings = state.settings()
+    logging.getLogger("mymein").setLevel(logging.INFO)
+    try:
+        app = build_app(settings)
+    except ConfigError as exc:
+        raise ConfigProblem(str(exc)) from exc
+    stop = threading.Event()
+    signal.signal(signal.SIGTERM, lambda *_: stop.set())
+    signal.signal(signal.SIGINT, lambda *_: stop.set())
+    click.echo(
+        f"mymein run: a cycle every {settings.schedule.interval_seconds:g} s; heartbeat {heartbeat_path(app)}; "
+        "stop with SIGTERM or Ctrl-C"
+    )
+    try:
+        worker = run_daemon(app, stop)
+    finally:
+        app.close()
+    click.echo(f"stopped after {worker.cycles} cycles")
+
+
 @main.command(name="log")
 @click.argument("code")
 @click.option("--json", "as_json", is_flag=True, help="One JSON object per event.")

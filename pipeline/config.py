@@ -108,6 +108,11 @@ class BloggerSettings(_Section):
         return value
 
 
+class ScheduleSettings(_Section):
+    interval_seconds: float = Field(default=60.0, gt=0)
+    heartbeat_file: Path | None = None
+
+
 class RegionSettings(_Section):
     file: Path | None = None
 
@@ -121,13 +126,14 @@ class Settings(_Section):
     review: ReviewSettings
     blogger: BloggerSettings
     regions: RegionSettings = Field(default_factory=RegionSettings)
+    schedule: ScheduleSettings = Field(default_factory=ScheduleSettings)
 
     @model_validator(mode="before")
     @classmethod
     def _empty_sections(cls, data: Any) -> Any:
         # A section holding only comments reads as null: treat it as "all defaults".
         if isinstance(data, dict):
-            return {k: ({} if v is None and k in ("google", "regions") else v) for k, v in data.items()}
+            return {k: ({} if v is None and k in ("google", "regions", "schedule") else v) for k, v in data.items()}
         return data
 
     @field_validator("timezone")
@@ -195,5 +201,8 @@ def _resolve_paths(settings: Settings, base: Path) -> Settings:
             "templates_dir": absolute(settings.templates_dir),
             "google": google,
             "regions": RegionSettings(file=absolute(settings.regions.file)),
+            "schedule": settings.schedule.model_copy(
+                update={"heartbeat_file": absolute(settings.schedule.heartbeat_file)}
+            ),
         }
     )

@@ -1,0 +1,101 @@
+"""`mymein run`: the cycle on an APScheduler interval, never overlapping, stopping cleanly on SIGTERM."""
+
+from __future__ import annotations
+
+import json
+import logging
+import threading
+from collections.abc import Callable
+from datetime import UTC, datetime
+from pathlib import Path
+
+from apscheduler.events import EVENT_JOB_MISSED, JobExecutionEvent
+from apscheduler.schedulers.background import BackgroundScheduler
+from apscheduler.triggers.interval import IntervalTrigger
+
+from .app import App
+from .lock import cycle_lock
+from .sync import CycleReport, run_cycle
+
+log = logging.getLogger("mymein.run")
+HEARTBEAT_FILE = "heartbeat"
+
+
+def heartbeat_path(app: App) -> Path:
+    return app.settings.schedule.heartbeat_file or app.settings.state_dir / HEARTBEAT_FILE
+
+
+class Worker:
+    """Runs one cycle at a time; a failing cycle is logged and the next one runs as planned."""
+
+    def __init__(self, app: App, on_cycle: Callable[[CycleReport], None] | None = None) -> None:
+        self.app = app
+        self.on_cycle = on_cycle
+        self.cycles = 0
+
+    def cycle(self) -> None:
+        started = datetime.now(UTC)
+        outcome = "ok"
+        try:
+            with cycle_lock(self.app.settings.state_dir) as held:
+                if not held:
+                    log.info("another mymein cycle is running; skipped")
+                    return
+                report = run_cycle(self.app)
+            log.info(
+                "cycle: ingested %d, queued %d, actions %d, cells written %d, warnings %d",
+                report.ingested,
+                report.queued,
+                len(report.outcomes),
+                report.cells_written,
+                len(report.errors),
+            )
+            if report.errors:
+                outcome = "warnings"
+            if self.on_cycle:
+                self.on_cycle(report)
+        except Exception:  # the daemon must outlive any one bad cycle
+            log.exception("cycle failed; the next one runs as scheduled")
+            outcome = "failed"
+        self.cycles += 1
+        self._beat(started, outcome)
+
+    def _beat(self, started: datetime, outcome: str) -> None:
+        finished = datetime.now(UTC)
+        payload = {
+            "finished": finished.isoformat(),
+            "seconds": round((finished - started).total_seconds(), 3),
+            "outcome": outcome,
+            "cycles": self.cycles,
+        }
+        path = heartbeat_path(self.app)
+        tmp = path.with_suffix(".tmp")
+        tmp.write_text(json.dumps(payload), encoding="utf-8")
+        tmp.replace(path)
+
+
+def run_daemon(app: App, stop: threading.Event, on_cycle: Callable[[CycleReport], None] | None = None) -> Worker:
+    """Cycle every `schedule.interval_seconds` until `stop` is set; the running cycle is allowed to finish."""
+    worker = Worker(app, on_cycle)
+    interval = app.settings.schedule.interval_seconds
+    scheduler = BackgroundScheduler(timezone=app.settings.tz)
+
+    def missed(event: JobExecutionEvent) -> None:
+        log.warning("a cycle was due at %s but the previous one was still running; skipped", event.scheduled_run_time)
+
+    scheduler.add_listener(missed, EVENT_JOB_MISSED)
+    scheduler.add_job(
+        worker.cycle,
+        IntervalTrigger(seconds=interval, timezone=app.settings.tz),
+        id="sync",
+        max_instances=1,  # never two cycles at once, even within one process
+        coalesce=True,  # after a long pause, one catch-up cycle, not a burst
+        misfire_grace_time=max(1, int(interval)),
+        next_run_time=datetime.now(app.settings.tz),
+    )
+    scheduler.start()
+    try:
+        stop.wait()
+    finally:
+        scheduler.shutdown(wait=True)
+    return worker

@@ -1,0 +1,50 @@
+"""`mymein run`'s worker: cycles on a schedule, survives a failing cycle, stops when told, keeps a heartbeat."""
+
+from __future__ import annotations
+
+import json
+import threading
+import time
+from pathlib import Path
+
+import requests
+
+from pipeline.app import build_app
+from pipeline.config import load_settings
+from pipeline.daemon import heartbeat_path, run_daemon
+from pipeline.google.retry import RetryPolicy
+from pipeline.sandbox.server import Sandbox
+from pipeline.sync import CycleReport
+
+from .world import make_world, response_row
+
+
+def test_daemon_cycles_until_stopped_and_outlives_a_failing_cycle(fresh_sandbox: Sandbox, tmp_path: Path) -> None:
+    world = make_world(fresh_sandbox.url, tmp_path, [response_row(1)])
+    world.config.write_text(world.config.read_text() + "schedule:\n  interval_seconds: 0.2\n", encoding="utf-8")
+    app = build_app(load_settings(world.config), policy=RetryPolicy(attempts=1, sleep=lambda _: None))
+    # The first cycle's responses read fails outright; the daemon must go on to the next cycle.
+    rule = {"match": "sheets.spreadsheets.values.get", "status": 500, "times": 1}
+    requests.post(f"{world.endpoint}/_sandbox/faults", json={"rules": [rule]}, timeout=10).raise_for_status()
+    stop = threading.Event()
+    reports: list[CycleReport] = []
+
+    def on_cycle(report: CycleReport) -> None:
+        reports.append(report)
+        if len(reports) >= 2:
+            stop.set()
+
+    runner = threading.Thread(target=run_daemon, args=(app, stop, on_cycle))
+    runner.start()
+    deadline = time.monotonic() + 60
+    while runner.is_alive() and time.monotonic() < deadline:
+        runner.join(timeout=0.5)
+    stop.set()
+    runner.join(timeout=30)
+    try:
+        assert not runner.is_alive()
+        assert sum(r.queued for r in reports) == 1
+        beat = json.loads(heartbeat_path(app).read_text(encoding="utf-8"))
+        assert beat["outcome"] == "ok" and beat["cycles"] >= 3  # the failed one counts too
+    finally:
+        app.close()
