@@ -133,6 +133,25 @@ def run(state: CliState) -> None:
     click.echo(f"stopped after {worker.cycles} cycles")
 
 
+@main.command()
+@click.option("--json", "as_json", is_flag=True, help="Machine-readable output.")
+@click.pass_obj
+def status(state: CliState, as_json: bool) -> None:
+    """Submissions per status, the oldest waiting one, posts today and the last cycle (no Google calls)."""
+    import json
+
+    from .app import open_ledger
+    from .status import collect_status, format_status
+
+    settings = state.settings()
+    ledger = open_ledger(settings)
+    try:
+        report = collect_status(settings, ledger, settings.heartbeat_path, datetime.now(UTC))
+    finally:
+        ledger.close()
+    click.echo(json.dumps(report.as_dict(), ensure_ascii=False, indent=2) if as_json else format_status(report))
+
+
 @main.command(name="log")
 @click.argument("code")
 @click.option("--json", "as_json", is_flag=True, help="One JSON object per event.")

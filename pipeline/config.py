@@ -149,6 +149,10 @@ class Settings(_Section):
     def tz(self) -> ZoneInfo:
         return ZoneInfo(self.timezone)
 
+    @property
+    def heartbeat_path(self) -> Path:
+        return self.schedule.heartbeat_file or self.state_dir / "heartbeat"
+
 
 def config_path(explicit: str | os.PathLike[str] | None) -> Path:
     if explicit:

@@ -18,11 +18,10 @@ from .lock import cycle_lock
 from .sync import CycleReport, run_cycle
 
 log = logging.getLogger("mymein.run")
-HEARTBEAT_FILE = "heartbeat"
 
 
 def heartbeat_path(app: App) -> Path:
-    return app.settings.schedule.heartbeat_file or app.settings.state_dir / HEARTBEAT_FILE
+    return app.settings.heartbeat_path
 
 
 class Worker:

@@ -267,6 +267,22 @@ class Ledger:
             db.execute(f"UPDATE submissions SET {', '.join(assignments)} WHERE code = ?", (*values, code))
             self._event(db, code, kind, {"status": status.value, "message": message, **_jsonable(post)})
 
+    def status_counts(self) -> dict[Status, int]:
+        rows = self.db.execute("SELECT status, COUNT(*) FROM submissions GROUP BY status")
+        return {Status(status): int(count) for status, count in rows}
+
+    def oldest(self, status: Status) -> SubmissionRecord | None:
+        row = self.db.execute(
+            "SELECT * FROM submissions WHERE status = ? ORDER BY received_at LIMIT 1", (status.value,)
+        ).fetchone()
+        return None if row is None else _to_record(row)
+
+    def count_events_since(self, kind: str, since: datetime) -> int:
+        row = self.db.execute(
+            "SELECT COUNT(*) FROM events WHERE kind = ? AND at >= ?", (kind, since.astimezone(UTC).isoformat())
+        ).fetchone()
+        return int(row[0])
+
     # --- intents --------------------------------------------------------------------------------------
     def open_intent(self, code: str, action: str, payload: dict[str, Any]) -> int:
         with self.transaction() as db:

@@ -167,3 +167,16 @@ def test_log_shows_a_submissions_history(world: World) -> None:
     assert [json.loads(line)["kind"] for line in as_json.output.splitlines()] == ["received", "queued"]
     missing = runner.invoke(main, ["--config", str(world.config), "log", "MM-20991231-0001"])
     assert missing.exit_code == 1 and "no submission with code" in missing.output
+
+
+def test_status_counts_submissions_from_the_ledger(world: World) -> None:
+    runner = CliRunner()
+    assert runner.invoke(main, ["--config", str(world.config), "sync"]).exit_code == 0
+    result = runner.invoke(main, ["--config", str(world.config), "status", "--json"])
+    assert result.exit_code == 0, result.output
+    report = json.loads(result.output)
+    assert report["counts"] == {"Menunggu": 2}
+    assert report["oldest_waiting"]["code"] == "MM-20261122-0001"
+    assert report["posts_today"] == 0
+    text = runner.invoke(main, ["--config", str(world.config), "status"]).output
+    assert "Menunggu" in text and "Postingan baru hari ini: 0" in text

@@ -1,0 +1,56 @@
+"""`mymein status`: what the ledger and the heartbeat say, without calling Google."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+from .config import Settings
+from .core.model import Status
+from .ledger import Ledger
+
+
+@dataclass(frozen=True)
+class StatusReport:
+    counts: dict[str, int]
+    oldest_waiting_code: str | None
+    oldest_waiting_age_hours: float | None
+    posts_today: int
+    last_cycle: dict[str, Any] | None
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "counts": self.counts,
+            "oldest_waiting": {"code": self.oldest_waiting_code, "age_hours": self.oldest_waiting_age_hours},
+            "posts_today": self.posts_today,
+            "last_cycle": self.last_cycle,
+        }
+
+
+def collect_status(settings: Settings, ledger: Ledger, heartbeat: Path, now: datetime) -> StatusReport:
+    counts = {status.value: n for status, n in sorted(ledger.status_counts().items())}
+    oldest = ledger.oldest(Status.WAITING)
+    age = round((now - oldest.received_at) / timedelta(hours=1), 1) if oldest else None
+    local_midnight = now.astimezone(settings.tz).replace(hour=0, minute=0, second=0, microsecond=0)
+    posts_today = ledger.count_events_since("posted", local_midnight) + ledger.count_events_since(
+        "adopted", local_midnight
+    )
+    last = json.loads(heartbeat.read_text(encoding="utf-8")) if heartbeat.exists() else None
+    return StatusReport(counts, oldest.code if oldest else None, age, posts_today, last)
+
+
+def format_status(report: StatusReport) -> str:
+    lines = ["Status kiriman:"]
+    lines += [f"  {name:<16} {n:>5}" for name, n in report.counts.items()] or ["  (belum ada kiriman)"]
+    if report.oldest_waiting_code:
+        lines.append(f"Menunggu paling lama: {report.oldest_waiting_code} ({report.oldest_waiting_age_hours} jam)")
+    lines.append(f"Postingan baru hari ini: {report.posts_today}")
+    if report.last_cycle:
+        c = report.last_cycle
+        lines.append(f"Siklus terakhir: {c.get('finished')} ({c.get('seconds')} s, {c.get('outcome')})")
+    else:
+        lines.append("Siklus terakhir: belum ada catatan (`mymein run` menulis heartbeat)")
+    return "\n".join(lines)
