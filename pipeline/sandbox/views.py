@@ -21,7 +21,8 @@ article{background:#fff;border-radius:8px;padding:1.5rem 2rem;margin-bottom:1.5r
 article img{max-width:100%;height:auto;border-radius:4px}.galeri img{max-width:48%;margin:1%}
 .meta{color:#5b6b5b;font-size:.9rem}.label{background:#e3efe6;border-radius:3px;padding:0 .4rem;margin-right:.3rem}
 table{border-collapse:collapse;background:#fff;font-size:.85rem}td,th{border:1px solid #ccd5cc;padding:.25rem .5rem;
-vertical-align:top;max-width:24rem;overflow:hidden}th{background:#e3efe6}li{margin:.3rem 0}
+vertical-align:top;max-width:24rem}th{background:#e3efe6;position:sticky;top:0}li{margin:.3rem 0}
+.cell{max-height:4.5em;overflow:hidden;text-overflow:ellipsis}
 """
 # The two image URL forms a post may embed; offline, they are served from the sandbox's own Drive.
 _DRIVE_IMAGES = re.compile(
@@ -78,7 +79,9 @@ def register(router: Router, app: SandboxApp) -> None:
             grid = app.sheets.formatted_grid(match["id"], title)
             rows = "".join(
                 "<tr>"
-                + "".join(f"<{'th' if i == 0 else 'td'}>{escape(c)}</{'th' if i == 0 else 'td'}>" for c in row)
+                + "".join(
+                    f"<th>{escape(c)}</th>" if i == 0 else f"<td><div class='cell'>{escape(c)}</div></td>" for c in row
+                )
                 + "</tr>"
                 for i, row in enumerate(grid)
             )
