@@ -64,13 +64,14 @@ def _create_spreadsheet(http: requests.Session, endpoint: str, title: str, tab: 
     return str(_check(http.post(f"{endpoint}/v4/spreadsheets", json=body))["spreadsheetId"])
 
 
-def _upload_photo(http: requests.Session, endpoint: str, name: str, content: bytes) -> str:
+def upload_file(http: requests.Session, endpoint: str, name: str, content: bytes, mime: str) -> str:
+    """Drive's multipart upload, sent by hand: googleapiclient's media uploads insist on https."""
     boundary = uuid.uuid4().hex
-    metadata = json.dumps({"name": f"{name}.png", "mimeType": "image/png"}).encode()
+    metadata = json.dumps({"name": name, "mimeType": mime}).encode()
     body = (
         f"--{boundary}\r\nContent-Type: application/json; charset=UTF-8\r\n\r\n".encode()
         + metadata
-        + f"\r\n--{boundary}\r\nContent-Type: image/png\r\n\r\n".encode()
+        + f"\r\n--{boundary}\r\nContent-Type: {mime}\r\n\r\n".encode()
         + content
         + f"\r\n--{boundary}--\r\n".encode()
     )
@@ -88,7 +89,10 @@ def seed_demo(endpoint: str, now: datetime) -> DemoWorld:
     with requests.Session() as http:
         http.headers["Authorization"] = "Bearer demo"
         blog = _check(http.post(f"{endpoint}/_sandbox/blogs", json={"name": DEMO_BLOG_NAME}))
-        photo_ids = {key: _upload_photo(http, endpoint, key, png_bytes(spec)) for key, spec in DEMO_PHOTOS.items()}
+        photo_ids = {
+            key: upload_file(http, endpoint, f"{key}.png", png_bytes(spec), "image/png")
+            for key, spec in DEMO_PHOTOS.items()
+        }
         form_id = _create_spreadsheet(http, endpoint, DEMO_FORM_TITLE, FORM_TAB)
         review_id = _create_spreadsheet(http, endpoint, DEMO_REVIEW_TITLE, REVIEW_TAB)
         rows: list[list[Any]] = [FORM_HEADER]

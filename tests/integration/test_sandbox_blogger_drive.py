@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import uuid
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -18,6 +17,7 @@ from googleapiclient.errors import HttpError
 from pipeline.google.transport import RequestsHttp, authorized_session
 from pipeline.sandbox.credentials import throwaway_service_account, throwaway_user_token
 from pipeline.sandbox.demo_data import DEMO_PHOTOS, png_bytes
+from pipeline.sandbox.seed import upload_file
 from pipeline.sandbox.server import Sandbox
 
 from ..htmlcheck import executable_parts
@@ -71,23 +71,8 @@ def blogger(sb: Sandbox) -> Iterator[Any]:
 
 
 def upload(endpoint: str, name: str, content: bytes, mime: str) -> str:
-    boundary = uuid.uuid4().hex
-    body = (
-        (
-            f"--{boundary}\r\nContent-Type: application/json\r\n\r\n{json.dumps({'name': name})}\r\n"
-            f"--{boundary}\r\nContent-Type: {mime}\r\n\r\n"
-        ).encode()
-        + content
-        + f"\r\n--{boundary}--\r\n".encode()
-    )
-    response = requests.post(
-        f"{endpoint}/upload/drive/v3/files?uploadType=multipart",
-        data=body,
-        headers={"Content-Type": f"multipart/related; boundary={boundary}"},
-        timeout=10,
-    )
-    response.raise_for_status()
-    return str(response.json()["id"])
+    with requests.Session() as http:
+        return upload_file(http, endpoint, name, content, mime)
 
 
 def test_post_lifecycle_draft_publish_patch_revert_delete(blogger: Any, blog: str) -> None:
