@@ -29,6 +29,14 @@ RESPONSES_TAB_META = "responses_tab:{}"
 RESTORED_MESSAGE = "Baris ini sempat terhapus dari sheet dan dikembalikan. Centang Tolak bila berita tidak diterbitkan."
 
 
+class PhotoUnavailable(Exception):
+    """A photo of the row cannot be read by the pipeline's account: the officer must fix the `Foto` cell."""
+
+    def __init__(self, file_id: str) -> None:
+        super().__init__(file_id)
+        self.file_id = file_id
+
+
 @dataclass
 class Outcome:
     code: str
@@ -227,6 +235,13 @@ def act_on_row(app: App, row: ReviewRow, report: CycleReport, *, dry_run: bool) 
         return
     try:
         outcome = _apply(app, row, record, decision)
+    except PhotoUnavailable as exc:
+        message = (
+            f"Foto {exc.file_id} tidak dapat dibuka (terhapus atau tidak dibagikan). "
+            "Minta operator mengunggah ulang, atau hapus tautannya dari kolom Foto."
+        )
+        app.ledger.set_outcome(row.code, Status.NEEDS_FIX, message, kind="held")
+        outcome = Outcome(row.code, Action.HOLD.value, Status.NEEDS_FIX.value, message)
     except GoogleApiError as exc:
         log.warning("%s: %s failed: %s", row.code, decision.action.value, exc)
         message = _failure_message(exc)
@@ -273,7 +288,12 @@ def _publish_or_update(app: App, row: ReviewRow, record: SubmissionRecord, decis
     view = post_view(row, app.settings.blogger.image_url)
     html = app.renderer.post_html(view)
     for file_id in view.photo_file_ids:
-        app.photos.share(file_id)
+        try:
+            app.photos.share(file_id)
+        except GoogleApiError as exc:
+            if exc.not_found:
+                raise PhotoUnavailable(file_id) from exc
+            raise
     wanted = MODE_TO_STATE[decision.mode]
     if decision.action is Action.PUBLISH:
         intent = app.ledger.open_intent(row.code, "insert", {"hash": decision.content_hash})

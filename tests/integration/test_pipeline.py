@@ -207,3 +207,35 @@ def test_calls_per_cycle_do_not_grow_with_rows(app: App, world: World) -> None:
     run_cycle(app)
     assert sheets_calls(world.endpoint) <= 2, stats(world.endpoint)
     assert not any(m.startswith(("blogger.", "drive.")) for m in stats(world.endpoint))
+
+
+def test_an_unreadable_photo_holds_the_row_with_a_reason_and_a_fixed_row_publishes(
+    sandbox: Sandbox, tmp_path: Path
+) -> None:
+    import requests
+
+    from pipeline.sandbox.demo_data import DEMO_PHOTOS, png_bytes
+    from pipeline.sandbox.seed import upload_file
+
+    with requests.Session() as http:
+        good = upload_file(http, sandbox.url, "a.png", png_bytes(DEMO_PHOTOS["panen"]), "image/png")
+        gone = upload_file(http, sandbox.url, "b.png", png_bytes(DEMO_PHOTOS["pasar"]), "image/png")
+        http.post(f"{sandbox.url}/_sandbox/files/{gone}/access", json={"readable": False}).raise_for_status()
+    links = f"https://drive.google.com/open?id={good}, https://drive.google.com/open?id={gone}"
+    world = make_world(sandbox.url, tmp_path, [response_row(1, photos=links)])
+    app = build_app(load_settings(world.config), policy=NO_SLEEP)
+    try:
+        run_cycle(app)
+        sheet = review_sheet(app)
+        officer_sets(sheet, "MM-20261122-0001", Setujui="TRUE")
+        run_cycle(app)
+        row = records_by_code(sheet)["MM-20261122-0001"]
+        assert row["Status"] == "Perlu perbaikan" and gone in row["Pesan"]
+        assert blog_posts(world.endpoint, world.blog_id) == []
+        officer_sets(sheet, "MM-20261122-0001", Foto=f"https://drive.google.com/open?id={good}")
+        run_cycle(app)
+        [post] = blog_posts(world.endpoint, world.blog_id)
+        assert good in post["content"] and gone not in post["content"]
+        assert records_by_code(sheet)["MM-20261122-0001"]["Status"] == "Terbit"
+    finally:
+        app.close()
