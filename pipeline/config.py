@@ -108,6 +108,14 @@ class BloggerSettings(_Section):
         return value
 
 
+class PhotoSettings(_Section):
+    max_megabytes: float = Field(default=10.0, gt=0)
+
+    @property
+    def max_bytes(self) -> int:
+        return int(self.max_megabytes * 1_000_000)
+
+
 class ScheduleSettings(_Section):
     interval_seconds: float = Field(default=60.0, gt=0)
     heartbeat_file: Path | None = None
@@ -127,13 +135,17 @@ class Settings(_Section):
     blogger: BloggerSettings
     regions: RegionSettings = Field(default_factory=RegionSettings)
     schedule: ScheduleSettings = Field(default_factory=ScheduleSettings)
+    photos: PhotoSettings = Field(default_factory=PhotoSettings)
 
     @model_validator(mode="before")
     @classmethod
     def _empty_sections(cls, data: Any) -> Any:
         # A section holding only comments reads as null: treat it as "all defaults".
         if isinstance(data, dict):
-            return {k: ({} if v is None and k in ("google", "regions", "schedule") else v) for k, v in data.items()}
+            return {
+                k: ({} if v is None and k in ("google", "regions", "schedule", "photos") else v)
+                for k, v in data.items()
+            }
         return data
 
     @field_validator("timezone")

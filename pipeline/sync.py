@@ -13,6 +13,7 @@ from .app import App
 from .core.decide import MODE_TO_STATE, STATE_TO_STATUS, Action, Decision, PostState, decide
 from .core.form import FormLayout
 from .core.model import Mode, PostRef, ReviewRow, Status
+from .core.photo_check import photo_problem
 from .core.post import post_view
 from .core.review import PIPELINE_OWNED, ReviewLayout
 from .core.sheettime import format_local
@@ -29,12 +30,12 @@ RESPONSES_TAB_META = "responses_tab:{}"
 RESTORED_MESSAGE = "Baris ini sempat terhapus dari sheet dan dikembalikan. Centang Tolak bila berita tidak diterbitkan."
 
 
-class PhotoUnavailable(Exception):
-    """A photo of the row cannot be read by the pipeline's account: the officer must fix the `Foto` cell."""
+class PhotoRefused(Exception):
+    """A photo of the row cannot go on the blog (missing, private, not an image, too large)."""
 
-    def __init__(self, file_id: str) -> None:
-        super().__init__(file_id)
-        self.file_id = file_id
+    def __init__(self, reason: str) -> None:
+        super().__init__(reason)
+        self.reason = reason
 
 
 @dataclass
@@ -235,13 +236,9 @@ def act_on_row(app: App, row: ReviewRow, report: CycleReport, *, dry_run: bool) 
         return
     try:
         outcome = _apply(app, row, record, decision)
-    except PhotoUnavailable as exc:
-        message = (
-            f"Foto {exc.file_id} tidak dapat dibuka (terhapus atau tidak dibagikan). "
-            "Minta operator mengunggah ulang, atau hapus tautannya dari kolom Foto."
-        )
-        app.ledger.set_outcome(row.code, Status.NEEDS_FIX, message, kind="held")
-        outcome = Outcome(row.code, Action.HOLD.value, Status.NEEDS_FIX.value, message)
+    except PhotoRefused as exc:
+        app.ledger.set_outcome(row.code, Status.NEEDS_FIX, exc.reason, kind="held")
+        outcome = Outcome(row.code, Action.HOLD.value, Status.NEEDS_FIX.value, exc.reason)
     except GoogleApiError as exc:
         log.warning("%s: %s failed: %s", row.code, decision.action.value, exc)
         message = _failure_message(exc)
@@ -287,13 +284,7 @@ def _publish_or_update(app: App, row: ReviewRow, record: SubmissionRecord, decis
     assert decision.mode is not None
     view = post_view(row, app.settings.blogger.image_url)
     html = app.renderer.post_html(view)
-    for file_id in view.photo_file_ids:
-        try:
-            app.photos.share(file_id)
-        except GoogleApiError as exc:
-            if exc.not_found:
-                raise PhotoUnavailable(file_id) from exc
-            raise
+    check_and_share_photos(app, view.photo_file_ids)
     wanted = MODE_TO_STATE[decision.mode]
     if decision.action is Action.PUBLISH:
         intent = app.ledger.open_intent(row.code, "insert", {"hash": decision.content_hash})
@@ -316,6 +307,21 @@ def _publish_or_update(app: App, row: ReviewRow, record: SubmissionRecord, decis
         ref = app.publisher.publish(ref.post_id, decision.publish_at)
         _record_post(app, row.code, ref, decision, kind="scheduled")
     return _outcome(row.code, decision, ref, _publish_message(app, ref, decision))
+
+
+def check_and_share_photos(app: App, file_ids: tuple[str, ...]) -> None:
+    """Every photo must be an image a browser shows before any is shared; only single files are shared."""
+    for file_id in file_ids:
+        problem = photo_problem(file_id, app.photos.info(file_id), app.settings.photos.max_bytes)
+        if problem:
+            raise PhotoRefused(problem)
+    for file_id in file_ids:
+        try:
+            app.photos.share(file_id)
+        except GoogleApiError as exc:
+            if exc.not_found:
+                raise PhotoRefused(photo_problem(file_id, None, 0) or "") from exc
+            raise
 
 
 def _move_to_state(app: App, ref: PostRef, current: PostState, wanted: PostState, decision: Decision) -> PostRef:

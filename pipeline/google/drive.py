@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from ..core.photo_check import PhotoInfo
 from .errors import GoogleApiError
 from .retry import RetryPolicy
 
@@ -16,6 +17,18 @@ class DrivePhotos:
         self.permissions = service.permissions()
         self.files = service.files()
         self.policy = policy
+
+    def info(self, file_id: str) -> PhotoInfo | None:
+        """The file's name, type and size; None when it does not exist or the account cannot read it."""
+        request = self.files.get(fileId=file_id, fields="id,name,mimeType,size")
+        try:
+            meta: dict[str, Any] = self.policy.call("drive.files.get", lambda: request.execute(num_retries=0))
+        except GoogleApiError as exc:
+            if exc.not_found:
+                return None
+            raise
+        size = meta.get("size")
+        return PhotoInfo(file_id, str(meta.get("name", "")), str(meta.get("mimeType", "")), int(size) if size else None)
 
     def share(self, file_id: str) -> None:
         body = {"type": "anyone", "role": "reader"}

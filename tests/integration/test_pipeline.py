@@ -239,3 +239,29 @@ def test_an_unreadable_photo_holds_the_row_with_a_reason_and_a_fixed_row_publish
         assert records_by_code(sheet)["MM-20261122-0001"]["Status"] == "Terbit"
     finally:
         app.close()
+
+
+def test_a_pdf_among_the_photos_is_refused_before_anything_is_shared(sandbox: Sandbox, tmp_path: Path) -> None:
+    import requests
+
+    from pipeline.sandbox.demo_data import DEMO_PHOTOS, png_bytes
+    from pipeline.sandbox.seed import upload_file
+
+    with requests.Session() as http:
+        photo = upload_file(http, sandbox.url, "a.png", png_bytes(DEMO_PHOTOS["panen"]), "image/png")
+        pdf = upload_file(http, sandbox.url, "surat.pdf", b"%PDF-1.4 surat", "application/pdf")
+    links = f"https://drive.google.com/open?id={photo}, https://drive.google.com/open?id={pdf}"
+    world = make_world(sandbox.url, tmp_path, [response_row(1, photos=links)])
+    app = build_app(load_settings(world.config), policy=NO_SLEEP)
+    try:
+        run_cycle(app)
+        sheet = review_sheet(app)
+        officer_sets(sheet, "MM-20261122-0001", Setujui="TRUE")
+        run_cycle(app)
+        row = records_by_code(sheet)["MM-20261122-0001"]
+        assert row["Status"] == "Perlu perbaikan" and "surat.pdf" in row["Pesan"] and "bukan foto" in row["Pesan"]
+        assert blog_posts(world.endpoint, world.blog_id) == []
+        permissions = requests.get(f"{sandbox.url}/drive/v3/files/{photo}/permissions", timeout=10).json()
+        assert permissions["permissions"] == []
+    finally:
+        app.close()

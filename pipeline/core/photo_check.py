@@ -1,0 +1,35 @@
+"""Whether a Drive file can be shown in a blog post: an image type browsers display, not too large."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+BROWSER_IMAGE_TYPES = ("image/jpeg", "image/png", "image/webp", "image/gif")
+
+
+@dataclass(frozen=True)
+class PhotoInfo:
+    file_id: str
+    name: str
+    mime_type: str
+    size: int | None
+
+
+def photo_problem(
+    file_id: str, info: PhotoInfo | None, max_bytes: int, accepted: tuple[str, ...] = BROWSER_IMAGE_TYPES
+) -> str | None:
+    """An Indonesian sentence the officer can forward to the operator, or None when the photo is fine."""
+    if info is None:
+        return (
+            f"Foto {file_id} tidak dapat dibuka (terhapus atau tidak dibagikan). "
+            "Minta operator mengunggah ulang, atau hapus tautannya dari kolom Foto."
+        )
+    if info.mime_type not in accepted:
+        kinds = ", ".join(t.split("/")[1].upper() for t in accepted)
+        return f"Berkas '{info.name}' bukan foto yang bisa tampil di blog ({info.mime_type}); gunakan {kinds}."
+    if info.size is not None and info.size > max_bytes:
+        return (
+            f"Foto '{info.name}' terlalu besar ({info.size / 1_000_000:.1f} MB, "
+            f"paling besar {max_bytes / 1_000_000:.0f} MB)."
+        )
+    return None
