@@ -6,6 +6,7 @@ and every side effect is preceded by an open intent so a crash can be reconciled
 
 from __future__ import annotations
 
+import hashlib
 import json
 import sqlite3
 from collections.abc import Callable, Iterator
@@ -18,6 +19,7 @@ from typing import Any
 from .core.codes import format_code
 from .core.decide import PostState, Record
 from .core.model import Status, Submission
+from .core.text import clean_body, clean_line, fold
 
 LEDGER_FILE = "ledger.sqlite3"
 
@@ -83,8 +85,22 @@ def _m001_initial(db: sqlite3.Connection) -> None:
     )
 
 
+def _m002_fingerprint(db: sqlite3.Connection) -> None:
+    # The same story sent twice (a double tap on a slow connection) is recognised by its text, not its row.
+    _run_script(
+        db,
+        """
+        ALTER TABLE submissions ADD COLUMN fingerprint TEXT;
+        CREATE INDEX submissions_fingerprint ON submissions (fingerprint)
+        """,
+    )
+
+
 # Named migrations, applied in order inside one transaction each; never edit a released one.
-MIGRATIONS: list[tuple[str, Callable[[sqlite3.Connection], None]]] = [("001_initial", _m001_initial)]
+MIGRATIONS: list[tuple[str, Callable[[sqlite3.Connection], None]]] = [
+    ("001_initial", _m001_initial),
+    ("002_fingerprint", _m002_fingerprint),
+]
 
 
 @dataclass(frozen=True)
@@ -193,7 +209,18 @@ class Ledger:
         """Give a new response its reference code; the code and the row are written in one transaction."""
         status = Status.WAITING if submission.is_valid else Status.NEEDS_FIX
         message = " ".join(submission.problems)
+        fingerprint = text_fingerprint(submission.title, submission.body) if submission.title else None
         with self.transaction() as db:
+            earlier = (
+                db.execute(
+                    "SELECT code FROM submissions WHERE fingerprint = ? ORDER BY received_at LIMIT 1", (fingerprint,)
+                ).fetchone()
+                if fingerprint
+                else None
+            )
+            if earlier is not None:
+                status = Status.DUPLICATE
+                message = f"Isi sama dengan kiriman {earlier[0]}; centang Setujui bila tetap ingin diterbitkan."
             day = local_day.isoformat()
             db.execute(
                 "INSERT INTO day_sequence VALUES (?, 1) ON CONFLICT(day) DO UPDATE SET last = last + 1",
@@ -203,7 +230,8 @@ class Ledger:
             code = format_code(local_day, seq)
             db.execute(
                 """INSERT INTO submissions (code, response_key, received_at, kecamatan, desa, operator, email,
-                   title, body, photos, status, message, created_at) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)""",
+                   title, body, photos, status, message, created_at, fingerprint)
+                   VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)""",
                 (
                     code,
                     response_key,
@@ -218,6 +246,7 @@ class Ledger:
                     status.value,
                     message,
                     self._now(),
+                    fingerprint,
                 ),
             )
             self._event(db, code, "received", {"status": status.value, "problems": list(submission.problems)})
@@ -340,6 +369,11 @@ class Ledger:
             )
             for r in rows
         ]
+
+
+def text_fingerprint(title: str, body: str) -> str:
+    """Equal for the same title and body, whatever the case, spacing or invisible characters."""
+    return hashlib.sha256(f"{fold(clean_line(title))}\n{fold(clean_body(body))}".encode()).hexdigest()[:32]
 
 
 def _jsonable(detail: dict[str, Any]) -> dict[str, Any]:

@@ -265,3 +265,18 @@ def test_a_pdf_among_the_photos_is_refused_before_anything_is_shared(sandbox: Sa
         assert permissions["permissions"] == []
     finally:
         app.close()
+
+
+def test_a_story_sent_twice_is_queued_once_more_as_duplikat(sandbox: Sandbox, tmp_path: Path) -> None:
+    twice = response_row(7)
+    again = [*response_row(8)[:5], twice[5], twice[6], ""]  # a second tap on "Kirim", a minute later
+    world = make_world(sandbox.url, tmp_path, [twice, again])
+    app = build_app(load_settings(world.config), policy=NO_SLEEP)
+    try:
+        run_cycle(app)
+        rows = records_by_code(review_sheet(app))
+        assert rows["MM-20261122-0001"]["Status"] == "Menunggu"
+        assert rows["MM-20261122-0002"]["Status"] == "Duplikat"
+        assert "MM-20261122-0001" in rows["MM-20261122-0002"]["Pesan"]
+    finally:
+        app.close()

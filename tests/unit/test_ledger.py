@@ -48,7 +48,7 @@ def test_state_survives_reopening_and_migrations_run_once(tmp_path: Path) -> Non
     )
     ledger.close()
     again = Ledger(path, clock=lambda: NOW)
-    assert again.schema_version == 1
+    assert again.schema_version == 2
     stored = again.get(record.code)
     assert stored is not None
     assert (stored.status, stored.post_id, stored.post_state, stored.queued) == (
@@ -61,3 +61,12 @@ def test_state_survives_reopening_and_migrations_run_once(tmp_path: Path) -> Non
     again.close_intent(intent)
     assert again.open_intents() == []
     assert [e.kind for e in again.events(record.code)] == ["received", "queued", "posted"]
+
+
+def test_the_same_story_sent_twice_is_marked_duplicate_of_the_first(tmp_path: Path) -> None:
+    ledger = Ledger(tmp_path / "l.sqlite3", clock=lambda: NOW)
+    first = ledger.add_submission("k1", submission("Gotong royong"), date(2026, 11, 22))
+    again = ledger.add_submission("k2", submission("gotong  ROYONG\u200b"), date(2026, 11, 22))
+    other = ledger.add_submission("k3", submission("Lain"), date(2026, 11, 22))
+    assert first.status is Status.WAITING and other.status is Status.WAITING
+    assert again.status is Status.DUPLICATE and first.code in again.message
