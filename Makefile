@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test lint typecheck check golden clean
+.PHONY: demo test lint typecheck check conformance golden clean
 
 $(STAMP): pyproject.toml
 	@command -v $(PYTHON) >/dev/null 2>&1 || { echo "Python 3.11+ is needed: set PYTHON=/path/to/python3.11" >&2; exit 1; }
@@ -27,6 +27,9 @@ typecheck: $(STAMP)
 	$(BIN)/mypy
 
 check: lint typecheck test
+
+conformance: $(STAMP)
+	$(BIN)/python -m pipeline.sandbox.conformance
 
 golden: $(STAMP)
 	MYMEIN_REGENERATE_GOLDEN=1 $(BIN)/python -m pytest -q tests/unit/test_render.py

@@ -138,9 +138,15 @@ class DriveApi:
             raise _file_not_found(file_id)
         return record
 
-    @staticmethod
-    def _public(record: dict[str, Any]) -> dict[str, Any]:
-        return {k: v for k, v in record.items() if not k.startswith("_")}
+    def _public(self, record: dict[str, Any]) -> dict[str, Any]:
+        public = {k: v for k, v in record.items() if not k.startswith("_")}
+        if record["mimeType"] == SPREADSHEET:
+            # A spreadsheet's title lives in its Sheets book; a rename through Sheets (updateSpreadsheetProperties)
+            # shows as the Drive name, as on Google.
+            title = self.sheets.spreadsheet_title(str(record["id"]))
+            if title is not None:
+                public["name"] = title
+        return public
 
     def file_content(self, file_id: str) -> tuple[bytes, str] | None:
         record = self._files.get(file_id)
