@@ -8,6 +8,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 import gspread
+import requests
 from google.auth.credentials import Credentials
 from google.oauth2 import credentials as user_credentials
 from google.oauth2 import service_account
@@ -46,6 +47,8 @@ class App:
     regions: RegionDirectory
     clock: Callable[[], datetime] = _utc_now
     closers: list[Callable[[], None]] = field(default_factory=list)
+    # Every session the Google clients send through; chaos tests mount a crashing adapter on them.
+    sessions: list[requests.Session] = field(default_factory=list)
 
     def close(self) -> None:
         for close in self.closers:
@@ -84,8 +87,7 @@ def _blogger_credentials(settings: Settings) -> Credentials:
     raise ConfigError("google.oauth_token_file is required for Blogger (run `mymein auth`), or set google.endpoint")
 
 
-def _discovery_service(name: str, version: str, creds: Credentials, settings: Settings, path: str) -> Any:
-    http = RequestsHttp(authorized_session(creds, settings.google.endpoint), settings.google.request_timeout_seconds)
+def _discovery_service(name: str, version: str, http: RequestsHttp, settings: Settings, path: str) -> Any:
     options = {"api_endpoint": settings.google.endpoint + path} if settings.google.endpoint else None
     # static_discovery: the documents ship inside googleapiclient, so building a client needs no network.
     return build(name, version, http=http, client_options=options, static_discovery=True, cache_discovery=False)
@@ -102,8 +104,11 @@ def build_app(
     session = authorized_session(sheets_creds, settings.google.endpoint)
     gclient = gspread.Client(auth=sheets_creds, session=session)
     gclient.set_timeout(settings.google.request_timeout_seconds)
-    blogger = _discovery_service("blogger", "v3", _blogger_credentials(settings), settings, "/")
-    drive = _discovery_service("drive", "v3", sheets_creds, settings, "/drive/v3/")
+    timeout = settings.google.request_timeout_seconds
+    blogger_http = RequestsHttp(authorized_session(_blogger_credentials(settings), settings.google.endpoint), timeout)
+    drive_http = RequestsHttp(authorized_session(sheets_creds, settings.google.endpoint), timeout)
+    blogger = _discovery_service("blogger", "v3", blogger_http, settings, "/")
+    drive = _discovery_service("drive", "v3", drive_http, settings, "/drive/v3/")
     regions = load_regions(settings.regions.file)
     state_dir = settings.state_dir
     state_dir.mkdir(parents=True, exist_ok=True)
@@ -122,6 +127,7 @@ def build_app(
         regions=regions,
         clock=clock,
         closers=[session.close, blogger.close, drive.close],
+        sessions=[session, blogger_http.session, drive_http.session],
     )
 
 

@@ -269,9 +269,9 @@ class Ledger:
     def queued_undecided(self) -> list[SubmissionRecord]:
         """Submissions already on the review sheet that nobody has decided on and that have no post."""
         rows = self.db.execute(
-            "SELECT * FROM submissions WHERE queued = 1 AND post_id IS NULL AND status IN (?, ?, ?)"
+            "SELECT * FROM submissions WHERE queued = 1 AND post_id IS NULL AND status IN (?, ?, ?, ?)"
             " ORDER BY received_at, code",
-            (Status.WAITING.value, Status.NEEDS_FIX.value, Status.FAILED.value),
+            (Status.WAITING.value, Status.NEEDS_FIX.value, Status.FAILED.value, Status.DUPLICATE.value),
         )
         return [_to_record(row) for row in rows]
 

@@ -25,11 +25,14 @@ def register(router: Router, app: SandboxApp) -> None:
         if not isinstance(rules, list):
             raise bad_request('expected {"rules": [...]}')
         app.faults.set(rules)
-        return Response(json={"rules": app.faults.describe()})
+        return Response(json=app.faults.describe())
+
+    def get_faults(_: Request) -> Response:
+        return Response(json=app.faults.describe())
 
     def clear_faults(_: Request) -> Response:
         app.faults.clear()
-        return Response(json={"rules": []})
+        return Response(json=app.faults.describe())
 
     def create_blog(req: Request) -> Response:
         body = req.json()
@@ -40,5 +43,6 @@ def register(router: Router, app: SandboxApp) -> None:
     router.add("GET", r"^/_sandbox/stats$", "", stats)
     router.add("POST", r"^/_sandbox/stats/reset$", "", reset_stats, mutates=False)
     router.add("POST", r"^/_sandbox/faults$", "", set_faults, mutates=False)
+    router.add("GET", r"^/_sandbox/faults$", "", get_faults)
     router.add("DELETE", r"^/_sandbox/faults$", "", clear_faults, mutates=False)
     router.add("POST", r"^/_sandbox/blogs$", "", create_blog)

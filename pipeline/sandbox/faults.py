@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+import random
 import threading
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from .errors import bad_request
@@ -20,8 +21,10 @@ class FaultRule:
     drop: bool = False
     delay_ms: int = 0
     after_effect: bool = False  # run the call, then fail or drop its answer (a lost response)
+    probability: float = 1.0  # chance that an eligible call is hit: storms of random failures
     seen: int = 0
     fired: int = 0
+    rng: random.Random = field(default_factory=random.Random, repr=False)
 
     @classmethod
     def parse(cls, raw: dict[str, Any]) -> FaultRule:
@@ -34,6 +37,9 @@ class FaultRule:
             status = 503
         if status is not None and int(status) not in ALLOWED_STATUS:
             raise bad_request(f"status must be one of {sorted(ALLOWED_STATUS)}")
+        probability = float(raw.get("probability", 1.0))
+        if not 0.0 <= probability <= 1.0:
+            raise bad_request("probability must be between 0 and 1")
         return cls(
             match=raw["match"],
             after=int(raw.get("after", 0)),
@@ -42,6 +48,9 @@ class FaultRule:
             drop=drop,
             delay_ms=delay,
             after_effect=bool(raw.get("after_effect", False)),
+            probability=probability,
+            # A seed makes a storm repeatable: the same rules hit the same calls in the same order.
+            rng=random.Random(raw.get("seed")),
         )
 
     def applies_to(self, method_id: str) -> bool:
@@ -59,20 +68,44 @@ class Fault:
 class FaultTable:
     def __init__(self) -> None:
         self._lock = threading.Lock()
+        self._changed = threading.Condition(self._lock)
+        self._generation = 0
+        self.holding = 0  # requests waiting out a delay right now
         self._rules: list[FaultRule] = []
 
     def set(self, rules: list[dict[str, Any]]) -> None:
         parsed = [FaultRule.parse(r) for r in rules]
         with self._lock:
             self._rules = parsed
+            self._bump()
 
     def clear(self) -> None:
         with self._lock:
             self._rules = []
+            self._bump()
 
-    def describe(self) -> list[dict[str, Any]]:
+    def _bump(self) -> None:
+        self._generation += 1
+        self._changed.notify_all()
+
+    def hold(self, delay_ms: int) -> bool:
+        """Wait out an injected delay; False when the rules changed meanwhile, which ends every wait.
+
+        Tests that kill a client in the middle of a held call clear the rules afterwards, so no server
+        thread outlives them sleeping.
+        """
         with self._lock:
-            return [dict(vars(r)) for r in self._rules]
+            generation = self._generation
+            self.holding += 1
+            try:
+                return self._changed.wait_for(lambda: self._generation != generation, delay_ms / 1000) is False
+            finally:
+                self.holding -= 1
+
+    def describe(self) -> dict[str, Any]:
+        with self._lock:
+            rules = [{k: v for k, v in vars(r).items() if k != "rng"} for r in self._rules]
+            return {"rules": rules, "holding": self.holding}
 
     def next_fault(self, method_id: str) -> Fault | None:
         """Advance every matching rule's counter; return the first rule that fires for this call."""
@@ -82,7 +115,11 @@ class FaultTable:
                 if not rule.applies_to(method_id):
                     continue
                 rule.seen += 1
-                if chosen is None and rule.seen > rule.after and rule.fired < rule.times:
+                if chosen is None and rule.seen > rule.after and rule.fired < rule.times and self._hits(rule):
                     rule.fired += 1
                     chosen = Fault(rule.status, rule.drop, rule.delay_ms, rule.after_effect)
         return chosen
+
+    @staticmethod
+    def _hits(rule: FaultRule) -> bool:
+        return rule.probability >= 1.0 or rule.rng.random() < rule.probability

@@ -71,8 +71,8 @@ class SandboxApp:
                 time.sleep(self.latency_ms / 1000)  # simulated network latency, for benchmarks
             fault = self.faults.next_fault(route.method_id)
             if fault is not None:
-                if fault.delay_ms:
-                    time.sleep(fault.delay_ms / 1000)
+                if fault.delay_ms and not fault.after_effect and not self.faults.hold(fault.delay_ms):
+                    return Response(), True  # the rules were cleared while it waited: it never arrived
                 if fault.drop and not fault.after_effect:
                     return Response(), True
                 if fault.status is not None and not fault.after_effect:
@@ -91,6 +91,8 @@ class SandboxApp:
             log.error("sandbox handler failed for %s %s\n%s", req.method, req.path, traceback.format_exc())
             return Response(status=500, json=ApiError(500, "Internal error encountered.").body()), False
         if late is not None:
+            if late.delay_ms:
+                self.faults.hold(late.delay_ms)  # done, but the answer is late: a caller may die waiting
             if late.drop:
                 return Response(), True
             if late.status is not None:
@@ -188,6 +190,7 @@ class Sandbox:
         self._server.serve_forever()
 
     def stop(self) -> None:
+        self.app.faults.clear()  # wakes any request held by an injected delay
         self._server.shutdown()
         self._server.server_close()
         if self._thread.is_alive():

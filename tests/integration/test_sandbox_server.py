@@ -58,6 +58,22 @@ def test_faults_fire_after_n_calls_for_n_times_then_clear(fresh_sandbox: Sandbox
     assert requests.get(f"{url}/v4/spreadsheets/{sheet_id}", timeout=10).status_code == 200
 
 
+def test_a_seeded_storm_hits_about_its_share_of_calls_and_repeats_exactly(fresh_sandbox: Sandbox) -> None:
+    url = fresh_sandbox.url
+    sheet_id = create_spreadsheet(url, "S", "Berita")
+    rule = {"match": "sheets.spreadsheets.get", "times": 10_000, "status": 503, "probability": 0.3, "seed": 7}
+
+    def storm() -> list[int]:
+        requests.post(f"{url}/_sandbox/faults", json={"rules": [rule]}, timeout=10).raise_for_status()
+        return [requests.get(f"{url}/v4/spreadsheets/{sheet_id}", timeout=10).status_code for _ in range(200)]
+
+    first = storm()
+    assert 30 <= first.count(503) <= 90 and set(first) == {200, 503}
+    assert storm() == first
+    bad = requests.post(f"{url}/_sandbox/faults", json={"rules": [{**rule, "probability": 2}]}, timeout=10)
+    assert bad.status_code == 400
+
+
 def test_dropped_connection_is_a_connection_error(fresh_sandbox: Sandbox) -> None:
     url = fresh_sandbox.url
     requests.post(f"{url}/_sandbox/faults", json={"rules": [{"match": "*", "drop": True}]}, timeout=10)
