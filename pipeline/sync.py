@@ -15,18 +15,19 @@ from .core.form import FormLayout
 from .core.model import Mode, PostRef, ReviewRow, Status
 from .core.photo_check import photo_problem
 from .core.post import post_view
-from .core.review import PIPELINE_OWNED, ReviewLayout
+from .core.review import PIPELINE_OWNED, ReviewLayout, ReviewLayoutError
 from .core.sheettime import format_local
 from .core.validate import normalise
 from .google.errors import GoogleApiError
 from .google.responses import ResponsesTab
-from .google.review_sheet import CellWrite
+from .google.review_sheet import CellWrite, row_validations
 from .google.sheets_values import quote_sheet
 from .ledger import SubmissionRecord
 
 log = logging.getLogger("mymein.sync")
 
 RESPONSES_TAB_META = "responses_tab:{}"
+REVIEW_SHEET_META = "review_sheet_id:{}\t{}"
 RESTORED_MESSAGE = "Baris ini sempat terhapus dari sheet dan dikembalikan. Centang Tolak bila berita tidak diterbitkan."
 
 
@@ -65,18 +66,18 @@ def run_cycle(app: App, *, dry_run: bool = False) -> CycleReport:
     report = CycleReport(dry_run=dry_run)
     if not dry_run:
         reconcile_intents(app, report)
-    new_records = ingest(app, report, dry_run=dry_run)
+    ingest(app, report, dry_run=dry_run)
     values = app.review.read() if not dry_run else _read_review_without_creating(app)
     headers = app.settings.review.headers
     if not values:
         values = [list(headers.values())] if dry_run else [app.review.create_header(headers)]
     layout = ReviewLayout.from_header(values[0], headers)
     rows = layout.parse(values)
-    queue_new_rows(app, layout, rows, new_records, report, dry_run=dry_run)
+    appends = queue_new_rows(app, rows, report, dry_run=dry_run)
     for row in rows:
         act_on_row(app, row, report, dry_run=dry_run)
     if not dry_run:
-        write_back(app, layout, rows, report)
+        write_back(app, layout, rows, appends, report)
     return report
 
 
@@ -186,34 +187,32 @@ def _new_row_cells(app: App, record: SubmissionRecord) -> dict[str, Any]:
 
 def queue_new_rows(
     app: App,
-    layout: ReviewLayout,
     rows: Sequence[ReviewRow],
-    new_records: list[SubmissionRecord],
     report: CycleReport,
     *,
     dry_run: bool,
-) -> None:
-    """Append every submission not yet on the sheet, once: a code already there is only marked as queued.
+) -> list[SubmissionRecord]:
+    """Every submission not yet on the sheet, once, to be appended by the write-back; a code already there
+    is only marked as queued.
 
     A row an officer deleted before anyone decided on it comes back, saying so: nothing is lost, and
     rejecting is done with `Tolak`.
     """
     if dry_run:
-        return
+        return []
     present = {row.code for row in rows}
     pending = app.ledger.unqueued()
     already = [r.code for r in pending if r.code in present]
+    if already:
+        app.ledger.mark_queued(already)
     missing = [r for r in pending if r.code not in present]
     restored = [r for r in app.ledger.queued_undecided() if r.code not in present]
     for record in restored:
         app.ledger.set_outcome(record.code, record.status, RESTORED_MESSAGE, kind="restored")
     restored = [app.ledger.get(r.code) or r for r in restored]
-    if missing or restored:
-        app.review.append([layout.lay_out(_new_row_cells(app, r)) for r in [*missing, *restored]])
-    if already or missing:
-        app.ledger.mark_queued(already + [r.code for r in missing])
     report.queued += len(missing)
     report.restored += len(restored)
+    return [*missing, *restored]
 
 
 # --- decide and act -------------------------------------------------------------------------------------
@@ -375,10 +374,17 @@ def pipeline_cells(app: App, record: SubmissionRecord) -> dict[str, str]:
     }
 
 
-def write_back(app: App, layout: ReviewLayout, rows: Sequence[ReviewRow], report: CycleReport) -> None:
-    """Recompute every row's pipeline columns from the ledger and write only the cells that differ."""
+def write_back(
+    app: App, layout: ReviewLayout, rows: Sequence[ReviewRow], appends: Sequence[SubmissionRecord], report: CycleReport
+) -> None:
+    """Recompute every row's pipeline columns from the ledger; write the cells that differ and the new rows.
+
+    Cells are placed by code where the rows are now, not where they were when the cycle read the sheet:
+    officers keep working while the cycle posts. The ledger holds the truth, so whatever cannot be written
+    now (a failure, a row deleted meanwhile) is recomputed and written by the next cycle.
+    """
     records = app.ledger.records()
-    writes: list[CellWrite] = []
+    changes: dict[str, dict[str, str]] = {}
     for row in rows:
         record = records.get(row.code)
         if record is None:
@@ -386,14 +392,57 @@ def write_back(app: App, layout: ReviewLayout, rows: Sequence[ReviewRow], report
         wanted = pipeline_cells(app, record)
         for role in PIPELINE_OWNED:
             if row.pipeline_cells.get(role, "") != wanted[role]:
-                writes.append(CellWrite(row.row_number, layout.columns[role], wanted[role]))
+                changes.setdefault(row.code, {})[role] = wanted[role]
+    if not changes and not appends:
+        return
     try:
-        app.review.write(writes)
-    except GoogleApiError as exc:
-        # The ledger holds the truth; the next cycle recomputes and writes these cells again.
+        column = layout.columns["code"]
+        for _ in range(2):  # columns moved meanwhile: one more look, rarely needed
+            header, codes = app.review.where_now(column)
+            now = ReviewLayout.from_header(header, app.settings.review.headers)
+            if now.columns["code"] == column:
+                break
+            column = now.columns["code"]
+        else:
+            report.errors.append("the review sheet's columns keep moving; write-back deferred to the next cycle")
+            return
+        where: dict[str, list[int]] = {}
+        for number, code in enumerate(codes, start=1):
+            if number > 1 and code:
+                where.setdefault(code, []).append(number)
+        writes = [
+            CellWrite(number, now.columns[role], value)
+            for code, cells in changes.items()
+            for number in where.get(code, [])
+            for role, value in cells.items()
+        ]
+        new_rows = [now.lay_out(_new_row_cells(app, r)) for r in appends]
+        app.review.commit(_review_sheet_id(app), writes, new_rows, row_validations(now.columns))
+    except ReviewLayoutError as exc:
         report.errors.append(f"write-back deferred to the next cycle: {exc}")
         return
+    except GoogleApiError as exc:
+        if exc.status == 400 and "grid" in exc.message.lower():
+            app.ledger.set_meta(_review_sheet_meta(app), "")  # the tab was replaced: look its id up again
+        report.errors.append(f"write-back deferred to the next cycle: {exc}")
+        return
+    queued = [r.code for r in appends if not r.queued]
+    if queued:
+        app.ledger.mark_queued(queued)
     report.cells_written = len(writes)
+
+
+def _review_sheet_meta(app: App) -> str:
+    return REVIEW_SHEET_META.format(app.settings.review.spreadsheet_id, app.settings.review.worksheet)
+
+
+def _review_sheet_id(app: App) -> int:
+    cached = app.ledger.get_meta(_review_sheet_meta(app))
+    if cached:
+        return int(cached)
+    sheet_id = app.review.sheet_id()
+    app.ledger.set_meta(_review_sheet_meta(app), str(sheet_id))
+    return sheet_id
 
 
 __all__ = ["CycleReport", "Mode", "Outcome", "run_cycle"]

@@ -1,4 +1,4 @@
-"""The officers' review sheet: read it whole, create its header when empty, append rows, write changed cells."""
+"""The officers' review sheet: read it whole, create its header when empty, then write changes and new rows at once."""
 
 from __future__ import annotations
 
@@ -12,6 +12,11 @@ from .errors import GoogleApiError
 from .sheets_values import SheetValues, quote_sheet
 
 HEADER_COLOR = {"red": 0.85, "green": 0.92, "blue": 0.83}
+MODE_RULE: dict[str, Any] = {
+    "condition": {"type": "ONE_OF_LIST", "values": [{"userEnteredValue": m.value} for m in Mode]},
+    "showCustomUi": True,
+    "strict": True,
+}
 
 
 @dataclass(frozen=True)
@@ -63,18 +68,7 @@ class ReviewSheet:
         ]
         for role in CHECKBOX_ROLES:
             requests.append(_validation(sheet_id, roles.index(role), {"condition": {"type": "BOOLEAN"}}))
-        mode_values = [{"userEnteredValue": m.value} for m in Mode]
-        requests.append(
-            _validation(
-                sheet_id,
-                roles.index("mode"),
-                {
-                    "condition": {"type": "ONE_OF_LIST", "values": mode_values},
-                    "showCustomUi": True,
-                    "strict": True,
-                },
-            )
-        )
+        requests.append(_validation(sheet_id, roles.index("mode"), MODE_RULE))
         for role in PIPELINE_OWNED:
             index = roles.index(role)
             requests.append(
@@ -95,20 +89,75 @@ class ReviewSheet:
         self.values.structure(requests)
         return header
 
-    def append(self, rows: Sequence[list[Any]]) -> None:
-        if rows:
-            self.values.append(self.worksheet, list(rows))
+    def sheet_id(self) -> int:
+        meta = self.values.metadata("sheets.properties(sheetId,title)")
+        for sheet in meta.get("sheets", []):
+            if sheet["properties"]["title"] == self.worksheet:
+                return int(sheet["properties"]["sheetId"])
+        raise GoogleApiError("sheets.spreadsheets.get", 404, f"the review sheet has no tab {self.worksheet!r}")
 
-    def write(self, cells: Sequence[CellWrite]) -> None:
-        """All changed cells in one values.batchUpdate call."""
-        if not cells:
-            return
+    def where_now(self, code_column: int) -> tuple[list[Any], list[str]]:
+        """The header row and the code column as they are at this moment, in one call.
+
+        Officers sort, insert and delete rows and move columns while a cycle posts to the blog; the
+        write-back places its cells by what this says, not by the positions read at the cycle's start.
+        """
         tab = quote_sheet(self.worksheet)
-        data = [
-            {"range": f"{tab}!{column_letter(c.column)}{c.row}", "values": [[c.value]]}
+        letter = column_letter(code_column)
+        header, column = self.values.batch_get([f"{tab}!1:1", f"{tab}!{letter}:{letter}"])
+        codes = [str(row[0]).strip() if row else "" for row in column]
+        return (list(header[0]) if header else []), codes
+
+    def commit(
+        self,
+        sheet_id: int,
+        cells: Sequence[CellWrite],
+        new_rows: Sequence[Sequence[Any]],
+        validations: Mapping[int, dict[str, Any]],
+    ) -> None:
+        """Changed cells and new rows in one spreadsheets.batchUpdate: all of it lands, or none of it.
+
+        Not idempotent (a resent append doubles rows), so a lost answer is never resent: the next cycle
+        reads the sheet and finds out what landed.
+        """
+        requests: list[dict[str, Any]] = [
+            {
+                "updateCells": {
+                    "start": {"sheetId": sheet_id, "rowIndex": c.row - 1, "columnIndex": c.column},
+                    "rows": [{"values": [_cell_data(c.value)]}],
+                    "fields": "userEnteredValue",
+                }
+            }
             for c in sorted(cells, key=lambda c: (c.row, c.column))
         ]
-        self.values.batch_update(data)
+        if new_rows:
+            rows = [{"values": [_cell_data(v, validations.get(i)) for i, v in enumerate(row)]} for row in new_rows]
+            requests.append(
+                {"appendCells": {"sheetId": sheet_id, "rows": rows, "fields": "userEnteredValue,dataValidation"}}
+            )
+        if requests:
+            self.values.structure(requests, idempotent=False)
+
+
+def _cell_data(value: Any, validation: dict[str, Any] | None = None) -> dict[str, Any]:
+    """A typed cell value: strings stay strings (never parsed into formulas), empty means cleared."""
+    cell: dict[str, Any] = {}
+    if isinstance(value, bool):
+        cell["userEnteredValue"] = {"boolValue": value}
+    elif isinstance(value, int | float):
+        cell["userEnteredValue"] = {"numberValue": value}
+    elif value is not None and str(value) != "":
+        cell["userEnteredValue"] = {"stringValue": str(value)}
+    if validation is not None:
+        cell["dataValidation"] = validation
+    return cell
+
+
+def row_validations(columns: Mapping[str, int]) -> dict[int, dict[str, Any]]:
+    """Checkboxes and the mode dropdown, carried by each new row so they hold however far the sheet grows."""
+    rules = {columns[role]: {"condition": {"type": "BOOLEAN"}} for role in CHECKBOX_ROLES}
+    rules[columns["mode"]] = MODE_RULE
+    return rules
 
 
 def _validation(sheet_id: int, column: int, rule: dict[str, Any]) -> dict[str, Any]:

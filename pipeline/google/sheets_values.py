@@ -61,29 +61,10 @@ class SheetValues:
             ),
         )
 
-    def append(self, tab: str, rows: list[list[Any]]) -> dict[str, Any]:
-        # Range A1 of the tab: Google appends after the last table, so new rows start in column A.
-        result: dict[str, Any] = self.policy.call(
-            "sheets.spreadsheets.values.append",
-            lambda: self.http.values_append(
-                self.spreadsheet_id,
-                f"{quote_sheet(tab)}!A1",
-                params={"valueInputOption": "RAW", "insertDataOption": "INSERT_ROWS"},
-                body={"values": rows},
-            ),
-        )
-        return result
-
-    def batch_update(self, data: list[dict[str, Any]]) -> None:
-        body = {"valueInputOption": "RAW", "data": data}
-        self.policy.call(
-            "sheets.spreadsheets.values.batchUpdate",
-            lambda: self.http.values_batch_update(self.spreadsheet_id, body=body),
-        )
-
-    def structure(self, requests: list[dict[str, Any]]) -> dict[str, Any]:
+    def structure(self, requests: list[dict[str, Any]], *, idempotent: bool = True) -> dict[str, Any]:
         result: dict[str, Any] = self.policy.call(
             "sheets.spreadsheets.batchUpdate",
             lambda: self.http.batch_update(self.spreadsheet_id, {"requests": requests}),
+            idempotent=idempotent,
         )
         return result

@@ -9,6 +9,7 @@ from __future__ import annotations
 import random
 import subprocess
 import sys
+import threading
 import time
 from collections import Counter
 from pathlib import Path
@@ -21,7 +22,18 @@ from pipeline.google.errors import GoogleApiError
 from pipeline.sandbox.server import Sandbox
 from pipeline.sync import run_cycle
 
-from .chaos import CrashPlan, SimulatedCrash, arm, judge, open_app, quiet, review_worksheet, run_until_quiet, set_scene
+from .chaos import (
+    FIRST_BATCH,
+    CrashPlan,
+    SimulatedCrash,
+    arm,
+    judge,
+    open_app,
+    quiet,
+    review_worksheet,
+    run_until_quiet,
+    set_scene,
+)
 from .world import World, append_responses, make_world, response_row
 
 
@@ -81,10 +93,10 @@ def hold(endpoint: str, method: str, *, after: int, after_effect: bool) -> None:
     requests.post(f"{endpoint}/_sandbox/faults", json={"rules": [rule]}, timeout=10).raise_for_status()
 
 
-def wait_until_held(endpoint: str, process: subprocess.Popen[str]) -> None:
+def wait_until_held(endpoint: str, process: subprocess.Popen[str] | None) -> None:
     deadline = time.monotonic() + 60
     while faults(endpoint)["holding"] == 0:
-        if process.poll() is not None:
+        if process is not None and process.poll() is not None:
             raise AssertionError(f"the sync ended before reaching the held call: {process.communicate()}")
         if time.monotonic() > deadline:
             raise AssertionError("the held call never arrived")
@@ -96,8 +108,9 @@ KILL_POINTS = [
     ("blogger.posts.insert", 0, False),
     ("blogger.posts.insert", 0, True),
     ("blogger.posts.insert", 11, True),
-    ("sheets.spreadsheets.values.append", 0, True),
-    ("sheets.spreadsheets.values.batchUpdate", 0, True),
+    ("sheets.spreadsheets.values.batchGet", 0, True),
+    ("sheets.spreadsheets.batchUpdate", 0, False),
+    ("sheets.spreadsheets.batchUpdate", 0, True),
 ]
 
 
@@ -285,3 +298,32 @@ def test_officers_reshaping_the_sheet_between_cycles_misplace_nothing(
     verdict = judge(world, officer.approved, responses, gone=frozenset(officer.gone))
     assert verdict.clean, (verdict.details, officer.done)
     assert len(officer.done) >= 5, officer.done
+
+
+def test_officers_reshaping_the_sheet_during_a_cycle_misplace_no_write(fresh_sandbox: Sandbox, tmp_path: Path) -> None:
+    scene = set_scene(fresh_sandbox.url, tmp_path)
+    officer = Officer(scene.world, random.Random(5))
+    hold(fresh_sandbox.url, "blogger.posts.insert", after=4, after_effect=True)
+    app = open_app(scene.world)
+    cycle: list[Any] = []
+    worker = threading.Thread(target=lambda: cycle.append(run_cycle(app)))
+    worker.start()
+    try:
+        wait_until_held(fresh_sandbox.url, None)
+        values = officer.sheet.get_all_values()
+        officer.sort(values, values[0])
+        officer.blank(values, values[0])
+        officer.move(officer.sheet.get_all_values(), values[0])
+        officer.column(officer.sheet.get_all_values(), values[0])
+    finally:
+        requests.delete(f"{fresh_sandbox.url}/_sandbox/faults", timeout=10).raise_for_status()
+        worker.join(timeout=120)
+        app.close()
+    [report] = cycle
+    assert report.count("publish") == 20 and report.cells_written > 0, report
+    # Right after the cycle, before any healing cycle: every written cell is in its own row.
+    verdict = judge(scene.world, scene.approved, FIRST_BATCH)
+    assert verdict.misplaced == 0 and verdict.duplicates == 0, verdict.details
+    run_until_quiet(scene.world)
+    verdict = judge(scene.world, scene.approved, scene.responses)
+    assert verdict.clean, verdict.details

@@ -92,7 +92,7 @@ def test_a_refused_insert_leaves_the_row_failed_and_retries_next_cycle(app: App,
 def test_failed_write_back_heals_next_cycle(app: App, world: World) -> None:
     run_cycle(app)
     approve_first_row(app)
-    inject(world, {"match": "sheets.spreadsheets.values.batchUpdate", "status": 503, "times": 4})
+    inject(world, {"match": "sheets.spreadsheets.batchUpdate", "status": 503, "times": 4})
     report = run_cycle(app)
     assert any("write-back deferred" in e for e in report.errors)
     sheet = officer_sheets_client(app.settings).open_by_key(world.review_id).worksheet("Berita")

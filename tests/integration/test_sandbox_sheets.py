@@ -445,3 +445,26 @@ def test_replay_of_recorded_traffic(sandbox: Sandbox, http: requests.Session, na
         assert answer.status_code == recorded["status"], (step, path, got)
         if recorded["status"] < 400:
             assert _strip(got) == _strip(_remap(recorded["json"], ids)), (step, path)
+
+
+def test_append_cells_lands_after_the_last_row_with_data_and_grows_the_grid(gc: gspread.Client) -> None:
+    book = create(gc)
+    ws = book.sheet1
+    ws.update([["a"], [""], ["c"]], "A1")
+    ws.resize(rows=3)
+    rows = [
+        {"values": [{"userEnteredValue": {"stringValue": "=1+1"}}, {"userEnteredValue": {"boolValue": False}}]},
+        {
+            "values": [
+                {},
+                {"userEnteredValue": {"boolValue": True}},
+                {"dataValidation": {"condition": {"type": "BOOLEAN"}}},
+            ]
+        },
+    ]
+    book.batch_update({"requests": [{"appendCells": {"sheetId": ws.id, "rows": rows, "fields": "*"}}]})
+    assert ws.get_all_values() == [["a", ""], ["", ""], ["c", ""], ["=1+1", "FALSE"], ["", "TRUE"]]
+    assert book.get_worksheet_by_id(ws.id).row_count == 5
+    bad = {"requests": [{"appendCells": {"sheetId": 999, "rows": rows, "fields": "*"}}]}
+    with pytest.raises(gspread.exceptions.APIError, match="No grid with id"):
+        book.batch_update(bad)

@@ -23,6 +23,7 @@ from .grid import (
     move_cols,
     move_rows,
     row_count,
+    row_has_value,
     rows_of,
     set_size,
 )
@@ -408,6 +409,26 @@ def move_dimension(book: Book, body: dict[str, Any], where: str) -> dict[str, An
     return {}
 
 
+def append_cells(book: Book, body: dict[str, Any], where: str) -> dict[str, Any]:
+    """Rows after the last row holding a value anywhere in the sheet; the grid grows to fit them."""
+    mask = require_fields(body, where)
+    sheet = require_sheet_id(book, body.get("sheetId"), where)
+    rows = body.get("rows") or []
+    stored = rows_of(sheet)
+    last = max((r for r in range(len(stored)) if row_has_value(sheet, r, 0, col_count(sheet))), default=-1)
+    start = last + 1
+    width = max((len(row.get("values") or []) for row in rows), default=0)
+    if start + len(rows) > row_count(sheet):
+        sheet["properties"]["gridProperties"]["rowCount"] = start + len(rows)
+    if width > col_count(sheet):
+        set_size(sheet, cols=width)
+    for i, row in enumerate(rows):
+        for j, value in enumerate(row.get("values") or []):
+            apply_cell_data(cell_for_write(sheet, start + i, j), value or {}, mask)
+    compact(sheet, start, start + len(rows))
+    return {}
+
+
 def append_dimension(book: Book, body: dict[str, Any], where: str) -> dict[str, Any]:
     sheet = require_sheet_id(book, body.get("sheetId", 0), where)
     length = int(body.get("length", 0))
@@ -569,6 +590,7 @@ HANDLERS: dict[str, Handler] = {
     "insertDimension": insert_dimension,
     "deleteDimension": delete_dimension,
     "moveDimension": move_dimension,
+    "appendCells": append_cells,
     "appendDimension": append_dimension,
     "updateDimensionProperties": update_dimension_properties,
     "autoResizeDimensions": auto_resize_dimensions,
