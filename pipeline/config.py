@@ -94,6 +94,17 @@ class ReviewSettings(_Section):
 class BloggerSettings(_Section):
     blog_id: str = Field(min_length=1)
     image_url: str = "https://lh3.googleusercontent.com/d/{file_id}=w1600"
+    daily_post_limit: int = Field(default=50, ge=1)
+    quota_timezone: str = "America/Los_Angeles"
+
+    @field_validator("quota_timezone")
+    @classmethod
+    def _quota_timezone(cls, value: str) -> str:
+        try:
+            ZoneInfo(value)
+        except (ZoneInfoNotFoundError, ValueError) as exc:
+            raise ValueError("is not an IANA time zone name such as America/Los_Angeles") from exc
+        return value
 
     @field_validator("blog_id", mode="before")
     @classmethod

@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -15,6 +15,7 @@ from .core.form import FormLayout
 from .core.model import Mode, PostRef, ReviewRow, Status
 from .core.photo_check import photo_problem
 from .core.post import post_view
+from .core.quota import quota_day
 from .core.review import PIPELINE_OWNED, ReviewLayout, ReviewLayoutError
 from .core.sheettime import format_local
 from .core.validate import normalise
@@ -27,6 +28,7 @@ from .ledger import SubmissionRecord
 log = logging.getLogger("mymein.sync")
 
 RESPONSES_TAB_META = "responses_tab:{}"
+BLOGGER_PAUSE_META = "blogger_paused_until"
 REVIEW_SHEET_META = "review_sheet_id:{}\t{}"
 RESTORED_MESSAGE = "Baris ini sempat terhapus dari sheet dan dikembalikan. Centang Tolak bila berita tidak diterbitkan."
 
@@ -74,7 +76,8 @@ def run_cycle(app: App, *, dry_run: bool = False) -> CycleReport:
     layout = ReviewLayout.from_header(values[0], headers)
     rows = layout.parse(values)
     appends = queue_new_rows(app, rows, report, dry_run=dry_run)
-    for row in rows:
+    # By code, which is the order of arrival: when Blogger's daily cap stops the posting, the earliest go first.
+    for row in sorted(rows, key=lambda r: r.code):
         act_on_row(app, row, report, dry_run=dry_run)
     if not dry_run:
         write_back(app, layout, rows, appends, report)
@@ -233,12 +236,20 @@ def act_on_row(app: App, row: ReviewRow, report: CycleReport, *, dry_run: bool) 
     if dry_run:
         report.outcomes.append(Outcome(row.code, decision.action.value, "", "akan dijalankan"))
         return
+    if decision.action is Action.PUBLISH and (wait := _daily_cap_reached(app)):
+        _defer(app, record, wait, report)
+        return
     try:
         outcome = _apply(app, row, record, decision)
     except PhotoRefused as exc:
         app.ledger.set_outcome(row.code, Status.NEEDS_FIX, exc.reason, kind="held")
         outcome = Outcome(row.code, Action.HOLD.value, Status.NEEDS_FIX.value, exc.reason)
     except GoogleApiError as exc:
+        if decision.action is Action.PUBLISH and _is_daily_cap(exc):
+            app.ledger.set_meta(BLOGGER_PAUSE_META, _quota_day(app)[1].isoformat())
+            log.warning("%s: Blogger refuses new posts for today (%s); the rest waits", row.code, exc)
+            _defer(app, record, _daily_cap_reached(app) or "", report)
+            return
         log.warning("%s: %s failed: %s", row.code, decision.action.value, exc)
         message = _failure_message(exc)
         app.ledger.set_outcome(
@@ -247,6 +258,35 @@ def act_on_row(app: App, row: ReviewRow, report: CycleReport, *, dry_run: bool) 
         outcome = Outcome(row.code, decision.action.value, Status.FAILED.value, message)
         report.errors.append(f"{row.code}: {exc}")
     report.outcomes.append(outcome)
+
+
+def _quota_day(app: App) -> tuple[datetime, datetime]:
+    return quota_day(app.clock(), ZoneInfo(app.settings.blogger.quota_timezone))
+
+
+def _daily_cap_reached(app: App) -> str | None:
+    """The officer's explanation when no new post may be created before the quota day turns, else None."""
+    start, end = _quota_day(app)
+    paused = app.ledger.get_meta(BLOGGER_PAUSE_META)
+    used = app.ledger.count_events_since("posted", start) + app.ledger.count_events_since("adopted", start)
+    if used < app.settings.blogger.daily_post_limit and not (paused and datetime.fromisoformat(paused) > app.clock()):
+        return None
+    return (
+        f"Batas harian Blogger ({app.settings.blogger.daily_post_limit} postingan baru) sudah tercapai; "
+        f"berita ini diterbitkan otomatis setelah {format_local(end, app.settings.tz)} sesuai urutan masuk."
+    )
+
+
+def _is_daily_cap(exc: GoogleApiError) -> bool:
+    # Per-minute limits were already waited out by the retry policy; what is left is the daily cap.
+    return exc.status == 429 or exc.reason in {"rateLimitExceeded", "userRateLimitExceeded", "quotaExceeded"}
+
+
+def _defer(app: App, record: SubmissionRecord, message: str, report: CycleReport) -> None:
+    if record.status is Status.WAITING and record.message == message:
+        return  # already told; saying it again every cycle would only fill the audit trail
+    app.ledger.set_outcome(record.code, Status.WAITING, message, kind="deferred")
+    report.outcomes.append(Outcome(record.code, "defer", Status.WAITING.value, message))
 
 
 def _failure_message(exc: GoogleApiError) -> str:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -15,7 +16,7 @@ from pipeline.google.retry import RetryPolicy
 from pipeline.sandbox.server import Sandbox
 from pipeline.sync import run_cycle
 
-from .world import World, blog_posts, make_world, response_row
+from .world import World, blog_posts, make_world, reset_stats, response_row, stats
 
 NO_SLEEP = RetryPolicy(sleep=lambda _: None)
 CODE = "MM-20261122-0001"
@@ -100,3 +101,37 @@ def test_failed_write_back_heals_next_cycle(app: App, world: World) -> None:
     run_cycle(app)
     [post] = blog_posts(world.endpoint, world.blog_id)
     assert sheet.get_all_records()[0]["Tautan"] == post["url"]
+
+
+def test_blogger_daily_cap_defers_the_rest_in_order_to_the_next_quota_day(tmp_path: Path) -> None:
+    now = [datetime(2026, 11, 22, 9, 0, tzinfo=UTC)]
+    with Sandbox(clock=lambda: now[0]) as sandbox:
+        world = make_world(sandbox.url, tmp_path, [response_row(n) for n in range(1, 7)])
+        with world.config.open("a", encoding="utf-8") as config:
+            config.write("  daily_post_limit: 50\n  quota_timezone: Asia/Makassar\n")
+        requests.post(f"{sandbox.url}/_sandbox/blogs/{world.blog_id}/limits", json={"daily_posts": 3}, timeout=10)
+        app = build_app(load_settings(world.config), policy=NO_SLEEP, clock=lambda: now[0])
+        try:
+            run_cycle(app)
+            sheet = officer_sheets_client(app.settings).open_by_key(world.review_id).worksheet("Berita")
+            header = sheet.row_values(1)
+            # Approved in reverse order of arrival: the cap still lets the earliest arrivals go first.
+            for row in range(7, 1, -1):
+                sheet.update_cell(row, header.index("Setujui") + 1, True)
+            first = run_cycle(app)
+            assert first.count("publish") == 3 and first.count("defer") == 3, first
+            titles = sorted(p["title"] for p in blog_posts(world.endpoint, world.blog_id))
+            assert titles == ["Berita nomor 1", "Berita nomor 2", "Berita nomor 3"]
+            waiting = {r["Kode"]: r for r in sheet.get_all_records() if r["Status"] == "Menunggu"}
+            assert len(waiting) == 3
+            messages = [r["Pesan"] for r in waiting.values()]
+            assert all("Batas harian Blogger" in m and "2026-11-23 00:00" in m for m in messages), messages
+            reset_stats(world.endpoint)
+            again = run_cycle(app)
+            assert again.outcomes == [] and "blogger.posts.insert" not in stats(world.endpoint)
+            now[0] += timedelta(days=1)
+            later = run_cycle(app)
+            assert later.count("publish") == 3
+            assert len(blog_posts(world.endpoint, world.blog_id)) == 6
+        finally:
+            app.close()
