@@ -185,6 +185,50 @@ def log_command(state: CliState, code: str, as_json: bool) -> None:
 
 
 @main.command()
+@click.pass_obj
+def rebuild(state: CliState) -> None:
+    """Reconstruct a lost ledger from the review sheet, the blog and the form responses.
+
+    Refuses when the ledger still holds submissions. Changes nothing at Google; the next sync writes back.
+    """
+    from .app import build_app
+    from .lock import cycle_lock
+    from .rebuild import RebuildRefused
+    from .rebuild import rebuild as run_rebuild
+
+    settings = state.settings()
+    with cycle_lock(settings.state_dir) as held:
+        if not held:
+            raise click.ClickException("a mymein cycle is running; stop it (and the daemon) before rebuilding")
+        try:
+            app = build_app(settings)
+        except ConfigError as exc:
+            raise ConfigProblem(str(exc)) from exc
+        try:
+            report = run_rebuild(app)
+        except RebuildRefused as exc:
+            raise click.ClickException(str(exc)) from exc
+        except (GoogleApiError, ResponsesTabNotFound, FormLayoutError, ReviewLayoutError) as exc:
+            click.echo(f"error: {exc}", err=True)
+            sys.exit(EXIT_FAILED)
+        finally:
+            app.close()
+    click.echo(
+        f"rebuilt {report.submissions} submissions ({report.with_post} with a post); "
+        f"{report.responses_matched} form responses matched to their rows, "
+        f"{report.responses_unmatched} not matched (the next sync ingests them; repeated texts become Duplikat)"
+    )
+    if report.published_without_post:
+        click.echo(
+            "warning: marked published on the sheet but no post carries their code (they will be posted again "
+            "when approved; check the blog first): " + ", ".join(report.published_without_post),
+            err=True,
+        )
+    if report.posts_without_row:
+        click.echo("note: posts whose row is gone from the sheet: " + ", ".join(report.posts_without_row))
+
+
+@main.command()
 @click.option("--port", type=int, default=8765, show_default=True, help="Port on 127.0.0.1 (0 picks a free one).")
 @click.option(
     "--state",

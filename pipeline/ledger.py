@@ -9,14 +9,14 @@ from __future__ import annotations
 import hashlib
 import json
 import sqlite3
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
 
-from .core.codes import format_code
+from .core.codes import format_code, split_code
 from .core.decide import PostState, Record
 from .core.model import Status, Submission
 from .core.text import clean_body, clean_line, fold
@@ -253,6 +253,48 @@ class Ledger:
         record = self.get(code)
         assert record is not None
         return record
+
+    def restore(self, items: Sequence[SubmissionRecord]) -> None:
+        """Put back submissions recovered from the review sheet and the blog (`mymein rebuild`), in one go.
+
+        Day sequences continue after the highest recovered code, so no new code repeats an old one.
+        """
+        with self.transaction() as db:
+            for item in items:
+                db.execute(
+                    """INSERT INTO submissions (code, response_key, received_at, kecamatan, desa, operator, email,
+                       title, body, photos, status, message, queued, post_id, post_url, post_state,
+                       published_hash, processed_at, created_at, fingerprint)
+                       VALUES (?,?,?,?,?,?,?,?,?,?,?,?,1,?,?,?,?,?,?,?)""",
+                    (
+                        item.code,
+                        item.response_key,
+                        item.received_at.astimezone(UTC).isoformat(),
+                        item.kecamatan,
+                        item.desa,
+                        item.operator,
+                        item.email,
+                        item.title,
+                        item.body,
+                        json.dumps(list(item.photos)),
+                        item.status.value,
+                        item.message,
+                        item.post_id,
+                        item.post_url,
+                        item.post_state.value if item.post_state else None,
+                        item.published_hash,
+                        item.processed_at.astimezone(UTC).isoformat() if item.processed_at else None,
+                        self._now(),
+                        text_fingerprint(item.title, item.body) if item.title else None,
+                    ),
+                )
+                issued = split_code(item.code)
+                if issued is not None:
+                    db.execute(
+                        "INSERT INTO day_sequence VALUES (?, ?) ON CONFLICT(day) DO UPDATE SET last = MAX(last, ?)",
+                        (issued[0].isoformat(), issued[1], issued[1]),
+                    )
+                self._event(db, item.code, "rebuilt", {"status": item.status.value, "post_id": item.post_id})
 
     def get(self, code: str) -> SubmissionRecord | None:
         row = self.db.execute("SELECT * FROM submissions WHERE code = ?", (code,)).fetchone()

@@ -90,6 +90,7 @@ class ReviewRow:
     schedule_text: str
     note: str
     pipeline_cells: dict[str, str] = field(default_factory=dict)
+    received_text: str = ""  # `Diterima` as shown; only a rebuilt ledger needs it
 
 
 @dataclass(frozen=True)

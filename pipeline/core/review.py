@@ -98,6 +98,7 @@ class ReviewLayout:
                     schedule_text=self.text(row, "schedule"),
                     note=self.text(row, "note"),
                     pipeline_cells={role: self.text(row, role) for role in PIPELINE_OWNED},
+                    received_text=self.text(row, "received"),
                 )
             )
         return rows

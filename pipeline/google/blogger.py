@@ -78,6 +78,25 @@ class BloggerPublisher:
             if not token or older:
                 return None
 
+    def all_posts(self) -> list[PostRef]:
+        """Every post of the blog, any status, with its body: what `mymein rebuild` recovers codes from."""
+        posts: list[PostRef] = []
+        token: str | None = None
+        while True:
+            request = self.posts.list(
+                blogId=self.blog_id,
+                status=["LIVE", "DRAFT", "SCHEDULED"],
+                view="ADMIN",
+                fetchBodies=True,
+                maxResults=RECENT_PAGE,
+                pageToken=token,
+            )
+            page = self._run("list", request)
+            posts.extend(_ref(item) for item in page.get("items", []))
+            token = page.get("nextPageToken")
+            if not token:
+                return posts
+
 
 def _ref(item: dict[str, Any]) -> PostRef:
     return PostRef(

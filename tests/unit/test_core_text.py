@@ -66,3 +66,15 @@ def test_drive_links_from_the_upload_question() -> None:
     assert file_ids(split_links(answer)) == ("1AbCdEfGhIjKlMnOp", "2ZyXwVuTsRqPoNmLk")
     assert drive_file_id("https://drive.google.com/file/d/1AbCdEfGhIjKlMnOp/view?usp=sharing") == "1AbCdEfGhIjKlMnOp"
     assert drive_file_id("not a link") is None
+
+
+def test_the_code_is_found_in_a_rendered_post_footer_and_split() -> None:
+    from datetime import date
+
+    from pipeline.core.codes import code_in_post, split_code
+
+    html = '<p>Isi</p>\n<p class="kode-berita"><small>Kode berita: MM-20261122-0012</small></p>'
+    assert code_in_post(html) == "MM-20261122-0012"
+    assert code_in_post("<p>Kode berita dihapus</p>") is None
+    assert split_code("MM-20261122-0012") == (date(2026, 11, 22), 12)
+    assert split_code("bukan kode") is None
