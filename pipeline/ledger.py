@@ -370,6 +370,17 @@ class Ledger:
             (state, error, self._now(), intent_id),
         )
 
+    @contextmanager
+    def intended(self, code: str, action: str, payload: dict[str, Any] | None = None) -> Iterator[None]:
+        """Record a side effect before it runs and as done or failed after; a crash leaves it open."""
+        intent = self.open_intent(code, action, payload or {})
+        try:
+            yield
+        except Exception as exc:
+            self.close_intent(intent, error=str(exc) or type(exc).__name__)
+            raise
+        self.close_intent(intent)
+
     def open_intents(self, action: str | None = None) -> list[Intent]:
         query = "SELECT * FROM intents WHERE state = 'open'"
         params: tuple[str, ...] = ()

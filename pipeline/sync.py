@@ -28,6 +28,7 @@ from .ledger import SubmissionRecord
 log = logging.getLogger("mymein.sync")
 
 RESPONSES_TAB_META = "responses_tab:{}"
+WRITE_BACK = "*"  # the code of intents that concern the whole review sheet
 BLOGGER_PAUSE_META = "blogger_paused_until"
 REVIEW_SHEET_META = "review_sheet_id:{}\t{}"
 RESTORED_MESSAGE = "Baris ini sempat terhapus dari sheet dan dikembalikan. Centang Tolak bila berita tidak diterbitkan."
@@ -95,7 +96,15 @@ def _read_review_without_creating(app: App) -> list[list[Any]]:
 
 # --- reconcile ------------------------------------------------------------------------------------------
 def reconcile_intents(app: App, report: CycleReport) -> None:
-    """A post insert that may have happened before a crash: adopt the post if it exists, else let it retry."""
+    """A post insert that may have happened before a crash: adopt the post if it exists, else let it retry.
+
+    Every other side effect (publish, revert, patch, share, write-back) is safe to repeat, and the cycle
+    recomputes what it should be from the sheet and the ledger: its open intent is closed as interrupted.
+    """
+    for intent in app.ledger.open_intents():
+        if intent.action != "insert":
+            app.ledger.close_intent(intent.id, error="interrupted; recomputed by the next cycle")
+            app.ledger.event(intent.code, "intent_interrupted", {"action": intent.action})
     for intent in app.ledger.open_intents("insert"):
         record = app.ledger.get(intent.code)
         if record is not None and record.post_id:
@@ -310,9 +319,10 @@ def _apply(app: App, row: ReviewRow, record: SubmissionRecord, decision: Decisio
         return Outcome(row.code, action.value, Status.WAITING.value, "")
     if action is Action.RETRACT:
         assert record.post_id is not None
-        ref = app.publisher.revert(record.post_id)
+        ref = _revert(app, row.code, record.post_id)
         for file_id in post_view(row).photo_file_ids:
-            app.photos.unshare(file_id)
+            with app.ledger.intended(row.code, "unshare", {"file_id": file_id}):
+                app.photos.unshare(file_id)
         message = "Ditarik dari blog." + (f" Alasan: {row.note.strip()}" if row.note.strip() else "")
         app.ledger.set_outcome(row.code, Status.RETRACTED, message, kind="retracted", post_state=PostState(ref.state))
         return Outcome(row.code, action.value, Status.RETRACTED.value, message)
@@ -323,7 +333,7 @@ def _publish_or_update(app: App, row: ReviewRow, record: SubmissionRecord, decis
     assert decision.mode is not None
     view = post_view(row, app.settings.blogger.image_url)
     html = app.renderer.post_html(view)
-    check_and_share_photos(app, view.photo_file_ids)
+    check_and_share_photos(app, row.code, view.photo_file_ids)
     wanted = MODE_TO_STATE[decision.mode]
     if decision.action is Action.PUBLISH:
         intent = app.ledger.open_intent(row.code, "insert", {"hash": decision.content_hash})
@@ -337,18 +347,19 @@ def _publish_or_update(app: App, row: ReviewRow, record: SubmissionRecord, decis
         app.ledger.close_intent(intent)
     else:
         assert record.post_id is not None
-        ref = app.publisher.patch(record.post_id, view.title, html, view.labels)
+        with app.ledger.intended(row.code, "patch", {"post_id": record.post_id, "hash": decision.content_hash}):
+            ref = app.publisher.patch(record.post_id, view.title, html, view.labels)
         current = PostState(record.post_state or PostState.DRAFT)
-        ref = _move_to_state(app, ref, current, wanted, decision)
+        ref = _move_to_state(app, row.code, ref, current, wanted, decision)
         _record_post(app, row.code, ref, decision, kind="updated")
         return _outcome(row.code, decision, ref, "Perubahan diterapkan ke postingan.")
     if wanted is PostState.SCHEDULED:
-        ref = app.publisher.publish(ref.post_id, decision.publish_at)
+        ref = _publish(app, row.code, ref.post_id, decision.publish_at)
         _record_post(app, row.code, ref, decision, kind="scheduled")
     return _outcome(row.code, decision, ref, _publish_message(app, ref, decision))
 
 
-def check_and_share_photos(app: App, file_ids: tuple[str, ...]) -> None:
+def check_and_share_photos(app: App, code: str, file_ids: tuple[str, ...]) -> None:
     """Every photo must be an image a browser shows before any is shared; only single files are shared."""
     for file_id in file_ids:
         problem = photo_problem(file_id, app.photos.info(file_id), app.settings.photos.max_bytes)
@@ -356,23 +367,36 @@ def check_and_share_photos(app: App, file_ids: tuple[str, ...]) -> None:
             raise PhotoRefused(problem)
     for file_id in file_ids:
         try:
-            app.photos.share(file_id)
+            with app.ledger.intended(code, "share", {"file_id": file_id}):
+                app.photos.share(file_id)
         except GoogleApiError as exc:
             if exc.not_found:
                 raise PhotoRefused(photo_problem(file_id, None, 0) or "") from exc
             raise
 
 
-def _move_to_state(app: App, ref: PostRef, current: PostState, wanted: PostState, decision: Decision) -> PostRef:
+def _publish(app: App, code: str, post_id: str, when: datetime | None = None) -> PostRef:
+    with app.ledger.intended(code, "publish", {"post_id": post_id, "at": when.isoformat() if when else None}):
+        return app.publisher.publish(post_id, when)
+
+
+def _revert(app: App, code: str, post_id: str) -> PostRef:
+    with app.ledger.intended(code, "revert", {"post_id": post_id}):
+        return app.publisher.revert(post_id)
+
+
+def _move_to_state(
+    app: App, code: str, ref: PostRef, current: PostState, wanted: PostState, decision: Decision
+) -> PostRef:
     if wanted is current and wanted is not PostState.SCHEDULED:
         return ref
     if wanted is PostState.DRAFT:
-        return app.publisher.revert(ref.post_id)
+        return _revert(app, code, ref.post_id)
     if wanted is PostState.LIVE:
-        return app.publisher.publish(ref.post_id)
+        return _publish(app, code, ref.post_id)
     if current is PostState.LIVE:
-        ref = app.publisher.revert(ref.post_id)
-    return app.publisher.publish(ref.post_id, decision.publish_at)
+        ref = _revert(app, code, ref.post_id)
+    return _publish(app, code, ref.post_id, decision.publish_at)
 
 
 def _record_post(app: App, code: str, ref: PostRef, decision: Decision, *, kind: str) -> None:
@@ -457,7 +481,9 @@ def write_back(
             for role, value in cells.items()
         ]
         new_rows = [now.lay_out(_new_row_cells(app, r)) for r in appends]
-        app.review.commit(_review_sheet_id(app), writes, new_rows, row_validations(now.columns))
+        detail = {"cells": len(writes), "rows": [r.code for r in appends]}
+        with app.ledger.intended(WRITE_BACK, "write_back", detail):
+            app.review.commit(_review_sheet_id(app), writes, new_rows, row_validations(now.columns))
     except ReviewLayoutError as exc:
         report.errors.append(f"write-back deferred to the next cycle: {exc}")
         return

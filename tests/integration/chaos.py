@@ -134,6 +134,7 @@ def run_until_quiet(world: World, *, limit: int = 12) -> int:
         app = open_app(world)
         try:
             if quiet(run_cycle(app)):
+                assert app.ledger.open_intents() == [], "a quiet ledger has no side effect in doubt"
                 return cycle
         finally:
             app.close()

@@ -64,6 +64,18 @@ def test_lost_answer_to_an_insert_is_adopted_not_repeated(app: App, world: World
     assert "adopted" in [e.kind for e in app.ledger.events(CODE)]
 
 
+def test_every_side_effect_is_an_intent_closed_after_it_returns(app: App, world: World) -> None:
+    run_cycle(app)
+    approve_first_row(app)
+    run_cycle(app)
+    rows = app.ledger.db.execute("SELECT code, action, state FROM intents ORDER BY id").fetchall()
+    assert [tuple(r) for r in rows] == [
+        ("*", "write_back", "done"),
+        (CODE, "insert", "done"),
+        ("*", "write_back", "done"),
+    ]
+
+
 def test_temporary_errors_are_retried_within_the_cycle(app: App, world: World) -> None:
     run_cycle(app)
     approve_first_row(app)
