@@ -10,8 +10,9 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from .app import App
+from .core.bookmark import Bookmark, bookmark_after
 from .core.decide import MODE_TO_STATE, STATE_TO_STATUS, Action, Decision, PostState, decide
-from .core.form import FormLayout
+from .core.form import FormLayout, FormLayoutError
 from .core.model import Mode, PostRef, ReviewRow, Status
 from .core.photo_check import photo_problem
 from .core.post import post_view
@@ -28,6 +29,7 @@ from .ledger import SubmissionRecord
 log = logging.getLogger("mymein.sync")
 
 RESPONSES_TAB_META = "responses_tab:{}"
+RESPONSES_BOOKMARK_META = "responses_bookmark:{}"
 WRITE_BACK = "*"  # the code of intents that concern the whole review sheet
 BLOGGER_PAUSE_META = "blogger_paused_until"
 REVIEW_SHEET_META = "review_sheet_id:{}\t{}"
@@ -149,10 +151,9 @@ def _responses_tab(app: App) -> ResponsesTab:
 def ingest(app: App, report: CycleReport, *, dry_run: bool) -> list[SubmissionRecord]:
     """New responses become ledger entries with a reference code; invalid ones too, marked to be fixed."""
     tab = _responses_tab(app)
-    values = app.responses.read(tab)
-    if not values:
+    values, layout, bookmark = _read_responses(app, tab)
+    if layout is None:
         return []
-    layout = FormLayout.from_header(values[0], app.settings.form.columns)
     known = app.ledger.known_response_keys()
     sheet_tz = ZoneInfo(tab.timezone)
     local_tz = app.settings.tz
@@ -172,7 +173,36 @@ def ingest(app: App, report: CycleReport, *, dry_run: bool) -> list[SubmissionRe
             continue
         record = app.ledger.add_submission(key, submission, response.received_at.astimezone(local_tz).date())
         added.append(record)
+    if bookmark is not None and not dry_run:  # only once every row read is in the ledger
+        app.ledger.set_meta(_bookmark_meta(app), bookmark.dumps())
     return added
+
+
+def _bookmark_meta(app: App) -> str:
+    return RESPONSES_BOOKMARK_META.format(app.settings.form.spreadsheet_id)
+
+
+def _read_responses(app: App, tab: ResponsesTab) -> tuple[list[list[Any]], FormLayout | None, Bookmark | None]:
+    """The header and the rows that may hold new responses; the whole sheet only when the bookmark fails.
+
+    Returns the rows (header first), their layout, and the bookmark to keep once they are ingested.
+    """
+    mark = Bookmark.loads(app.ledger.get_meta(_bookmark_meta(app)))
+    if mark is not None and mark.tab == tab.title:
+        header, tail = app.responses.read_tail(tab, mark.start_row, len(mark.header))
+        try:
+            layout = FormLayout.from_header(header, app.settings.form.columns)
+        except FormLayoutError:
+            layout = None
+        if layout is not None and mark.holds(header, tail, layout.response_key):
+            after = bookmark_after(tab.title, header, mark.start_row, tail, layout.response_key)
+            return [header, *tail], layout, after
+        log.info("responses sheet changed above the bookmark (sorted, edited or rows deleted); reading it whole")
+    values = app.responses.read(tab)
+    if not values:
+        return [], None, None
+    layout = FormLayout.from_header(values[0], app.settings.form.columns)
+    return values, layout, bookmark_after(tab.title, values[0], 2, values[1:], layout.response_key)
 
 
 def _new_row_cells(app: App, record: SubmissionRecord) -> dict[str, Any]:

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from ..core.form import FormLayout
+from ..core.review import column_letter
 from .sheets_values import SheetValues, quote_sheet
 
 
@@ -49,3 +50,10 @@ class ResponsesSource:
 
     def read(self, tab: ResponsesTab) -> list[list[Any]]:
         return self.values.get(quote_sheet(tab.title))
+
+    def read_tail(self, tab: ResponsesTab, start_row: int, width: int) -> tuple[list[Any], list[list[Any]]]:
+        """The header row and every row from `start_row` (1-based) down, in one call."""
+        tab_ref = quote_sheet(tab.title)
+        last = column_letter(max(width, 1) - 1)
+        header, tail = self.values.batch_get([f"{tab_ref}!1:1", f"{tab_ref}!A{start_row}:{last}"])
+        return (list(header[0]) if header else []), tail

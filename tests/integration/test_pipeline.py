@@ -280,3 +280,33 @@ def test_a_story_sent_twice_is_queued_once_more_as_duplikat(sandbox: Sandbox, tm
         assert "MM-20261122-0001" in rows["MM-20261122-0002"]["Pesan"]
     finally:
         app.close()
+
+
+def test_responses_are_read_from_a_bookmark_and_whole_only_when_rows_moved(sandbox: Sandbox, tmp_path: Path) -> None:
+    from .world import append_responses
+
+    world = make_world(sandbox.url, tmp_path, [response_row(n) for n in range(1, 301)])
+    app = build_app(load_settings(world.config), policy=NO_SLEEP)
+    form = officer_sheets_client(app.settings).open_by_key(world.form_id).worksheet("Form Responses 1")
+    tail_read = {"sheets.spreadsheets.values.batchGet": 1, "sheets.spreadsheets.values.get": 1}
+    whole_read = {"sheets.spreadsheets.values.batchGet": 1, "sheets.spreadsheets.values.get": 2}
+    try:
+        assert run_cycle(app).ingested == 300
+        reset_stats(world.endpoint)
+        assert run_cycle(app).ingested == 0
+        assert stats(world.endpoint) == tail_read  # the review sheet whole, the responses from the bookmark
+        append_responses(world.endpoint, world.form_id, [response_row(301)])
+        assert run_cycle(app).ingested == 1
+        form.sort((2, "des"), range="A2:H302")  # by email, reversed: the remembered rows moved
+        reset_stats(world.endpoint)
+        assert run_cycle(app).ingested == 0
+        assert stats(world.endpoint) == whole_read
+        form.delete_rows(5)
+        append_responses(world.endpoint, world.form_id, [response_row(302)])
+        assert run_cycle(app).ingested == 1  # read whole again: the row above the bookmark is gone
+        reset_stats(world.endpoint)
+        assert run_cycle(app).ingested == 0
+        assert stats(world.endpoint) == tail_read
+        assert len(app.ledger.records()) == 302
+    finally:
+        app.close()
