@@ -46,6 +46,7 @@ class App:
     renderer: Renderer
     regions: RegionDirectory
     clock: Callable[[], datetime] = _utc_now
+    policy: RetryPolicy = field(default_factory=RetryPolicy)
     closers: list[Callable[[], None]] = field(default_factory=list)
     # Every session the Google clients send through; chaos tests mount a crashing adapter on them.
     sessions: list[requests.Session] = field(default_factory=list)
@@ -99,7 +100,7 @@ def build_app(
     clock: Callable[[], datetime] = _utc_now,
     policy: RetryPolicy | None = None,
 ) -> App:
-    policy = policy or RetryPolicy()
+    policy = policy or RetryPolicy(cycle_budget=settings.google.retry_budget_seconds)
     sheets_creds = _service_credentials(settings)
     session = authorized_session(sheets_creds, settings.google.endpoint)
     gclient = gspread.Client(auth=sheets_creds, session=session)
@@ -126,6 +127,7 @@ def build_app(
         renderer=Renderer(settings.templates_dir),
         regions=regions,
         clock=clock,
+        policy=policy,
         closers=[session.close, blogger.close, drive.close],
         sessions=[session, blogger_http.session, drive_http.session],
     )

@@ -41,6 +41,7 @@ class GoogleSettings(_Section):
     service_account_file: Path | None = None
     oauth_token_file: Path | None = None
     request_timeout_seconds: float = 60.0
+    retry_budget_seconds: float = Field(default=90.0, ge=0)
 
     @field_validator("endpoint")
     @classmethod

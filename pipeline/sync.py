@@ -69,6 +69,7 @@ class CycleReport:
 
 def run_cycle(app: App, *, dry_run: bool = False) -> CycleReport:
     report = CycleReport(dry_run=dry_run)
+    app.policy.new_cycle()
     if not dry_run:
         reconcile_intents(app, report)
     ingest(app, report, dry_run=dry_run)

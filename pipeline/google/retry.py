@@ -24,8 +24,14 @@ class RetryPolicy:
     attempts: int = 4
     base_delay: float = 1.0
     max_delay: float = 30.0
+    # Waiting for retries in one cycle stops here; what is left fails fast and waits for the next cycle.
+    cycle_budget: float = 90.0
     sleep: Callable[[float], None] = time.sleep
     jitter: Callable[[float], float] = field(default=lambda upper: random.uniform(0, upper))
+    waited: float = 0.0
+
+    def new_cycle(self) -> None:
+        self.waited = 0.0
 
     def delay(self, attempt: int, error: GoogleApiError) -> float:
         if error.retry_after is not None:
@@ -49,6 +55,10 @@ class RetryPolicy:
                 if not error.retryable or attempt + 1 >= self.attempts or (not idempotent and error.outcome_unknown):
                     raise error from exc
                 wait = self.delay(attempt, error)
+                if self.waited + wait > self.cycle_budget:
+                    log.warning("%s failed (%s); the cycle's retry budget is spent, next cycle", api, error)
+                    raise error from exc
+                self.waited += wait
                 log.warning("%s failed (%s); retry %d/%d in %.1fs", api, error, attempt + 1, self.attempts - 1, wait)
                 self.sleep(wait)
                 attempt += 1
