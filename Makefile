@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test lint typecheck check conformance golden clean
+.PHONY: demo test lint typecheck check conformance golden bench clean
 
 $(STAMP): pyproject.toml
 	@command -v $(PYTHON) >/dev/null 2>&1 || { echo "Python 3.11+ is needed: set PYTHON=/path/to/python3.11" >&2; exit 1; }
@@ -20,8 +20,8 @@ test: $(STAMP)
 	$(BIN)/python -m pytest -q
 
 lint: $(STAMP)
-	$(BIN)/ruff check pipeline tests
-	$(BIN)/ruff format --check pipeline tests
+	$(BIN)/ruff check pipeline tests scripts
+	$(BIN)/ruff format --check pipeline tests scripts
 
 typecheck: $(STAMP)
 	$(BIN)/mypy
@@ -30,6 +30,9 @@ check: lint typecheck test
 
 conformance: $(STAMP)
 	$(BIN)/python -m pipeline.sandbox.conformance
+
+bench: $(STAMP)
+	$(BIN)/python scripts/bench.py --quick
 
 golden: $(STAMP)
 	MYMEIN_REGENERATE_GOLDEN=1 $(BIN)/python -m pytest -q tests/unit/test_render.py

@@ -92,6 +92,14 @@ class ReviewSettings(_Section):
         return {**DEFAULT_HEADERS, **value}
 
 
+def _time_zone(value: str, example: str) -> str:
+    try:
+        ZoneInfo(value)
+    except (ZoneInfoNotFoundError, ValueError) as exc:
+        raise ValueError(f"is not an IANA time zone name such as {example}") from exc
+    return value
+
+
 class BloggerSettings(_Section):
     blog_id: str = Field(min_length=1)
     image_url: str = "https://lh3.googleusercontent.com/d/{file_id}=w1600"
@@ -101,11 +109,7 @@ class BloggerSettings(_Section):
     @field_validator("quota_timezone")
     @classmethod
     def _quota_timezone(cls, value: str) -> str:
-        try:
-            ZoneInfo(value)
-        except (ZoneInfoNotFoundError, ValueError) as exc:
-            raise ValueError("is not an IANA time zone name such as America/Los_Angeles") from exc
-        return value
+        return _time_zone(value, "America/Los_Angeles")
 
     @field_validator("blog_id", mode="before")
     @classmethod
@@ -163,11 +167,7 @@ class Settings(_Section):
     @field_validator("timezone")
     @classmethod
     def _timezone(cls, value: str) -> str:
-        try:
-            ZoneInfo(value)
-        except (ZoneInfoNotFoundError, ValueError) as exc:
-            raise ValueError("is not an IANA time zone name such as Asia/Makassar") from exc
-        return value
+        return _time_zone(value, "Asia/Makassar")
 
     @property
     def tz(self) -> ZoneInfo:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from datetime import datetime
 from typing import Any
 
@@ -52,9 +52,8 @@ class BloggerPublisher:
         request = self.posts.patch(blogId=self.blog_id, postId=post_id, body=body, fetchBody=False)
         return _ref(self._run("patch", request))
 
-    def find_by_code(self, code: str, since: datetime) -> PostRef | None:
-        """The post whose footer carries `code`, among posts updated since `since` (any status)."""
-        marker = f"Kode berita: {code}"
+    def _pages(self, **order: Any) -> Iterator[list[dict[str, Any]]]:
+        """The blog's posts, any status, with bodies, a page at a time."""
         token: str | None = None
         while True:
             request = self.posts.list(
@@ -62,40 +61,34 @@ class BloggerPublisher:
                 status=["LIVE", "DRAFT", "SCHEDULED"],
                 view="ADMIN",
                 fetchBodies=True,
-                orderBy="UPDATED",
                 maxResults=RECENT_PAGE,
                 pageToken=token,
+                **order,
             )
             page = self._run("list", request)
+            yield page.get("items", [])
+            token = page.get("nextPageToken")
+            if not token:
+                return
+
+    def find_by_code(self, code: str, since: datetime) -> PostRef | None:
+        """The post whose footer carries `code`, among posts updated since `since` (any status)."""
+        marker = f"Kode berita: {code}"
+        for items in self._pages(orderBy="UPDATED"):
             older = False
-            for item in page.get("items", []):
+            for item in items:
                 if marker in item.get("content", ""):
                     return _ref(item)
                 updated = item.get("updated")
                 if updated and datetime.fromisoformat(updated) < since:
                     older = True
-            token = page.get("nextPageToken")
-            if not token or older:
+            if older:
                 return None
+        return None
 
     def all_posts(self) -> list[PostRef]:
         """Every post of the blog, any status, with its body: what `mymein rebuild` recovers codes from."""
-        posts: list[PostRef] = []
-        token: str | None = None
-        while True:
-            request = self.posts.list(
-                blogId=self.blog_id,
-                status=["LIVE", "DRAFT", "SCHEDULED"],
-                view="ADMIN",
-                fetchBodies=True,
-                maxResults=RECENT_PAGE,
-                pageToken=token,
-            )
-            page = self._run("list", request)
-            posts.extend(_ref(item) for item in page.get("items", []))
-            token = page.get("nextPageToken")
-            if not token:
-                return posts
+        return [_ref(item) for items in self._pages() for item in items]
 
 
 def _ref(item: dict[str, Any]) -> PostRef:
