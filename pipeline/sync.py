@@ -22,7 +22,7 @@ from .core.sheettime import format_local
 from .core.validate import normalise
 from .google.errors import GoogleApiError
 from .google.responses import ResponsesTab
-from .google.review_sheet import CellWrite, row_validations
+from .google.review_sheet import Archive, CellWrite, row_validations
 from .google.sheets_values import quote_sheet
 from .ledger import SubmissionRecord
 
@@ -31,6 +31,7 @@ log = logging.getLogger("mymein.sync")
 RESPONSES_TAB_META = "responses_tab:{}"
 RESPONSES_BOOKMARK_META = "responses_bookmark:{}"
 WRITE_BACK = "*"  # the code of intents that concern the whole review sheet
+ARCHIVE_META = "archive_sheet_id:{}\t{}"
 BLOGGER_PAUSE_META = "blogger_paused_until"
 REVIEW_SHEET_META = "review_sheet_id:{}\t{}"
 RESTORED_MESSAGE = "Baris ini sempat terhapus dari sheet dan dikembalikan. Centang Tolak bila berita tidak diterbitkan."
@@ -61,7 +62,9 @@ class CycleReport:
     restored: int = 0
     outcomes: list[Outcome] = field(default_factory=list)
     cells_written: int = 0
+    archived: int = 0
     errors: list[str] = field(default_factory=list)
+    settled: set[str] = field(default_factory=set)  # rows with nothing to do this cycle
 
     def count(self, action: str) -> int:
         return sum(1 for o in self.outcomes if o.action == action)
@@ -84,7 +87,7 @@ def run_cycle(app: App, *, dry_run: bool = False) -> CycleReport:
     for row in sorted(rows, key=lambda r: r.code):
         act_on_row(app, row, report, dry_run=dry_run)
     if not dry_run:
-        write_back(app, layout, rows, appends, report)
+        write_back(app, layout, rows, appends, report, values)
     return report
 
 
@@ -272,6 +275,7 @@ def act_on_row(app: App, row: ReviewRow, report: CycleReport, *, dry_run: bool) 
         tz=app.settings.tz,
     )
     if decision.action is Action.NOTHING:
+        report.settled.add(row.code)
         return
     if dry_run:
         report.outcomes.append(Outcome(row.code, decision.action.value, "", "akan dijalankan"))
@@ -470,7 +474,12 @@ def pipeline_cells(app: App, record: SubmissionRecord) -> dict[str, str]:
 
 
 def write_back(
-    app: App, layout: ReviewLayout, rows: Sequence[ReviewRow], appends: Sequence[SubmissionRecord], report: CycleReport
+    app: App,
+    layout: ReviewLayout,
+    rows: Sequence[ReviewRow],
+    appends: Sequence[SubmissionRecord],
+    report: CycleReport,
+    values: Sequence[Sequence[Any]] = (),
 ) -> None:
     """Recompute every row's pipeline columns from the ledger; write the cells that differ and the new rows.
 
@@ -488,7 +497,8 @@ def write_back(
         for role in PIPELINE_OWNED:
             if row.pipeline_cells.get(role, "") != wanted[role]:
                 changes.setdefault(row.code, {})[role] = wanted[role]
-    if not changes and not appends:
+    finished = _finished(app, rows, records, changes, report.settled)
+    if not changes and not appends and not finished:
         return
     try:
         column = layout.columns["code"]
@@ -512,9 +522,14 @@ def write_back(
             for role, value in cells.items()
         ]
         new_rows = [now.lay_out(_new_row_cells(app, r)) for r in appends]
-        detail = {"cells": len(writes), "rows": [r.code for r in appends]}
+        archive = _archive(app, finished, where, values)
+        detail = {
+            "cells": len(writes),
+            "rows": [r.code for r in appends],
+            "archived": len(archive.rows) if archive else 0,
+        }
         with app.ledger.intended(WRITE_BACK, "write_back", detail):
-            app.review.commit(_review_sheet_id(app), writes, new_rows, row_validations(now.columns))
+            app.review.commit(_review_sheet_id(app), writes, new_rows, row_validations(now.columns), archive)
     except ReviewLayoutError as exc:
         report.errors.append(f"write-back deferred to the next cycle: {exc}")
         return
@@ -527,6 +542,56 @@ def write_back(
     if queued:
         app.ledger.mark_queued(queued)
     report.cells_written = len(writes)
+    if archive is not None:
+        for code in archive.codes:
+            app.ledger.event(code, "archived", {"tab": app.settings.review.archive_worksheet})
+        report.archived = len(archive.rows)
+
+
+def _finished(
+    app: App,
+    rows: Sequence[ReviewRow],
+    records: dict[str, SubmissionRecord],
+    changes: dict[str, dict[str, str]],
+    settled: set[str],
+) -> set[str]:
+    """Rows done with long enough ago, up to date on the sheet, that nobody touched this cycle."""
+    days = app.settings.review.archive_after_days
+    if not days:
+        return set()
+    cutoff = app.clock() - timedelta(days=days)
+    done = {Status.PUBLISHED, Status.REJECTED, Status.RETRACTED}
+    return {
+        row.code
+        for row in rows
+        if (record := records.get(row.code)) is not None
+        and record.status in done
+        and record.processed_at is not None
+        and record.processed_at <= cutoff
+        and row.code in settled
+        and row.code not in changes
+    }
+
+
+def _archive(
+    app: App, finished: set[str], where: dict[str, list[int]], values: Sequence[Sequence[Any]]
+) -> Archive | None:
+    """The finished rows as they read at the cycle's start, and where each is now (only codes found once)."""
+    if not finished or not values:
+        return None
+    by_code: dict[str, Sequence[Any]] = {}
+    layout = ReviewLayout.from_header(values[0], app.settings.review.headers)
+    for raw in values[1:]:
+        by_code.setdefault(layout.text(raw, "code").strip(), raw)
+    codes = sorted(c for c in finished if len(where.get(c, [])) == 1 and c in by_code)
+    if not codes:
+        return None
+    meta = ARCHIVE_META.format(app.settings.review.spreadsheet_id, app.settings.review.archive_worksheet)
+    cached = app.ledger.get_meta(meta)
+    sheet_id = int(cached) if cached else app.review.archive_tab(app.settings.review.archive_worksheet, values[0])
+    app.ledger.set_meta(meta, str(sheet_id))
+    rows = [list(by_code[c]) for c in codes]
+    return Archive(sheet_id, rows, [where[c][0] for c in codes], codes)
 
 
 def _review_sheet_meta(app: App) -> str:

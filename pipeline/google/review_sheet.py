@@ -20,6 +20,16 @@ MODE_RULE: dict[str, Any] = {
 
 
 @dataclass(frozen=True)
+class Archive:
+    """Finished rows to copy to the archive tab, and where they are in the live tab now."""
+
+    sheet_id: int
+    rows: list[list[Any]]
+    row_numbers: list[int]
+    codes: list[str]
+
+
+@dataclass(frozen=True)
 class CellWrite:
     row: int  # 1-based sheet row, from this cycle's read
     column: int  # 0-based column index
@@ -108,12 +118,24 @@ class ReviewSheet:
         codes = [str(row[0]).strip() if row else "" for row in column]
         return (list(header[0]) if header else []), codes
 
+    def archive_tab(self, title: str, header: Sequence[Any]) -> int:
+        """The archive tab's id; created with the live tab's header row when missing."""
+        meta = self.values.metadata("sheets.properties(sheetId,title)")
+        for sheet in meta.get("sheets", []):
+            if sheet["properties"]["title"] == title:
+                return int(sheet["properties"]["sheetId"])
+        reply = self.values.structure([{"addSheet": {"properties": {"title": title}}}])
+        sheet_id = int(reply["replies"][0]["addSheet"]["properties"]["sheetId"])
+        self.values.update(f"{quote_sheet(title)}!A1", [list(header)])
+        return sheet_id
+
     def commit(
         self,
         sheet_id: int,
         cells: Sequence[CellWrite],
         new_rows: Sequence[Sequence[Any]],
         validations: Mapping[int, dict[str, Any]],
+        archive: Archive | None = None,
     ) -> None:
         """Changed cells and new rows in one spreadsheets.batchUpdate: all of it lands, or none of it.
 
@@ -135,6 +157,13 @@ class ReviewSheet:
             requests.append(
                 {"appendCells": {"sheetId": sheet_id, "rows": rows, "fields": "userEnteredValue,dataValidation"}}
             )
+        if archive is not None and archive.rows:
+            moved = [{"values": [_cell_data(v) for v in row]} for row in archive.rows]
+            requests.append({"appendCells": {"sheetId": archive.sheet_id, "rows": moved, "fields": "userEnteredValue"}})
+            # Bottom up, so each deletion leaves the rows above it where they were.
+            for number in sorted(archive.row_numbers, reverse=True):
+                span = {"sheetId": sheet_id, "dimension": "ROWS", "startIndex": number - 1, "endIndex": number}
+                requests.append({"deleteDimension": {"range": span}})
         if requests:
             self.values.structure(requests, idempotent=False)
 

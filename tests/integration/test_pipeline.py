@@ -310,3 +310,49 @@ def test_responses_are_read_from_a_bookmark_and_whole_only_when_rows_moved(sandb
         assert len(app.ledger.records()) == 302
     finally:
         app.close()
+
+
+def test_rows_finished_long_ago_move_to_the_archive_tab_in_the_write_back(sandbox: Sandbox, tmp_path: Path) -> None:
+    from datetime import UTC, datetime, timedelta
+
+    from .world import append_responses
+
+    now = [datetime(2026, 11, 22, 1, 0, tzinfo=UTC)]
+    world = make_world(sandbox.url, tmp_path, [response_row(n) for n in range(1, 6)])
+    app = build_app(load_settings(world.config), policy=NO_SLEEP, clock=lambda: now[0])
+    try:
+        run_cycle(app)
+        sheet = review_sheet(app)
+        officer_sets(sheet, "MM-20261122-0001", Setujui="TRUE")
+        officer_sets(sheet, "MM-20261122-0002", Setujui="TRUE")
+        officer_sets(sheet, "MM-20261122-0003", Tolak="TRUE")
+        run_cycle(app)
+        now[0] += timedelta(days=29)
+        assert run_cycle(app).archived == 0
+        now[0] += timedelta(days=2)
+        officer_sets(sheet, "MM-20261122-0002", Judul="Judul diperbaiki")  # touched: stays until it settles
+        sheet.insert_row([], 2)  # rows keep moving; the archive goes by code
+        reset_stats(world.endpoint)
+        report = run_cycle(app)
+        assert report.archived == 2 and report.count("update") == 1
+        assert sheets_calls(world.endpoint) <= 4 + 3, stats(world.endpoint)  # + creating the Arsip tab, once
+        archive = sheet.spreadsheet.worksheet("Arsip").get_all_records()
+        assert [(r["Kode"], r["Status"]) for r in archive] == [
+            ("MM-20261122-0001", "Terbit"),
+            ("MM-20261122-0003", "Ditolak"),
+        ]
+        assert archive[0]["Tautan"].startswith("http")
+        live = records_by_code(sheet)
+        assert sorted(c for c in live if c) == ["MM-20261122-0002", "MM-20261122-0004", "MM-20261122-0005"]
+        append_responses(world.endpoint, world.form_id, [response_row(6)])
+        report = run_cycle(app)
+        assert (report.queued, report.restored, report.archived) == (1, 0, 0)
+        assert "archived" in [e.kind for e in app.ledger.events("MM-20261122-0001")]
+        now[0] += timedelta(days=31)
+        reset_stats(world.endpoint)
+        assert run_cycle(app).archived == 1
+        assert sheets_calls(world.endpoint) <= 4, stats(world.endpoint)
+        assert len(sheet.spreadsheet.worksheet("Arsip").get_all_values()) == 4
+    finally:
+        app.close()
+    assert len(blog_posts(world.endpoint, world.blog_id)) == 2
