@@ -84,8 +84,11 @@ def run_cycle(app: App, *, dry_run: bool = False) -> CycleReport:
     rows = layout.parse(values)
     appends = queue_new_rows(app, rows, report, dry_run=dry_run)
     # By code, which is the order of arrival: when Blogger's daily cap stops the posting, the earliest go first.
+    # One read of the ledger for all rows; a code acted on is read again, for a copied row with the same code.
+    records = app.ledger.records()
     for row in sorted(rows, key=lambda r: r.code):
-        act_on_row(app, row, report, dry_run=dry_run)
+        if act_on_row(app, row, report, dry_run=dry_run, record=records.get(row.code)):
+            records[row.code] = app.ledger.get(row.code) or records[row.code]
     if not dry_run:
         write_back(app, layout, rows, appends, report, values)
     return report
@@ -262,11 +265,13 @@ def queue_new_rows(
 
 
 # --- decide and act -------------------------------------------------------------------------------------
-def act_on_row(app: App, row: ReviewRow, report: CycleReport, *, dry_run: bool) -> None:
-    record = app.ledger.get(row.code)
+def act_on_row(
+    app: App, row: ReviewRow, report: CycleReport, *, dry_run: bool, record: SubmissionRecord | None
+) -> bool:
+    """Decide and act on one row; True when its ledger entry may have changed."""
     if record is None:
         report.errors.append(f"{row.code}: on the review sheet but not in the ledger; left alone")
-        return
+        return False
     decision = decide(
         row,
         record.as_record(),
@@ -276,13 +281,13 @@ def act_on_row(app: App, row: ReviewRow, report: CycleReport, *, dry_run: bool) 
     )
     if decision.action is Action.NOTHING:
         report.settled.add(row.code)
-        return
+        return False
     if dry_run:
         report.outcomes.append(Outcome(row.code, decision.action.value, "", "akan dijalankan"))
-        return
+        return False
     if decision.action is Action.PUBLISH and (wait := _daily_cap_reached(app)):
         _defer(app, record, wait, report)
-        return
+        return True
     try:
         outcome = _apply(app, row, record, decision)
     except PhotoRefused as exc:
@@ -293,7 +298,7 @@ def act_on_row(app: App, row: ReviewRow, report: CycleReport, *, dry_run: bool) 
             app.ledger.set_meta(BLOGGER_PAUSE_META, _quota_day(app)[1].isoformat())
             log.warning("%s: Blogger refuses new posts for today (%s); the rest waits", row.code, exc)
             _defer(app, record, _daily_cap_reached(app) or "", report)
-            return
+            return True
         log.warning("%s: %s failed: %s", row.code, decision.action.value, exc)
         message = _failure_message(exc)
         app.ledger.set_outcome(
@@ -302,6 +307,7 @@ def act_on_row(app: App, row: ReviewRow, report: CycleReport, *, dry_run: bool) 
         outcome = Outcome(row.code, decision.action.value, Status.FAILED.value, message)
         report.errors.append(f"{row.code}: {exc}")
     report.outcomes.append(outcome)
+    return True
 
 
 def _quota_day(app: App) -> tuple[datetime, datetime]:

@@ -356,3 +356,17 @@ def test_rows_finished_long_ago_move_to_the_archive_tab_in_the_write_back(sandbo
     finally:
         app.close()
     assert len(blog_posts(world.endpoint, world.blog_id)) == 2
+
+
+def test_a_row_copied_with_its_code_is_still_posted_once(app: App, world: World) -> None:
+    run_cycle(app)
+    sheet = review_sheet(app)
+    officer_sets(sheet, "MM-20261122-0001", Setujui="TRUE")
+    values = sheet.get_all_values()
+    row = next(r for r in values if r[values[0].index("Kode")] == "MM-20261122-0001")
+    sheet.append_row(row, value_input_option="USER_ENTERED", table_range="A1")
+    report = run_cycle(app)
+    assert report.count("publish") == 1
+    [post] = blog_posts(world.endpoint, world.blog_id)
+    links = [r["Tautan"] for r in sheet.get_all_records() if r["Kode"] == "MM-20261122-0001"]
+    assert links == [post["url"], post["url"]]
