@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from operator import itemgetter
 from typing import Any
 
 from .a1 import Box
-from .typing_rules import Cell, has_value
+from .typing_rules import VALUE_KEYS, Cell, has_value
 
 Sheet = dict[str, Any]
 Row = list[Cell | None]
@@ -34,7 +35,10 @@ def set_size(sheet: Sheet, rows: int | None = None, cols: int | None = None) -> 
         grid["columnCount"] = cols
         for row in rows_of(sheet):
             del row[cols:]
-    compact(sheet)
+        compact(sheet)
+    else:  # rows were only cut or added: no cell changed, only empty rows may now be last (values.append
+        # grows the grid one row at a time; compacting every row of a 100,000-row sheet each time was slow)
+        compact(sheet, 0, 0)
 
 
 def whole(sheet: Sheet) -> Box:
@@ -269,33 +273,58 @@ def find_table(sheet: Sheet, box: Box, anchor_only: bool) -> Box | None:
 
 
 def _region(sheet: Sheet, seed: Box, limit: Box) -> Box:
+    # Tight loops over the stored rows: values.append on a 100,000-row table walks every row of it, and with
+    # a call per row the emulator took over a second per append, far more than the latency it adds on purpose.
+    rows = rows_of(sheet)
     top, bottom, left, right = seed.start_row, seed.end_row, seed.start_col, seed.end_col
     changed = True
     while changed:
         changed = False
-        while top > limit.start_row and _row_touches(sheet, top - 1, left, right, limit):
-            top -= 1
-            changed = True
-        while bottom < limit.end_row and _row_touches(sheet, bottom, left, right, limit):
-            bottom += 1
-            changed = True
-        while left > limit.start_col and _col_touches(sheet, left - 1, top, bottom, limit):
+        lo, hi = max(left - 1, limit.start_col), min(right + 1, limit.end_col)
+        grown = _rows_with_values(rows, top - 1, limit.start_row - 1, -1, lo, hi) + 1
+        changed = changed or grown != top
+        top = grown
+        grown = _rows_with_values(rows, bottom, min(limit.end_row, len(rows)), 1, lo, hi)
+        changed = changed or grown != bottom
+        bottom = grown
+        span = rows[max(top - 1, limit.start_row) : min(bottom + 1, limit.end_row, len(rows))]
+        widest = max(map(len, span), default=0)  # rows are trimmed: most end before a column right of the table
+        while left > limit.start_col and _col_has_value(span, widest, left - 1):
             left -= 1
             changed = True
-        while right < limit.end_col and _col_touches(sheet, right, top, bottom, limit):
+        while right < limit.end_col and _col_has_value(span, widest, right):
             right += 1
             changed = True
     return Box(top, bottom, left, right)
 
 
-def _row_touches(sheet: Sheet, row: int, left: int, right: int, limit: Box) -> bool:
-    return row_has_value(sheet, row, max(left - 1, limit.start_col), min(right + 1, limit.end_col))
+_VALUE_KEYS = frozenset(VALUE_KEYS)
+_BLOCK = 4096
 
 
-def _col_touches(sheet: Sheet, col: int, top: int, bottom: int, limit: Box) -> bool:
-    rows = rows_of(sheet)
-    for r in range(max(top - 1, limit.start_row), min(bottom + 1, limit.end_row, len(rows))):
-        cells = rows[r]
-        if col < len(cells) and has_value(cells[col]):
-            return True
-    return False
+def _rows_with_values(rows: list[Row], start: int, stop: int, step: int, lo: int, hi: int) -> int:
+    """The first row from `start` towards `stop` (exclusive) without a value in columns lo:hi (`lo >= 0`).
+
+    Blocks of rows whose cell in column `lo` holds a value pass at C speed; the others row by row.
+    """
+    row = start
+    pick = itemgetter(lo)
+    while row != stop and 0 <= row < len(rows):
+        a, b = (row, min(stop, row + _BLOCK)) if step > 0 else (max(stop + 1, row - _BLOCK + 1), row + 1)
+        block = rows[a:b]
+        try:
+            heads = list(map(pick, block))
+        except IndexError:  # a row ends before column `lo`
+            heads = [None]
+        if None not in heads and not any(map(_VALUE_KEYS.isdisjoint, heads)):
+            row = b if step > 0 else a - 1
+            continue
+        for cells in block if step > 0 else reversed(block):
+            if not any(has_value(c) for c in cells[lo:hi]):
+                return row
+            row += step
+    return row
+
+
+def _col_has_value(span: list[Row], widest: int, col: int) -> bool:
+    return col < widest and any(col < len(cells) and has_value(cells[col]) for cells in span)
