@@ -1,0 +1,16 @@
+"""scripts/latency.py: the real daemon in a child process posts what an officer ticks, and every tick is timed."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from pipeline.sandbox.server import Sandbox
+from scripts.latency import measure, report
+
+
+def test_every_tick_is_seen_live_on_the_blog(fresh_sandbox: Sandbox, tmp_path: Path) -> None:
+    result = measure(fresh_sandbox.url, tmp_path, ticks=3, interval=0.5, background=2, poll=0.1, seed=3)
+    assert result.missing == []
+    assert len(result.seconds) == 3 and all(s > 0 for s in result.seconds)
+    assert "stopped after" in (tmp_path / "daemon.log").read_text(encoding="utf-8")  # SIGTERM ended it cleanly
+    assert "p95" in report(result)
