@@ -107,6 +107,8 @@ class BloggerSettings(_Section):
     image_url: str = "https://lh3.googleusercontent.com/d/{file_id}=w1600"
     daily_post_limit: int = Field(default=50, ge=1)
     quota_timezone: str = "America/Los_Angeles"
+    # While drafts or scheduled posts wait, how often to look for the ones that went live on the blog.
+    state_check_seconds: float = Field(default=300.0, ge=0)
 
     @field_validator("quota_timezone")
     @classmethod
@@ -139,6 +141,13 @@ class ScheduleSettings(_Section):
     heartbeat_file: Path | None = None
 
 
+class DuplicateSettings(_Section):
+    # A submission whose title or body is near-identical to one from the same operator or village within
+    # this many days is queued as `Duplikat` (0: only exact repeats, at any distance in time).
+    window_days: float = Field(default=7.0, ge=0)
+    similarity: float = Field(default=0.9, ge=0.5, le=1.0)
+
+
 class RegionSettings(_Section):
     file: Path | None = None
 
@@ -154,6 +163,7 @@ class Settings(_Section):
     regions: RegionSettings = Field(default_factory=RegionSettings)
     schedule: ScheduleSettings = Field(default_factory=ScheduleSettings)
     photos: PhotoSettings = Field(default_factory=PhotoSettings)
+    duplicates: DuplicateSettings = Field(default_factory=DuplicateSettings)
 
     @model_validator(mode="before")
     @classmethod

@@ -9,7 +9,7 @@ from __future__ import annotations
 import hashlib
 import json
 import sqlite3
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
@@ -18,6 +18,7 @@ from typing import Any
 
 from .core.codes import format_code, split_code
 from .core.decide import PostState, Record
+from .core.duplicates import Earlier
 from .core.model import Status, Submission
 from .core.text import clean_body, clean_line, fold
 
@@ -96,10 +97,29 @@ def _m002_fingerprint(db: sqlite3.Connection) -> None:
     )
 
 
+def _m003_mode_override(db: sqlite3.Connection) -> None:
+    # A post that went live outside the pipeline (a draft published by hand in Blogger): the review sheet's
+    # `Mode` must say so, or the next cycle would take the post back to draft.
+    _run_script(db, "ALTER TABLE submissions ADD COLUMN mode_override TEXT")
+
+
+def _m004_recent_index(db: sqlite3.Connection) -> None:
+    # Near-duplicates are looked for among the recent submissions of the same operator or village.
+    _run_script(
+        db,
+        """
+        CREATE INDEX submissions_email_received ON submissions (email, received_at);
+        CREATE INDEX submissions_desa_received ON submissions (kecamatan, desa, received_at)
+        """,
+    )
+
+
 # Named migrations, applied in order inside one transaction each; never edit a released one.
 MIGRATIONS: list[tuple[str, Callable[[sqlite3.Connection], None]]] = [
     ("001_initial", _m001_initial),
     ("002_fingerprint", _m002_fingerprint),
+    ("003_mode_override", _m003_mode_override),
+    ("004_recent_index", _m004_recent_index),
 ]
 
 
@@ -123,6 +143,7 @@ class SubmissionRecord:
     post_state: PostState | None
     published_hash: str | None
     processed_at: datetime | None
+    mode_override: str | None = None
 
     def as_record(self) -> Record:
         return Record(
@@ -202,11 +223,40 @@ class Ledger:
         self.db.execute("INSERT OR REPLACE INTO meta VALUES (?, ?)", (key, value))
 
     # --- submissions ----------------------------------------------------------------------------------
-    def known_response_keys(self) -> set[str]:
-        return {row[0] for row in self.db.execute("SELECT response_key FROM submissions")}
+    def known_response_keys(self, among: Iterable[str] | None = None) -> set[str]:
+        """Response keys already in the ledger; with `among`, only those of them (a bookmark's tail)."""
+        if among is None:
+            return {row[0] for row in self.db.execute("SELECT response_key FROM submissions")}
+        query = "SELECT response_key FROM submissions WHERE response_key IN (SELECT value FROM json_each(?))"
+        return {row[0] for row in self.db.execute(query, (json.dumps(list(among)),))}
 
-    def add_submission(self, response_key: str, submission: Submission, local_day: date) -> SubmissionRecord:
-        """Give a new response its reference code; the code and the row are written in one transaction."""
+    def recent_from(self, submission: Submission, since: datetime, limit: int = 20) -> list[Earlier]:
+        """The latest submissions, received since `since`, of the same operator (email) or village."""
+        rows = self.db.execute(
+            """SELECT code, title, body, received_at FROM submissions
+               WHERE email = ? AND email != '' AND received_at >= ?
+               UNION
+               SELECT code, title, body, received_at FROM submissions
+               WHERE kecamatan = ? AND desa = ? AND desa != '' AND received_at >= ?
+               ORDER BY received_at DESC LIMIT ?""",
+            (
+                submission.email,
+                since.astimezone(UTC).isoformat(),
+                submission.kecamatan,
+                submission.desa,
+                since.astimezone(UTC).isoformat(),
+                limit,
+            ),
+        )
+        return [Earlier(row["code"], row["title"], row["body"]) for row in rows]
+
+    def add_submission(
+        self, response_key: str, submission: Submission, local_day: date, *, near: str | None = None
+    ) -> SubmissionRecord:
+        """Give a new response its reference code; the code and the row are written in one transaction.
+
+        `near` is the code of a recent submission it nearly repeats, if any.
+        """
         status = Status.WAITING if submission.is_valid else Status.NEEDS_FIX
         message = " ".join(submission.problems)
         fingerprint = text_fingerprint(submission.title, submission.body) if submission.title else None
@@ -221,6 +271,11 @@ class Ledger:
             if earlier is not None:
                 status = Status.DUPLICATE
                 message = f"Isi sama dengan kiriman {earlier[0]}; centang Setujui bila tetap ingin diterbitkan."
+            elif near is not None and submission.is_valid:
+                status = Status.DUPLICATE
+                message = (
+                    f"Judul atau isi hampir sama dengan kiriman {near}; centang Setujui bila tetap ingin diterbitkan."
+                )
             day = local_day.isoformat()
             db.execute(
                 "INSERT INTO day_sequence VALUES (?, 1) ON CONFLICT(day) DO UPDATE SET last = last + 1",
@@ -300,8 +355,15 @@ class Ledger:
         row = self.db.execute("SELECT * FROM submissions WHERE code = ?", (code,)).fetchone()
         return None if row is None else _to_record(row)
 
-    def records(self) -> dict[str, SubmissionRecord]:
-        rows = self.db.execute("SELECT * FROM submissions ORDER BY received_at, code")
+    def records(self, codes: Iterable[str] | None = None) -> dict[str, SubmissionRecord]:
+        """Every submission by code; with `codes`, only those (the rows on the live sheet, not all history)."""
+        if codes is None:
+            rows = self.db.execute("SELECT * FROM submissions ORDER BY received_at, code")
+        else:
+            rows = self.db.execute(
+                "SELECT * FROM submissions WHERE code IN (SELECT value FROM json_each(?)) ORDER BY received_at, code",
+                (json.dumps(list(codes)),),
+            )
         return {row["code"]: _to_record(row) for row in rows}
 
     def unqueued(self) -> list[SubmissionRecord]:
@@ -317,6 +379,18 @@ class Ledger:
         )
         return [_to_record(row) for row in rows]
 
+    def awaiting_live(self) -> list[SubmissionRecord]:
+        """Posts the pipeline left as drafts or scheduled: they may go live without it."""
+        rows = self.db.execute(
+            "SELECT * FROM submissions WHERE post_id IS NOT NULL AND status IN (?, ?) ORDER BY received_at, code",
+            (Status.DRAFT.value, Status.SCHEDULED.value),
+        )
+        return [_to_record(row) for row in rows]
+
+    def clear_mode_override(self, code: str) -> None:
+        with self.transaction() as db:
+            db.execute("UPDATE submissions SET mode_override = NULL WHERE code = ?", (code,))
+
     def mark_queued(self, codes: list[str]) -> None:
         with self.transaction() as db:
             for code in codes:
@@ -325,7 +399,7 @@ class Ledger:
 
     def set_outcome(self, code: str, status: Status, message: str, *, kind: str, **post: Any) -> None:
         """Record what was done to a submission (after the remote call returned) and why."""
-        allowed = {"post_id", "post_url", "post_state", "published_hash"}
+        allowed = {"post_id", "post_url", "post_state", "published_hash", "mode_override"}
         unknown = set(post) - allowed
         if unknown:
             raise ValueError(f"unknown outcome fields: {sorted(unknown)}")
@@ -380,6 +454,22 @@ class Ledger:
             self.close_intent(intent, error=str(exc) or type(exc).__name__)
             raise
         self.close_intent(intent)
+
+    def shared_files(self, code: str) -> list[str]:
+        """Drive files this submission's photos may still be shared as: shared (or maybe, if a crash cut the
+        call short) and not unshared since."""
+        rows = self.db.execute(
+            "SELECT action, payload, state FROM intents WHERE code = ? AND action IN ('share', 'unshare') ORDER BY id",
+            (code,),
+        )
+        shared: dict[str, None] = {}
+        for row in rows:
+            file_id = str(json.loads(row["payload"]).get("file_id", ""))
+            if row["action"] == "share":
+                shared[file_id] = None
+            elif row["state"] == "done":
+                shared.pop(file_id, None)
+        return [f for f in shared if f]
 
     def open_intents(self, action: str | None = None) -> list[Intent]:
         query = "SELECT * FROM intents WHERE state = 'open'"
@@ -453,4 +543,5 @@ def _to_record(row: sqlite3.Row) -> SubmissionRecord:
         post_state=PostState(row["post_state"]) if row["post_state"] else None,
         published_hash=row["published_hash"],
         processed_at=datetime.fromisoformat(row["processed_at"]) if row["processed_at"] else None,
+        mode_override=row["mode_override"],
     )

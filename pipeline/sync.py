@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -12,8 +12,9 @@ from zoneinfo import ZoneInfo
 from .app import App
 from .core.bookmark import Bookmark, bookmark_after
 from .core.decide import MODE_TO_STATE, STATE_TO_STATUS, Action, Decision, PostState, decide
+from .core.duplicates import near_duplicate_of
 from .core.form import FormLayout, FormLayoutError
-from .core.model import Mode, PostRef, ReviewRow, Status
+from .core.model import Mode, PostRef, ReviewRow, Status, Submission
 from .core.photo_check import photo_problem
 from .core.post import post_view
 from .core.quota import quota_day
@@ -33,6 +34,8 @@ RESPONSES_BOOKMARK_META = "responses_bookmark:{}"
 WRITE_BACK = "*"  # the code of intents that concern the whole review sheet
 ARCHIVE_META = "archive_sheet_id:{}\t{}"
 BLOGGER_PAUSE_META = "blogger_paused_until"
+STATE_CHECK_META = "blogger_state_checked_at"
+STATE_CHECK_MARGIN = timedelta(minutes=10)
 REVIEW_SHEET_META = "review_sheet_id:{}\t{}"
 RESTORED_MESSAGE = "Baris ini sempat terhapus dari sheet dan dikembalikan. Centang Tolak bila berita tidak diterbitkan."
 
@@ -75,6 +78,7 @@ def run_cycle(app: App, *, dry_run: bool = False) -> CycleReport:
     app.policy.new_cycle()
     if not dry_run:
         reconcile_intents(app, report)
+        notice_went_live(app, report)
     ingest(app, report, dry_run=dry_run)
     values = app.review.read() if not dry_run else _read_review_without_creating(app)
     headers = app.settings.review.headers
@@ -84,8 +88,9 @@ def run_cycle(app: App, *, dry_run: bool = False) -> CycleReport:
     rows = layout.parse(values)
     appends = queue_new_rows(app, rows, report, dry_run=dry_run)
     # By code, which is the order of arrival: when Blogger's daily cap stops the posting, the earliest go first.
-    # One read of the ledger for all rows; a code acted on is read again, for a copied row with the same code.
-    records = app.ledger.records()
+    # One read of the ledger for the rows on the sheet, not all history; a code acted on is read again, for a
+    # copied row with the same code.
+    records = app.ledger.records(row.code for row in rows)
     for row in sorted(rows, key=lambda r: r.code):
         if act_on_row(app, row, report, dry_run=dry_run, record=records.get(row.code)):
             records[row.code] = app.ledger.get(row.code) or records[row.code]
@@ -143,6 +148,48 @@ def reconcile_intents(app: App, report: CycleReport) -> None:
         app.ledger.close_intent(intent.id)
 
 
+# --- posts that went live without us ------------------------------------------------------------------
+def notice_went_live(app: App, report: CycleReport) -> None:
+    """Drafts published by hand in Blogger and schedules that came due become `Terbit`, with their link.
+
+    Costs nothing while no draft or scheduled post waits; else one listing of the newest live posts every
+    `blogger.state_check_seconds`.
+    """
+    watched = {r.post_id: r for r in app.ledger.awaiting_live() if r.post_id}
+    if not watched:
+        return
+    now = app.clock()
+    last_text = app.ledger.get_meta(STATE_CHECK_META)
+    last = datetime.fromisoformat(last_text) if last_text else None
+    if last is not None and (now - last).total_seconds() < app.settings.blogger.state_check_seconds:
+        return
+    earliest = min(r.processed_at or r.received_at for r in watched.values())
+    # Blogger's clock and ours may differ a little: look a few minutes further back than the last look.
+    since = max(earliest, last) - STATE_CHECK_MARGIN if last is not None else earliest - STATE_CHECK_MARGIN
+    try:
+        live = app.publisher.live_since(since)
+    except GoogleApiError as exc:
+        report.errors.append(f"could not look for posts that went live: {exc}")
+        return
+    for ref in live:
+        record = watched.get(ref.post_id)
+        if record is None:
+            continue
+        by_hand = record.status is Status.DRAFT
+        message = "Terbit di blog (diterbitkan langsung di Blogger)." if by_hand else "Terbit di blog sesuai jadwal."
+        app.ledger.set_outcome(
+            record.code,
+            Status.PUBLISHED,
+            message,
+            kind="went_live",
+            post_url=ref.url,
+            post_state=PostState.LIVE,
+            mode_override=Mode.LIVE.value if by_hand else None,
+        )
+        report.outcomes.append(Outcome(record.code, "went_live", Status.PUBLISHED.value, message, ref.url))
+    app.ledger.set_meta(STATE_CHECK_META, now.isoformat())
+
+
 # --- ingest ---------------------------------------------------------------------------------------------
 def _responses_tab(app: App) -> ResponsesTab:
     key = RESPONSES_TAB_META.format(app.settings.form.spreadsheet_id)
@@ -161,7 +208,7 @@ def ingest(app: App, report: CycleReport, *, dry_run: bool) -> list[SubmissionRe
     values, layout, bookmark = _read_responses(app, tab)
     if layout is None:
         return []
-    known = app.ledger.known_response_keys()
+    known = app.ledger.known_response_keys(layout.response_key(row) for row in values[1:])
     sheet_tz = ZoneInfo(tab.timezone)
     local_tz = app.settings.tz
     added: list[SubmissionRecord] = []
@@ -178,11 +225,21 @@ def ingest(app: App, report: CycleReport, *, dry_run: bool) -> list[SubmissionRe
         if dry_run:
             report.outcomes.append(Outcome("(baru)", "ingest", "", submission.title))
             continue
-        record = app.ledger.add_submission(key, submission, response.received_at.astimezone(local_tz).date())
+        record = app.ledger.add_submission(
+            key, submission, response.received_at.astimezone(local_tz).date(), near=_near_duplicate(app, submission)
+        )
         added.append(record)
     if bookmark is not None and not dry_run:  # only once every row read is in the ledger
         app.ledger.set_meta(_bookmark_meta(app), bookmark.dumps())
     return added
+
+
+def _near_duplicate(app: App, submission: Submission) -> str | None:
+    window = app.settings.duplicates.window_days
+    if window <= 0 or not submission.is_valid:
+        return None
+    earlier = app.ledger.recent_from(submission, submission.received_at - timedelta(days=window))
+    return near_duplicate_of(submission.title, submission.body, earlier, app.settings.duplicates.similarity)
 
 
 def _bookmark_meta(app: App) -> str:
@@ -272,12 +329,18 @@ def act_on_row(
     if record is None:
         report.errors.append(f"{row.code}: on the review sheet but not in the ledger; left alone")
         return False
+    if record.mode_override:
+        if Mode.parse(row.mode_text, app.settings.review.default_mode).value == record.mode_override:
+            app.ledger.clear_mode_override(row.code)  # the sheet says it now; the officer's word counts again
+        else:
+            row = replace(row, mode_text=record.mode_override)
     decision = decide(
         row,
         record.as_record(),
         regions=app.regions,
         default_mode=app.settings.review.default_mode,
         tz=app.settings.tz,
+        now=app.clock(),
     )
     if decision.action is Action.NOTHING:
         report.settled.add(row.code)
@@ -349,6 +412,7 @@ def _apply(app: App, row: ReviewRow, record: SubmissionRecord, decision: Decisio
     action = decision.action
     if action is Action.REJECT:
         message = "Ditolak." + (f" Alasan: {row.note.strip()}" if row.note.strip() else "")
+        _unshare_photos(app, row.code, ())  # shared by an earlier attempt to post that failed
         app.ledger.set_outcome(row.code, Status.REJECTED, message, kind="rejected")
         return Outcome(row.code, action.value, Status.REJECTED.value, message)
     if action is Action.HOLD:
@@ -361,11 +425,12 @@ def _apply(app: App, row: ReviewRow, record: SubmissionRecord, decision: Decisio
     if action is Action.RETRACT:
         assert record.post_id is not None
         ref = _revert(app, row.code, record.post_id)
-        for file_id in post_view(row).photo_file_ids:
-            with app.ledger.intended(row.code, "unshare", {"file_id": file_id}):
-                app.photos.unshare(file_id)
+        _unshare_photos(app, row.code, post_view(row).photo_file_ids)
         message = "Ditarik dari blog." + (f" Alasan: {row.note.strip()}" if row.note.strip() else "")
-        app.ledger.set_outcome(row.code, Status.RETRACTED, message, kind="retracted", post_state=PostState(ref.state))
+        # A draft has no public page: the old link would only lead readers to an error.
+        app.ledger.set_outcome(
+            row.code, Status.RETRACTED, message, kind="retracted", post_state=PostState(ref.state), post_url=""
+        )
         return Outcome(row.code, action.value, Status.RETRACTED.value, message)
     return _publish_or_update(app, row, record, decision)
 
@@ -414,6 +479,13 @@ def check_and_share_photos(app: App, code: str, file_ids: tuple[str, ...]) -> No
             if exc.not_found:
                 raise PhotoRefused(photo_problem(file_id, None, 0) or "") from exc
             raise
+
+
+def _unshare_photos(app: App, code: str, current: tuple[str, ...]) -> None:
+    """The row's photos and any it had before an edit go private again; unsharing twice is harmless."""
+    for file_id in dict.fromkeys([*current, *app.ledger.shared_files(code)]):
+        with app.ledger.intended(code, "unshare", {"file_id": file_id}):
+            app.photos.unshare(file_id)
 
 
 def _publish(app: App, code: str, post_id: str, when: datetime | None = None) -> PostRef:
@@ -493,7 +565,7 @@ def write_back(
     officers keep working while the cycle posts. The ledger holds the truth, so whatever cannot be written
     now (a failure, a row deleted meanwhile) is recomputed and written by the next cycle.
     """
-    records = app.ledger.records()
+    records = app.ledger.records(row.code for row in rows)
     changes: dict[str, dict[str, str]] = {}
     for row in rows:
         record = records.get(row.code)
@@ -503,6 +575,8 @@ def write_back(
         for role in PIPELINE_OWNED:
             if row.pipeline_cells.get(role, "") != wanted[role]:
                 changes.setdefault(row.code, {})[role] = wanted[role]
+        if record.mode_override and row.mode_text.strip() != record.mode_override:
+            changes.setdefault(row.code, {})["mode"] = record.mode_override
     finished = _finished(app, rows, records, changes, report.settled)
     if not changes and not appends and not finished:
         return
@@ -547,6 +621,9 @@ def write_back(
     queued = [r.code for r in appends if not r.queued]
     if queued:
         app.ledger.mark_queued(queued)
+    for code, cells in changes.items():
+        if "mode" in cells and code in where:
+            app.ledger.clear_mode_override(code)  # the sheet says it now; the officer's word counts again
     report.cells_written = len(writes)
     if archive is not None:
         for code in archive.codes:

@@ -93,6 +93,7 @@ def decide(
     default_mode: Mode,
     tz: tzinfo,
     limits: Limits = DEFAULT_LIMITS,
+    now: datetime | None = None,
 ) -> Decision:
     posted = record.post_id is not None and record.status is not Status.RETRACTED
     if row.reject:
@@ -104,6 +105,8 @@ def decide(
 
     problems = check_fields(row.title.strip(), row.body.strip(), row.kecamatan, row.desa, regions, limits)
     if not row.approve:
+        if posted:
+            return Decision(Action.RETRACT)  # approval withdrawn: off the blog; ticking again republishes it
         if record.status is Status.REJECTED or (record.status is Status.NEEDS_FIX and not problems):
             return Decision(Action.REOPEN)
         return NOTHING
@@ -121,6 +124,10 @@ def decide(
             if record.status is Status.NEEDS_FIX:
                 return NOTHING
             return Decision(Action.HOLD, problems=(problem,))
+        if now is not None and publish_at <= now:
+            # The time has come (or was typed in the past): the post belongs on the blog now, and a scheduled
+            # post that Blogger has put live meanwhile is exactly what the officer asked for.
+            mode, publish_at = Mode.LIVE, None
 
     digest = content_hash(row)
     if record.post_id is None:

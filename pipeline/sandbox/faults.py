@@ -9,7 +9,7 @@ from typing import Any
 
 from .errors import bad_request
 
-ALLOWED_STATUS = {429, 500, 502, 503, 504}
+ALLOWED_STATUS = {400, 429, 500, 502, 503, 504}  # 400: a definite refusal, nothing done
 
 
 @dataclass

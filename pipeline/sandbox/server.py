@@ -105,6 +105,8 @@ class SandboxApp:
 def _fault_message(status: int) -> str:
     if status == 429:
         return "Quota exceeded for quota metric 'Requests' (injected by the sandbox)."
+    if status == 400:
+        return "Invalid argument (injected by the sandbox)."
     return "The service is currently unavailable (injected by the sandbox)."
 
 

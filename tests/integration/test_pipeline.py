@@ -282,6 +282,40 @@ def test_a_story_sent_twice_is_queued_once_more_as_duplikat(sandbox: Sandbox, tm
         app.close()
 
 
+def test_a_retyped_story_from_the_same_village_within_the_window_is_duplikat(sandbox: Sandbox, tmp_path: Path) -> None:
+    body = (
+        "Warga Desa Juai bergotong royong membersihkan saluran irigasi sepanjang 500 meter pada Sabtu pagi, "
+        "dipimpin kepala desa dan didampingi penyuluh pertanian."
+    )
+    first = response_row(1, title="Gotong royong bersihkan saluran irigasi")
+    first[6] = body
+    retyped = response_row(2, title="Kerja bakti di Juai")  # another operator of the same village, an hour on
+    retyped[6] = body.replace("Sabtu pagi", "sabtu pagi tadi").replace("500", "lima ratus")
+    other_story = response_row(3, title="Posyandu balita bulan November")
+    other_story[6] = "Posyandu Melati menimbang 42 balita dan memberi vitamin A di balai desa Juai."
+    elsewhere = response_row(
+        4, title="Gotong royong bersihkan saluran irigasi", kecamatan="Batu Mandi", desa="Lok Batu"
+    )
+    elsewhere[6] = "Warga Lok Batu membersihkan saluran irigasi desa mereka bersama-sama sejak pagi hari."
+    world = make_world(sandbox.url, tmp_path, [first, retyped, other_story, elsewhere], near_duplicates=True)
+    app = build_app(load_settings(world.config), policy=NO_SLEEP)
+    try:
+        run_cycle(app)
+        rows = records_by_code(review_sheet(app))
+        statuses = [rows[f"MM-20261122-000{n}"]["Status"] for n in range(1, 5)]
+        assert statuses == ["Menunggu", "Duplikat", "Menunggu", "Menunggu"]
+        assert (
+            "hampir sama" in rows["MM-20261122-0002"]["Pesan"]
+            and "MM-20261122-0001" in rows["MM-20261122-0002"]["Pesan"]
+        )
+        # The officer can still approve it.
+        officer_sets(review_sheet(app), "MM-20261122-0002", Setujui="TRUE")
+        run_cycle(app)
+        assert records_by_code(review_sheet(app))["MM-20261122-0002"]["Status"] == "Terbit"
+    finally:
+        app.close()
+
+
 def test_responses_are_read_from_a_bookmark_and_whole_only_when_rows_moved(sandbox: Sandbox, tmp_path: Path) -> None:
     from .world import append_responses
 

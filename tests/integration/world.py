@@ -71,7 +71,14 @@ def append_responses(endpoint: str, form_id: str, rows: list[list[Any]], tab: st
     response.raise_for_status()
 
 
-def make_world(endpoint: str, folder: Path, rows: list[list[Any]], *, default_mode: str = "Terbit") -> World:
+def make_world(
+    endpoint: str, folder: Path, rows: list[list[Any]], *, default_mode: str = "Terbit", near_duplicates: bool = False
+) -> World:
+    """A form, a review sheet and a blog in the sandbox, and a config.yaml naming them.
+
+    `response_row(n)` stories differ only by their number, so they are near-identical by construction: the
+    near-duplicate check is off unless a test asks for it (exact repeats are still caught).
+    """
     form_id = create_spreadsheet(endpoint, "Form", "Form Responses 1")
     append_responses(endpoint, form_id, [FORM_HEADER, *rows])
     review_id = create_spreadsheet(endpoint, "Review", "Berita")
@@ -91,6 +98,8 @@ def make_world(endpoint: str, folder: Path, rows: list[list[Any]], *, default_mo
                 f"  spreadsheet_id: {review_id}",
                 "  worksheet: Berita",
                 f"  default_mode: {default_mode}",
+                "duplicates:",
+                f"  window_days: {7 if near_duplicates else 0}",
                 "blogger:",
                 f'  blog_id: "{blog_id}"',
                 "",
@@ -101,12 +110,12 @@ def make_world(endpoint: str, folder: Path, rows: list[list[Any]], *, default_mo
     return World(endpoint, form_id, review_id, blog_id, config)
 
 
-def blog_posts(endpoint: str, blog_id: str) -> list[dict[str, Any]]:
-    """Every post of the blog, any status, through the real googleapiclient."""
+def blogger_service(endpoint: str) -> Any:
+    """A Blogger client as the blog owner uses it (the real googleapiclient, pointed at the sandbox)."""
     from google.oauth2.credentials import Credentials
     from googleapiclient.discovery import build
 
-    service = build(
+    return build(
         "blogger",
         "v3",
         credentials=Credentials(token="test"),
@@ -114,6 +123,11 @@ def blog_posts(endpoint: str, blog_id: str) -> list[dict[str, Any]]:
         static_discovery=True,
         cache_discovery=False,
     )
+
+
+def blog_posts(endpoint: str, blog_id: str) -> list[dict[str, Any]]:
+    """Every post of the blog, any status, through the real googleapiclient."""
+    service = blogger_service(endpoint)
     try:
         items: list[dict[str, Any]] = []
         token = None

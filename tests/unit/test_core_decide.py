@@ -121,3 +121,23 @@ def test_retracted_post_approved_again_is_updated_back() -> None:
     row = replace(ROW, approve=True)
     record = Record(ROW.code, Status.RETRACTED, "123", PostState.DRAFT, content_hash(row))
     assert run(row, record) is Action.UPDATE
+
+
+def test_unticking_approval_of_a_post_retracts_it_whatever_its_state() -> None:
+    for state in PostState:
+        assert run(ROW, posted(ROW, state)) is Action.RETRACT
+    retracted = Record(ROW.code, Status.RETRACTED, "123", PostState.DRAFT, content_hash(ROW))
+    assert run(ROW, retracted) is Action.NOTHING
+
+
+def test_a_schedule_whose_time_has_come_means_live() -> None:
+    row = replace(ROW, approve=True, mode_text="Jadwal", schedule_text="2026-12-01 08:00")
+    before = datetime(2026, 12, 1, 7, 59, tzinfo=WITA)
+    after = datetime(2026, 12, 1, 8, 0, tzinfo=WITA)
+    early = decide(row, WAITING, regions=REGIONS, default_mode=Mode.LIVE, tz=WITA, now=before)
+    assert (early.mode, early.publish_at) == (Mode.SCHEDULED, datetime(2026, 12, 1, 8, 0, tzinfo=WITA))
+    late = decide(row, WAITING, regions=REGIONS, default_mode=Mode.LIVE, tz=WITA, now=after)
+    assert (late.action, late.mode, late.publish_at) == (Action.PUBLISH, Mode.LIVE, None)
+    # Blogger put the scheduled post live at its time: nothing more to do.
+    went_live = decide(row, posted(row, PostState.LIVE), regions=REGIONS, default_mode=Mode.LIVE, tz=WITA, now=after)
+    assert went_live.action is Action.NOTHING

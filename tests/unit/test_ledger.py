@@ -23,6 +23,15 @@ def test_codes_count_per_local_day(tmp_path: Path) -> None:
     c = ledger.add_submission("k3", submission(), date(2026, 11, 23))
     assert (a.code, b.code, c.code) == ("MM-20261122-0001", "MM-20261122-0002", "MM-20261123-0001")
     assert ledger.known_response_keys() == {"k1", "k2", "k3"}
+    assert ledger.known_response_keys(["k3", "k9", "k1"]) == {"k1", "k3"}
+    assert ledger.known_response_keys([]) == set()
+
+
+def test_records_of_some_codes_only(tmp_path: Path) -> None:
+    ledger = Ledger(tmp_path / "l.sqlite3", clock=lambda: NOW)
+    codes = [ledger.add_submission(f"k{i}", submission(f"Judul {i}"), date(2026, 11, 22)).code for i in range(5)]
+    assert list(ledger.records(iter([codes[3], "MM-20991231-0001", codes[1]]))) == [codes[1], codes[3]]
+    assert list(ledger.records()) == codes
 
 
 def test_invalid_submission_is_kept_with_its_reason(tmp_path: Path) -> None:
@@ -48,7 +57,7 @@ def test_state_survives_reopening_and_migrations_run_once(tmp_path: Path) -> Non
     )
     ledger.close()
     again = Ledger(path, clock=lambda: NOW)
-    assert again.schema_version == 2
+    assert again.schema_version == 4
     stored = again.get(record.code)
     assert stored is not None
     assert (stored.status, stored.post_id, stored.post_state, stored.queued) == (

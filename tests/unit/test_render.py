@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 from pipeline.core.model import ReviewRow
+from pipeline.core.photo_check import PhotoInfo, photo_problem
 from pipeline.core.post import labels_for, post_view
 from pipeline.render import Renderer, TemplateNotFound, sanitise
 
@@ -50,6 +51,42 @@ def test_post_with_photos_matches_golden() -> None:
 def test_post_without_photos_matches_golden() -> None:
     row = ReviewRow(**{**ROW.__dict__, "photos": (), "title": "Gotong royong"})
     check_golden("post-without-photos.html", Renderer().post_html(post_view(row)))
+
+
+def test_post_with_one_photo_matches_golden() -> None:
+    row = ReviewRow(**{**ROW.__dict__, "photos": ROW.photos[:1]})
+    check_golden("post-one-photo.html", Renderer().post_html(post_view(row)))
+
+
+def test_long_post_with_links_matches_golden() -> None:
+    paragraphs = [
+        f"Paragraf {n}: warga Desa Muara Ninian bergotong royong membersihkan saluran irigasi sepanjang "
+        f"{n * 100} meter, dipimpin kepala desa dan didampingi penyuluh pertanian."
+        for n in range(1, 13)
+    ]
+    paragraphs[3] += " Jadwal lengkap: https://balangankab.go.id/agenda?bulan=11&tahun=2026."
+    paragraphs[7] += (
+        " Video kegiatan (https://www.youtube.com/watch?v=abc123) dan foto di http://kim-juai.blogspot.com/."
+    )
+    paragraphs[10] += " Tautan palsu javascript:alert(1) tetap teks; www.contoh.id tanpa skema juga."
+    row = ReviewRow(**{**ROW.__dict__, "title": "Gotong royong irigasi", "body": "\n\n".join(paragraphs)})
+    html = Renderer().post_html(post_view(row))
+    check_golden("post-long-with-links.html", html)
+    assert html.count('rel="nofollow noopener"') == 3
+
+
+def test_refused_photo_messages_match_golden() -> None:
+    """What the officer reads in `Pesan` (and can forward) for each kind of photo the blog cannot show."""
+    mb = 1_000_000
+    cases = [
+        ("1pdf", PhotoInfo("1pdf", "surat undangan.pdf", "application/pdf", mb)),
+        ("2mov", PhotoInfo("2mov", "VID_20261122.mp4", "video/mp4", 40 * mb)),
+        ("3heic", PhotoInfo("3heic", "IMG_0042.HEIC", "image/heic", 3 * mb)),
+        ("4big", PhotoInfo("4big", "panen.jpg", "image/jpeg", 25 * mb)),
+        ("5gone", None),
+    ]
+    lines = [f"{file_id}: {photo_problem(file_id, info, 10 * mb)}" for file_id, info in cases]
+    check_golden("photo-refused-messages.txt", "\n".join(lines) + "\n")
 
 
 @pytest.mark.parametrize(
