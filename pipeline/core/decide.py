@@ -10,6 +10,7 @@ from enum import StrEnum
 
 from .model import Mode, ReviewRow, Status
 from .regions import RegionDirectory
+from .sheettime import from_serial
 from .validate import DEFAULT_LIMITS, Limits, check_fields
 
 
@@ -76,7 +77,16 @@ def content_hash(row: ReviewRow) -> str:
 
 
 def parse_schedule(text: str, tz: tzinfo) -> datetime | None:
+    """The officer's `Jadwal`: typed in the browser, Sheets stores a date-time as a serial number, which the
+    cycle reads unformatted; typed as text (or read formatted) it is one of the usual layouts."""
     cleaned = text.strip()
+    try:
+        serial = float(cleaned)
+    except ValueError:
+        serial = None
+    if serial is not None:
+        # Days since 1899-12-30 in the spreadsheet's zone: 1 = 1899-12-31, 2958465 = 9999-12-31.
+        return from_serial(serial, tz) if 1 <= serial <= 2_958_465 else None
     for fmt in _SCHEDULE_FORMATS:
         try:
             return datetime.strptime(cleaned, fmt).replace(tzinfo=tz)

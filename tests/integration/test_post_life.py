@@ -79,7 +79,9 @@ def test_a_scheduled_post_becomes_terbit_when_its_time_comes(app: App, world: Wo
     run_cycle(app)
     sheet = review_sheet(app)
     when = (clock.now + timedelta(hours=2)).astimezone(ZoneInfo("Asia/Makassar"))
-    officer_sets(sheet, CODE, Setujui="TRUE", Mode="Jadwal", Jadwal=when.strftime("'%Y-%m-%d %H:%M"))
+    officer_sets(
+        sheet, CODE, Setujui="TRUE", Mode="Jadwal", Jadwal=when.strftime("%Y-%m-%d %H:%M")
+    )  # a date-time, as typed
     run_cycle(app)
     [post] = blog_posts(world.endpoint, world.blog_id)
     assert post["status"] == "SCHEDULED"

@@ -8,7 +8,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from pipeline.core.decide import Action, PostState, Record, content_hash, decide
+from pipeline.core.decide import Action, PostState, Record, content_hash, decide, parse_schedule
 from pipeline.core.model import Mode, ReviewRow, Status
 from pipeline.regions_file import load_regions
 
@@ -141,3 +141,10 @@ def test_a_schedule_whose_time_has_come_means_live() -> None:
     # Blogger put the scheduled post live at its time: nothing more to do.
     went_live = decide(row, posted(row, PostState.LIVE), regions=REGIONS, default_mode=Mode.LIVE, tz=WITA, now=after)
     assert went_live.action is Action.NOTHING
+
+
+def test_a_schedule_typed_in_the_browser_arrives_as_a_serial_number() -> None:
+    # Sheets turns "2026-12-01 08:00" typed by an officer into 46357.333...; the cycle reads it unformatted.
+    assert parse_schedule("46357.333333333336", WITA) == datetime(2026, 12, 1, 8, 0, tzinfo=WITA)
+    assert parse_schedule("2026-12-01 08:00", WITA) == datetime(2026, 12, 1, 8, 0, tzinfo=WITA)
+    assert parse_schedule("-3", WITA) is None and parse_schedule("besok pagi", WITA) is None
