@@ -10,6 +10,14 @@ import requests
 from pipeline.sandbox.server import Sandbox
 
 
+@pytest.fixture(autouse=True)
+def _blogger_and_drive_answer_as_their_discovery_documents_say(caplog: pytest.LogCaptureFixture) -> Iterator[None]:
+    """Every Blogger and Drive response any sandbox gives in any test fits googleapiclient's schemas."""
+    yield
+    wrong = [r.getMessage() for r in caplog.get_records("call") if r.name == "mymein.sandbox.schema"]
+    assert not wrong, "\n".join(wrong)
+
+
 @pytest.fixture(scope="session")
 def sandbox() -> Iterator[Sandbox]:
     """One sandbox for the whole run; tests create their own spreadsheets and blogs so they do not collide."""

@@ -40,6 +40,15 @@ def register(router: Router, app: SandboxApp) -> None:
             raise bad_request('expected {"name": ..., "url": ...}')
         return Response(json=app.blogger.create_blog(str(body["name"]), body.get("url"), req.base_url))
 
+    def get_limits(_: Request) -> Response:
+        return Response(json=app.state.limits.as_json())
+
+    def set_limits(req: Request) -> Response:
+        app.state.limits.update(req.json())
+        return Response(json=app.state.limits.as_json())
+
+    router.add("GET", r"^/_sandbox/limits$", "", get_limits)
+    router.add("POST", r"^/_sandbox/limits$", "", set_limits, mutates=False)
     router.add("GET", r"^/_sandbox/stats$", "", stats)
     router.add("POST", r"^/_sandbox/stats/reset$", "", reset_stats, mutates=False)
     router.add("POST", r"^/_sandbox/faults$", "", set_faults, mutates=False)

@@ -163,6 +163,8 @@ class DriveApi:
         router.add("GET", FILE + r"$", "drive.files.get", self.get)
         router.add("PATCH", FILE + r"$", "drive.files.update", self.update)
         router.add("DELETE", FILE + r"$", "drive.files.delete", self.delete)
+        router.add("POST", FILE + r"/copy$", "drive.files.copy", self.copy)
+        router.add("GET", FILE + r"/comments$", "drive.comments.list", self.list_comments)
         router.add("POST", FILE + r"/permissions$", "drive.permissions.create", self.create_permission)
         router.add("GET", FILE + r"/permissions$", "drive.permissions.list", self.list_permissions)
         router.add(
@@ -214,6 +216,31 @@ class DriveApi:
         else:
             raise bad_request(f"Unsupported uploadType: {kind}")
         return Response(json=select_fields(self._public(record), req.arg("fields"), DEFAULT_FIELDS))
+
+    def copy(self, req: Request) -> Response:
+        source = self._public(self._file(req.params["file"]))
+        metadata = req.json()
+        name = (metadata.get("name") if isinstance(metadata, dict) else None) or f"Copy of {source['name']}"
+        if source["mimeType"] == SPREADSHEET:
+            copied_id = self.sheets.copy_spreadsheet(str(source["id"]), str(name))
+            if copied_id is None:
+                raise _file_not_found(str(source["id"]))
+            record = self._files[copied_id]
+        else:
+            record = self._new_file(self.state.new_token_id(33), str(name), str(source["mimeType"]))
+            content = self.state.get_blob(str(source["id"]))
+            if content is not None:
+                self.state.put_blob(str(record["id"]), content)
+            for key in ("size", "md5Checksum", "imageMediaMetadata"):
+                if key in source:
+                    record[key] = source[key]
+        return Response(json=select_fields(self._public(record), req.arg("fields"), DEFAULT_FIELDS))
+
+    def list_comments(self, req: Request) -> Response:
+        self._file(req.params["file"])
+        # Nobody comments inside the sandbox: an empty list, as Google gives for a new file.
+        resource = {"kind": "drive#commentList", "comments": []}
+        return Response(json=select_fields(resource, req.arg("fields"), ("kind", "comments")))
 
     def get(self, req: Request) -> Response:
         record = self._file(req.params["file"])

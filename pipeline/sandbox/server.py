@@ -17,15 +17,18 @@ from urllib.parse import parse_qs, urlsplit
 
 from . import control, oauth, views
 from .blogger import BloggerApi
+from .discovery import Discovery, for_method
 from .drive import DriveApi
 from .errors import ApiError
 from .faults import Fault, FaultTable
+from .limits import RateCounter
 from .routing import Request, Response, Router
 from .sheets import SheetsApi
 from .state import SandboxState, utc_now
 from .stats import CallStats
 
 log = logging.getLogger("mymein.sandbox")
+schema_log = logging.getLogger("mymein.sandbox.schema")
 
 LOOPBACK = "127.0.0.1"
 
@@ -43,7 +46,9 @@ class SandboxApp:
         self.state = SandboxState(state_dir, clock=clock)
         self.stats = CallStats()
         self.faults = FaultTable()
+        self.rates = RateCounter(self.state.now)
         self.latency_ms = latency_ms
+        self.schema_violations: list[tuple[str, list[str]]] = []
         self.router = Router()
         self.sheets = SheetsApi(self.state)
         self.drive = DriveApi(self.state, self.sheets)
@@ -65,10 +70,15 @@ class SandboxApp:
         route, params = matched
         req.params = params
         late: Fault | None = None
+        described = for_method(route.method_id) if route.method_id else None
         if route.method_id:
             self.stats.record(route.method_id)
             if self.latency_ms:
                 time.sleep(self.latency_ms / 1000)  # simulated network latency, for benchmarks
+            try:
+                self.rates.admit(self.state.limits, route.method_id, req.headers.get("authorization", ""))
+            except ApiError as err:
+                return Response(status=err.code, json=err.body()), False
             fault = self.faults.next_fault(route.method_id)
             if fault is not None:
                 if fault.delay_ms and not fault.after_effect and not self.faults.hold(fault.delay_ms):
@@ -81,6 +91,8 @@ class SandboxApp:
                     ), False
                 late = fault if fault.after_effect else None
         try:
+            if described is not None:
+                described.check_query(route.method_id, req.query)
             with self.state.lock:
                 response = route.handler(req)
                 if route.mutates and response.status < 400:
@@ -90,6 +102,8 @@ class SandboxApp:
         except Exception:  # a sandbox bug must answer 500 like Google would, not kill the thread
             log.error("sandbox handler failed for %s %s\n%s", req.method, req.path, traceback.format_exc())
             return Response(status=500, json=ApiError(500, "Internal error encountered.").body()), False
+        if described is not None and response.status == 200 and response.json is not None:
+            self._check_response(route.method_id, described, response.json)
         if late is not None:
             if late.delay_ms:
                 self.faults.hold(late.delay_ms)  # done, but the answer is late: a caller may die waiting
@@ -100,6 +114,13 @@ class SandboxApp:
                     status=late.status, json=ApiError(late.status, _fault_message(late.status)).body()
                 ), False
         return response, False
+
+    def _check_response(self, method_id: str, described: Discovery, body: object) -> None:
+        problems = described.response_problems(method_id, body)
+        if problems:
+            # A sandbox bug, not the caller's: logged where the test suite looks (tests/conftest.py).
+            self.schema_violations.append((method_id, problems))
+            schema_log.error("%s answered outside its discovery schema: %s", method_id, "; ".join(problems[:5]))
 
 
 def _fault_message(status: int) -> str:

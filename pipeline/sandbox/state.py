@@ -13,6 +13,8 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+from .limits import Limits
+
 STATE_FILE = "state.json"
 BLOB_DIR = "blobs"
 _ALNUM = string.ascii_letters + string.digits
@@ -29,6 +31,7 @@ class SandboxState:
         self.state_dir = state_dir
         self.clock = clock
         self.lock = threading.RLock()
+        self.limits = Limits()
         self.data: dict[str, Any] = {}
         self._blobs: dict[str, bytes] = {}
         self.dirty = False

@@ -2,16 +2,18 @@
 
 from __future__ import annotations
 
+import copy
 import secrets
 from collections.abc import Callable
 from typing import Any
 
 from ..errors import bad_request, not_found
+from ..limits import check_cell_text, check_cells
 from ..routing import Request, Response, Router
 from ..state import SandboxState
 from . import batch_update, values
 from .defaults import spreadsheet_properties
-from .grid import rows_of
+from .grid import col_count, row_count, rows_of
 from .resource import spreadsheet_resource
 from .store import Book, books, get_book, new_sheet, sheet_by_title, sheets_of
 from .typing_rules import formatted
@@ -21,6 +23,10 @@ __all__ = ["SheetsApi"]
 _ID = r"(?P<id>[^/:%]+)"
 _COLON = r"(?::|%3[Aa])"
 _BASE = "/v4/spreadsheets"
+
+
+def total_cells(book: Book) -> int:
+    return sum(row_count(s) * col_count(s) for s in sheets_of(book))
 
 
 class SheetsApi:
@@ -86,7 +92,9 @@ class SheetsApi:
         book = self._book(req)
         body = req.json()
         requests: Any = body.get("requests") if isinstance(body, dict) else None
-        replies = batch_update.apply_requests(book, requests)
+        limits = self.state.limits
+        check_cell_text(limits, requests)
+        replies = batch_update.apply_requests(book, requests, lambda b: check_cells(limits, total_cells(b)))
         result: dict[str, Any] = {"spreadsheetId": book["spreadsheetId"], "replies": replies}
         if isinstance(body, dict) and body.get("includeSpreadsheetInResponse"):
             result["updatedSpreadsheet"] = spreadsheet_resource(
@@ -118,19 +126,27 @@ class SheetsApi:
 
     def _values_update(self, req: Request) -> Response:
         book = self._book(req)
-        return Response(json=values.update(book, req.params["range"], req.json(), self._write_options(req)))
+        body = req.json()
+        check_cell_text(self.state.limits, body)
+        return Response(json=values.update(book, req.params["range"], body, self._write_options(req)))
 
     def _values_batch_update(self, req: Request) -> Response:
         body = req.json()
+        check_cell_text(self.state.limits, body)
         if not isinstance(body, dict):
             raise bad_request("Invalid JSON payload received. Expected an object.")
         return Response(json=values.batch_update(self._book(req), body))
 
     def _append(self, req: Request) -> Response:
         book = self._book(req)
-        result = values.append(
-            book, req.params["range"], req.json(), self._write_options(req), req.arg("insertDataOption")
-        )
+        body = req.json()
+        check_cell_text(self.state.limits, body)
+        rows = body.get("values") if isinstance(body, dict) else None
+        if isinstance(rows, list) and rows:
+            # As if every row were new and as wide as the sheet: near the limit, stricter than Google.
+            width = max([len(r) for r in rows if isinstance(r, list)] + [col_count(s) for s in sheets_of(book)])
+            check_cells(self.state.limits, total_cells(book) + len(rows) * width)
+        result = values.append(book, req.params["range"], body, self._write_options(req), req.arg("insertDataOption"))
         return Response(json=result)
 
     def _clear(self, req: Request) -> Response:
@@ -200,6 +216,21 @@ class SheetsApi:
         with self.state.lock:
             book = self._new_book({"properties": {"title": title}})
             return spreadsheet_resource(book, ranges=[], include_grid=False, fields=None)
+
+    def copy_spreadsheet(self, spreadsheet_id: str, title: str) -> str | None:
+        """A copy with a new id and title (Drive's files.copy); None when there is no such spreadsheet."""
+        with self.state.lock:
+            book = books(self.ns).get(spreadsheet_id)
+            if book is None:
+                return None
+            copied: Book = copy.deepcopy(book)
+            copied["spreadsheetId"] = self.state.new_token_id(44)
+            copied["properties"]["title"] = title
+            books(self.ns)[copied["spreadsheetId"]] = copied
+            self.state.dirty = True
+            if self.on_created is not None:
+                self.on_created(copied["spreadsheetId"], title)
+            return str(copied["spreadsheetId"])
 
     def delete_spreadsheet(self, spreadsheet_id: str) -> bool:
         with self.state.lock:

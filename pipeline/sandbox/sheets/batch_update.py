@@ -49,7 +49,10 @@ class Invalid(Exception):
     """A request Google would refuse; becomes `Invalid requests[i].<kind>: <message>`."""
 
 
-def apply_requests(book: Book, requests: list[Any]) -> list[dict[str, Any]]:
+def apply_requests(
+    book: Book, requests: list[Any], check: Callable[[Book], None] | None = None
+) -> list[dict[str, Any]]:
+    """Apply every request or none; `check` looks at the result and may refuse it (Google's size limits)."""
     if not isinstance(requests, list) or not requests:
         raise bad_request("Must specify at least one request.")
     size = sum(len(rows_of(s)) for s in sheets_of(book))
@@ -70,6 +73,8 @@ def apply_requests(book: Book, requests: list[Any]) -> list[dict[str, Any]]:
                 replies.append(handler(book, body or {}, where))
             except Invalid as exc:
                 raise bad_request(f"Invalid {where}: {exc}") from None
+        if check is not None:
+            check(book)
     except ApiError:
         if snapshot is not None:
             book.clear()
