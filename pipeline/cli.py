@@ -64,6 +64,40 @@ def main(ctx: click.Context, config: str | None, verbose: int) -> None:
 
 
 @main.command()
+@click.pass_obj
+def init(state: CliState) -> None:
+    """Prepare the review spreadsheet: header, checkboxes, dropdown, protections, colours, Rekap and Operator.
+
+    Safe to run again: it adds only what is missing and never writes a data row.
+    """
+    from .app import build_app
+    from .prepare import prepare_review_spreadsheet
+
+    settings = state.settings()
+    try:
+        app = build_app(settings)
+    except ConfigError as exc:
+        raise ConfigProblem(str(exc)) from exc
+    try:
+        done = prepare_review_spreadsheet(app)
+    except GoogleApiError as exc:
+        click.echo(f"error: {exc}", err=True)
+        sys.exit(EXIT_FAILED)
+    finally:
+        app.close()
+    review = settings.review
+    click.echo(f"review spreadsheet {review.spreadsheet_id} ready (tab {review.worksheet!r})")
+    if done.created_tabs:
+        click.echo(f"  created tabs: {', '.join(done.created_tabs)}")
+    if done.headers_written:
+        click.echo(f"  wrote the header row of: {', '.join(done.headers_written)}")
+    if done.columns_added:
+        click.echo(f"  added missing columns at the end: {', '.join(done.columns_added)}")
+    if not done.changed_structure:
+        click.echo("  nothing was missing; formats, checkboxes and rules confirmed")
+
+
+@main.command()
 @click.option("--dry-run", is_flag=True, help="Show what a cycle would do; change nothing anywhere.")
 @click.pass_obj
 def sync(state: CliState, dry_run: bool) -> None:

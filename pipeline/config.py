@@ -74,6 +74,8 @@ class ReviewSettings(_Section):
     headers: dict[str, str] = Field(default_factory=lambda: dict(DEFAULT_HEADERS))
     archive_after_days: int = Field(default=30, ge=0)
     archive_worksheet: str = Field(default="Arsip", min_length=1)
+    summary_worksheet: str = Field(default="Rekap", min_length=1)
+    operator_worksheet: str = Field(default="Operator", min_length=1)
 
     @field_validator("default_mode", mode="before")
     @classmethod

@@ -6,17 +6,12 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from ..core.model import Mode
-from ..core.review import CHECKBOX_ROLES, PIPELINE_OWNED, column_letter
+from ..core.review import CHECKBOX_ROLES, column_letter
 from .errors import GoogleApiError
+from .sheet_setup import MODE_RULE, review_tab_requests
 from .sheets_values import SheetValues, quote_sheet
 
-HEADER_COLOR = {"red": 0.85, "green": 0.92, "blue": 0.83}
-MODE_RULE: dict[str, Any] = {
-    "condition": {"type": "ONE_OF_LIST", "values": [{"userEnteredValue": m.value} for m in Mode]},
-    "showCustomUi": True,
-    "strict": True,
-}
+TAB_FIELDS = "properties(sheetId,title,gridProperties),protectedRanges,conditionalFormats"
 
 
 @dataclass(frozen=True)
@@ -57,47 +52,22 @@ class ReviewSheet:
         """Write the header row of an empty sheet and set up checkboxes, the mode dropdown and protections."""
         header = list(headers.values())
         self.values.update(f"{quote_sheet(self.worksheet)}!A1", [header])
-        meta = self.values.metadata("sheets.properties(sheetId,title,gridProperties)")
-        sheet = next(s["properties"] for s in meta.get("sheets", []) if s["properties"]["title"] == self.worksheet)
-        sheet_id = int(sheet["sheetId"])
-        roles = list(headers)
-        requests: list[dict[str, Any]] = [
-            {
-                "updateSheetProperties": {
-                    "properties": {"sheetId": sheet_id, "gridProperties": {"frozenRowCount": 1}},
-                    "fields": "gridProperties.frozenRowCount",
-                }
-            },
-            {
-                "repeatCell": {
-                    "range": {"sheetId": sheet_id, "startRowIndex": 0, "endRowIndex": 1},
-                    "cell": {"userEnteredFormat": {"textFormat": {"bold": True}, "backgroundColor": HEADER_COLOR}},
-                    "fields": "userEnteredFormat(textFormat,backgroundColor)",
-                }
-            },
-        ]
-        for role in CHECKBOX_ROLES:
-            requests.append(_validation(sheet_id, roles.index(role), {"condition": {"type": "BOOLEAN"}}))
-        requests.append(_validation(sheet_id, roles.index("mode"), MODE_RULE))
-        for role in PIPELINE_OWNED:
-            index = roles.index(role)
-            requests.append(
-                {
-                    "addProtectedRange": {
-                        "protectedRange": {
-                            "range": {
-                                "sheetId": sheet_id,
-                                "startColumnIndex": index,
-                                "endColumnIndex": index + 1,
-                            },
-                            "description": f"Kolom {headers[role]} diisi otomatis oleh MyMeIn",
-                            "warningOnly": True,
-                        }
-                    }
-                }
-            )
-        self.values.structure(requests)
+        sheet = self.tab(TAB_FIELDS)
+        if sheet is None:
+            raise GoogleApiError("sheets.spreadsheets.get", 404, f"the review sheet has no tab {self.worksheet!r}")
+        columns = {role: index for index, role in enumerate(headers)}
+        self.values.structure(review_tab_requests(sheet, columns, headers, full=False))
         return header
+
+    def tab(self, fields: str, title: str | None = None) -> dict[str, Any] | None:
+        """One tab as `spreadsheets.get` describes it (`fields` inside `sheets(...)`), or None."""
+        wanted = self.worksheet if title is None else title
+        meta = self.values.metadata(f"sheets({fields})")
+        for sheet in meta.get("sheets", []):
+            if sheet["properties"]["title"] == wanted:
+                found: dict[str, Any] = sheet
+                return found
+        return None
 
     def sheet_id(self) -> int:
         meta = self.values.metadata("sheets.properties(sheetId,title)")
@@ -187,17 +157,3 @@ def row_validations(columns: Mapping[str, int]) -> dict[int, dict[str, Any]]:
     rules = {columns[role]: {"condition": {"type": "BOOLEAN"}} for role in CHECKBOX_ROLES}
     rules[columns["mode"]] = MODE_RULE
     return rules
-
-
-def _validation(sheet_id: int, column: int, rule: dict[str, Any]) -> dict[str, Any]:
-    return {
-        "setDataValidation": {
-            "range": {
-                "sheetId": sheet_id,
-                "startRowIndex": 1,
-                "startColumnIndex": column,
-                "endColumnIndex": column + 1,
-            },
-            "rule": rule,
-        }
-    }
