@@ -64,6 +64,64 @@ def main(ctx: click.Context, config: str | None, verbose: int) -> None:
 
 
 @main.command()
+@click.option(
+    "--client-secret",
+    type=click.Path(path_type=Path, dir_okay=False),
+    required=True,
+    help="The OAuth client JSON (type 'Desktop app') downloaded from Google Cloud.",
+)
+@click.option(
+    "--token",
+    "token_path",
+    type=click.Path(path_type=Path, dir_okay=False),
+    help="Where to write the token (default: google.oauth_token_file of the config).",
+)
+@click.option("--port", default=8765, show_default=True, help="Loopback port that receives Google's redirect.")
+@click.option("--no-browser", is_flag=True, help="Print the sign-in address instead of opening a browser.")
+@click.pass_obj
+def auth(state: CliState, client_secret: Path, token_path: Path | None, port: int, no_browser: bool) -> None:
+    """Sign in as the blog's owner and store the Blogger OAuth token, readable by this user only.
+
+    Blogger accepts no service accounts. On a server without a browser: `ssh -L 8765:127.0.0.1:8765 SERVER`,
+    run `mymein auth --no-browser` there and open the printed address on your computer.
+    """
+    from .auth import TESTING_NOTE, AuthError, authorize
+
+    if token_path is None:
+        token_path = state.settings().google.oauth_token_file
+        if token_path is None:
+            raise ConfigProblem("google.oauth_token_file is not set: set it in config.yaml or pass --token PATH")
+    try:
+        written = authorize(client_secret, token_path, port=port, open_browser=not no_browser)
+    except AuthError as exc:
+        click.echo(f"error: {exc}", err=True)
+        sys.exit(EXIT_FAILED)
+    click.echo(f"token written to {written} (mode 600)")
+    click.echo(TESTING_NOTE)
+
+
+@main.command()
+@click.pass_obj
+def doctor(state: CliState) -> None:
+    """Check config, credentials, spreadsheets, blog, Drive, time zone and state_dir; print each fix.
+
+    Exit code 0 only when every check passes.
+    """
+    from .doctor import run_checks
+
+    checks = run_checks(config_path(state.config))
+    for check in checks:
+        mark = "ok  " if check.ok else "FAIL"
+        click.echo(f"[{mark}] {check.name}: {check.detail}".rstrip(": "))
+        if not check.ok and check.fix:
+            click.echo(f"       fix: {check.fix}")
+    failed = sum(1 for c in checks if not c.ok)
+    click.echo(f"{len(checks) - failed} of {len(checks)} checks passed")
+    if failed:
+        sys.exit(EXIT_FAILED)
+
+
+@main.command()
 @click.pass_obj
 def init(state: CliState) -> None:
     """Prepare the review spreadsheet: header, checkboxes, dropdown, protections, colours, Rekap and Operator.

@@ -30,6 +30,11 @@ class DrivePhotos:
         size = meta.get("size")
         return PhotoInfo(file_id, str(meta.get("name", "")), str(meta.get("mimeType", "")), int(size) if size else None)
 
+    def reachable(self) -> None:
+        """One cheap listing: raises when the Drive API is off for the project or the account is refused."""
+        request = self.files.list(pageSize=1, fields="files(id)")
+        self.policy.call("drive.files.list", lambda: request.execute(num_retries=0))
+
     def share(self, file_id: str) -> None:
         body = {"type": "anyone", "role": "reader"}
         request = self.permissions.create(fileId=file_id, body=body, fields="id")

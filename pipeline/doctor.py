@@ -1,0 +1,188 @@
+"""`mymein doctor`: everything a cycle needs, checked one by one, each failure with the way to fix it."""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+import stat
+import tempfile
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+
+from .app import App, build_app
+from .config import ConfigError, Settings, load_settings
+from .core.form import FormLayout, FormLayoutError
+from .core.review import ReviewLayout, ReviewLayoutError
+from .google.errors import GoogleApiError
+from .google.responses import ResponsesTabNotFound
+from .google.retry import RetryPolicy
+from .google.review_sheet import TAB_FIELDS
+from .google.sheets_values import quote_sheet
+
+# Refresh tokens of an OAuth app still in "Testing" stop working 7 days after they were issued.
+TESTING_TOKEN_DAYS = 7
+
+
+@dataclass(frozen=True)
+class Check:
+    name: str
+    ok: bool
+    detail: str = ""
+    fix: str = ""
+
+
+def run_checks(config: Path, *, clock: Callable[[], datetime] = lambda: datetime.now(UTC)) -> list[Check]:
+    """Every check, in the order an administrator would fix them; later ones need the earlier to pass."""
+    try:
+        settings = load_settings(config)
+    except ConfigError as exc:
+        return [Check("config file", False, str(exc), "correct the key named above; config.yaml documents each one")]
+    checks = [Check("config file", True, str(config))]
+    checks += list(_credential_files(settings, clock))
+    checks.append(_state_dir(settings))
+    now = clock().astimezone(settings.tz)
+    checks.append(Check("time zone", True, f"{settings.timezone}: now {now:%Y-%m-%d %H:%M %Z}"))
+    if not all(c.ok for c in checks):
+        return checks
+    try:
+        # One attempt per call: a doctor reports what is wrong now, it does not wait it out.
+        app = build_app(settings, clock=clock, policy=RetryPolicy(attempts=1))
+    except ConfigError as exc:
+        return [*checks, Check("Google clients", False, str(exc), "see the credential checks above")]
+    try:
+        checks += [_form(app), *_review(app), _blog(app), _drive(app)]
+    finally:
+        app.close()
+    return checks
+
+
+def _credential_files(settings: Settings, clock: Callable[[], datetime]) -> Iterator[Check]:
+    google = settings.google
+    for key, path, how in (
+        ("google.service_account_file", google.service_account_file, "download the key from Google Cloud (IAM)"),
+        ("google.oauth_token_file", google.oauth_token_file, "run `mymein auth` as the blog's owner"),
+    ):
+        name = f"credentials {key}"
+        if path is None:
+            if google.endpoint:
+                yield Check(name, True, f"not needed: google.endpoint is the sandbox {google.endpoint}")
+            else:
+                yield Check(name, False, "not set; Google cannot be reached without it", f"set {key}; {how}")
+            continue
+        if not path.exists():
+            yield Check(name, False, f"{path} does not exist", how)
+            continue
+        try:
+            content = json.loads(path.read_text(encoding="utf-8"))
+        except (OSError, ValueError) as exc:
+            yield Check(name, False, f"{path} is not readable JSON ({exc})", how)
+            continue
+        mode = stat.S_IMODE(path.stat().st_mode)
+        if mode & (stat.S_IRWXG | stat.S_IRWXO):
+            yield Check(name, False, f"{path} can be read by other users (mode {mode:o})", f"chmod 600 {path}")
+            continue
+        if key == "google.oauth_token_file":
+            yield _token(name, path, content, clock)
+        else:
+            yield Check(name, True, f"{path} ({content.get('client_email', 'no client_email')})")
+
+
+def _token(name: str, path: Path, content: dict[str, object], clock: Callable[[], datetime]) -> Check:
+    if not content.get("refresh_token"):
+        return Check(name, False, f"{path} has no refresh token", "run `mymein auth` again")
+    age = (clock() - datetime.fromtimestamp(path.stat().st_mtime, UTC)).days
+    detail = f"{path}: refresh token issued {age} days ago"
+    if age >= TESTING_TOKEN_DAYS:
+        detail += (
+            f"; if the OAuth app is still in 'Testing' status it has expired (they last {TESTING_TOKEN_DAYS} days):"
+            " publish the app in the Google Cloud console, then run `mymein auth`"
+        )
+    return Check(name, True, detail)
+
+
+def _state_dir(settings: Settings) -> Check:
+    folder = settings.state_dir
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        with tempfile.NamedTemporaryFile(dir=folder, prefix=".doctor-") as probe:
+            probe.write(b"ok")
+            probe.flush()
+            os.fsync(probe.fileno())
+    except OSError as exc:
+        return Check("state_dir", False, f"{folder}: {exc}", f"create {folder} and make it writable by this user")
+    return Check("state_dir", True, f"{folder.resolve()} is writable")
+
+
+def _form(app: App) -> Check:
+    form = app.settings.form
+    name = "form responses sheet"
+    try:
+        tab = app.responses.locate()
+        values = app.responses.read_tail(tab, 2, 1)[0]
+        FormLayout.from_header(values, form.columns)
+    except ResponsesTabNotFound as exc:
+        return Check(name, False, str(exc), "set form.worksheet to the tab the form writes to")
+    except FormLayoutError as exc:
+        return Check(name, False, str(exc), "map the form's questions in form.columns")
+    except GoogleApiError as exc:
+        return Check(name, False, _google(exc), _share_fix(app, form.spreadsheet_id))
+    return Check(name, True, f"{form.spreadsheet_id}, tab {tab.title!r} ({tab.timezone})")
+
+
+def _review(app: App) -> Iterator[Check]:
+    review = app.settings.review
+    try:
+        sheet = app.review.tab(TAB_FIELDS)
+    except GoogleApiError as exc:
+        yield Check("review spreadsheet", False, _google(exc), _share_fix(app, review.spreadsheet_id))
+        return
+    yield Check("review spreadsheet", True, review.spreadsheet_id)
+    if sheet is None:
+        yield Check(f"review tab {review.worksheet!r}", False, "missing", "run `mymein init`")
+        return
+    try:
+        header = app.review.values.get(f"{quote_sheet(review.worksheet)}!1:1")
+        if not header or not any(str(c).strip() for c in header[0]):
+            yield Check(f"review tab {review.worksheet!r}", False, "no header row yet", "run `mymein init`")
+            return
+        ReviewLayout.from_header(header[0], review.headers)
+    except ReviewLayoutError as exc:
+        yield Check(f"review tab {review.worksheet!r}", False, str(exc), "run `mymein init` to add the columns")
+        return
+    except GoogleApiError as exc:
+        yield Check(f"review tab {review.worksheet!r}", False, _google(exc), "")
+        return
+    yield Check(f"review tab {review.worksheet!r}", True, "header row has every column")
+
+
+def _blog(app: App) -> Check:
+    try:
+        blog = app.publisher.blog()
+    except GoogleApiError as exc:
+        fix = "check blogger.blog_id, and that `mymein auth` was run by an owner or admin of that blog"
+        return Check("blog", False, _google(exc), fix)
+    return Check("blog", True, f"{blog.get('name', '')} {blog.get('url', '')}".strip())
+
+
+def _drive(app: App) -> Check:
+    try:
+        app.photos.reachable()
+    except GoogleApiError as exc:
+        return Check("Drive (photos)", False, _google(exc), "enable the Drive API for the project")
+    return Check("Drive (photos)", True, "reachable")
+
+
+def _google(exc: GoogleApiError) -> str:
+    return f"Google answered {exc.status}: {exc.message}"
+
+
+def _share_fix(app: App, spreadsheet_id: str) -> str:
+    path = app.settings.google.service_account_file
+    who = "the service account"
+    if path is not None:
+        with contextlib.suppress(OSError, ValueError):
+            who = str(json.loads(path.read_text(encoding="utf-8")).get("client_email", who))
+    return f"check the id, and share spreadsheet {spreadsheet_id} with {who} as Editor"

@@ -1,0 +1,79 @@
+"""`mymein doctor`: a checklist through the sandbox; exit 0 only when everything passes, a fix for each failure."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from click.testing import CliRunner, Result
+
+from pipeline.cli import main
+from pipeline.sandbox.credentials import throwaway_service_account, throwaway_user_token
+from pipeline.sandbox.server import Sandbox
+
+from .world import World, make_world
+
+
+def _doctor(config: Path) -> Result:
+    return CliRunner().invoke(main, ["--config", str(config), "doctor"])
+
+
+def _with(world: World, extra: str) -> Path:
+    """The world's config with `extra` lines appended under `google:` (which comes first)."""
+    text = world.config.read_text(encoding="utf-8").replace("google:\n", f"google:\n{extra}", 1)
+    world.config.write_text(text, encoding="utf-8")
+    return world.config
+
+
+def test_doctor_sends_an_empty_review_sheet_to_init_and_passes_after_it(sandbox: Sandbox, tmp_path: Path) -> None:
+    world = make_world(sandbox.url, tmp_path, [])
+    before = _doctor(world.config)
+    assert before.exit_code == 1, before.output
+    assert "[FAIL] review tab 'Berita'" in before.output and "fix: run `mymein init`" in before.output
+    assert CliRunner().invoke(main, ["--config", str(world.config), "init"]).exit_code == 0
+    after = _doctor(world.config)
+    assert after.exit_code == 0, after.output
+    assert "FAIL" not in after.output
+    for name in ("config file", "state_dir", "time zone", "form responses sheet", "blog", "Drive (photos)"):
+        assert f"[ok  ] {name}" in after.output
+
+
+def test_credential_files_must_parse_be_private_and_hold_a_refresh_token(sandbox: Sandbox, tmp_path: Path) -> None:
+    world = make_world(sandbox.url, tmp_path, [])
+    key, token = tmp_path / "sa.json", tmp_path / "token.json"
+    key.write_text(json.dumps(throwaway_service_account(f"{sandbox.url}/token")), encoding="utf-8")
+    key.chmod(0o644)
+    user = throwaway_user_token(f"{sandbox.url}/token")
+    token.write_text(json.dumps({k: v for k, v in user.items() if k != "refresh_token"}), encoding="utf-8")
+    token.chmod(0o600)
+    config = _with(world, f"  service_account_file: {key}\n  oauth_token_file: {token}\n")
+    result = _doctor(config)
+    assert result.exit_code == 1
+    assert "can be read by other users (mode 644)" in result.output and f"fix: chmod 600 {key}" in result.output
+    assert "has no refresh token" in result.output and "run `mymein auth` again" in result.output
+    key.chmod(0o600)
+    token.write_text(json.dumps(user), encoding="utf-8")
+    result = _doctor(config)
+    assert "[ok  ] credentials google.service_account_file" in result.output, result.output
+    assert "mymein@mymein-sandbox.iam.gserviceaccount.com" in result.output
+    assert "refresh token issued 0 days ago" in result.output
+
+
+def test_a_wrong_spreadsheet_or_blog_says_how_to_fix_it(sandbox: Sandbox, tmp_path: Path) -> None:
+    world = make_world(sandbox.url, tmp_path, [])
+    text = world.config.read_text(encoding="utf-8")
+    text = text.replace(world.review_id, "1NoSuchSpreadsheet").replace(world.blog_id, "999")
+    world.config.write_text(text, encoding="utf-8")
+    result = _doctor(world.config)
+    assert result.exit_code == 1
+    assert "[FAIL] review spreadsheet: Google answered 404" in result.output
+    assert "share spreadsheet 1NoSuchSpreadsheet with the service account as Editor" in result.output
+    assert "[FAIL] blog: Google answered 404" in result.output and "blogger.blog_id" in result.output
+
+
+def test_a_broken_config_is_the_first_and_only_failure(tmp_path: Path) -> None:
+    config = tmp_path / "config.yaml"
+    config.write_text("form: {}\n", encoding="utf-8")
+    result = _doctor(config)
+    assert result.exit_code == 1
+    assert result.output.startswith("[FAIL] config file:") and "0 of 1 checks passed" in result.output
