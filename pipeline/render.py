@@ -51,7 +51,8 @@ class Renderer:
         self.search_path = [p for p in (override_dir, DEFAULT_TEMPLATE_DIR) if p is not None]
         self.env = jinja2.Environment(
             loader=jinja2.FileSystemLoader([str(p) for p in self.search_path]),
-            autoescape=True,
+            # HTML templates escape everything they print; plain-text mail templates (`.txt.j2`) must not.
+            autoescape=jinja2.select_autoescape(disabled_extensions=("txt.j2", "txt"), default=True),
             undefined=jinja2.StrictUndefined,
             trim_blocks=True,
             lstrip_blocks=True,
@@ -69,6 +70,12 @@ class Renderer:
     def post_html(self, view: PostView) -> str:
         html = self.template(POST_TEMPLATE).render(post=view, **asdict(view))
         return sanitise(html)
+
+    def text(self, name: str, **values: object) -> tuple[str, str]:
+        """A plain-text message from template `name`: its first line is the subject, the rest the body."""
+        rendered = self.template(name).render(**values)
+        subject, _, body = rendered.partition("\n")
+        return " ".join(subject.split()), body.lstrip("\n")
 
 
 def sanitise(html: str) -> str:

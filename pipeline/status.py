@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -11,6 +11,7 @@ from typing import Any
 from .config import Settings
 from .core.model import Status
 from .ledger import Ledger
+from .outbox import Outbox
 
 
 @dataclass(frozen=True)
@@ -20,6 +21,7 @@ class StatusReport:
     oldest_waiting_age_hours: float | None
     posts_today: int
     last_cycle: dict[str, Any] | None
+    notices: dict[str, int] = field(default_factory=dict)
 
     def as_dict(self) -> dict[str, Any]:
         return {
@@ -27,6 +29,7 @@ class StatusReport:
             "oldest_waiting": {"code": self.oldest_waiting_code, "age_hours": self.oldest_waiting_age_hours},
             "posts_today": self.posts_today,
             "last_cycle": self.last_cycle,
+            "notices": self.notices,
         }
 
 
@@ -39,7 +42,8 @@ def collect_status(settings: Settings, ledger: Ledger, heartbeat: Path, now: dat
         "adopted", local_midnight
     )
     last = json.loads(heartbeat.read_text(encoding="utf-8")) if heartbeat.exists() else None
-    return StatusReport(counts, oldest.code if oldest else None, age, posts_today, last)
+    notices = Outbox(ledger).counts()
+    return StatusReport(counts, oldest.code if oldest else None, age, posts_today, last, notices)
 
 
 def format_status(report: StatusReport) -> str:
@@ -48,6 +52,16 @@ def format_status(report: StatusReport) -> str:
     if report.oldest_waiting_code:
         lines.append(f"Menunggu paling lama: {report.oldest_waiting_code} ({report.oldest_waiting_age_hours} jam)")
     lines.append(f"Postingan baru hari ini: {report.posts_today}")
+    if report.notices:
+        names = {
+            "sent": "terkirim",
+            "pending": "antre",
+            "failed": "gagal",
+            "uncertain": "tidak pasti",
+            "sending": "dikirim",
+        }
+        parts = [f"{names.get(state, state)} {n}" for state, n in sorted(report.notices.items())]
+        lines.append(f"Pemberitahuan e-mail: {', '.join(parts)}")
     if report.last_cycle:
         c = report.last_cycle
         lines.append(f"Siklus terakhir: {c.get('finished')} ({c.get('seconds')} s, {c.get('outcome')})")

@@ -128,3 +128,48 @@ def test_labels_are_deduplicated_and_bounded() -> None:
         "a b",
     )
     assert sum(len(label) for label in labels_for("Juai", "Juai", tuple("x" * 50 + str(i) for i in range(9)))) <= 200
+
+
+NOTICE_VALUES = {
+    "code": "MM-20261122-0001",
+    "operator": "Siti Rahmah",
+    "desa": "Muara Ninian",
+    "kecamatan": "Juai",
+    "title": 'Harga cabai < Rp 50.000 & bawang "naik"',
+    "link": "https://balangankab.blogspot.com/2026/11/harga-cabai.html",
+}
+
+
+@pytest.mark.parametrize(
+    ("template", "extra"),
+    [
+        ("notice-published.txt.j2", {}),
+        ("notice-rejected.txt.j2", {"reason": "Foto tidak sesuai isi berita."}),
+        ("notice-needs-fix.txt.j2", {"reason": "Judul berita kosong."}),
+    ],
+)
+def test_notices_match_golden_and_are_plain_text(template: str, extra: dict[str, str]) -> None:
+    subject, body = Renderer().text(template, **NOTICE_VALUES, **extra)
+    check_golden(template.replace(".txt.j2", ".txt"), f"Subject: {subject}\n\n{body}")
+    assert "&amp;" not in subject + body and "&lt;" not in subject + body  # mail is not HTML
+
+
+def test_reminder_matches_golden() -> None:
+    items = [
+        {
+            "code": "MM-20261122-0001",
+            "desa": "Juai",
+            "kecamatan": "Juai",
+            "title": "Gotong royong",
+            "age": "1 hari 2 jam",
+        },
+        {
+            "code": "MM-20261122-0004",
+            "desa": "Lok Batu",
+            "kecamatan": "Batu Mandi",
+            "title": "Posyandu",
+            "age": "25 jam",
+        },
+    ]
+    subject, body = Renderer().text("reminder.txt.j2", items=items, hours="24", reminder_time="08:00")
+    check_golden("reminder.txt", f"Subject: {subject}\n\n{body}")

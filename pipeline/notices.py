@@ -1,0 +1,161 @@
+"""Notices by e-mail: operators hear when their news is published, rejected or needs fixing; officers get a
+daily reminder of what waits too long. Each is sent at most once, even across crashes.
+
+What happened is read from the ledger's events (after a watermark), so a notice is queued even when the
+cycle that caused it crashed before getting here; the outbox's unique keys make queueing idempotent.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+from dataclasses import dataclass
+from datetime import datetime, time, timedelta
+from typing import Any
+
+from .app import App
+from .core.decide import SCHEDULE_PROBLEM
+from .core.model import Status
+from .ledger import Event
+from .mail import MailRefused, MailUnavailable
+from .outbox import Outbox
+
+log = logging.getLogger("mymein.notices")
+
+WATERMARK_META = "notices_event_id"
+EVENT_KINDS = ("received", "posted", "updated", "went_live", "rejected", "held")
+REJECTED_PREFIX = "Alasan: "
+
+
+@dataclass(frozen=True)
+class Draft:
+    key: str
+    kind: str
+    template: str
+    values: dict[str, Any]
+
+
+def notify(app: App, sent: list[str], errors: list[str]) -> None:
+    """Queue what the ledger says happened since the last look, then send what waits; appends the keys of
+    notices sent to `sent` and what went wrong to `errors`."""
+    if app.mailer is None:
+        return
+    outbox = Outbox(app.ledger)
+    for key in outbox.settle_interrupted():
+        errors.append(f"notice {key}: interrupted while sending; not sent again (check the mail server's log)")
+    queue_from_events(app, outbox)
+    queue_reminder(app, outbox)
+    send_pending(app, outbox, sent, errors)
+
+
+def start(app: App) -> None:
+    """At the start of a cycle: notices just switched on tell about what happens from now on, not about the
+    ledger's whole past."""
+    if app.mailer is not None and app.ledger.get_meta(WATERMARK_META) is None:
+        app.ledger.set_meta(WATERMARK_META, str(app.ledger.last_event_id()))
+
+
+def queue_from_events(app: App, outbox: Outbox) -> None:
+    last = int(app.ledger.get_meta(WATERMARK_META) or app.ledger.last_event_id())
+    for event_id, event in app.ledger.events_after(last, EVENT_KINDS):
+        last = event_id
+        draft = draft_for(event)
+        record = app.ledger.get(event.code) if event.code else None
+        if draft is None or record is None or not _deliverable(record.email):
+            continue
+        values = {
+            "code": record.code,
+            "operator": record.operator or record.email,
+            "desa": record.desa,
+            "kecamatan": record.kecamatan,
+            "title": record.title,
+            "link": record.post_url or "",
+            **draft.values,
+        }
+        subject, body = app.renderer.text(draft.template, **values)
+        outbox.enqueue(draft.key, record.code, draft.kind, record.email, subject, body)
+    app.ledger.set_meta(WATERMARK_META, str(last))
+
+
+def draft_for(event: Event) -> Draft | None:
+    """Which notice, if any, an event calls for; keyed so that each is queued once."""
+    code, detail = event.code or "", event.detail
+    status = detail.get("status")
+    if event.kind in ("posted", "updated", "went_live") and status == Status.PUBLISHED.value:
+        return Draft(f"published:{code}", "published", "notice-published.txt.j2", {})
+    if event.kind == "rejected":
+        message = str(detail.get("message", ""))
+        reason = message.split(REJECTED_PREFIX, 1)[1] if REJECTED_PREFIX in message else ""
+        return Draft(f"rejected:{code}", "rejected", "notice-rejected.txt.j2", {"reason": reason})
+    if status == Status.NEEDS_FIX.value and event.kind in ("received", "held"):
+        reason = str(detail.get("message") or " ".join(detail.get("problems", [])))
+        if not reason or reason == SCHEDULE_PROBLEM:
+            return None
+        digest = hashlib.sha256(reason.encode("utf-8")).hexdigest()[:12]
+        return Draft(f"needs_fix:{code}:{digest}", "needs_fix", "notice-needs-fix.txt.j2", {"reason": reason})
+    return None
+
+
+def queue_reminder(app: App, outbox: Outbox) -> None:
+    """Once a local day, from `notices.reminder_time` on, each officer hears of submissions waiting too long."""
+    settings = app.settings.notices
+    if not settings.officers:
+        return
+    now = app.clock()
+    local = now.astimezone(app.settings.tz)
+    hour, minute = (int(part) for part in settings.reminder_time.split(":"))
+    if local.time() < time(hour, minute):
+        return
+    waiting = app.ledger.waiting_since(now - timedelta(hours=settings.remind_after_hours))
+    if not waiting:
+        return
+    items = [
+        {"code": r.code, "desa": r.desa, "kecamatan": r.kecamatan, "title": r.title, "age": _age(now, r.received_at)}
+        for r in waiting
+    ]
+    subject, body = app.renderer.text(
+        "reminder.txt.j2",
+        items=items,
+        hours=f"{settings.remind_after_hours:g}",
+        reminder_time=settings.reminder_time,
+    )
+    for officer in settings.officers:
+        outbox.enqueue(f"reminder:{local.date().isoformat()}:{officer}", None, "reminder", officer, subject, body)
+
+
+def send_pending(app: App, outbox: Outbox, sent: list[str], errors: list[str]) -> None:
+    pending = outbox.pending()
+    if not pending or app.mailer is None:
+        return
+    try:
+        with app.mailer.connection() as connection:
+            for notice in pending:
+                outbox.begin(notice)  # from here a crash means "maybe sent": never resent
+                try:
+                    connection.send(notice.recipient, notice.subject, notice.body, reference=notice.key)
+                except MailRefused as exc:
+                    outbox.failed(notice, str(exc))
+                    errors.append(f"notice {notice.key} to {notice.recipient} refused: {exc}")
+                    continue
+                except MailUnavailable as exc:
+                    outbox.retry_later(notice, str(exc))  # a definite "not now": nothing was accepted
+                    raise
+                outbox.sent(notice)
+                sent.append(notice.key)
+    except MailUnavailable as exc:
+        # A connection lost in the middle of a message leaves it `sending`: it may have arrived.
+        for key in outbox.settle_interrupted():
+            errors.append(f"notice {key}: the connection broke while sending; not sent again")
+        errors.append(f"notices wait for the next cycle: {exc}")
+        log.warning("notices wait for the next cycle: %s", exc)
+
+
+def _deliverable(address: str) -> bool:
+    local, _, domain = address.strip().partition("@")
+    return bool(local) and "." in domain and not any(c.isspace() for c in address.strip())
+
+
+def _age(now: datetime, since: datetime) -> str:
+    hours = int((now - since).total_seconds() // 3600)
+    days, hours = divmod(hours, 24)
+    return f"{days} hari {hours} jam" if days else f"{hours} jam"
