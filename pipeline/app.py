@@ -24,6 +24,7 @@ from .google.review_sheet import ReviewSheet
 from .google.sheets_values import SheetValues
 from .google.transport import RequestsHttp, authorized_session
 from .ledger import LEDGER_FILE, Ledger
+from .mail import SmtpMailer
 from .regions_file import load_regions
 from .render import Renderer
 
@@ -50,6 +51,7 @@ class App:
     closers: list[Callable[[], None]] = field(default_factory=list)
     # Every session the Google clients send through; chaos tests mount a crashing adapter on them.
     sessions: list[requests.Session] = field(default_factory=list)
+    mailer: SmtpMailer | None = None  # notices.enabled
 
     def close(self) -> None:
         for close in self.closers:
@@ -130,7 +132,21 @@ def build_app(
         policy=policy,
         closers=[session.close, blogger.close, drive.close],
         sessions=[session, blogger_http.session, drive_http.session],
+        mailer=_mailer(settings),
     )
+
+
+def _mailer(settings: Settings) -> SmtpMailer | None:
+    notices = settings.notices
+    if not notices.enabled:
+        return None
+    password = None
+    if notices.password_file is not None:
+        try:
+            password = notices.password_file.read_text(encoding="utf-8").strip()
+        except OSError as exc:
+            raise ConfigError(f"notices.password_file: cannot read {notices.password_file} ({exc})") from exc
+    return SmtpMailer(notices, password)
 
 
 def open_ledger(settings: Settings) -> Ledger:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import json
 import logging
 import signal
 import sys
@@ -42,9 +43,28 @@ class CliState:
             raise ConfigProblem(str(exc)) from exc
 
 
-def _setup_logging(verbose: int) -> None:
+class JsonLines(logging.Formatter):
+    """One JSON object per log record, for log collectors (journald, Loki, ELK)."""
+
+    def format(self, record: logging.LogRecord) -> str:
+        entry = {
+            "time": datetime.fromtimestamp(record.created, UTC).isoformat(timespec="milliseconds"),
+            "level": record.levelname,
+            "logger": record.name,
+            "message": record.getMessage(),
+        }
+        if record.exc_info:
+            entry["exception"] = self.formatException(record.exc_info)
+        return json.dumps(entry, ensure_ascii=False)
+
+
+def _setup_logging(verbose: int, as_json: bool = False) -> None:
     level = logging.WARNING - 10 * min(verbose, 2)
-    logging.basicConfig(level=level, format="%(asctime)s %(levelname)s %(name)s: %(message)s", stream=sys.stderr)
+    handler = logging.StreamHandler(sys.stderr)
+    handler.setFormatter(
+        JsonLines() if as_json else logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s")
+    )
+    logging.basicConfig(level=level, handlers=[handler])  # no-op when a host (pytest) already set handlers
 
 
 @click.group()
@@ -55,11 +75,12 @@ def _setup_logging(verbose: int) -> None:
     help="Config file (default: $MYMEIN_CONFIG, else ./config.yaml).",
 )
 @click.option("-v", "--verbose", count=True, help="More log output (-vv for debug).")
+@click.option("--log-json", is_flag=True, envvar="MYMEIN_LOG_JSON", help="Log as JSON lines (one object per line).")
 @click.version_option(package_name="mymein")
 @click.pass_context
-def main(ctx: click.Context, config: str | None, verbose: int) -> None:
+def main(ctx: click.Context, config: str | None, verbose: int, log_json: bool) -> None:
     """MyMeIn: village KIM news from a Google Form, through a review sheet, to the Blogger portal."""
-    _setup_logging(verbose)
+    _setup_logging(verbose, log_json)
     ctx.obj = CliState(config)
 
 

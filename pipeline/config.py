@@ -150,6 +150,42 @@ class DuplicateSettings(_Section):
     similarity: float = Field(default=0.9, ge=0.5, le=1.0)
 
 
+class NoticeSettings(_Section):
+    # E-mails to operators (published with the link, rejected with the reason, needing a fix) and a daily
+    # reminder to officers. Off until a mail server is configured.
+    enabled: bool = False
+    sender: str = ""
+    reply_to: str | None = None
+    smtp_host: str = "localhost"
+    smtp_port: int = Field(default=587, ge=1, le=65535)
+    starttls: bool = True
+    username: str | None = None
+    password_file: Path | None = None
+    officers: list[str] = Field(default_factory=list)
+    remind_after_hours: float = Field(default=24.0, gt=0)
+    reminder_time: str = "08:00"
+
+    @field_validator("reminder_time")
+    @classmethod
+    def _reminder_time(cls, value: str) -> str:
+        hour, _, minute = value.partition(":")
+        if not (hour.isdigit() and minute.isdigit() and int(hour) < 24 and int(minute) < 60):
+            raise ValueError("must be a local time such as 08:00")
+        return f"{int(hour):02d}:{int(minute):02d}"
+
+    @model_validator(mode="after")
+    def _sender_when_enabled(self) -> NoticeSettings:
+        if self.enabled and "@" not in self.sender:
+            raise ValueError("notices.sender must be an e-mail address when notices.enabled is true")
+        return self
+
+
+class RegistrySettings(_Section):
+    # With enforce, a story from an e-mail not in the review spreadsheet's Operator tab, or about another
+    # village than the one its operator is registered for, is held as `Perlu perbaikan` until it is.
+    enforce: bool = False
+
+
 class RegionSettings(_Section):
     file: Path | None = None
 
@@ -166,6 +202,8 @@ class Settings(_Section):
     schedule: ScheduleSettings = Field(default_factory=ScheduleSettings)
     photos: PhotoSettings = Field(default_factory=PhotoSettings)
     duplicates: DuplicateSettings = Field(default_factory=DuplicateSettings)
+    notices: NoticeSettings = Field(default_factory=NoticeSettings)
+    registry: RegistrySettings = Field(default_factory=RegistrySettings)
 
     @model_validator(mode="before")
     @classmethod

@@ -156,6 +156,10 @@ def _review(app: App) -> Iterator[Check]:
         yield Check(f"review tab {review.worksheet!r}", False, _google(exc), "")
         return
     yield Check(f"review tab {review.worksheet!r}", True, "header row has every column")
+    if app.settings.registry.enforce and app.review.tab("properties(title)", review.operator_worksheet) is None:
+        yield Check(
+            f"operator tab {review.operator_worksheet!r}", False, "missing (registry.enforce)", "run `mymein init`"
+        )
 
 
 def _blog(app: App) -> Check:

@@ -114,12 +114,38 @@ def _m004_recent_index(db: sqlite3.Connection) -> None:
     )
 
 
+def _m005_notices(db: sqlite3.Connection) -> None:
+    # E-mails to send, each once: `key` names what it is about (e.g. `published:MM-...`), so queueing twice
+    # is a no-op; `sending` is written before the mail server is asked, so a crash never leads to a resend.
+    _run_script(
+        db,
+        """
+        CREATE TABLE notices (
+            id INTEGER PRIMARY KEY,
+            key TEXT NOT NULL UNIQUE,
+            code TEXT,
+            kind TEXT NOT NULL,
+            recipient TEXT NOT NULL,
+            subject TEXT NOT NULL,
+            body TEXT NOT NULL,
+            state TEXT NOT NULL DEFAULT 'pending',
+            attempts INTEGER NOT NULL DEFAULT 0,
+            error TEXT,
+            created_at TEXT NOT NULL,
+            sent_at TEXT
+        );
+        CREATE INDEX notices_pending ON notices (state) WHERE state IN ('pending', 'sending')
+        """,
+    )
+
+
 # Named migrations, applied in order inside one transaction each; never edit a released one.
 MIGRATIONS: list[tuple[str, Callable[[sqlite3.Connection], None]]] = [
     ("001_initial", _m001_initial),
     ("002_fingerprint", _m002_fingerprint),
     ("003_mode_override", _m003_mode_override),
     ("004_recent_index", _m004_recent_index),
+    ("005_notices", _m005_notices),
 ]
 
 
@@ -391,6 +417,17 @@ class Ledger:
         with self.transaction() as db:
             db.execute("UPDATE submissions SET mode_override = NULL WHERE code = ?", (code,))
 
+    def waiting_since(self, before: datetime) -> list[SubmissionRecord]:
+        """Submissions nobody has decided on, received at or before `before`, oldest first."""
+        rows = self.db.execute(
+            "SELECT * FROM submissions WHERE status IN (?, ?) AND received_at <= ? ORDER BY received_at, code",
+            (Status.WAITING.value, Status.DUPLICATE.value, before.astimezone(UTC).isoformat()),
+        )
+        return [_to_record(row) for row in rows]
+
+    def last_event_id(self) -> int:
+        return int(self.db.execute("SELECT COALESCE(MAX(id), 0) FROM events").fetchone()[0])
+
     def mark_queued(self, codes: list[str]) -> None:
         with self.transaction() as db:
             for code in codes:
@@ -497,6 +534,17 @@ class Ledger:
             "INSERT INTO events (code, at, kind, detail) VALUES (?, ?, ?, ?)",
             (code, self._now(), kind, json.dumps(_jsonable(detail), ensure_ascii=False)),
         )
+
+    def events_after(self, event_id: int, kinds: Sequence[str]) -> list[tuple[int, Event]]:
+        """Events of `kinds` newer than `event_id`, with their ids, oldest first."""
+        rows = self.db.execute(
+            "SELECT * FROM events WHERE id > ? AND kind IN (SELECT value FROM json_each(?)) ORDER BY id",
+            (event_id, json.dumps(list(kinds))),
+        )
+        return [
+            (int(r["id"]), Event(r["code"], datetime.fromisoformat(r["at"]), r["kind"], json.loads(r["detail"])))
+            for r in rows
+        ]
 
     def events(self, code: str | None = None) -> list[Event]:
         if code is None:

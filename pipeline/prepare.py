@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from .app import App
+from .core.registry import OPERATOR_HEADER
 from .core.review import ReviewLayout, ReviewLayoutError, column_letter
 from .core.text import fold
 from .google.review_sheet import TAB_FIELDS
@@ -30,19 +31,6 @@ SUMMARY_HEADER = [
     "Median jam ke keputusan",
     "P90 jam ke keputusan",
     "Median jam ke terbit",
-]
-OPERATOR_HEADER = [
-    "Email",
-    "Nama",
-    "KIM",
-    "Desa",
-    "Kecamatan",
-    "Telepon",
-    "Facebook",
-    "Instagram",
-    "YouTube",
-    "TikTok",
-    "Nomor registrasi",
 ]
 
 

@@ -9,6 +9,7 @@ from datetime import datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from . import notices
 from .app import App
 from .core.bookmark import Bookmark, bookmark_after
 from .core.decide import MODE_TO_STATE, STATE_TO_STATUS, Action, Decision, PostState, decide
@@ -18,6 +19,7 @@ from .core.model import Mode, PostRef, ReviewRow, Status, Submission
 from .core.photo_check import photo_problem
 from .core.post import post_view
 from .core.quota import quota_day
+from .core.registry import Registry
 from .core.review import PIPELINE_OWNED, ReviewLayout, ReviewLayoutError
 from .core.sheettime import format_local
 from .core.validate import normalise
@@ -68,6 +70,7 @@ class CycleReport:
     archived: int = 0
     errors: list[str] = field(default_factory=list)
     settled: set[str] = field(default_factory=set)  # rows with nothing to do this cycle
+    notices: list[str] = field(default_factory=list)  # keys of the e-mails sent
 
     def count(self, action: str) -> int:
         return sum(1 for o in self.outcomes if o.action == action)
@@ -77,10 +80,11 @@ def run_cycle(app: App, *, dry_run: bool = False) -> CycleReport:
     report = CycleReport(dry_run=dry_run)
     app.policy.new_cycle()
     if not dry_run:
+        notices.start(app)
         reconcile_intents(app, report)
         notice_went_live(app, report)
-    ingest(app, report, dry_run=dry_run)
-    values = app.review.read() if not dry_run else _read_review_without_creating(app)
+    values, registry = _read_review(app, report, dry_run=dry_run)
+    ingest(app, report, dry_run=dry_run, registry=registry)
     headers = app.settings.review.headers
     if not values:
         values = [list(headers.values())] if dry_run else [app.review.create_header(headers)]
@@ -92,11 +96,26 @@ def run_cycle(app: App, *, dry_run: bool = False) -> CycleReport:
     # copied row with the same code.
     records = app.ledger.records(row.code for row in rows)
     for row in sorted(rows, key=lambda r: r.code):
-        if act_on_row(app, row, report, dry_run=dry_run, record=records.get(row.code)):
+        if act_on_row(app, row, report, dry_run=dry_run, record=records.get(row.code), registry=registry):
             records[row.code] = app.ledger.get(row.code) or records[row.code]
     if not dry_run:
         write_back(app, layout, rows, appends, report, values)
+        notices.notify(app, report.notices, report.errors)
     return report
+
+
+def _read_review(app: App, report: CycleReport, *, dry_run: bool) -> tuple[list[list[Any]], Registry | None]:
+    """The review tab, and with `registry.enforce` the Operator tab in the same call."""
+    if dry_run:
+        return _read_review_without_creating(app), None
+    if not app.settings.registry.enforce:
+        return app.review.read(), None
+    tab = app.settings.review.operator_worksheet
+    values, operators = app.review.read_with(tab)
+    if operators is None:
+        report.errors.append(f"registry.enforce is on but the review spreadsheet has no {tab!r} tab; run `mymein init`")
+        return values, None
+    return values, Registry.from_rows(operators)
 
 
 def _read_review_without_creating(app: App) -> list[list[Any]]:
@@ -202,7 +221,7 @@ def _responses_tab(app: App) -> ResponsesTab:
     return tab
 
 
-def ingest(app: App, report: CycleReport, *, dry_run: bool) -> list[SubmissionRecord]:
+def ingest(app: App, report: CycleReport, *, dry_run: bool, registry: Registry | None = None) -> list[SubmissionRecord]:
     """New responses become ledger entries with a reference code; invalid ones too, marked to be fixed."""
     tab = _responses_tab(app)
     values, layout, bookmark = _read_responses(app, tab)
@@ -221,6 +240,9 @@ def ingest(app: App, report: CycleReport, *, dry_run: bool) -> list[SubmissionRe
             continue
         known.add(key)
         submission = normalise(response, app.regions)
+        if registry is not None:
+            extra = registry.problems(submission.email, submission.kecamatan, submission.desa)
+            submission = replace(submission, problems=(*submission.problems, *extra))
         report.ingested += 1
         if dry_run:
             report.outcomes.append(Outcome("(baru)", "ingest", "", submission.title))
@@ -323,7 +345,13 @@ def queue_new_rows(
 
 # --- decide and act -------------------------------------------------------------------------------------
 def act_on_row(
-    app: App, row: ReviewRow, report: CycleReport, *, dry_run: bool, record: SubmissionRecord | None
+    app: App,
+    row: ReviewRow,
+    report: CycleReport,
+    *,
+    dry_run: bool,
+    record: SubmissionRecord | None,
+    registry: Registry | None = None,
 ) -> bool:
     """Decide and act on one row; True when its ledger entry may have changed."""
     if record is None:
@@ -341,6 +369,7 @@ def act_on_row(
         default_mode=app.settings.review.default_mode,
         tz=app.settings.tz,
         now=app.clock(),
+        registry=registry,
     )
     if decision.action is Action.NOTHING:
         report.settled.add(row.code)

@@ -10,6 +10,7 @@ from enum import StrEnum
 
 from .model import Mode, ReviewRow, Status
 from .regions import RegionDirectory
+from .registry import Registry
 from .sheettime import from_serial
 from .validate import DEFAULT_LIMITS, Limits, check_fields
 
@@ -61,6 +62,8 @@ class Decision:
 
 
 NOTHING = Decision(Action.NOTHING)
+# The officer's own slip, not the operator's: no notice goes out about it.
+SCHEDULE_PROBLEM = "Mode Jadwal dipilih tetapi kolom Jadwal kosong atau tidak terbaca (contoh: 2026-12-01 08:00)."
 _SCHEDULE_FORMATS = (
     "%Y-%m-%d %H:%M",
     "%Y-%m-%d %H:%M:%S",
@@ -104,6 +107,7 @@ def decide(
     tz: tzinfo,
     limits: Limits = DEFAULT_LIMITS,
     now: datetime | None = None,
+    registry: Registry | None = None,
 ) -> Decision:
     posted = record.post_id is not None and record.status is not Status.RETRACTED
     if row.reject:
@@ -114,6 +118,8 @@ def decide(
         return Decision(Action.REJECT)
 
     problems = check_fields(row.title.strip(), row.body.strip(), row.kecamatan, row.desa, regions, limits)
+    if registry is not None:
+        problems = (*problems, *registry.problems(row.email, row.kecamatan, row.desa))
     if not row.approve:
         if posted:
             return Decision(Action.RETRACT)  # approval withdrawn: off the blog; ticking again republishes it
@@ -130,7 +136,7 @@ def decide(
     if mode is Mode.SCHEDULED:
         publish_at = parse_schedule(row.schedule_text, tz)
         if publish_at is None:
-            problem = "Mode Jadwal dipilih tetapi kolom Jadwal kosong atau tidak terbaca (contoh: 2026-12-01 08:00)."
+            problem = SCHEDULE_PROBLEM
             if record.status is Status.NEEDS_FIX:
                 return NOTHING
             return Decision(Action.HOLD, problems=(problem,))

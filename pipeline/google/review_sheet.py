@@ -45,6 +45,17 @@ class ReviewSheet:
                 return []
             raise
 
+    def read_with(self, other: str) -> tuple[list[list[Any]], list[list[Any]] | None]:
+        """The review tab and another tab of the same spreadsheet in one call; None for the other when it
+        does not exist (the review tab alone is then read, and created if it was the missing one)."""
+        try:
+            review, extra = self.values.batch_get([quote_sheet(self.worksheet), quote_sheet(other)])
+        except GoogleApiError as exc:
+            if exc.status == 400 and "parse range" in exc.message:
+                return self.read(), None
+            raise
+        return review, extra
+
     def _add_tab(self) -> None:
         self.values.structure([{"addSheet": {"properties": {"title": self.worksheet}}}])
 

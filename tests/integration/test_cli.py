@@ -180,3 +180,15 @@ def test_status_counts_submissions_from_the_ledger(world: World) -> None:
     assert report["posts_today"] == 0
     text = runner.invoke(main, ["--config", str(world.config), "status"]).output
     assert "Menunggu" in text and "Postingan baru hari ini: 0" in text
+
+
+def test_log_json_writes_one_json_object_per_line() -> None:
+    import json
+    import logging
+
+    from pipeline.cli import JsonLines
+
+    record = logging.LogRecord("mymein.sync", logging.WARNING, __file__, 1, "retry %d in %s", (2, "1.0s"), None)
+    entry = json.loads(JsonLines().format(record))
+    assert entry["level"] == "WARNING" and entry["logger"] == "mymein.sync" and entry["message"] == "retry 2 in 1.0s"
+    assert entry["time"].endswith("+00:00")
