@@ -11,7 +11,7 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from .core.model import Mode
-from .core.review import DEFAULT_HEADERS
+from .core.review import DEFAULT_HEADERS, OPTIONAL_HEADERS
 
 CONFIG_ENV = "MYMEIN_CONFIG"
 DEFAULT_CONFIG = Path("config.yaml")
@@ -74,6 +74,10 @@ class ReviewSettings(_Section):
     headers: dict[str, str] = Field(default_factory=lambda: dict(DEFAULT_HEADERS))
     archive_after_days: int = Field(default=30, ge=0)
     archive_worksheet: str = Field(default="Arsip", min_length=1)
+    # Before a row is published: the officer ticks `Cek fakta` once the facts are verified (Catatan may name
+    # the source, e.g. the police), and with approvals: 2 the head of division ticks `Setujui Kabid`.
+    require_fact_check: bool = False
+    approvals: int = Field(default=1, ge=1, le=2)
     summary_worksheet: str = Field(default="Rekap", min_length=1)
     operator_worksheet: str = Field(default="Operator", min_length=1)
 
@@ -90,10 +94,28 @@ class ReviewSettings(_Section):
     @field_validator("headers")
     @classmethod
     def _headers(cls, value: dict[str, str]) -> dict[str, str]:
-        unknown = set(value) - set(DEFAULT_HEADERS)
+        known = {**DEFAULT_HEADERS, **OPTIONAL_HEADERS}
+        unknown = set(value) - set(known)
         if unknown:
-            raise ValueError(f"unknown columns {sorted(unknown)}; known: {sorted(DEFAULT_HEADERS)}")
-        return {**DEFAULT_HEADERS, **value}
+            raise ValueError(f"unknown columns {sorted(unknown)}; known: {sorted(known)}")
+        return {**DEFAULT_HEADERS, **{k: v for k, v in value.items() if k in DEFAULT_HEADERS}} | {
+            k: v for k, v in value.items() if k in OPTIONAL_HEADERS
+        }
+
+    @model_validator(mode="after")
+    def _optional_columns(self) -> ReviewSettings:
+        """The columns in use: the optional checkboxes, when switched on, right after `Tolak`."""
+        wanted = {"fact_check": self.require_fact_check, "approve_head": self.approvals == 2}
+        names = {role: self.headers.get(role, default) for role, default in OPTIONAL_HEADERS.items()}
+        columns: dict[str, str] = {}
+        for role, name in self.headers.items():
+            if role in OPTIONAL_HEADERS:
+                continue
+            columns[role] = name
+            if role == "reject":
+                columns.update({r: names[r] for r in OPTIONAL_HEADERS if wanted[r]})
+        self.headers = columns
+        return self
 
 
 def _time_zone(value: str, example: str) -> str:

@@ -399,9 +399,16 @@ class Ledger:
     def queued_undecided(self) -> list[SubmissionRecord]:
         """Submissions already on the review sheet that nobody has decided on and that have no post."""
         rows = self.db.execute(
-            "SELECT * FROM submissions WHERE queued = 1 AND post_id IS NULL AND status IN (?, ?, ?, ?)"
+            "SELECT * FROM submissions WHERE queued = 1 AND post_id IS NULL AND status IN (?, ?, ?, ?, ?, ?)"
             " ORDER BY received_at, code",
-            (Status.WAITING.value, Status.NEEDS_FIX.value, Status.FAILED.value, Status.DUPLICATE.value),
+            (
+                Status.WAITING.value,
+                Status.NEEDS_FIX.value,
+                Status.FAILED.value,
+                Status.DUPLICATE.value,
+                Status.WAITING_FACT_CHECK.value,
+                Status.WAITING_HEAD.value,
+            ),
         )
         return [_to_record(row) for row in rows]
 
@@ -420,8 +427,14 @@ class Ledger:
     def waiting_since(self, before: datetime) -> list[SubmissionRecord]:
         """Submissions nobody has decided on, received at or before `before`, oldest first."""
         rows = self.db.execute(
-            "SELECT * FROM submissions WHERE status IN (?, ?) AND received_at <= ? ORDER BY received_at, code",
-            (Status.WAITING.value, Status.DUPLICATE.value, before.astimezone(UTC).isoformat()),
+            "SELECT * FROM submissions WHERE status IN (?, ?, ?, ?) AND received_at <= ? ORDER BY received_at, code",
+            (
+                Status.WAITING.value,
+                Status.DUPLICATE.value,
+                Status.WAITING_FACT_CHECK.value,
+                Status.WAITING_HEAD.value,
+                before.astimezone(UTC).isoformat(),
+            ),
         )
         return [_to_record(row) for row in rows]
 

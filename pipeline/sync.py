@@ -20,7 +20,7 @@ from .core.photo_check import photo_problem
 from .core.post import post_view
 from .core.quota import quota_day
 from .core.registry import Registry
-from .core.review import PIPELINE_OWNED, ReviewLayout, ReviewLayoutError
+from .core.review import OPTIONAL_HEADERS, PIPELINE_OWNED, ReviewLayout, ReviewLayoutError
 from .core.sheettime import format_local
 from .core.validate import normalise
 from .google.errors import GoogleApiError
@@ -309,6 +309,7 @@ def _new_row_cells(app: App, record: SubmissionRecord) -> dict[str, Any]:
         "mode": app.settings.review.default_mode.value,
         "schedule": "",
         "note": "",
+        **{role: False for role in OPTIONAL_HEADERS if role in app.settings.review.headers},
         **pipeline_cells(app, record),
     }
 
@@ -370,6 +371,8 @@ def act_on_row(
         tz=app.settings.tz,
         now=app.clock(),
         registry=registry,
+        require_fact_check=app.settings.review.require_fact_check,
+        approvals=app.settings.review.approvals,
     )
     if decision.action is Action.NOTHING:
         report.settled.add(row.code)
@@ -377,6 +380,8 @@ def act_on_row(
     if dry_run:
         report.outcomes.append(Outcome(row.code, decision.action.value, "", "akan dijalankan"))
         return False
+    if decision.action in (Action.AWAIT, Action.PUBLISH):
+        _note_checks(app, row)
     if decision.action is Action.PUBLISH and (wait := _daily_cap_reached(app)):
         _defer(app, record, wait, report)
         return True
@@ -400,6 +405,25 @@ def act_on_row(
         report.errors.append(f"{row.code}: {exc}")
     report.outcomes.append(outcome)
     return True
+
+
+AWAIT_MESSAGES = {
+    Status.WAITING_FACT_CHECK: "Disetujui; terbit setelah kolom Cek fakta dicentang.",
+    Status.WAITING_HEAD: "Disetujui; terbit setelah Kabid mencentang Setujui Kabid.",
+}
+CHECK_EVENTS = {"fact_checked": "fact_check", "head_approved": "approve_head"}
+
+
+def _note_checks(app: App, row: ReviewRow) -> None:
+    """The first time the cycle sees `Cek fakta` or `Setujui Kabid` ticked goes into the audit trail (Sheets
+    offers no per-cell history through its API, so who ticked it is not known, only when it was seen)."""
+    ticked = {"fact_checked": row.fact_checked, "head_approved": row.head_approved}
+    if not any(ticked.values()):
+        return
+    seen = {e.kind for e in app.ledger.events(row.code)}
+    for kind, is_ticked in ticked.items():
+        if is_ticked and kind not in seen:
+            app.ledger.event(row.code, kind, {"column": app.settings.review.headers[CHECK_EVENTS[kind]]})
 
 
 def _quota_day(app: App) -> tuple[datetime, datetime]:
@@ -448,6 +472,11 @@ def _apply(app: App, row: ReviewRow, record: SubmissionRecord, decision: Decisio
         message = " ".join(decision.problems)
         app.ledger.set_outcome(row.code, Status.NEEDS_FIX, message, kind="held")
         return Outcome(row.code, action.value, Status.NEEDS_FIX.value, message)
+    if action is Action.AWAIT:
+        assert decision.waiting_for is not None
+        message = AWAIT_MESSAGES[decision.waiting_for]
+        app.ledger.set_outcome(row.code, decision.waiting_for, message, kind="awaiting")
+        return Outcome(row.code, action.value, decision.waiting_for.value, message)
     if action is Action.REOPEN:
         app.ledger.set_outcome(row.code, Status.WAITING, "", kind="reopened")
         return Outcome(row.code, action.value, Status.WAITING.value, "")

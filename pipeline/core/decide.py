@@ -49,6 +49,7 @@ class Action(StrEnum):
     RETRACT = "retract"  # take a post off the blog (back to draft)
     REJECT = "reject"  # never published; close it
     HOLD = "hold"  # approved, but it cannot go out as it is
+    AWAIT = "await"  # approved, but the fact check or the head of division's approval is still missing
     REOPEN = "reopen"  # back to waiting (box unticked, or the officer fixed the text)
 
 
@@ -59,6 +60,7 @@ class Decision:
     publish_at: datetime | None = None
     content_hash: str | None = None
     problems: tuple[str, ...] = ()
+    waiting_for: Status | None = None  # with AWAIT
 
 
 NOTHING = Decision(Action.NOTHING)
@@ -77,6 +79,18 @@ def content_hash(row: ReviewRow) -> str:
     """What the public would see changes exactly when this hash does."""
     parts = [row.title, row.body, row.kecamatan, row.desa, row.operator, list(row.photos), list(row.labels)]
     return hashlib.sha256(json.dumps(parts, ensure_ascii=False).encode("utf-8")).hexdigest()[:32]
+
+
+AWAITING = (Status.WAITING_FACT_CHECK, Status.WAITING_HEAD)
+
+
+def _missing_checks(row: ReviewRow, require_fact_check: bool, approvals: int) -> Status | None:
+    """What a first publication still waits for, in the order it is done: facts first, then the head."""
+    if require_fact_check and not row.fact_checked:
+        return Status.WAITING_FACT_CHECK
+    if approvals >= 2 and not row.head_approved:
+        return Status.WAITING_HEAD
+    return None
 
 
 def parse_schedule(text: str, tz: tzinfo) -> datetime | None:
@@ -108,6 +122,8 @@ def decide(
     limits: Limits = DEFAULT_LIMITS,
     now: datetime | None = None,
     registry: Registry | None = None,
+    require_fact_check: bool = False,
+    approvals: int = 1,
 ) -> Decision:
     posted = record.post_id is not None and record.status is not Status.RETRACTED
     if row.reject:
@@ -123,7 +139,9 @@ def decide(
     if not row.approve:
         if posted:
             return Decision(Action.RETRACT)  # approval withdrawn: off the blog; ticking again republishes it
-        if record.status is Status.REJECTED or (record.status is Status.NEEDS_FIX and not problems):
+        if record.status in AWAITING or record.status is Status.REJECTED:
+            return Decision(Action.REOPEN)
+        if record.status is Status.NEEDS_FIX and not problems:
             return Decision(Action.REOPEN)
         return NOTHING
 
@@ -147,6 +165,9 @@ def decide(
 
     digest = content_hash(row)
     if record.post_id is None:
+        missing = _missing_checks(row, require_fact_check, approvals)
+        if missing is not None:
+            return NOTHING if record.status is missing else Decision(Action.AWAIT, waiting_for=missing)
         return Decision(Action.PUBLISH, mode=mode, publish_at=publish_at, content_hash=digest)
     wanted_state = MODE_TO_STATE[mode]
     if record.status is Status.RETRACTED or digest != record.published_hash or wanted_state != record.post_state:

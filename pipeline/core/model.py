@@ -19,6 +19,8 @@ class Status(StrEnum):
     REJECTED = "Ditolak"
     RETRACTED = "Ditarik"
     FAILED = "Gagal"
+    WAITING_FACT_CHECK = "Menunggu cek fakta"
+    WAITING_HEAD = "Menunggu Kabid"
 
 
 class Mode(StrEnum):
@@ -91,6 +93,8 @@ class ReviewRow:
     note: str
     pipeline_cells: dict[str, str] = field(default_factory=dict)
     received_text: str = ""  # `Diterima` as shown; only a rebuilt ledger needs it
+    fact_checked: bool = False  # `Cek fakta`, when that column is switched on
+    head_approved: bool = False  # `Setujui Kabid`, when two approvals are required
 
 
 @dataclass(frozen=True)

@@ -33,8 +33,11 @@ DEFAULT_HEADERS: dict[str, str] = {
     "processed": "Diproses",
     "message": "Pesan",
 }
+# Columns added only when switched on in config.yaml (review.require_fact_check, review.approvals: 2); they
+# go right after `Tolak` in a new sheet.
+OPTIONAL_HEADERS: dict[str, str] = {"fact_check": "Cek fakta", "approve_head": "Setujui Kabid"}
 PIPELINE_OWNED = ("status", "link", "post_id", "processed", "message")
-CHECKBOX_ROLES = ("approve", "reject")
+CHECKBOX_ROLES = ("approve", "reject", *OPTIONAL_HEADERS)
 _TRUE_WORDS = {"true", "ya", "yes", "1", "✓", "x"}
 
 
@@ -94,6 +97,8 @@ class ReviewLayout:
                     labels=tuple(p.strip() for p in self.text(row, "labels").split(",") if p.strip()),
                     approve=truthy(self.cell(row, "approve")),
                     reject=truthy(self.cell(row, "reject")),
+                    fact_checked=truthy(self.cell(row, "fact_check")) if "fact_check" in self.columns else False,
+                    head_approved=truthy(self.cell(row, "approve_head")) if "approve_head" in self.columns else False,
                     mode_text=self.text(row, "mode"),
                     schedule_text=self.text(row, "schedule"),
                     note=self.text(row, "note"),

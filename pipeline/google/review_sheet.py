@@ -165,6 +165,6 @@ def _cell_data(value: Any, validation: dict[str, Any] | None = None) -> dict[str
 
 def row_validations(columns: Mapping[str, int]) -> dict[int, dict[str, Any]]:
     """Checkboxes and the mode dropdown, carried by each new row so they hold however far the sheet grows."""
-    rules = {columns[role]: {"condition": {"type": "BOOLEAN"}} for role in CHECKBOX_ROLES}
+    rules = {columns[role]: {"condition": {"type": "BOOLEAN"}} for role in CHECKBOX_ROLES if role in columns}
     rules[columns["mode"]] = MODE_RULE
     return rules

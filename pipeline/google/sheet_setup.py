@@ -86,7 +86,8 @@ def review_tab_requests(
         },
     ]
     for role in CHECKBOX_ROLES:
-        requests.append(set_validation(sheet_id, columns[role], {"condition": {"type": "BOOLEAN"}}))
+        if role in columns:
+            requests.append(set_validation(sheet_id, columns[role], {"condition": {"type": "BOOLEAN"}}))
     requests.append(set_validation(sheet_id, columns["mode"], MODE_RULE))
     described = {p.get("description") for p in sheet.get("protectedRanges", [])}
     for role in PIPELINE_OWNED:

@@ -8,7 +8,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from pipeline.core.decide import Action, PostState, Record, content_hash, decide, parse_schedule
+from pipeline.core.decide import Action, Decision, PostState, Record, content_hash, decide, parse_schedule
 from pipeline.core.model import Mode, ReviewRow, Status
 from pipeline.regions_file import load_regions
 
@@ -148,3 +148,21 @@ def test_a_schedule_typed_in_the_browser_arrives_as_a_serial_number() -> None:
     assert parse_schedule("46357.333333333336", WITA) == datetime(2026, 12, 1, 8, 0, tzinfo=WITA)
     assert parse_schedule("2026-12-01 08:00", WITA) == datetime(2026, 12, 1, 8, 0, tzinfo=WITA)
     assert parse_schedule("-3", WITA) is None and parse_schedule("besok pagi", WITA) is None
+
+
+def test_first_publication_waits_for_the_fact_check_then_the_head_of_division() -> None:
+    def act(row: ReviewRow, record: Record = WAITING) -> Decision:
+        return decide(
+            row, record, regions=REGIONS, default_mode=Mode.LIVE, tz=WITA, require_fact_check=True, approvals=2
+        )
+
+    approved = replace(ROW, approve=True)
+    first = act(approved)
+    assert (first.action, first.waiting_for) == (Action.AWAIT, Status.WAITING_FACT_CHECK)
+    assert act(approved, Record(ROW.code, Status.WAITING_FACT_CHECK)).action is Action.NOTHING
+    checked = replace(approved, fact_checked=True)
+    assert act(checked, Record(ROW.code, Status.WAITING_FACT_CHECK)).waiting_for is Status.WAITING_HEAD
+    assert act(replace(checked, head_approved=True), Record(ROW.code, Status.WAITING_HEAD)).action is Action.PUBLISH
+    # Approval withdrawn while waiting: back to Menunggu. Updating a published post needs no new checks.
+    assert act(ROW, Record(ROW.code, Status.WAITING_HEAD)).action is Action.REOPEN
+    assert act(replace(approved, title="Judul baru"), posted(approved)).action is Action.UPDATE
