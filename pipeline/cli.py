@@ -247,6 +247,55 @@ def run(state: CliState) -> None:
 
 
 @main.command()
+@click.option("--month", metavar="YYYY-MM", help="The month to report on (default: the current one, local time).")
+@click.option("--no-sheet", is_flag=True, help="Write the HTML and PDF only; leave the Rekap tab alone.")
+@click.pass_obj
+def report(state: CliState, month: str | None, no_sheet: bool) -> None:
+    """Monitoring and evaluation of a month, from the ledger: the Rekap tab, and an HTML and a PDF report.
+
+    Counts per kecamatan and desa (submissions, published, rejected, needing fixes, duplicates), median and
+    90th-percentile hours to a decision and to publication, active and inactive KIMs, the most active
+    operators; charts per kecamatan, by week and of review times. Files go to report.directory.
+    """
+    import re
+
+    from .app import build_app, open_ledger
+    from .regions_file import load_regions
+    from .render import Renderer
+    from .report import all_summary_rows, build_report, write_files, write_summary
+
+    if month is not None and not re.fullmatch(r"\d{4}-(0[1-9]|1[0-2])", month):
+        raise click.BadParameter(f"{month!r} is not a month such as 2026-11", param_hint="--month")
+    settings = state.settings()
+    now = datetime.now(UTC)
+    month = month or now.astimezone(settings.tz).strftime("%Y-%m")
+    regions = load_regions(settings.regions.file)
+    ledger = open_ledger(settings)
+    try:
+        built = build_report(ledger, settings, regions, month, now)
+        written = write_files(built, Renderer(settings.templates_dir), settings.report.directory, settings.report.title)
+        rows = all_summary_rows(ledger, settings, regions, now)
+    finally:
+        ledger.close()
+    click.echo(f"monev {month}: {built.total.submissions} submissions, {built.total.published} published")
+    click.echo(f"  {written.html}\n  {written.pdf} ({written.pages} pages)\n  {written.png}")
+    if no_sheet:
+        return
+    try:
+        app = build_app(settings)
+    except ConfigError as exc:
+        raise ConfigProblem(str(exc)) from exc
+    try:
+        write_summary(app.review.values, settings.review.summary_worksheet, rows)
+    except GoogleApiError as exc:
+        click.echo(f"error: the {settings.review.summary_worksheet!r} tab was not written: {exc}", err=True)
+        sys.exit(EXIT_FAILED)
+    finally:
+        app.close()
+    click.echo(f"  {len(rows)} rows written to the {settings.review.summary_worksheet!r} tab")
+
+
+@main.command()
 @click.option("--json", "as_json", is_flag=True, help="Machine-readable output.")
 @click.pass_obj
 def status(state: CliState, as_json: bool) -> None:

@@ -208,6 +208,14 @@ class RegistrySettings(_Section):
     enforce: bool = False
 
 
+class ReportSettings(_Section):
+    # `mymein report`: where the HTML and PDF go, the title on them, and after how many days without a
+    # submission a KIM counts as inactive.
+    directory: Path = Path("reports")
+    title: str = "Portal Berita KIM"
+    inactive_days: int = Field(default=30, ge=1)
+
+
 class RegionSettings(_Section):
     file: Path | None = None
 
@@ -226,6 +234,7 @@ class Settings(_Section):
     duplicates: DuplicateSettings = Field(default_factory=DuplicateSettings)
     notices: NoticeSettings = Field(default_factory=NoticeSettings)
     registry: RegistrySettings = Field(default_factory=RegistrySettings)
+    report: ReportSettings = Field(default_factory=ReportSettings)
 
     @model_validator(mode="before")
     @classmethod
@@ -306,5 +315,7 @@ def _resolve_paths(settings: Settings, base: Path) -> Settings:
             "schedule": settings.schedule.model_copy(
                 update={"heartbeat_file": absolute(settings.schedule.heartbeat_file)}
             ),
+            "report": settings.report.model_copy(update={"directory": absolute(settings.report.directory)}),
+            "notices": settings.notices.model_copy(update={"password_file": absolute(settings.notices.password_file)}),
         }
     )

@@ -20,6 +20,7 @@ from .core.codes import format_code, split_code
 from .core.decide import PostState, Record
 from .core.duplicates import Earlier
 from .core.model import Status, Submission
+from .core.monev import History
 from .core.text import clean_body, clean_line, fold
 
 LEDGER_FILE = "ledger.sqlite3"
@@ -461,6 +462,34 @@ class Ledger:
         with self.transaction() as db:
             db.execute(f"UPDATE submissions SET {', '.join(assignments)} WHERE code = ?", (*values, code))
             self._event(db, code, kind, {"status": status.value, "message": message, **_jsonable(post)})
+
+    def history(self, start: datetime, end: datetime) -> list[History]:
+        """Submissions received in [start, end), with when each was first decided on and first published."""
+        rows = self.db.execute(
+            """SELECT s.code, s.kecamatan, s.desa, s.operator, s.email, s.status, s.received_at,
+                 (SELECT MIN(e.at) FROM events e WHERE e.code = s.code
+                    AND e.kind IN ('posted', 'rejected', 'scheduled', 'went_live', 'awaiting', 'held')) AS decided_at,
+                 (SELECT MIN(e.at) FROM events e WHERE e.code = s.code
+                    AND (e.kind = 'went_live'
+                         OR (e.kind IN ('posted', 'updated') AND json_extract(e.detail, '$.status') = ?)))
+                   AS published_at
+               FROM submissions s WHERE s.received_at >= ? AND s.received_at < ? ORDER BY s.received_at""",
+            (Status.PUBLISHED.value, start.astimezone(UTC).isoformat(), end.astimezone(UTC).isoformat()),
+        )
+        return [
+            History(
+                code=r["code"],
+                kecamatan=r["kecamatan"],
+                desa=r["desa"],
+                operator=r["operator"],
+                email=r["email"],
+                status=Status(r["status"]),
+                received_at=datetime.fromisoformat(r["received_at"]),
+                decided_at=datetime.fromisoformat(r["decided_at"]) if r["decided_at"] else None,
+                published_at=datetime.fromisoformat(r["published_at"]) if r["published_at"] else None,
+            )
+            for r in rows
+        ]
 
     def status_counts(self) -> dict[Status, int]:
         rows = self.db.execute("SELECT status, COUNT(*) FROM submissions GROUP BY status")

@@ -1,0 +1,205 @@
+"""Monitoring and evaluation (monev) of a month: counts per kecamatan and desa, review times, active KIMs.
+
+Pure: it takes what the ledger knows about each submission and the villages that exist, and returns the
+figures; writing them to the `Rekap` tab, HTML and PDF is done elsewhere.
+"""
+
+from __future__ import annotations
+
+import statistics
+from collections import Counter
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+
+from .model import Status
+from .regions import RegionDirectory
+from .text import fold
+
+REVIEW_BUCKETS = [
+    (0, 1, "< 1 jam"),
+    (1, 4, "1-4 jam"),
+    (4, 24, "4-24 jam"),
+    (24, 72, "1-3 hari"),
+    (72, None, "> 3 hari"),
+]
+
+
+@dataclass(frozen=True)
+class History:
+    """One submission as the ledger tells it: when it came, its status now, when it was decided and published."""
+
+    code: str
+    kecamatan: str
+    desa: str
+    operator: str
+    email: str
+    status: Status
+    received_at: datetime
+    decided_at: datetime | None = None
+    published_at: datetime | None = None
+
+
+@dataclass
+class Tally:
+    """Counts and times for one kecamatan, one desa, or the whole regency."""
+
+    submissions: int = 0
+    published: int = 0
+    rejected: int = 0
+    needs_fix: int = 0
+    duplicates: int = 0
+    hours_to_decision: list[float] = field(default_factory=list)
+    hours_to_publication: list[float] = field(default_factory=list)
+
+    def add(self, item: History) -> None:
+        self.submissions += 1
+        self.published += item.status is Status.PUBLISHED
+        self.rejected += item.status is Status.REJECTED
+        self.needs_fix += item.status is Status.NEEDS_FIX
+        self.duplicates += item.status is Status.DUPLICATE
+        if item.decided_at is not None:
+            self.hours_to_decision.append(_hours(item.received_at, item.decided_at))
+        if item.published_at is not None:
+            self.hours_to_publication.append(_hours(item.received_at, item.published_at))
+
+    @property
+    def median_decision(self) -> float | None:
+        return _median(self.hours_to_decision)
+
+    @property
+    def p90_decision(self) -> float | None:
+        return percentile(self.hours_to_decision, 90)
+
+    @property
+    def median_publication(self) -> float | None:
+        return _median(self.hours_to_publication)
+
+
+@dataclass
+class MonthReport:
+    month: str  # YYYY-MM
+    total: Tally
+    by_kecamatan: dict[str, Tally]
+    by_desa: dict[tuple[str, str], Tally]
+    weeks: dict[str, int]  # ISO week (YYYY-Www) -> submissions
+    review_times: dict[str, int]  # REVIEW_BUCKETS label -> decisions
+    active: list[tuple[str, str]]  # (kecamatan, desa) with a submission in the last `inactive_days`
+    inactive: list[tuple[str, str]]
+    top_operators: list[tuple[str, int]]
+
+
+def month_bounds(month: str) -> tuple[date, date]:
+    """First day of `month` (YYYY-MM) and first day of the next."""
+    year, number = (int(part) for part in month.split("-"))
+    start = date(year, number, 1)
+    end = date(year + number // 12, number % 12 + 1, 1)
+    return start, end
+
+
+def month_report(
+    month: str,
+    items: Iterable[History],
+    regions: RegionDirectory,
+    *,
+    recent: Sequence[History] = (),
+    until: datetime,
+    inactive_days: int = 30,
+    villages: Sequence[tuple[str, str]] | None = None,
+    top: int = 10,
+) -> MonthReport:
+    """The month's figures. `recent` are the submissions (of any month) seen to decide which KIMs are active
+    at `until`; `villages` are the KIMs that exist (the registry), else every village of `regions`."""
+    total = Tally()
+    by_kecamatan: dict[str, Tally] = {}
+    by_desa: dict[tuple[str, str], Tally] = {}
+    weeks: Counter[str] = Counter()
+    review: Counter[str] = Counter({label: 0 for _, _, label in REVIEW_BUCKETS})
+    operators: Counter[str] = Counter()
+    for item in items:
+        kecamatan, desa = _place(item, regions)
+        for tally in (
+            total,
+            by_kecamatan.setdefault(kecamatan, Tally()),
+            by_desa.setdefault((kecamatan, desa), Tally()),
+        ):
+            tally.add(item)
+        year, week, _ = item.received_at.isocalendar()
+        weeks[f"{year}-W{week:02d}"] += 1
+        if item.decided_at is not None:
+            review[_bucket(_hours(item.received_at, item.decided_at))] += 1
+        operators[item.operator or item.email] += 1
+    every = list(villages) if villages is not None else [(v.kecamatan, v.desa) for v in regions.villages]
+    since = until - timedelta(days=inactive_days)
+    seen = {(fold(k), fold(d)) for k, d in (_place(i, regions) for i in recent if i.received_at >= since)}
+    active = sorted(v for v in every if (fold(v[0]), fold(v[1])) in seen)
+    inactive = sorted(v for v in every if (fold(v[0]), fold(v[1])) not in seen)
+    return MonthReport(
+        month=month,
+        total=total,
+        by_kecamatan=dict(sorted(by_kecamatan.items())),
+        by_desa=dict(sorted(by_desa.items())),
+        weeks=dict(sorted(weeks.items())),
+        review_times=dict(review),
+        active=active,
+        inactive=inactive,
+        top_operators=sorted(operators.items(), key=lambda kv: (-kv[1], kv[0]))[:top],
+    )
+
+
+def summary_rows(report: MonthReport) -> list[list[object]]:
+    """Rows for the `Rekap` tab, one per kecamatan (desa empty) and one per desa; hours rounded to 0.1."""
+    rows: list[list[object]] = []
+    entries = [((k, ""), t) for k, t in report.by_kecamatan.items()] + list(report.by_desa.items())
+    for (kecamatan, desa), tally in entries:
+        rows.append(
+            [
+                report.month,
+                kecamatan,
+                desa,
+                tally.submissions,
+                tally.published,
+                tally.rejected,
+                tally.needs_fix,
+                tally.duplicates,
+                _round(tally.median_decision),
+                _round(tally.p90_decision),
+                _round(tally.median_publication),
+            ]
+        )
+    return rows
+
+
+def percentile(values: Sequence[float], p: int) -> float | None:
+    """Nearest-rank percentile: a value that really occurred, never an interpolation."""
+    if not values:
+        return None
+    ordered = sorted(values)
+    rank = max(1, -(-p * len(ordered) // 100))
+    return ordered[rank - 1]
+
+
+def _median(values: Sequence[float]) -> float | None:
+    return statistics.median(values) if values else None
+
+
+def _round(value: float | None) -> object:
+    return "" if value is None else round(value, 1)
+
+
+def _hours(start: datetime, end: datetime) -> float:
+    return max(0.0, (end - start).total_seconds() / 3600)
+
+
+def _bucket(hours: float) -> str:
+    for low, high, label in REVIEW_BUCKETS:
+        if hours >= low and (high is None or hours < high):
+            return label
+    return REVIEW_BUCKETS[-1][2]
+
+
+def _place(item: History, regions: RegionDirectory) -> tuple[str, str]:
+    village = regions.village(item.kecamatan, item.desa)
+    if village is not None:
+        return village.kecamatan, village.desa
+    return item.kecamatan or "(tanpa kecamatan)", item.desa or "(tanpa desa)"

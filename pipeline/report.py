@@ -1,0 +1,171 @@
+"""`mymein report`: the month's monev from the ledger, to the `Rekap` tab (one call), HTML and PDF.
+
+Charts are drawn with matplotlib (Agg backend, no display): as inline SVG in the self-contained HTML, and
+on the pages of the PDF, which matplotlib writes too, so both show the same figures.
+"""
+
+from __future__ import annotations
+
+import io
+from dataclasses import dataclass
+from datetime import UTC, datetime, time, timedelta
+from pathlib import Path
+from typing import Any
+
+import matplotlib
+
+matplotlib.use("Agg")  # before pyplot: a server has no display
+
+from matplotlib import pyplot as plt
+from matplotlib.backends.backend_pdf import PdfPages
+from matplotlib.figure import Figure
+from matplotlib.ticker import MaxNLocator
+
+from .config import Settings
+from .core.monev import MonthReport, month_bounds, month_report, summary_rows
+from .core.regions import RegionDirectory
+from .google.sheets_values import SheetValues, quote_sheet
+from .ledger import Ledger
+from .prepare import SUMMARY_HEADER
+from .render import Renderer
+
+A4 = (8.27, 11.69)
+DESA_ROWS_PER_PAGE = 40
+
+
+@dataclass(frozen=True)
+class Written:
+    html: Path
+    pdf: Path
+    png: Path
+    pages: int
+
+
+def build_report(
+    ledger: Ledger, settings: Settings, regions: RegionDirectory, month: str, now: datetime
+) -> MonthReport:
+    tz = settings.tz
+    start, end = (datetime.combine(d, time(), tz) for d in month_bounds(month))
+    items = ledger.history(start, end)
+    until = min(now, end)
+    recent = ledger.history(until - timedelta(days=settings.report.inactive_days), until)
+    return month_report(month, items, regions, recent=recent, until=until, inactive_days=settings.report.inactive_days)
+
+
+def all_summary_rows(ledger: Ledger, settings: Settings, regions: RegionDirectory, now: datetime) -> list[list[Any]]:
+    """The `Rekap` tab's rows for every month the ledger knows, newest month first."""
+    first = ledger.history(datetime(1970, 1, 1, tzinfo=UTC), now)
+    months = sorted({i.received_at.astimezone(settings.tz).strftime("%Y-%m") for i in first}, reverse=True)
+    rows: list[list[Any]] = []
+    for month in months:
+        rows += summary_rows(build_report(ledger, settings, regions, month, now))
+    return rows
+
+
+def write_summary(values: SheetValues, tab: str, rows: list[list[Any]]) -> None:
+    """Header and rows to the `Rekap` tab in one call (RAW: numbers stay numbers)."""
+    values.update(f"{quote_sheet(tab)}!A1", [SUMMARY_HEADER, *rows])
+
+
+def write_files(report: MonthReport, renderer: Renderer, folder: Path, title: str) -> Written:
+    folder.mkdir(parents=True, exist_ok=True)
+    stem = folder / f"monev-{report.month}"
+    figures = [_cover(report, title), _trends(report), *_desa_pages(report)]
+    html = renderer.template("report.html.j2").render(
+        report=report,
+        title=title,
+        charts=[_svg(figures[0]), _svg(figures[1])],
+        generated=datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC"),
+    )
+    stem.with_suffix(".html").write_text(html, encoding="utf-8")
+    with PdfPages(stem.with_suffix(".pdf"), metadata={"Title": f"{title} {report.month}", "Creator": "MyMeIn"}) as pdf:
+        for figure in figures:
+            pdf.savefig(figure)
+    png = stem.with_name(stem.name + "-halaman-1.png")
+    figures[0].savefig(png, dpi=80)
+    for figure in figures:
+        plt.close(figure)
+    return Written(stem.with_suffix(".html"), stem.with_suffix(".pdf"), png, len(figures))
+
+
+def _cover(report: MonthReport, title: str) -> Figure:
+    figure = plt.figure(figsize=A4)
+    figure.text(0.08, 0.95, f"{title}", fontsize=16, weight="bold")
+    figure.text(0.08, 0.925, f"Monitoring dan evaluasi KIM, bulan {report.month}", fontsize=11)
+    t = report.total
+    facts = [
+        ("Kiriman", t.submissions),
+        ("Terbit", t.published),
+        ("Ditolak", t.rejected),
+        ("Perlu perbaikan", t.needs_fix),
+        ("Duplikat", t.duplicates),
+        ("Median jam ke keputusan", _num(t.median_decision)),
+        ("P90 jam ke keputusan", _num(t.p90_decision)),
+        ("Median jam ke terbit", _num(t.median_publication)),
+        ("KIM aktif / tidak aktif", f"{len(report.active)} / {len(report.inactive)}"),
+    ]
+    for n, (label, value) in enumerate(facts):
+        figure.text(0.08, 0.88 - n * 0.022, label, fontsize=10)
+        figure.text(0.55, 0.88 - n * 0.022, str(value), fontsize=10, weight="bold")
+    axes = figure.add_axes((0.3, 0.08, 0.62, 0.55))
+    names = list(report.by_kecamatan)
+    submitted = [report.by_kecamatan[k].submissions for k in names]
+    published = [report.by_kecamatan[k].published for k in names]
+    positions = range(len(names))
+    # Grey and black with hatching: it prints well on a black-and-white printer.
+    axes.barh([p + 0.2 for p in positions], submitted, height=0.4, color="0.75", label="Kiriman")
+    axes.barh([p - 0.2 for p in positions], published, height=0.4, color="0.2", hatch="//", label="Terbit")
+    axes.set_yticks(list(positions), names)
+    axes.invert_yaxis()
+    axes.set_xlabel("Jumlah berita")
+    axes.xaxis.set_major_locator(MaxNLocator(integer=True))
+    axes.set_title("Per kecamatan")
+    axes.legend(loc="lower right")
+    return figure
+
+
+def _trends(report: MonthReport) -> Figure:
+    figure, (weeks, review) = plt.subplots(2, 1, figsize=A4)
+    weeks.plot(list(report.weeks), list(report.weeks.values()), marker="o", color="0.2")
+    weeks.set_title("Kiriman per minggu")
+    weeks.set_ylabel("Jumlah kiriman")
+    weeks.set_ylim(bottom=0)
+    weeks.yaxis.set_major_locator(MaxNLocator(integer=True))
+    review.bar(list(report.review_times), list(report.review_times.values()), color="0.5")
+    review.set_title("Waktu dari kiriman sampai keputusan petugas")
+    review.set_ylabel("Jumlah berita")
+    review.yaxis.set_major_locator(MaxNLocator(integer=True))
+    figure.tight_layout(pad=3)
+    return figure
+
+
+def _desa_pages(report: MonthReport) -> list[Figure]:
+    header = ["Kecamatan", "Desa", "Kiriman", "Terbit", "Ditolak", "Perbaikan", "Median jam"]
+    rows = [
+        [k, d, t.submissions, t.published, t.rejected, t.needs_fix, _num(t.median_decision)]
+        for (k, d), t in report.by_desa.items()
+    ] or [["-", "-", 0, 0, 0, 0, "-"]]
+    pages: list[Figure] = []
+    for start in range(0, len(rows), DESA_ROWS_PER_PAGE):
+        figure = plt.figure(figsize=A4)
+        figure.text(0.08, 0.95, f"Per desa, {report.month}", fontsize=13, weight="bold")
+        axes = figure.add_axes((0.05, 0.05, 0.9, 0.86))
+        axes.axis("off")
+        chunk = [[str(c) for c in row] for row in rows[start : start + DESA_ROWS_PER_PAGE]]
+        table = axes.table(cellText=chunk, colLabels=header, loc="upper center", cellLoc="left")
+        table.auto_set_font_size(False)
+        table.set_fontsize(8)
+        table.scale(1, 1.25)
+        pages.append(figure)
+    return pages
+
+
+def _svg(figure: Figure) -> str:
+    buffer = io.StringIO()
+    figure.savefig(buffer, format="svg")
+    text = buffer.getvalue()
+    return text[text.index("<svg") :]  # drop the XML prolog: it is inlined in HTML
+
+
+def _num(value: float | None) -> str:
+    return "-" if value is None else f"{value:.1f}"

@@ -1,0 +1,73 @@
+"""Monev figures against a ledger whose true counts the test knows."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
+
+from pipeline.core.decide import PostState
+from pipeline.core.model import Status, Submission
+from pipeline.core.monev import History, month_bounds, month_report, percentile, summary_rows
+from pipeline.ledger import Ledger
+from pipeline.regions_file import load_regions
+
+REGIONS = load_regions()
+NOV = datetime(2026, 11, 2, 1, 0, tzinfo=UTC)  # a Monday, 09:00 in Balangan
+
+
+class Clock:
+    def __init__(self) -> None:
+        self.now = NOV
+
+    def __call__(self) -> datetime:
+        return self.now
+
+
+def _submit(ledger: Ledger, clock: Clock, n: int, kecamatan: str, desa: str, operator: str) -> str:
+    clock.now = NOV + timedelta(days=n)
+    story = Submission(clock.now, f"{operator}@example.com", kecamatan, desa, operator, f"Berita {n}", "Isi.", ())
+    return ledger.add_submission(f"k{n}", story, clock.now.date()).code
+
+
+def test_counts_and_review_times_from_the_ledger(tmp_path: Path) -> None:
+    clock = Clock()
+    ledger = Ledger(tmp_path / "l.sqlite3", clock=clock)
+    published = [_submit(ledger, clock, n, "Juai", "Juai", "siti") for n in range(4)]
+    rejected = _submit(ledger, clock, 5, "Juai", "Muara Ninian", "budi")
+    waiting = _submit(ledger, clock, 6, "Paringin", "Paringin Kota", "ani")
+    october = Submission(NOV - timedelta(days=5), "x@example.com", "Awayan", "Awayan", "x", "Lama", "Isi.", ())
+    ledger.add_submission("old", october, october.received_at.date())
+    for hours, code in zip((2, 2, 10, 30), published, strict=True):
+        clock.now = ledger.get(code).received_at + timedelta(hours=hours)  # type: ignore[union-attr]
+        ledger.set_outcome(code, Status.PUBLISHED, "Terbit.", kind="posted", post_id=code, post_state=PostState.LIVE)
+    clock.now = ledger.get(rejected).received_at + timedelta(hours=1)  # type: ignore[union-attr]
+    ledger.set_outcome(rejected, Status.REJECTED, "Ditolak.", kind="rejected")
+
+    start, end = month_bounds("2026-11")
+    assert (start, end) == (date(2026, 11, 1), date(2026, 12, 1))
+    to_utc = [datetime(d.year, d.month, d.day, tzinfo=UTC) for d in (start, end)]
+    items = ledger.history(*to_utc)
+    assert {i.code for i in items} == {*published, rejected, waiting}
+    report = month_report("2026-11", items, REGIONS, recent=items, until=NOV + timedelta(days=10))
+    assert (report.total.submissions, report.total.published, report.total.rejected) == (6, 4, 1)
+    juai = report.by_kecamatan["Juai"]
+    assert (juai.submissions, juai.published, juai.rejected) == (5, 4, 1)
+    assert juai.median_publication == 6.0 and juai.p90_decision == 30.0  # decisions 2, 2, 10, 30, 1 hours
+    assert report.by_desa[("Paringin", "Paringin Kota")].submissions == 1
+    assert report.review_times == {"< 1 jam": 0, "1-4 jam": 3, "4-24 jam": 1, "1-3 hari": 1, "> 3 hari": 0}
+    assert report.top_operators[0] == ("siti", 4)
+    assert ("Juai", "Juai") in report.active and ("Awayan", "Awayan") in report.inactive
+    assert len(report.active) + len(report.inactive) == len(REGIONS)
+    assert sum(report.weeks.values()) == 6
+    rows = summary_rows(report)
+    assert ["2026-11", "Juai", "", 5, 4, 1, 0, 0, 2.0, 30.0, 6.0] in rows
+
+
+def test_percentile_is_a_value_that_occurred() -> None:
+    assert percentile([5.0, 1.0, 3.0], 90) == 5.0 and percentile([1.0, 2.0], 50) == 1.0 and percentile([], 90) is None
+
+
+def test_an_unknown_village_is_counted_under_its_own_name() -> None:
+    item = History("MM-1", "Luar", "Desa X", "op", "op@x", Status.WAITING, NOV)
+    report = month_report("2026-11", [item], REGIONS, until=NOV)
+    assert report.by_desa[("Luar", "Desa X")].submissions == 1
