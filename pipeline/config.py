@@ -216,6 +216,14 @@ class ReportSettings(_Section):
     inactive_days: int = Field(default=30, ge=1)
 
 
+class CommentSettings(_Section):
+    # Readers' comments on our posts land in the review spreadsheet's Tanggapan tab, once each; Blogger is
+    # asked at most every check_seconds (one call).
+    enabled: bool = False
+    worksheet: str = Field(default="Tanggapan", min_length=1)
+    check_seconds: float = Field(default=600.0, ge=0)
+
+
 class RegionSettings(_Section):
     file: Path | None = None
 
@@ -235,6 +243,7 @@ class Settings(_Section):
     notices: NoticeSettings = Field(default_factory=NoticeSettings)
     registry: RegistrySettings = Field(default_factory=RegistrySettings)
     report: ReportSettings = Field(default_factory=ReportSettings)
+    comments: CommentSettings = Field(default_factory=CommentSettings)
 
     @model_validator(mode="before")
     @classmethod

@@ -140,6 +140,27 @@ def _m005_notices(db: sqlite3.Connection) -> None:
     )
 
 
+def _m006_comments(db: sqlite3.Connection) -> None:
+    # Readers' comments copied to the Tanggapan tab: `new`, then `sending` just before the batchUpdate that
+    # appends them, then `written`; a `sending` one found later is looked for on the tab, never blindly resent.
+    _run_script(
+        db,
+        """
+        CREATE TABLE comments (
+            id TEXT PRIMARY KEY,
+            code TEXT NOT NULL,
+            post_id TEXT NOT NULL,
+            published TEXT NOT NULL,
+            author TEXT NOT NULL,
+            content TEXT NOT NULL,
+            state TEXT NOT NULL DEFAULT 'new',
+            seen_at TEXT NOT NULL
+        );
+        CREATE INDEX comments_unwritten ON comments (state) WHERE state != 'written'
+        """,
+    )
+
+
 # Named migrations, applied in order inside one transaction each; never edit a released one.
 MIGRATIONS: list[tuple[str, Callable[[sqlite3.Connection], None]]] = [
     ("001_initial", _m001_initial),
@@ -147,6 +168,7 @@ MIGRATIONS: list[tuple[str, Callable[[sqlite3.Connection], None]]] = [
     ("003_mode_override", _m003_mode_override),
     ("004_recent_index", _m004_recent_index),
     ("005_notices", _m005_notices),
+    ("006_comments", _m006_comments),
 ]
 
 
@@ -490,6 +512,14 @@ class Ledger:
             )
             for r in rows
         ]
+
+    def comments_between(self, start: datetime, end: datetime) -> int:
+        """Readers' comments published in [start, end) that the cycle has collected."""
+        row = self.db.execute(
+            "SELECT COUNT(*) FROM comments WHERE published >= ? AND published < ?",
+            (start.astimezone(UTC).isoformat(), end.astimezone(UTC).isoformat()),
+        ).fetchone()
+        return int(row[0])
 
     def status_counts(self) -> dict[Status, int]:
         rows = self.db.execute("SELECT status, COUNT(*) FROM submissions GROUP BY status")

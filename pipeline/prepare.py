@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from .app import App
+from .comments import HEADER as COMMENTS_HEADER
 from .core.registry import OPERATOR_HEADER
 from .core.review import ReviewLayout, ReviewLayoutError, column_letter
 from .core.text import fold
@@ -51,6 +52,8 @@ def prepare_review_spreadsheet(app: App) -> Prepared:
     headers = review.headers
     values = app.review.values
     others = {review.summary_worksheet: SUMMARY_HEADER, review.operator_worksheet: OPERATOR_HEADER}
+    if app.settings.comments.enabled:
+        others[app.settings.comments.worksheet] = COMMENTS_HEADER
     titles = [review.worksheet, *others]
     done = Prepared()
 

@@ -49,7 +49,11 @@ def build_report(
     items = ledger.history(start, end)
     until = min(now, end)
     recent = ledger.history(until - timedelta(days=settings.report.inactive_days), until)
-    return month_report(month, items, regions, recent=recent, until=until, inactive_days=settings.report.inactive_days)
+    report = month_report(
+        month, items, regions, recent=recent, until=until, inactive_days=settings.report.inactive_days
+    )
+    report.comments = ledger.comments_between(start, end)
+    return report
 
 
 def all_summary_rows(ledger: Ledger, settings: Settings, regions: RegionDirectory, now: datetime) -> list[list[Any]]:
@@ -103,6 +107,7 @@ def _cover(report: MonthReport, title: str) -> Figure:
         ("P90 jam ke keputusan", _num(t.p90_decision)),
         ("Median jam ke terbit", _num(t.median_publication)),
         ("KIM aktif / tidak aktif", f"{len(report.active)} / {len(report.inactive)}"),
+        ("Tanggapan pembaca", report.comments),
     ]
     for n, (label, value) in enumerate(facts):
         figure.text(0.08, 0.88 - n * 0.022, label, fontsize=10)

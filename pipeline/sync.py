@@ -9,7 +9,7 @@ from datetime import datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from . import notices
+from . import comments, notices
 from .app import App
 from .core.bookmark import Bookmark, bookmark_after
 from .core.decide import MODE_TO_STATE, STATE_TO_STATUS, Action, Decision, PostState, decide
@@ -71,6 +71,7 @@ class CycleReport:
     errors: list[str] = field(default_factory=list)
     settled: set[str] = field(default_factory=set)  # rows with nothing to do this cycle
     notices: list[str] = field(default_factory=list)  # keys of the e-mails sent
+    comments: int = 0  # readers' comments found on the blog
 
     def count(self, action: str) -> int:
         return sum(1 for o in self.outcomes if o.action == action)
@@ -99,6 +100,7 @@ def run_cycle(app: App, *, dry_run: bool = False) -> CycleReport:
         if act_on_row(app, row, report, dry_run=dry_run, record=records.get(row.code), registry=registry):
             records[row.code] = app.ledger.get(row.code) or records[row.code]
     if not dry_run:
+        report.comments = comments.collect(app, report.errors)
         write_back(app, layout, rows, appends, report, values)
         notices.notify(app, report.notices, report.errors)
     return report
@@ -636,7 +638,12 @@ def write_back(
         if record.mode_override and row.mode_text.strip() != record.mode_override:
             changes.setdefault(row.code, {})["mode"] = record.mode_override
     finished = _finished(app, rows, records, changes, report.settled)
-    if not changes and not appends and not finished:
+    try:
+        tanggapan = comments.pending_rows(app)
+    except GoogleApiError as exc:
+        report.errors.append(f"readers' comments wait for the next cycle: {exc}")
+        tanggapan = None
+    if not changes and not appends and not finished and tanggapan is None:
         return
     try:
         column = layout.columns["code"]
@@ -666,12 +673,17 @@ def write_back(
             "rows": [r.code for r in appends],
             "archived": len(archive.rows) if archive else 0,
         }
+        extra = [(tanggapan.sheet_id, tanggapan.rows)] if tanggapan else []
+        comments.mark(app, tanggapan, "sending")
         with app.ledger.intended(WRITE_BACK, "write_back", detail):
-            app.review.commit(_review_sheet_id(app), writes, new_rows, row_validations(now.columns), archive)
+            app.review.commit(_review_sheet_id(app), writes, new_rows, row_validations(now.columns), archive, extra)
+        comments.mark(app, tanggapan, "written")
     except ReviewLayoutError as exc:
         report.errors.append(f"write-back deferred to the next cycle: {exc}")
         return
     except GoogleApiError as exc:
+        if not exc.outcome_unknown:
+            comments.mark(app, tanggapan, "new")  # refused outright: nothing landed
         if exc.status == 400 and "grid" in exc.message.lower():
             app.ledger.set_meta(_review_sheet_meta(app), "")  # the tab was replaced: look its id up again
         report.errors.append(f"write-back deferred to the next cycle: {exc}")
@@ -729,7 +741,7 @@ def _archive(
         return None
     meta = ARCHIVE_META.format(app.settings.review.spreadsheet_id, app.settings.review.archive_worksheet)
     cached = app.ledger.get_meta(meta)
-    sheet_id = int(cached) if cached else app.review.archive_tab(app.settings.review.archive_worksheet, values[0])
+    sheet_id = int(cached) if cached else app.review.ensure_tab(app.settings.review.archive_worksheet, values[0])
     app.ledger.set_meta(meta, str(sheet_id))
     rows = [list(by_code[c]) for c in codes]
     return Archive(sheet_id, rows, [where[c][0] for c in codes], codes)

@@ -105,3 +105,14 @@ class PostRef:
     url: str
     state: str
     content: str = ""
+
+
+@dataclass(frozen=True)
+class ReaderComment:
+    """A reader's comment on a post of the blog, as Blogger gives it (content is HTML)."""
+
+    comment_id: str
+    post_id: str
+    published: datetime
+    author: str
+    content: str

@@ -87,6 +87,7 @@ class MonthReport:
     active: list[tuple[str, str]]  # (kecamatan, desa) with a submission in the last `inactive_days`
     inactive: list[tuple[str, str]]
     top_operators: list[tuple[str, int]]
+    comments: int = 0  # readers' comments on the blog during the month
 
 
 def month_bounds(month: str) -> tuple[date, date]:

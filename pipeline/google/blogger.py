@@ -6,7 +6,7 @@ from collections.abc import Iterator, Sequence
 from datetime import datetime
 from typing import Any
 
-from ..core.model import PostRef
+from ..core.model import PostRef, ReaderComment
 from .retry import RetryPolicy
 
 # Blogger's largest page for posts.list (reference: posts.list maxResults).
@@ -18,6 +18,7 @@ class BloggerPublisher:
     def __init__(self, service: Any, blog_id: str, policy: RetryPolicy) -> None:
         self.posts = service.posts()
         self.blogs = service.blogs()
+        self.comments = service.comments()
         self.blog_id = blog_id
         self.policy = policy
 
@@ -110,6 +111,38 @@ class BloggerPublisher:
             token = page.get("nextPageToken")
             if not token:
                 return found
+
+    def comments_since(self, since: datetime) -> list[ReaderComment]:
+        """Readers' published comments on any post of the blog since `since`, newest first."""
+        found: list[ReaderComment] = []
+        token: str | None = None
+        while True:
+            request = self.comments.listByBlog(
+                blogId=self.blog_id,
+                startDate=since.isoformat(),
+                status=["LIVE"],
+                fetchBodies=True,
+                maxResults=RECENT_PAGE,
+                pageToken=token,
+            )
+            page = self._page(request)
+            for item in page.get("items", []):
+                found.append(
+                    ReaderComment(
+                        comment_id=str(item["id"]),
+                        post_id=str(item.get("post", {}).get("id", "")),
+                        published=datetime.fromisoformat(str(item["published"])),
+                        author=str(item.get("author", {}).get("displayName", "")),
+                        content=str(item.get("content", "")),
+                    )
+                )
+            token = page.get("nextPageToken")
+            if not token:
+                return found
+
+    def _page(self, request: Any) -> dict[str, Any]:
+        result: dict[str, Any] = self.policy.call("blogger.comments.listByBlog", lambda: request.execute(num_retries=0))
+        return result or {}
 
     def all_posts(self) -> list[PostRef]:
         """Every post of the blog, any status, with its body: what `mymein rebuild` recovers codes from."""

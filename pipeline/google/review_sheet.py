@@ -99,8 +99,8 @@ class ReviewSheet:
         codes = [str(row[0]).strip() if row else "" for row in column]
         return (list(header[0]) if header else []), codes
 
-    def archive_tab(self, title: str, header: Sequence[Any]) -> int:
-        """The archive tab's id; created with the live tab's header row when missing."""
+    def ensure_tab(self, title: str, header: Sequence[Any]) -> int:
+        """A tab's id (Arsip, Tanggapan); created with `header` as its first row when missing."""
         meta = self.values.metadata("sheets.properties(sheetId,title)")
         for sheet in meta.get("sheets", []):
             if sheet["properties"]["title"] == title:
@@ -117,6 +117,7 @@ class ReviewSheet:
         new_rows: Sequence[Sequence[Any]],
         validations: Mapping[int, dict[str, Any]],
         archive: Archive | None = None,
+        appended: Sequence[tuple[int, Sequence[Sequence[Any]]]] = (),
     ) -> None:
         """Changed cells and new rows in one spreadsheets.batchUpdate: all of it lands, or none of it.
 
@@ -145,6 +146,10 @@ class ReviewSheet:
             for number in sorted(archive.row_numbers, reverse=True):
                 span = {"sheetId": sheet_id, "dimension": "ROWS", "startIndex": number - 1, "endIndex": number}
                 requests.append({"deleteDimension": {"range": span}})
+        for other_sheet, other_rows in appended:  # rows for other tabs (Tanggapan), in the same call
+            if other_rows:
+                values = [{"values": [_cell_data(v) for v in row]} for row in other_rows]
+                requests.append({"appendCells": {"sheetId": other_sheet, "rows": values, "fields": "userEnteredValue"}})
         if requests:
             self.values.structure(requests, idempotent=False)
 

@@ -17,6 +17,7 @@ from urllib.parse import parse_qs, urlsplit
 
 from . import control, oauth, views
 from .blogger import BloggerApi
+from .blogger_comments import BloggerComments
 from .discovery import Discovery, for_method
 from .drive import DriveApi
 from .errors import ApiError
@@ -58,6 +59,7 @@ class SandboxApp:
         self.sheets.register(self.router)
         self.drive.register(self.router)
         self.blogger.register(self.router)
+        BloggerComments(self.blogger).register(self.router)
         views.register(self.router, self)
 
     def dispatch(self, req: Request) -> tuple[Response, bool]:

@@ -1,0 +1,144 @@
+"""Readers' comments on our posts, copied once each to the review spreadsheet's `Tanggapan` tab.
+
+Blogger is asked for new comments at most every `comments.check_seconds`; the rows go out in the cycle's
+write-back batchUpdate, so they cost no Sheets call of their own. A comment is `sending` from just before
+that batchUpdate until it returns; one found `sending` later (the answer was lost) is looked for on the tab
+by its id before it is written again, so none is written twice.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
+
+from .app import App
+from .core.sheettime import format_local
+from .google.errors import GoogleApiError
+from .google.sheets_values import quote_sheet
+
+CHECKED_META = "comments_checked_at"
+TAB_META = "comments_sheet_id:{}\t{}"
+MARGIN = timedelta(minutes=10)
+HEADER = ["Kode", "Desa", "Kecamatan", "Waktu", "Nama", "Tanggapan", "Tautan", "ID tanggapan"]
+_TAGS = re.compile(r"<[^>]+>")
+
+
+@dataclass(frozen=True)
+class CommentRows:
+    sheet_id: int
+    rows: list[list[Any]]
+    ids: list[str]
+
+
+def collect(app: App, errors: list[str]) -> int:
+    """New comments on our posts into the ledger; returns how many. One Blogger call when due, else none."""
+    settings = app.settings.comments
+    if not settings.enabled:
+        return 0
+    now = app.clock()
+    last_text = app.ledger.get_meta(CHECKED_META)
+    last = datetime.fromisoformat(last_text) if last_text else None
+    if last is not None and (now - last).total_seconds() < settings.check_seconds:
+        return 0
+    since = (last or _first_post(app) or now) - MARGIN
+    try:
+        found = app.publisher.comments_since(since)
+    except GoogleApiError as exc:
+        errors.append(f"could not read the blog's comments: {exc}")
+        return 0
+    added = 0
+    db = app.ledger.db
+    for comment in found:
+        row = db.execute("SELECT code FROM submissions WHERE post_id = ?", (comment.post_id,)).fetchone()
+        if row is None:
+            continue  # a post the pipeline did not make
+        cur = db.execute(
+            """INSERT OR IGNORE INTO comments (id, code, post_id, published, author, content, seen_at)
+               VALUES (?, ?, ?, ?, ?, ?, ?)""",
+            (
+                comment.comment_id,
+                row[0],
+                comment.post_id,
+                comment.published.isoformat(),
+                comment.author,
+                comment.content,
+                now.isoformat(),
+            ),
+        )
+        added += cur.rowcount
+    app.ledger.set_meta(CHECKED_META, now.isoformat())
+    return added
+
+
+def pending_rows(app: App) -> CommentRows | None:
+    """The comments to append in this cycle's write-back; None when there are none."""
+    settings = app.settings.comments
+    if not settings.enabled:
+        return None
+    db = app.ledger.db
+    if db.execute("SELECT 1 FROM comments WHERE state != 'written' LIMIT 1").fetchone() is None:
+        return None
+    sheet_id = _tab(app)
+    if db.execute("SELECT 1 FROM comments WHERE state = 'sending' LIMIT 1").fetchone() is not None:
+        _settle_uncertain(app)
+    chosen = db.execute(
+        """SELECT c.*, s.desa, s.kecamatan, s.post_url FROM comments c JOIN submissions s ON s.code = c.code
+           WHERE c.state = 'new' ORDER BY c.published, c.id"""
+    ).fetchall()
+    if not chosen:
+        return None
+    tz = app.settings.tz
+    rows = [
+        [
+            r["code"],
+            r["desa"],
+            r["kecamatan"],
+            format_local(datetime.fromisoformat(r["published"]), tz),
+            r["author"],
+            _text(r["content"]),
+            r["post_url"] or "",
+            r["id"],
+        ]
+        for r in chosen
+    ]
+    return CommentRows(sheet_id, rows, [str(r["id"]) for r in chosen])
+
+
+def mark(app: App, rows: CommentRows | None, state: str) -> None:
+    """`sending` just before the write-back; `written` when it returned; `new` when Google refused it."""
+    if rows is not None:
+        app.ledger.db.executemany("UPDATE comments SET state = ? WHERE id = ?", [(state, i) for i in rows.ids])
+
+
+def _settle_uncertain(app: App) -> None:
+    """Comments whose write-back answer was lost: those on the tab are written, the others go again."""
+    title = app.settings.comments.worksheet
+    values = app.review.values.get(f"{quote_sheet(title)}!H:H")
+    on_tab = {str(row[0]) for row in values[1:] if row}
+    db = app.ledger.db
+    for (comment_id,) in db.execute("SELECT id FROM comments WHERE state = 'sending'").fetchall():
+        state = "written" if str(comment_id) in on_tab else "new"
+        db.execute("UPDATE comments SET state = ? WHERE id = ?", (state, comment_id))
+
+
+def _tab(app: App) -> int:
+    meta = TAB_META.format(app.settings.review.spreadsheet_id, app.settings.comments.worksheet)
+    cached = app.ledger.get_meta(meta)
+    if cached:
+        return int(cached)
+    sheet_id = app.review.ensure_tab(app.settings.comments.worksheet, HEADER)
+    app.ledger.set_meta(meta, str(sheet_id))
+    return sheet_id
+
+
+def _first_post(app: App) -> datetime | None:
+    row = app.ledger.db.execute("SELECT MIN(processed_at) FROM submissions WHERE post_id IS NOT NULL").fetchone()
+    return datetime.fromisoformat(row[0]) if row and row[0] else None
+
+
+def _text(content: str) -> str:
+    """Blogger gives a comment as HTML; the sheet shows its words."""
+    return " ".join(html.unescape(_TAGS.sub(" ", content)).split())
