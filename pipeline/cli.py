@@ -296,6 +296,40 @@ def report(state: CliState, month: str | None, no_sheet: bool) -> None:
 
 
 @main.command()
+@click.option("--week", metavar="YYYY-Www", help="ISO week, e.g. 2026-W48 (default: the current one, local time).")
+@click.option("--kecamatan", metavar="NAME", help="Only the stories of this kecamatan.")
+@click.pass_obj
+def bulletin(state: CliState, week: str | None, kecamatan: str | None) -> None:
+    """An A4 PDF of a week's published news to print: photos, a QR code per story, contents per kecamatan."""
+    import re
+
+    from .app import build_app
+    from .bulletin import collect_stories, photo_source, write_bulletin
+
+    if week is not None and not re.fullmatch(r"\d{4}-W(0[1-9]|[1-4]\d|5[0-3])", week):
+        raise click.BadParameter(f"{week!r} is not an ISO week such as 2026-W48", param_hint="--week")
+    settings = state.settings()
+    if week is None:
+        year, number, _ = datetime.now(UTC).astimezone(settings.tz).isocalendar()
+        week = f"{year}-W{number:02d}"
+    try:
+        app = build_app(settings)
+    except ConfigError as exc:
+        raise ConfigProblem(str(exc)) from exc
+    suffix = "" if kecamatan is None else "-" + re.sub(r"[^a-z0-9]+", "-", kecamatan.casefold()).strip("-")
+    path = settings.report.directory / f"buletin-{week}{suffix}.pdf"
+    try:
+        groups = collect_stories(app, week, kecamatan)
+        made = write_bulletin(groups, photo_source(app), path, title=settings.report.title, week=week, tz=settings.tz)
+    except GoogleApiError as exc:
+        click.echo(f"error: {exc}", err=True)
+        sys.exit(EXIT_FAILED)
+    finally:
+        app.close()
+    click.echo(f"bulletin {week}: {made.stories} stories, {made.pages} pages\n  {made.path}")
+
+
+@main.command()
 @click.option("--json", "as_json", is_flag=True, help="Machine-readable output.")
 @click.pass_obj
 def status(state: CliState, as_json: bool) -> None:

@@ -112,6 +112,26 @@ class BloggerPublisher:
             if not token:
                 return found
 
+    def published_between(self, start: datetime, end: datetime) -> list[dict[str, Any]]:
+        """Live posts published in [start, end), with bodies: id, url, title, content, published."""
+        found: list[dict[str, Any]] = []
+        token: str | None = None
+        while True:
+            request = self.posts.list(
+                blogId=self.blog_id,
+                status=["LIVE"],
+                startDate=start.isoformat(),
+                endDate=end.isoformat(),
+                fetchBodies=True,
+                maxResults=RECENT_PAGE,
+                pageToken=token,
+            )
+            page = self._run("list", request)
+            found.extend(page.get("items", []))
+            token = page.get("nextPageToken")
+            if not token:
+                return found
+
     def comments_since(self, since: datetime) -> list[ReaderComment]:
         """Readers' published comments on any post of the blog since `since`, newest first."""
         found: list[ReaderComment] = []

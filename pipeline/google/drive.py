@@ -30,6 +30,17 @@ class DrivePhotos:
         size = meta.get("size")
         return PhotoInfo(file_id, str(meta.get("name", "")), str(meta.get("mimeType", "")), int(size) if size else None)
 
+    def download(self, file_id: str) -> bytes | None:
+        """The file's bytes (a photo for the printed bulletin); None when it is gone or unreadable."""
+        request = self.files.get_media(fileId=file_id)
+        try:
+            content = self.policy.call("drive.files.get", lambda: request.execute(num_retries=0))
+        except GoogleApiError as exc:
+            if exc.not_found:
+                return None
+            raise
+        return content if isinstance(content, bytes) else None
+
     def reachable(self) -> None:
         """One cheap listing: raises when the Drive API is off for the project or the account is refused."""
         request = self.files.list(pageSize=1, fields="files(id)")

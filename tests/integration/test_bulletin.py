@@ -1,0 +1,94 @@
+"""`mymein bulletin`: the week's published stories in a printable PDF, each QR code leading to its post."""
+
+from __future__ import annotations
+
+import io
+from pathlib import Path
+
+import requests
+import zxingcpp
+from click.testing import CliRunner
+from PIL import Image
+from pypdf import PdfReader
+
+from pipeline.app import build_app
+from pipeline.cli import main
+from pipeline.config import load_settings
+from pipeline.google.retry import RetryPolicy
+from pipeline.sandbox.demo_data import DEMO_PHOTOS, png_bytes
+from pipeline.sandbox.seed import upload_file
+from pipeline.sandbox.server import Sandbox
+from pipeline.sync import run_cycle
+
+from .test_pipeline import officer_sets, review_sheet
+from .world import blog_posts, make_world, response_row
+
+
+def test_the_bulletin_holds_each_story_once_with_a_qr_code_of_its_link(sandbox: Sandbox, tmp_path: Path) -> None:
+    with requests.Session() as http:
+        photo = upload_file(http, sandbox.url, "panen.png", png_bytes(DEMO_PHOTOS["panen"]), "image/png")
+    rows = [
+        response_row(1, photos=f"https://drive.google.com/open?id={photo}"),
+        response_row(2, kecamatan="Batu Mandi", desa="Lok Batu"),
+        response_row(3),
+        response_row(4),  # never approved: not in the bulletin
+    ]
+    world = make_world(sandbox.url, tmp_path, rows)
+    world.config.write_text(
+        world.config.read_text(encoding="utf-8") + f"report:\n  directory: {tmp_path / 'out'}\n  title: Portal Uji\n",
+        encoding="utf-8",
+    )
+    app = build_app(load_settings(world.config), policy=RetryPolicy(sleep=lambda _: None))
+    try:
+        run_cycle(app)
+        sheet = review_sheet(app)
+        for code in ("MM-20261122-0001", "MM-20261122-0002", "MM-20261122-0003"):
+            officer_sets(sheet, code, Setujui="TRUE")
+        run_cycle(app)
+    finally:
+        app.close()
+    posts = {p["title"]: p["url"] for p in blog_posts(world.endpoint, world.blog_id)}
+    assert len(posts) == 3
+
+    result = CliRunner().invoke(main, ["--config", str(world.config), "bulletin"])
+    assert result.exit_code == 0, result.output
+    [pdf_path] = (tmp_path / "out").glob("buletin-*.pdf")
+    reader = PdfReader(pdf_path)
+    assert f"3 stories, {len(reader.pages)} pages" in result.output
+    text = "\n".join(page.extract_text() or "" for page in reader.pages)
+    assert "Daftar isi" in text and "Kecamatan Batu Mandi" in text and "Kecamatan Juai" in text
+    for title in posts:
+        assert text.count(title) >= 2  # in the contents and over the story
+    assert "Berita nomor 4" not in text
+    decoded: list[str] = []
+    photos = 0
+    for page in reader.pages:
+        for image in page.images:
+            picture = Image.open(io.BytesIO(image.data))
+            found = zxingcpp.read_barcodes(picture)
+            decoded += [barcode.text for barcode in found]
+            photos += not found
+    assert sorted(decoded) == sorted(posts.values())
+    assert photos == 1  # the one story with a photo
+
+
+def test_one_kecamatan_only(sandbox: Sandbox, tmp_path: Path) -> None:
+    world = make_world(
+        sandbox.url, tmp_path, [response_row(1), response_row(2, kecamatan="Batu Mandi", desa="Lok Batu")]
+    )
+    world.config.write_text(
+        world.config.read_text(encoding="utf-8") + f"report:\n  directory: {tmp_path / 'out'}\n", encoding="utf-8"
+    )
+    app = build_app(load_settings(world.config), policy=RetryPolicy(sleep=lambda _: None))
+    try:
+        run_cycle(app)
+        for code in ("MM-20261122-0001", "MM-20261122-0002"):
+            officer_sets(review_sheet(app), code, Setujui="TRUE")
+        run_cycle(app)
+    finally:
+        app.close()
+    result = CliRunner().invoke(main, ["--config", str(world.config), "bulletin", "--kecamatan", "batu mandi"])
+    assert result.exit_code == 0 and ": 1 stories" in result.output, result.output
+    [pdf_path] = (tmp_path / "out").glob("buletin-*-batu-mandi.pdf")
+    text = "".join(page.extract_text() or "" for page in PdfReader(pdf_path).pages)
+    assert "Berita nomor 2" in text and "Berita nomor 1" not in text
