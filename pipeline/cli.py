@@ -11,6 +11,7 @@ import threading
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
@@ -20,6 +21,9 @@ from .core.review import ReviewLayoutError
 from .google.errors import GoogleApiError
 from .google.responses import ResponsesTabNotFound
 from .render import TemplateNotFound
+
+if TYPE_CHECKING:
+    from .app import App
 
 EXIT_OK = 0
 EXIT_FAILED = 1
@@ -65,6 +69,16 @@ def _setup_logging(verbose: int, as_json: bool = False) -> None:
         JsonLines() if as_json else logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s")
     )
     logging.basicConfig(level=level, handlers=[handler])  # no-op when a host (pytest) already set handlers
+
+
+def _build_app(settings: Settings) -> App:
+    """The clients for `settings`; a credential problem is a configuration error (exit code 2)."""
+    from .app import build_app
+
+    try:
+        return build_app(settings)
+    except ConfigError as exc:
+        raise ConfigProblem(str(exc)) from exc
 
 
 @click.group()
@@ -149,14 +163,10 @@ def init(state: CliState) -> None:
 
     Safe to run again: it adds only what is missing and never writes a data row.
     """
-    from .app import build_app
     from .prepare import prepare_review_spreadsheet
 
     settings = state.settings()
-    try:
-        app = build_app(settings)
-    except ConfigError as exc:
-        raise ConfigProblem(str(exc)) from exc
+    app = _build_app(settings)
     try:
         done = prepare_review_spreadsheet(app)
     except GoogleApiError as exc:
@@ -181,7 +191,6 @@ def init(state: CliState) -> None:
 @click.pass_obj
 def sync(state: CliState, dry_run: bool) -> None:
     """Run one cycle: ingest new responses, act on the review sheet, write back."""
-    from .app import build_app
     from .lock import cycle_lock
     from .sync import run_cycle
 
@@ -190,10 +199,7 @@ def sync(state: CliState, dry_run: bool) -> None:
         if not held:
             click.echo("another mymein cycle is running; nothing to do")
             return
-        try:
-            app = build_app(settings)
-        except ConfigError as exc:
-            raise ConfigProblem(str(exc)) from exc
+        app = _build_app(settings)
         try:
             report = run_cycle(app, dry_run=dry_run)
         except (
@@ -223,15 +229,11 @@ def sync(state: CliState, dry_run: bool) -> None:
 @click.pass_obj
 def run(state: CliState) -> None:
     """Run cycles every schedule.interval_seconds until SIGTERM or Ctrl-C."""
-    from .app import build_app
     from .daemon import heartbeat_path, run_daemon
 
     settings = state.settings()
     logging.getLogger("mymein").setLevel(logging.INFO)
-    try:
-        app = build_app(settings)
-    except ConfigError as exc:
-        raise ConfigProblem(str(exc)) from exc
+    app = _build_app(settings)
     stop = threading.Event()
     signal.signal(signal.SIGTERM, lambda *_: stop.set())
     signal.signal(signal.SIGINT, lambda *_: stop.set())
@@ -259,7 +261,7 @@ def report(state: CliState, month: str | None, no_sheet: bool) -> None:
     """
     import re
 
-    from .app import build_app, open_ledger
+    from .app import open_ledger
     from .regions_file import load_regions
     from .render import Renderer
     from .report import all_summary_rows, build_report, write_files, write_summary
@@ -281,10 +283,7 @@ def report(state: CliState, month: str | None, no_sheet: bool) -> None:
     click.echo(f"  {written.html}\n  {written.pdf} ({written.pages} pages)\n  {written.png}")
     if no_sheet:
         return
-    try:
-        app = build_app(settings)
-    except ConfigError as exc:
-        raise ConfigProblem(str(exc)) from exc
+    app = _build_app(settings)
     try:
         write_summary(app.review.values, settings.review.summary_worksheet, rows)
     except GoogleApiError as exc:
@@ -303,7 +302,6 @@ def bulletin(state: CliState, week: str | None, kecamatan: str | None) -> None:
     """An A4 PDF of a week's published news to print: photos, a QR code per story, contents per kecamatan."""
     import re
 
-    from .app import build_app
     from .bulletin import collect_stories, photo_source, write_bulletin
 
     if week is not None and not re.fullmatch(r"\d{4}-W(0[1-9]|[1-4]\d|5[0-3])", week):
@@ -312,10 +310,7 @@ def bulletin(state: CliState, week: str | None, kecamatan: str | None) -> None:
     if week is None:
         year, number, _ = datetime.now(UTC).astimezone(settings.tz).isocalendar()
         week = f"{year}-W{number:02d}"
-    try:
-        app = build_app(settings)
-    except ConfigError as exc:
-        raise ConfigProblem(str(exc)) from exc
+    app = _build_app(settings)
     suffix = "" if kecamatan is None else "-" + re.sub(r"[^a-z0-9]+", "-", kecamatan.casefold()).strip("-")
     path = settings.report.directory / f"buletin-{week}{suffix}.pdf"
     try:
@@ -387,7 +382,6 @@ def rebuild(state: CliState) -> None:
 
     Refuses when the ledger still holds submissions. Changes nothing at Google; the next sync writes back.
     """
-    from .app import build_app
     from .lock import cycle_lock
     from .rebuild import RebuildRefused
     from .rebuild import rebuild as run_rebuild
@@ -396,10 +390,7 @@ def rebuild(state: CliState) -> None:
     with cycle_lock(settings.state_dir) as held:
         if not held:
             raise click.ClickException("a mymein cycle is running; stop it (and the daemon) before rebuilding")
-        try:
-            app = build_app(settings)
-        except ConfigError as exc:
-            raise ConfigProblem(str(exc)) from exc
+        app = _build_app(settings)
         try:
             report = run_rebuild(app)
         except RebuildRefused as exc:
