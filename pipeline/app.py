@@ -52,6 +52,7 @@ class App:
     # Every session the Google clients send through; chaos tests mount a crashing adapter on them.
     sessions: list[requests.Session] = field(default_factory=list)
     mailer: SmtpMailer | None = None  # notices.enabled
+    registrations: SheetValues | None = None  # the registration form's responses, with registration.enabled
 
     def close(self) -> None:
         for close in self.closers:
@@ -133,6 +134,11 @@ def build_app(
         closers=[session.close, blogger.close, drive.close],
         sessions=[session, blogger_http.session, drive_http.session],
         mailer=_mailer(settings),
+        registrations=(
+            SheetValues(gclient, settings.registration.spreadsheet_id, policy)
+            if settings.registration.enabled
+            else None
+        ),
     )
 
 

@@ -27,7 +27,9 @@ _TAGS = re.compile(r"<[^>]+>")
 
 
 @dataclass(frozen=True)
-class CommentRows:
+class TabRows:
+    """Rows to append to another tab of the review spreadsheet in the write-back, and the ids they carry."""
+
     sheet_id: int
     rows: list[list[Any]]
     ids: list[str]
@@ -73,7 +75,7 @@ def collect(app: App, errors: list[str]) -> int:
     return added
 
 
-def pending_rows(app: App) -> CommentRows | None:
+def pending_rows(app: App) -> TabRows | None:
     """The comments to append in this cycle's write-back; None when there are none."""
     settings = app.settings.comments
     if not settings.enabled:
@@ -104,10 +106,10 @@ def pending_rows(app: App) -> CommentRows | None:
         ]
         for r in chosen
     ]
-    return CommentRows(sheet_id, rows, [str(r["id"]) for r in chosen])
+    return TabRows(sheet_id, rows, [str(r["id"]) for r in chosen])
 
 
-def mark(app: App, rows: CommentRows | None, state: str) -> None:
+def mark(app: App, rows: TabRows | None, state: str) -> None:
     """`sending` just before the write-back; `written` when it returned; `new` when Google refused it."""
     if rows is not None:
         app.ledger.db.executemany("UPDATE comments SET state = ? WHERE id = ?", [(state, i) for i in rows.ids])

@@ -224,6 +224,28 @@ class CommentSettings(_Section):
     check_seconds: float = Field(default=600.0, ge=0)
 
 
+class RegistrationSettings(_Section):
+    # KIM registration: the registration form's responses spreadsheet; each valid application gets a number
+    # (`number_pattern` with {region} and {seq}), a row in the Operator tab and an e-mail (notices).
+    enabled: bool = False
+    spreadsheet_id: str = ""
+    worksheet: str = "Form Responses 1"
+    region_code: str = "6311"  # Kabupaten Balangan
+    number_pattern: str = "KIM-{region}-{seq:04d}"
+    allow_second_kim: bool = False
+    check_seconds: float = Field(default=600.0, ge=0)
+
+    @model_validator(mode="after")
+    def _spreadsheet_when_enabled(self) -> RegistrationSettings:
+        if self.enabled and not self.spreadsheet_id:
+            raise ValueError("registration.spreadsheet_id is required when registration.enabled is true")
+        try:
+            self.number_pattern.format(region=self.region_code, seq=1)
+        except (KeyError, IndexError, ValueError) as exc:
+            raise ValueError(f"registration.number_pattern may use only {{region}} and {{seq}} ({exc})") from exc
+        return self
+
+
 class RegionSettings(_Section):
     file: Path | None = None
 
@@ -244,6 +266,7 @@ class Settings(_Section):
     registry: RegistrySettings = Field(default_factory=RegistrySettings)
     report: ReportSettings = Field(default_factory=ReportSettings)
     comments: CommentSettings = Field(default_factory=CommentSettings)
+    registration: RegistrationSettings = Field(default_factory=RegistrationSettings)
 
     @model_validator(mode="before")
     @classmethod

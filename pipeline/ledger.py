@@ -161,6 +161,28 @@ def _m006_comments(db: sqlite3.Connection) -> None:
     )
 
 
+def _m007_registrations(db: sqlite3.Connection) -> None:
+    # KIM registrations from the registration form: numbered once (`seq` is unique), refused with a reason,
+    # and copied to the Operator tab like comments to Tanggapan (new -> sending -> written).
+    _run_script(
+        db,
+        """
+        CREATE TABLE registrations (
+            response_key TEXT PRIMARY KEY,
+            email TEXT NOT NULL,
+            kecamatan TEXT NOT NULL,
+            desa TEXT NOT NULL,
+            seq INTEGER UNIQUE,
+            number TEXT,
+            message TEXT NOT NULL DEFAULT '',
+            row TEXT NOT NULL,
+            state TEXT NOT NULL,
+            created_at TEXT NOT NULL
+        )
+        """,
+    )
+
+
 # Named migrations, applied in order inside one transaction each; never edit a released one.
 MIGRATIONS: list[tuple[str, Callable[[sqlite3.Connection], None]]] = [
     ("001_initial", _m001_initial),
@@ -169,6 +191,7 @@ MIGRATIONS: list[tuple[str, Callable[[sqlite3.Connection], None]]] = [
     ("004_recent_index", _m004_recent_index),
     ("005_notices", _m005_notices),
     ("006_comments", _m006_comments),
+    ("007_registrations", _m007_registrations),
 ]
 
 
@@ -598,6 +621,10 @@ class Ledger:
         ]
 
     # --- events ---------------------------------------------------------------------------------------
+    def record_event(self, db: sqlite3.Connection, code: str | None, kind: str, detail: dict[str, Any]) -> None:
+        """An event inside the caller's transaction."""
+        self._event(db, code, kind, detail)
+
     def event(self, code: str | None, kind: str, detail: dict[str, Any]) -> None:
         self._event(self.db, code, kind, detail)
 

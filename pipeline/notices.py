@@ -23,7 +23,11 @@ from .outbox import Outbox
 log = logging.getLogger("mymein.notices")
 
 WATERMARK_META = "notices_event_id"
-EVENT_KINDS = ("received", "posted", "updated", "went_live", "rejected", "held")
+EVENT_KINDS = ("received", "posted", "updated", "went_live", "rejected", "held", "registered", "registration_refused")
+REGISTRATION_TEMPLATES = {
+    "registered": "notice-registered.txt.j2",
+    "registration_refused": "notice-registration-refused.txt.j2",
+}
 REJECTED_PREFIX = "Alasan: "
 
 
@@ -59,6 +63,9 @@ def queue_from_events(app: App, outbox: Outbox) -> None:
     last = int(app.ledger.get_meta(WATERMARK_META) or app.ledger.last_event_id())
     for event_id, event in app.ledger.events_after(last, EVENT_KINDS):
         last = event_id
+        if event.kind in REGISTRATION_TEMPLATES:
+            _queue_registration(app, outbox, event_id, event)
+            continue
         draft = draft_for(event)
         record = app.ledger.get(event.code) if event.code else None
         if draft is None or record is None or not _deliverable(record.email):
@@ -75,6 +82,15 @@ def queue_from_events(app: App, outbox: Outbox) -> None:
         subject, body = app.renderer.text(draft.template, **values)
         outbox.enqueue(draft.key, record.code, draft.kind, record.email, subject, body)
     app.ledger.set_meta(WATERMARK_META, str(last))
+
+
+def _queue_registration(app: App, outbox: Outbox, event_id: int, event: Event) -> None:
+    detail = event.detail
+    recipient = str(detail.get("email", ""))
+    if not _deliverable(recipient):
+        return
+    subject, body = app.renderer.text(REGISTRATION_TEMPLATES[event.kind], **{k: str(v) for k, v in detail.items()})
+    outbox.enqueue(f"{event.kind}:{event_id}", None, event.kind, recipient, subject, body)
 
 
 def draft_for(event: Event) -> Draft | None:

@@ -71,9 +71,9 @@ class Renderer:
         html = self.template(POST_TEMPLATE).render(post=view, **asdict(view))
         return sanitise(html)
 
-    def text(self, name: str, **values: object) -> tuple[str, str]:
-        """A plain-text message from template `name`: its first line is the subject, the rest the body."""
-        rendered = self.template(name).render(**values)
+    def text(self, template: str, /, **values: object) -> tuple[str, str]:
+        """A plain-text message from `template`: its first line is the subject, the rest the body."""
+        rendered = self.template(template).render(**values)
         subject, _, body = rendered.partition("\n")
         return " ".join(subject.split()), body.lstrip("\n")
 

@@ -9,7 +9,7 @@ from datetime import datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from . import comments, notices
+from . import comments, notices, registrations
 from .app import App
 from .core.bookmark import Bookmark, bookmark_after
 from .core.decide import MODE_TO_STATE, STATE_TO_STATUS, Action, Decision, PostState, decide
@@ -72,6 +72,7 @@ class CycleReport:
     settled: set[str] = field(default_factory=set)  # rows with nothing to do this cycle
     notices: list[str] = field(default_factory=list)  # keys of the e-mails sent
     comments: int = 0  # readers' comments found on the blog
+    registered: int = 0  # KIMs given a registration number
 
     def count(self, action: str) -> int:
         return sum(1 for o in self.outcomes if o.action == action)
@@ -101,6 +102,7 @@ def run_cycle(app: App, *, dry_run: bool = False) -> CycleReport:
             records[row.code] = app.ledger.get(row.code) or records[row.code]
     if not dry_run:
         report.comments = comments.collect(app, report.errors)
+        report.registered = registrations.collect(app, report.errors)
         write_back(app, layout, rows, appends, report, values)
         notices.notify(app, report.notices, report.errors)
     return report
@@ -640,10 +642,11 @@ def write_back(
     finished = _finished(app, rows, records, changes, report.settled)
     try:
         tanggapan = comments.pending_rows(app)
+        operators = registrations.pending_rows(app)
     except GoogleApiError as exc:
-        report.errors.append(f"readers' comments wait for the next cycle: {exc}")
-        tanggapan = None
-    if not changes and not appends and not finished and tanggapan is None:
+        report.errors.append(f"comments and registrations wait for the next cycle: {exc}")
+        tanggapan = operators = None
+    if not changes and not appends and not finished and tanggapan is None and operators is None:
         return
     try:
         column = layout.columns["code"]
@@ -673,17 +676,20 @@ def write_back(
             "rows": [r.code for r in appends],
             "archived": len(archive.rows) if archive else 0,
         }
-        extra = [(tanggapan.sheet_id, tanggapan.rows)] if tanggapan else []
+        extra = [(t.sheet_id, t.rows) for t in (tanggapan, operators) if t is not None]
         comments.mark(app, tanggapan, "sending")
+        registrations.mark(app, operators, "sending")
         with app.ledger.intended(WRITE_BACK, "write_back", detail):
             app.review.commit(_review_sheet_id(app), writes, new_rows, row_validations(now.columns), archive, extra)
         comments.mark(app, tanggapan, "written")
+        registrations.mark(app, operators, "written")
     except ReviewLayoutError as exc:
         report.errors.append(f"write-back deferred to the next cycle: {exc}")
         return
     except GoogleApiError as exc:
-        if not exc.outcome_unknown:
-            comments.mark(app, tanggapan, "new")  # refused outright: nothing landed
+        if not exc.outcome_unknown:  # refused outright: nothing landed
+            comments.mark(app, tanggapan, "new")
+            registrations.mark(app, operators, "new")
         if exc.status == 400 and "grid" in exc.message.lower():
             app.ledger.set_meta(_review_sheet_meta(app), "")  # the tab was replaced: look its id up again
         report.errors.append(f"write-back deferred to the next cycle: {exc}")

@@ -1,0 +1,127 @@
+"""KIM registration: an operator registers the village's KIM through a form and gets a registration number.
+
+Pure: reading the form's rows by header name, checking an application, and numbering it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Collection, Sequence
+from dataclasses import dataclass
+from datetime import datetime, tzinfo
+
+from .regions import RegionDirectory
+from .sheettime import parse_timestamp
+from .text import clean_line, fold
+
+# role -> header names the registration form may use (Indonesian and English Google accounts).
+COLUMNS: dict[str, tuple[str, ...]] = {
+    "received": ("Timestamp", "Stempel waktu"),
+    "email": ("Email Address", "Alamat email", "Email"),
+    "name": ("Nama Operator", "Nama"),
+    "kim": ("Nama KIM",),
+    "desa": ("Desa",),
+    "kecamatan": ("Kecamatan",),
+    "phone": ("Telepon", "Nomor HP", "No. HP"),
+    "facebook": ("Facebook",),
+    "instagram": ("Instagram",),
+    "youtube": ("YouTube",),
+    "tiktok": ("TikTok",),
+}
+REQUIRED = ("received", "email", "name", "kim", "desa", "kecamatan")
+
+
+@dataclass(frozen=True)
+class Application:
+    key: str  # the response's identity: time and e-mail, as for news
+    received_at: datetime
+    email: str
+    name: str
+    kim: str
+    desa: str
+    kecamatan: str
+    phone: str
+    socials: tuple[str, str, str, str]  # Facebook, Instagram, YouTube, TikTok
+
+
+def read_applications(rows: Sequence[Sequence[object]], tz: tzinfo) -> list[Application]:
+    """The form's rows (header first) as applications; rows without a time or an e-mail are skipped."""
+    if not rows:
+        return []
+    header = [fold(str(cell)) for cell in rows[0]]
+    where = {
+        role: next((header.index(fold(n)) for n in names if fold(n) in header), None) for role, names in COLUMNS.items()
+    }
+    missing = [COLUMNS[role][0] for role in REQUIRED if where[role] is None]
+    if missing:
+        raise ValueError(f"the registration form's sheet lacks the columns: {', '.join(missing)}")
+    found: list[Application] = []
+    for row in rows[1:]:
+
+        def cell(role: str, row: Sequence[object] = row) -> object:
+            index = where[role]
+            return row[index] if index is not None and index < len(row) else ""
+
+        received = parse_timestamp(cell("received"), tz)
+        email = clean_line(cell("email"))
+        if received is None or not email:
+            continue
+        text = {role: clean_line(cell(role)) for role in COLUMNS if role != "received"}
+        found.append(
+            Application(
+                key=f"{received.isoformat()}|{fold(email)}",
+                received_at=received,
+                email=email,
+                name=text["name"],
+                kim=text["kim"],
+                desa=text["desa"],
+                kecamatan=text["kecamatan"],
+                phone=text["phone"],
+                socials=(text["facebook"], text["instagram"], text["youtube"], text["tiktok"]),
+            )
+        )
+    return found
+
+
+def check(
+    application: Application,
+    regions: RegionDirectory,
+    registered: Collection[tuple[str, str]],
+    *,
+    allow_second: bool,
+) -> tuple[tuple[str, str] | None, str]:
+    """The village (canonical kecamatan, desa) it is for, or None with the reason in Indonesian."""
+    if not application.kim or not application.name:
+        return None, "Nama operator dan nama KIM wajib diisi."
+    village = regions.village(application.kecamatan, application.desa)
+    if village is None:
+        return None, (
+            f"Desa {application.desa or '(kosong)'} di Kecamatan {application.kecamatan or '(kosong)'} tidak "
+            "ditemukan dalam daftar desa kabupaten; periksa ejaannya."
+        )
+    place = (village.kecamatan, village.desa)
+    if not allow_second and (fold(place[0]), fold(place[1])) in {(fold(k), fold(d)) for k, d in registered}:
+        return (
+            None,
+            f"Desa {village.desa} sudah memiliki KIM terdaftar; hubungi Diskominfo bila ada perubahan pengurus.",
+        )
+    return place, ""
+
+
+def registration_number(pattern: str, region_code: str, sequence: int) -> str:
+    """E.g. `KIM-{region}-{seq:04d}` with region 6311 and sequence 1 -> KIM-6311-0001."""
+    return pattern.format(region=region_code, seq=sequence)
+
+
+def operator_row(application: Application, place: tuple[str, str], number: str) -> list[object]:
+    """A row of the Operator tab, in its header's order (`core.registry.OPERATOR_HEADER`)."""
+    kecamatan, desa = place
+    return [
+        application.email,
+        application.name,
+        application.kim,
+        desa,
+        kecamatan,
+        application.phone,
+        *application.socials,
+        number,
+    ]
