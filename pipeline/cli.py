@@ -285,7 +285,7 @@ def report(state: CliState, month: str | None, no_sheet: bool) -> None:
         return
     app = _build_app(settings)
     try:
-        write_summary(app.review.values, settings.review.summary_worksheet, rows)
+        write_summary(app.review, settings.review.summary_worksheet, rows)
     except GoogleApiError as exc:
         click.echo(f"error: the {settings.review.summary_worksheet!r} tab was not written: {exc}", err=True)
         sys.exit(EXIT_FAILED)

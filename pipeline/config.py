@@ -163,6 +163,19 @@ class PhotoSettings(_Section):
 class ScheduleSettings(_Section):
     interval_seconds: float = Field(default=60.0, gt=0)
     heartbeat_file: Path | None = None
+    # `mymein run` also makes last month's monev report on the 1st and last week's bulletin on Monday, with
+    # the first cycle after reports_at (local time).
+    monthly_report: bool = True
+    weekly_bulletin: bool = False
+    reports_at: str = "06:00"
+
+    @field_validator("reports_at")
+    @classmethod
+    def _reports_at(cls, value: str) -> str:
+        hour, _, minute = value.partition(":")
+        if not (hour.isdigit() and minute.isdigit() and int(hour) < 24 and int(minute) < 60):
+            raise ValueError("must be a local time such as 06:00")
+        return f"{int(hour):02d}:{int(minute):02d}"
 
 
 class DuplicateSettings(_Section):

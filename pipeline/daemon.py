@@ -15,6 +15,7 @@ from apscheduler.triggers.interval import IntervalTrigger
 
 from .app import App
 from .lock import cycle_lock
+from .periodic import run_due_jobs
 from .sync import CycleReport, run_cycle
 
 log = logging.getLogger("mymein.run")
@@ -41,6 +42,7 @@ class Worker:
                     log.info("another mymein cycle is running; skipped")
                     return
                 report = run_cycle(self.app)
+                made = run_due_jobs(self.app, self.app.clock())
             log.info(
                 "cycle: ingested %d, queued %d, actions %d, cells written %d, warnings %d",
                 report.ingested,
@@ -49,6 +51,8 @@ class Worker:
                 report.cells_written,
                 len(report.errors),
             )
+            if made:
+                log.info("periodic: %s", ", ".join(made))
             if report.errors:
                 outcome = "warnings"
             if self.on_cycle:

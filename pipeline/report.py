@@ -24,7 +24,8 @@ from matplotlib.ticker import MaxNLocator
 from .config import Settings
 from .core.monev import MonthReport, month_bounds, month_report, summary_rows
 from .core.regions import RegionDirectory
-from .google.sheets_values import SheetValues, quote_sheet
+from .google.review_sheet import ReviewSheet
+from .google.sheets_values import quote_sheet
 from .ledger import Ledger
 from .prepare import SUMMARY_HEADER
 from .render import Renderer
@@ -66,9 +67,10 @@ def all_summary_rows(ledger: Ledger, settings: Settings, regions: RegionDirector
     return rows
 
 
-def write_summary(values: SheetValues, tab: str, rows: list[list[Any]]) -> None:
-    """Header and rows to the `Rekap` tab in one call (RAW: numbers stay numbers)."""
-    values.update(f"{quote_sheet(tab)}!A1", [SUMMARY_HEADER, *rows])
+def write_summary(review: ReviewSheet, tab: str, rows: list[list[Any]]) -> None:
+    """Header and rows to the `Rekap` tab in one call (RAW: numbers stay numbers); the tab is made if missing."""
+    review.ensure_tab(tab, SUMMARY_HEADER)
+    review.values.update(f"{quote_sheet(tab)}!A1", [SUMMARY_HEADER, *rows])
 
 
 def write_files(report: MonthReport, renderer: Renderer, folder: Path, title: str) -> Written:

@@ -48,3 +48,38 @@ def test_daemon_cycles_until_stopped_and_outlives_a_failing_cycle(fresh_sandbox:
         assert beat["outcome"] == "ok" and beat["cycles"] >= 3  # the failed one counts too
     finally:
         app.close()
+
+
+def test_the_worker_makes_last_months_report_and_last_weeks_bulletin_once(sandbox: Sandbox, tmp_path: Path) -> None:
+    from datetime import UTC, datetime
+
+    from pipeline.daemon import Worker
+
+    world = make_world(sandbox.url, tmp_path, [response_row(1)])
+    extra = f"schedule:\n  weekly_bulletin: true\n  reports_at: '06:00'\nreport:\n  directory: {tmp_path / 'out'}\n"
+    world.config.write_text(world.config.read_text(encoding="utf-8") + extra, encoding="utf-8")
+    moments = iter([datetime(2026, 11, 30, 21, 0, tzinfo=UTC), datetime(2026, 11, 30, 23, 0, tzinfo=UTC)])
+    now = {"t": next(moments)}  # 05:00 then 07:00 on Tuesday 1 December, Balangan time
+    app = build_app(load_settings(world.config), clock=lambda: now["t"], policy=RetryPolicy(sleep=lambda _: None))
+    try:
+        worker = Worker(app)
+        worker.cycle()
+        assert not (tmp_path / "out").exists()  # before reports_at
+        now["t"] = next(moments)
+        worker.cycle()
+        worker.cycle()
+        made = sorted(p.name for p in (tmp_path / "out").iterdir())
+        assert made == [
+            "buletin-2026-W48.pdf",
+            "monev-2026-11-halaman-1.png",
+            "monev-2026-11.html",
+            "monev-2026-11.pdf",
+        ]
+        done = [k for k in ("job_done:monev 2026-11", "job_done:bulletin 2026-W48") if app.ledger.get_meta(k)]
+        assert len(done) == 2
+        rekap = requests.get(
+            f"{world.endpoint}/v4/spreadsheets/{world.review_id}/values/Rekap!A1:D3", timeout=10
+        ).json()["values"]
+        assert rekap[0][:2] == ["Bulan", "Kecamatan"] and rekap[1][:4] == ["2026-11", "Juai", "", "1"]
+    finally:
+        app.close()

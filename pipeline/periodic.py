@@ -1,0 +1,62 @@
+"""Jobs of `mymein run` besides the sync: last month's monev report on the 1st, last week's bulletin on
+Monday, each once (the ledger remembers which were made), in the same thread and lock as the cycles."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from datetime import datetime, timedelta
+
+from .app import App
+from .bulletin import collect_stories, photo_source, write_bulletin
+from .report import all_summary_rows, build_report, write_files, write_summary
+
+log = logging.getLogger("mymein.run")
+DONE_META = "job_done:{}"
+
+
+def run_due_jobs(app: App, now: datetime) -> list[str]:
+    """Make what is due and not made yet; returns what was made (e.g. `monev 2026-11`)."""
+    schedule = app.settings.schedule
+    local = now.astimezone(app.settings.tz)
+    hour, minute = (int(p) for p in schedule.reports_at.split(":"))
+    if (local.hour, local.minute) < (hour, minute):
+        return []
+    made: list[str] = []
+    if schedule.monthly_report:
+        month = (local.replace(day=1) - timedelta(days=1)).strftime("%Y-%m")
+        made += _once(app, f"monev {month}", lambda: _monthly(app, month, now))
+    if schedule.weekly_bulletin:
+        year, number, _ = (local - timedelta(days=7)).isocalendar()
+        week = f"{year}-W{number:02d}"
+        made += _once(app, f"bulletin {week}", lambda: _weekly(app, week))
+    return made
+
+
+def _once(app: App, name: str, job: Callable[[], None]) -> list[str]:
+    key = DONE_META.format(name)
+    if app.ledger.get_meta(key):
+        return []
+    try:
+        job()
+    except Exception:  # a failed job is logged and tried again with the next cycle; the sync goes on
+        log.exception("%s could not be made; trying again with the next cycle", name)
+        return []
+    app.ledger.set_meta(key, app.clock().isoformat())
+    log.info("%s made", name)
+    return [name]
+
+
+def _monthly(app: App, month: str, now: datetime) -> None:
+    settings = app.settings
+    report = build_report(app.ledger, settings, app.regions, month, now)
+    write_files(report, app.renderer, settings.report.directory, settings.report.title)
+    rows = all_summary_rows(app.ledger, settings, app.regions, now)
+    write_summary(app.review, settings.review.summary_worksheet, rows)
+
+
+def _weekly(app: App, week: str) -> None:
+    settings = app.settings
+    groups = collect_stories(app, week)
+    path = settings.report.directory / f"buletin-{week}.pdf"
+    write_bulletin(groups, photo_source(app), path, title=settings.report.title, week=week, tz=settings.tz)
