@@ -275,7 +275,7 @@ def report(state: CliState, month: str | None, no_sheet: bool) -> None:
     ledger = open_ledger(settings)
     try:
         built = build_report(ledger, settings, regions, month, now)
-        written = write_files(built, Renderer(settings.templates_dir), settings.report.directory, settings.report.title)
+        written = write_files(built, Renderer(settings.templates_dir), settings.reports_dir, settings.report.title)
         rows = all_summary_rows(ledger, settings, regions, now)
     finally:
         ledger.close()
@@ -312,7 +312,7 @@ def bulletin(state: CliState, week: str | None, kecamatan: str | None) -> None:
         week = f"{year}-W{number:02d}"
     app = _build_app(settings)
     suffix = "" if kecamatan is None else "-" + re.sub(r"[^a-z0-9]+", "-", kecamatan.casefold()).strip("-")
-    path = settings.report.directory / f"buletin-{week}{suffix}.pdf"
+    path = settings.reports_dir / f"buletin-{week}{suffix}.pdf"
     try:
         groups = collect_stories(app, week, kecamatan)
         made = write_bulletin(groups, photo_source(app), path, title=settings.report.title, week=week, tz=settings.tz)

@@ -224,7 +224,7 @@ class RegistrySettings(_Section):
 class ReportSettings(_Section):
     # `mymein report`: where the HTML and PDF go, the title on them, and after how many days without a
     # submission a KIM counts as inactive.
-    directory: Path = Path("reports")
+    directory: Path | None = None  # default: STATE_DIR/reports, which the service may write
     title: str = "Portal Berita KIM"
     inactive_days: int = Field(default=30, ge=1)
 
@@ -300,6 +300,11 @@ class Settings(_Section):
     @property
     def tz(self) -> ZoneInfo:
         return ZoneInfo(self.timezone)
+
+    @property
+    def reports_dir(self) -> Path:
+        """Where reports and bulletins go: `report.directory`, else STATE_DIR/reports (writable by the service)."""
+        return self.report.directory or self.state_dir / "reports"
 
     @property
     def heartbeat_path(self) -> Path:

@@ -13,6 +13,8 @@ from .report import all_summary_rows, build_report, write_files, write_summary
 
 log = logging.getLogger("mymein.run")
 DONE_META = "job_done:{}"
+FAILED_META = "job_failed:{}"
+RETRY_AFTER = timedelta(hours=1)
 
 
 def run_due_jobs(app: App, now: datetime) -> list[str]:
@@ -37,10 +39,14 @@ def _once(app: App, name: str, job: Callable[[], None]) -> list[str]:
     key = DONE_META.format(name)
     if app.ledger.get_meta(key):
         return []
+    failed = app.ledger.get_meta(FAILED_META.format(name))
+    if failed and app.clock() - datetime.fromisoformat(failed) < RETRY_AFTER:
+        return []
     try:
         job()
-    except Exception:  # a failed job is logged and tried again with the next cycle; the sync goes on
-        log.exception("%s could not be made; trying again with the next cycle", name)
+    except Exception:  # a failed job is logged and tried again an hour later; the sync goes on
+        log.exception("%s could not be made; trying again in an hour", name)
+        app.ledger.set_meta(FAILED_META.format(name), app.clock().isoformat())
         return []
     app.ledger.set_meta(key, app.clock().isoformat())
     log.info("%s made", name)
@@ -50,7 +56,7 @@ def _once(app: App, name: str, job: Callable[[], None]) -> list[str]:
 def _monthly(app: App, month: str, now: datetime) -> None:
     settings = app.settings
     report = build_report(app.ledger, settings, app.regions, month, now)
-    write_files(report, app.renderer, settings.report.directory, settings.report.title)
+    write_files(report, app.renderer, settings.reports_dir, settings.report.title)
     rows = all_summary_rows(app.ledger, settings, app.regions, now)
     write_summary(app.review, settings.review.summary_worksheet, rows)
 
@@ -58,5 +64,5 @@ def _monthly(app: App, month: str, now: datetime) -> None:
 def _weekly(app: App, week: str) -> None:
     settings = app.settings
     groups = collect_stories(app, week)
-    path = settings.report.directory / f"buletin-{week}.pdf"
+    path = settings.reports_dir / f"buletin-{week}.pdf"
     write_bulletin(groups, photo_source(app), path, title=settings.report.title, week=week, tz=settings.tz)

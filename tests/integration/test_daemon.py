@@ -83,3 +83,33 @@ def test_the_worker_makes_last_months_report_and_last_weeks_bulletin_once(sandbo
         assert rekap[0][:2] == ["Bulan", "Kecamatan"] and rekap[1][:4] == ["2026-11", "Juai", "", "1"]
     finally:
         app.close()
+
+
+def test_a_failing_monthly_job_is_retried_an_hour_later_not_every_cycle(sandbox: Sandbox, tmp_path: Path) -> None:
+    from datetime import UTC, datetime, timedelta
+
+    from pipeline.daemon import Worker
+
+    world = make_world(sandbox.url, tmp_path, [response_row(1)])
+    blocked = tmp_path / "not-a-folder"
+    blocked.write_text("a file where the reports folder should be", encoding="utf-8")
+    world.config.write_text(
+        world.config.read_text(encoding="utf-8") + f"report:\n  directory: {blocked}\n", encoding="utf-8"
+    )
+    now = {"t": datetime(2026, 11, 30, 23, 0, tzinfo=UTC)}
+    app = build_app(load_settings(world.config), clock=lambda: now["t"], policy=RetryPolicy(sleep=lambda _: None))
+    try:
+        worker = Worker(app)
+        worker.cycle()
+        first_failure = app.ledger.get_meta("job_failed:monev 2026-11")
+        assert first_failure is not None and app.ledger.get_meta("job_done:monev 2026-11") is None
+        now["t"] += timedelta(minutes=30)
+        worker.cycle()
+        assert app.ledger.get_meta("job_failed:monev 2026-11") == first_failure  # not tried again yet
+        blocked.unlink()
+        now["t"] += timedelta(minutes=31)
+        worker.cycle()
+        assert app.ledger.get_meta("job_done:monev 2026-11") is not None
+        assert json.loads(heartbeat_path(app).read_text(encoding="utf-8"))["outcome"] == "ok"
+    finally:
+        app.close()
