@@ -22,6 +22,7 @@ class StatusReport:
     posts_today: int
     last_cycle: dict[str, Any] | None
     notices: dict[str, int] = field(default_factory=dict)
+    calls_today: dict[str, int] = field(default_factory=dict)  # Google requests by API, local day
 
     def as_dict(self) -> dict[str, Any]:
         return {
@@ -30,6 +31,7 @@ class StatusReport:
             "posts_today": self.posts_today,
             "last_cycle": self.last_cycle,
             "notices": self.notices,
+            "api_calls_today": self.calls_today,
         }
 
 
@@ -43,7 +45,11 @@ def collect_status(settings: Settings, ledger: Ledger, heartbeat: Path, now: dat
     )
     last = json.loads(heartbeat.read_text(encoding="utf-8")) if heartbeat.exists() else None
     notices = Outbox(ledger).counts()
-    return StatusReport(counts, oldest.code if oldest else None, age, posts_today, last, notices)
+    calls: dict[str, int] = json.loads(ledger.get_meta(f"api_calls:{now.astimezone(settings.tz).date()}") or "{}")
+    by_api: dict[str, int] = {}
+    for method, n in calls.items():
+        by_api[method.split(".", 1)[0]] = by_api.get(method.split(".", 1)[0], 0) + n
+    return StatusReport(counts, oldest.code if oldest else None, age, posts_today, last, notices, by_api)
 
 
 def format_status(report: StatusReport) -> str:
@@ -52,6 +58,9 @@ def format_status(report: StatusReport) -> str:
     if report.oldest_waiting_code:
         lines.append(f"Menunggu paling lama: {report.oldest_waiting_code} ({report.oldest_waiting_age_hours} jam)")
     lines.append(f"Postingan baru hari ini: {report.posts_today}")
+    if report.calls_today:
+        calls = ", ".join(f"{api} {n}" for api, n in sorted(report.calls_today.items()))
+        lines.append(f"Panggilan API Google hari ini: {calls}")
     if report.notices:
         names = {
             "sent": "terkirim",

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import logging
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
@@ -37,6 +38,7 @@ WRITE_BACK = "*"  # the code of intents that concern the whole review sheet
 ARCHIVE_META = "archive_sheet_id:{}\t{}"
 BLOGGER_PAUSE_META = "blogger_paused_until"
 STATE_CHECK_META = "blogger_state_checked_at"
+CALLS_META = "api_calls:{}"
 STATE_CHECK_MARGIN = timedelta(minutes=10)
 REVIEW_SHEET_META = "review_sheet_id:{}\t{}"
 RESTORED_MESSAGE = "Baris ini sempat terhapus dari sheet dan dikembalikan. Centang Tolak bila berita tidak diterbitkan."
@@ -105,7 +107,19 @@ def run_cycle(app: App, *, dry_run: bool = False) -> CycleReport:
         report.registered = registrations.collect(app, report.errors)
         write_back(app, layout, rows, appends, report, values)
         notices.notify(app, report.notices, report.errors)
+        _count_calls(app)
     return report
+
+
+def _count_calls(app: App) -> None:
+    """Add this cycle's Google requests to today's tally (local day), for `mymein status`."""
+    if not app.policy.calls:
+        return
+    key = CALLS_META.format(app.clock().astimezone(app.settings.tz).date().isoformat())
+    tally: dict[str, int] = json.loads(app.ledger.get_meta(key) or "{}")
+    for api, n in app.policy.calls.items():
+        tally[api] = tally.get(api, 0) + n
+    app.ledger.set_meta(key, json.dumps(tally, sort_keys=True))
 
 
 def _read_review(app: App, report: CycleReport, *, dry_run: bool) -> tuple[list[list[Any]], Registry | None]:

@@ -9,6 +9,7 @@ from __future__ import annotations
 import logging
 import random
 import time
+from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TypeVar
@@ -29,9 +30,12 @@ class RetryPolicy:
     sleep: Callable[[float], None] = time.sleep
     jitter: Callable[[float], float] = field(default=lambda upper: random.uniform(0, upper))
     waited: float = 0.0
+    # Requests sent (retries included) per API method since the cycle began: `mymein status` shows the day's.
+    calls: Counter[str] = field(default_factory=Counter)
 
     def new_cycle(self) -> None:
         self.waited = 0.0
+        self.calls.clear()
 
     def delay(self, attempt: int, error: GoogleApiError) -> float:
         if error.retry_after is not None:
@@ -46,6 +50,7 @@ class RetryPolicy:
         """
         attempt = 0
         while True:
+            self.calls[api] += 1
             try:
                 return fn()
             except Exception as exc:

@@ -178,8 +178,14 @@ def test_status_counts_submissions_from_the_ledger(world: World) -> None:
     assert report["counts"] == {"Menunggu": 2}
     assert report["oldest_waiting"]["code"] == "MM-20261122-0001"
     assert report["posts_today"] == 0
+    # The first cycle's Sheets requests: it found the tabs, wrote the header and the rows (10, as the bench shows).
+    assert report["api_calls_today"] == {"sheets": 10}
     text = runner.invoke(main, ["--config", str(world.config), "status"]).output
-    assert "Menunggu" in text and "Postingan baru hari ini: 0" in text
+    assert (
+        "Menunggu" in text
+        and "Postingan baru hari ini: 0" in text
+        and "Panggilan API Google hari ini: sheets 10" in text
+    )
 
 
 def test_log_json_writes_one_json_object_per_line() -> None:

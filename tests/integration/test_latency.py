@@ -1,9 +1,11 @@
-"""scripts/latency.py: the real daemon in a child process posts what an officer ticks, and every tick is timed."""
+"""scripts/latency.py: the real daemon in a child process posts what an officer ticks, every tick is timed, and
+SIGTERM stops it cleanly."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
+from pipeline.lock import cycle_lock
 from pipeline.sandbox.server import Sandbox
 from scripts.latency import measure, report
 
@@ -13,4 +15,6 @@ def test_every_tick_is_seen_live_on_the_blog(fresh_sandbox: Sandbox, tmp_path: P
     assert result.missing == []
     assert len(result.seconds) == 3 and all(s > 0 for s in result.seconds)
     assert "stopped after" in (tmp_path / "daemon.log").read_text(encoding="utf-8")  # SIGTERM ended it cleanly
+    with cycle_lock(tmp_path / "state") as held:
+        assert held  # and it left no lock behind
     assert "p95" in report(result)
