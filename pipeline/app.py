@@ -24,12 +24,19 @@ from .google.review_sheet import ReviewSheet
 from .google.sheets_values import SheetValues
 from .google.transport import RequestsHttp, authorized_session
 from .ledger import LEDGER_FILE, Ledger
-from .mail import SmtpMailer
+from .mail import GmailMailer, SmtpMailer
 from .regions_file import load_regions
 from .render import Renderer
 
 SHEETS_SCOPES = ["https://www.googleapis.com/auth/spreadsheets", "https://www.googleapis.com/auth/drive"]
 BLOGGER_SCOPES = ["https://www.googleapis.com/auth/blogger"]
+GMAIL_SEND_SCOPE = "https://www.googleapis.com/auth/gmail.send"
+
+
+def owner_scopes(settings: Settings) -> list[str]:
+    """What the blog owner's token must allow: Blogger, and sending mail when notices go through Gmail."""
+    gmail = settings.notices.enabled and settings.notices.transport == "gmail"
+    return [*BLOGGER_SCOPES, *([GMAIL_SEND_SCOPE] if gmail else [])]
 
 
 def _utc_now() -> datetime:
@@ -51,7 +58,7 @@ class App:
     closers: list[Callable[[], None]] = field(default_factory=list)
     # Every session the Google clients send through; chaos tests mount a crashing adapter on them.
     sessions: list[requests.Session] = field(default_factory=list)
-    mailer: SmtpMailer | None = None  # notices.enabled
+    mailer: SmtpMailer | GmailMailer | None = None  # notices.enabled
     registrations: SheetValues | None = None  # the registration form's responses, with registration.enabled
 
     def close(self) -> None:
@@ -81,7 +88,7 @@ def _blogger_credentials(settings: Settings) -> Credentials:
         if not path.exists():
             raise ConfigError(f"google.oauth_token_file: {path} does not exist; run `mymein auth` to create it")
         try:
-            creds = user_credentials.Credentials.from_authorized_user_file(str(path), BLOGGER_SCOPES)
+            creds = user_credentials.Credentials.from_authorized_user_file(str(path), owner_scopes(settings))
         except (ValueError, KeyError) as exc:
             raise ConfigError(f"google.oauth_token_file: {path} is not an OAuth token file ({exc})") from exc
         result: Credentials = creds
@@ -133,7 +140,7 @@ def build_app(
         policy=policy,
         closers=[session.close, blogger.close, drive.close],
         sessions=[session, blogger_http.session, drive_http.session],
-        mailer=_mailer(settings),
+        mailer=_mailer(settings, blogger_http),
         registrations=(
             SheetValues(gclient, settings.registration.spreadsheet_id, policy)
             if settings.registration.enabled
@@ -142,10 +149,12 @@ def build_app(
     )
 
 
-def _mailer(settings: Settings) -> SmtpMailer | None:
+def _mailer(settings: Settings, owner_http: RequestsHttp) -> SmtpMailer | GmailMailer | None:
     notices = settings.notices
     if not notices.enabled:
         return None
+    if notices.transport == "gmail":
+        return GmailMailer(_discovery_service("gmail", "v1", owner_http, settings, "/"), notices)
     password = None
     if notices.password_file is not None:
         try:

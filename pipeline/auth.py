@@ -36,10 +36,11 @@ def authorize(
     port: int = 8765,
     open_browser: bool = True,
     browser: str | None = None,
+    scopes: list[str] | None = None,
 ) -> Path:
     """Run the sign-in and write the token (with its refresh token) to `token_file`, mode 0600."""
     try:
-        flow = InstalledAppFlow.from_client_secrets_file(str(client_secret), scopes=BLOGGER_SCOPES)
+        flow = InstalledAppFlow.from_client_secrets_file(str(client_secret), scopes=scopes or BLOGGER_SCOPES)
     except (OSError, ValueError) as exc:
         raise AuthError(
             f"{client_secret} is not an OAuth client file ({exc}); create a 'Desktop app' OAuth client in "

@@ -120,14 +120,18 @@ def auth(state: CliState, client_secret: Path, token_path: Path | None, port: in
     Blogger accepts no service accounts. On a server without a browser: `ssh -L 8765:127.0.0.1:8765 SERVER`,
     run `mymein auth --no-browser` there and open the printed address on your computer.
     """
+    from .app import BLOGGER_SCOPES, owner_scopes
     from .auth import TESTING_NOTE, AuthError, authorize
 
-    if token_path is None:
-        token_path = state.settings().google.oauth_token_file
+    scopes = BLOGGER_SCOPES
+    if token_path is None or config_path(state.config).exists():
+        settings = state.settings()
+        scopes = owner_scopes(settings)
+        token_path = token_path or settings.google.oauth_token_file
         if token_path is None:
             raise ConfigProblem("google.oauth_token_file is not set: set it in config.yaml or pass --token PATH")
     try:
-        written = authorize(client_secret, token_path, port=port, open_browser=not no_browser)
+        written = authorize(client_secret, token_path, port=port, open_browser=not no_browser, scopes=scopes)
     except AuthError as exc:
         click.echo(f"error: {exc}", err=True)
         sys.exit(EXIT_FAILED)

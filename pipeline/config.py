@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import yaml
@@ -189,6 +189,7 @@ class NoticeSettings(_Section):
     # E-mails to operators (published with the link, rejected with the reason, needing a fix) and a daily
     # reminder to officers. Off until a mail server is configured.
     enabled: bool = False
+    transport: Literal["smtp", "gmail"] = "smtp"  # gmail: the Gmail API, as the account of `mymein auth`
     sender: str = ""
     reply_to: str | None = None
     smtp_host: str = "localhost"

@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import base64
 import smtplib
 import ssl
 from collections.abc import Iterator
 from contextlib import contextmanager
 from email.message import EmailMessage
 from email.utils import formatdate, make_msgid
+from typing import Any
+
+from googleapiclient.errors import HttpError
 
 from .config import NoticeSettings
 
@@ -18,6 +22,21 @@ class MailRefused(Exception):
 
 class MailUnavailable(Exception):
     """The server could not be reached or answered 4xx: the next cycle tries again."""
+
+
+def compose(settings: NoticeSettings, recipient: str, subject: str, body: str, reference: str) -> EmailMessage:
+    """The e-mail of a notice; its Message-ID carries the notice's key, for tracing it in a mail log."""
+    message = EmailMessage()
+    message["From"] = settings.sender
+    message["To"] = recipient
+    if settings.reply_to:
+        message["Reply-To"] = settings.reply_to
+    message["Subject"] = subject
+    message["Date"] = formatdate(localtime=False)
+    domain = settings.sender.rpartition("@")[2] or None
+    message["Message-ID"] = make_msgid(idstring=reference.replace(":", "."), domain=domain)
+    message.set_content(body)
+    return message
 
 
 class SmtpMailer:
@@ -56,16 +75,7 @@ class SmtpConnection:
         self.settings = settings
 
     def send(self, recipient: str, subject: str, body: str, *, reference: str) -> None:
-        message = EmailMessage()
-        message["From"] = self.settings.sender
-        message["To"] = recipient
-        if self.settings.reply_to:
-            message["Reply-To"] = self.settings.reply_to
-        message["Subject"] = subject
-        message["Date"] = formatdate(localtime=False)
-        domain = self.settings.sender.rpartition("@")[2] or None
-        message["Message-ID"] = make_msgid(idstring=reference.replace(":", "."), domain=domain)
-        message.set_content(body)
+        message = compose(self.settings, recipient, subject, body, reference)
         # Only definite answers are turned into MailRefused (5xx) or MailUnavailable (4xx: not accepted, try
         # later); a connection lost mid-message propagates, since the message may have been accepted.
         try:
@@ -79,3 +89,33 @@ class SmtpConnection:
             raise error(f"{exc.smtp_code} {exc.smtp_error!r}") from exc
         if refused:
             raise MailRefused(f"{recipient} refused: {refused}")
+
+
+class GmailMailer:
+    """Notices through the Gmail API, in the name of the account that ran `mymein auth` (scope gmail.send)."""
+
+    def __init__(self, service: Any, settings: NoticeSettings) -> None:
+        self.messages = service.users().messages()
+        self.settings = settings
+
+    @contextmanager
+    def connection(self) -> Iterator[GmailMailer]:
+        try:
+            yield self
+        except (MailRefused, MailUnavailable):
+            raise
+        except Exception as exc:  # no answer, or a 5xx: it may have been sent; the notice stays `sending`
+            raise MailUnavailable(f"Gmail did not confirm a message: {exc}") from exc
+
+    def send(self, recipient: str, subject: str, body: str, *, reference: str) -> None:
+        raw = base64.urlsafe_b64encode(compose(self.settings, recipient, subject, body, reference).as_bytes())
+        request = self.messages.send(userId="me", body={"raw": raw.decode("ascii")})
+        try:
+            request.execute(num_retries=0)  # one attempt: a resent message would arrive twice
+        except HttpError as exc:
+            status = int(exc.resp.status)
+            if status == 429:
+                raise MailUnavailable(f"Gmail's sending limit: {exc}") from exc
+            if 400 <= status < 500:
+                raise MailRefused(f"Gmail refused the message to {recipient}: {exc}") from exc
+            raise

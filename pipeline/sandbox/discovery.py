@@ -17,7 +17,7 @@ from typing import Any
 
 from .errors import ApiError
 
-DOCUMENTS = {"blogger": "blogger.v3.json", "drive": "drive.v3.json"}
+DOCUMENTS = {"blogger": "blogger.v3.json", "drive": "drive.v3.json", "gmail": "gmail.v1.json"}
 # Recorded traffic shows Drive v3 answering 200 to files.get with a parameter files.get does not take
 # (gspread sends `includeItemsFromAllDrives`): Drive ignores unknown parameters; Blogger is held to its list.
 IGNORES_UNKNOWN = {"drive"}

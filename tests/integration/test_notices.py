@@ -177,3 +177,31 @@ def test_switching_notices_on_later_tells_nothing_of_the_past(
         assert [m["To"] for m in mail.messages] == ["operator1@example.com"]
     finally:
         app.close()
+
+
+def test_notices_through_the_gmail_api_in_the_owners_name(sandbox: Sandbox, tmp_path: Path) -> None:
+    import requests
+
+    world = make_world(sandbox.url, tmp_path, [response_row(1), response_row(2)])
+    notices = "notices:\n  enabled: true\n  transport: gmail\n  sender: kim@balangankab.example\n"
+    world.config.write_text(world.config.read_text(encoding="utf-8") + notices, encoding="utf-8")
+    app = _app(world, Clock())
+    try:
+        run_cycle(app)
+        officer_sets(review_sheet(app), "MM-20261122-0001", Tolak="TRUE", Catatan="Bukan berita desa.")
+        # The first attempt gets no answer: it may have gone out, so it is never sent again.
+        rule = {"match": "gmail.users.messages.send", "drop": True, "after_effect": True, "times": 1}
+        requests.post(f"{sandbox.url}/_sandbox/faults", json={"rules": [rule]}, timeout=10).raise_for_status()
+        report = run_cycle(app)
+        requests.delete(f"{sandbox.url}/_sandbox/faults", timeout=10).raise_for_status()
+        assert report.notices == [] and any("not sent again" in e for e in report.errors)
+        officer_sets(review_sheet(app), "MM-20261122-0002", Tolak="TRUE", Catatan="Foto kabur.")
+        assert run_cycle(app).notices == ["rejected:MM-20261122-0002"]
+        sent = requests.get(f"{sandbox.url}/_sandbox/gmail/sent", timeout=10).json()["sent"]
+        mine = [m for m in sent if m["to"] in ("operator1@example.com", "operator2@example.com")]
+        # The dropped one did reach the sandbox once; the second went once; nothing was resent.
+        assert sorted(m["to"] for m in mine) == ["operator1@example.com", "operator2@example.com"]
+        assert "Alasan dari petugas: Foto kabur." in next(m["body"] for m in mine if m["to"] == "operator2@example.com")
+        assert Outbox(app.ledger).counts() == {"sent": 1, "uncertain": 1}
+    finally:
+        app.close()
