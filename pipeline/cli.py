@@ -39,10 +39,21 @@ class ConfigProblem(click.ClickException):
 @dataclass
 class CliState:
     config: str | None
+    channel: str | None = None
 
     def settings(self) -> Settings:
+        """The chosen channel's settings (`--channel`), the default channel's without it."""
         try:
-            return load_settings(config_path(self.config))
+            return load_settings(config_path(self.config)).channel(self.channel)
+        except ConfigError as exc:
+            raise ConfigProblem(str(exc)) from exc
+
+    def every_channel(self) -> list[tuple[str, Settings]]:
+        """With `--channel`, that one; without it, every channel of the config, the default first."""
+        try:
+            settings = load_settings(config_path(self.config))
+            names = [self.channel] if self.channel else settings.channel_names
+            return [(name, settings.channel(name)) for name in names]
         except ConfigError as exc:
             raise ConfigProblem(str(exc)) from exc
 
@@ -90,12 +101,17 @@ def _build_app(settings: Settings) -> App:
 )
 @click.option("-v", "--verbose", count=True, help="More log output (-vv for debug).")
 @click.option("--log-json", is_flag=True, envvar="MYMEIN_LOG_JSON", help="Log as JSON lines (one object per line).")
+@click.option(
+    "--channel",
+    metavar="NAME",
+    help="One channel of `channels:` in the config (default: `sync` and `run` serve all; others the default).",
+)
 @click.version_option(package_name="mymein")
 @click.pass_context
-def main(ctx: click.Context, config: str | None, verbose: int, log_json: bool) -> None:
+def main(ctx: click.Context, config: str | None, verbose: int, log_json: bool, channel: str | None) -> None:
     """MyMeIn: village KIM news from a Google Form, through a review sheet, to the Blogger portal."""
     _setup_logging(verbose, log_json)
-    ctx.obj = CliState(config)
+    ctx.obj = CliState(config, channel)
 
 
 @main.command()
@@ -148,7 +164,7 @@ def doctor(state: CliState) -> None:
     """
     from .doctor import run_checks
 
-    checks = run_checks(config_path(state.config))
+    checks = run_checks(config_path(state.config), channel=state.channel)
     for check in checks:
         mark = "ok  " if check.ok else "FAIL"
         click.echo(f"[{mark}] {check.name}: {check.detail}".rstrip(": "))
@@ -194,14 +210,36 @@ def init(state: CliState) -> None:
 @click.option("--dry-run", is_flag=True, help="Show what a cycle would do; change nothing anywhere.")
 @click.pass_obj
 def sync(state: CliState, dry_run: bool) -> None:
-    """Run one cycle: ingest new responses, act on the review sheet, write back."""
+    """Run one cycle: ingest new responses, act on the review sheet, write back (every channel in turn).
+
+    A channel that fails is reported and the others are still served; the exit code is then 1.
+    """
+    channels = state.every_channel()
+    failed = 0
+    for name, settings in channels:
+        label = f"[{name}] " if len(channels) > 1 else ""
+        try:
+            _sync_one(settings, dry_run, label)
+        except click.ClickException:
+            raise
+        except _CycleFailed as exc:
+            click.echo(f"{label}error: {exc}", err=True)
+            failed += 1
+    if failed:
+        sys.exit(EXIT_FAILED)
+
+
+class _CycleFailed(Exception):
+    """One channel's cycle could not run."""
+
+
+def _sync_one(settings: Settings, dry_run: bool, label: str) -> None:
     from .lock import cycle_lock
     from .sync import run_cycle
 
-    settings = state.settings()
     with cycle_lock(settings.state_dir) as held:
         if not held:
-            click.echo("another mymein cycle is running; nothing to do")
+            click.echo(f"{label}another mymein cycle is running; nothing to do")
             return
         app = _build_app(settings)
         try:
@@ -213,42 +251,44 @@ def sync(state: CliState, dry_run: bool) -> None:
             ReviewLayoutError,
             TemplateNotFound,
         ) as exc:
-            click.echo(f"error: {exc}", err=True)
-            sys.exit(EXIT_FAILED)
+            raise _CycleFailed(str(exc)) from exc
         finally:
             app.close()
     prefix = "dry run: would" if dry_run else "done:"
     click.echo(
-        f"{prefix} ingest {report.ingested}, queue {report.queued}, publish {report.count('publish')}, "
+        f"{label}{prefix} ingest {report.ingested}, queue {report.queued}, publish {report.count('publish')}, "
         f"update {report.count('update')}, reject {report.count('reject')}, retract {report.count('retract')}, "
         f"hold {report.count('hold')}; {report.cells_written} cells written"
     )
     for outcome in report.outcomes:
         click.echo(f"  {outcome.code} {outcome.action}: {outcome.status} {outcome.message} {outcome.link}".rstrip())
     for error in report.errors:
-        click.echo(f"  warning: {error}", err=True)
+        click.echo(f"  {label}warning: {error}", err=True)
 
 
 @main.command()
 @click.pass_obj
 def run(state: CliState) -> None:
-    """Run cycles every schedule.interval_seconds until SIGTERM or Ctrl-C."""
+    """Run cycles every schedule.interval_seconds until SIGTERM or Ctrl-C (every channel in turn)."""
     from .daemon import heartbeat_path, run_daemon
 
-    settings = state.settings()
+    channels = state.every_channel()
+    settings = channels[0][1]
     logging.getLogger("mymein").setLevel(logging.INFO)
-    app = _build_app(settings)
+    apps = [_build_app(s) for _, s in channels]
     stop = threading.Event()
     signal.signal(signal.SIGTERM, lambda *_: stop.set())
     signal.signal(signal.SIGINT, lambda *_: stop.set())
+    served = f" for channels {', '.join(name for name, _ in channels)}" if len(channels) > 1 else ""
     click.echo(
-        f"mymein run: a cycle every {settings.schedule.interval_seconds:g} s; heartbeat {heartbeat_path(app)}; "
-        "stop with SIGTERM or Ctrl-C"
+        f"mymein run: a cycle every {settings.schedule.interval_seconds:g} s{served}; "
+        f"heartbeat {heartbeat_path(apps[0])}; stop with SIGTERM or Ctrl-C"
     )
     try:
-        worker = run_daemon(app, stop)
+        worker = run_daemon(apps[0], stop, more=apps[1:])
     finally:
-        app.close()
+        for app in apps:
+            app.close()
     click.echo(f"stopped after {worker.cycles} cycles")
 
 

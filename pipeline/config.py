@@ -264,6 +264,19 @@ class RegionSettings(_Section):
     file: Path | None = None
 
 
+DEFAULT_CHANNEL = "default"
+
+
+class ChannelSettings(_Section):
+    """Another regency served by the same worker: its own form, review sheet and blog (and ledger)."""
+
+    name: str = Field(pattern=r"^[a-z0-9][a-z0-9-]*$")
+    form: FormSettings
+    review: ReviewSettings
+    blogger: BloggerSettings
+    report_title: str | None = None
+
+
 class Settings(_Section):
     timezone: str = "Asia/Makassar"
     state_dir: Path = Path("state")
@@ -281,6 +294,43 @@ class Settings(_Section):
     report: ReportSettings = Field(default_factory=ReportSettings)
     comments: CommentSettings = Field(default_factory=CommentSettings)
     registration: RegistrationSettings = Field(default_factory=RegistrationSettings)
+    channels: list[ChannelSettings] = Field(default_factory=list)
+
+    @field_validator("channels")
+    @classmethod
+    def _channel_names(cls, value: list[ChannelSettings]) -> list[ChannelSettings]:
+        names = [c.name for c in value]
+        if DEFAULT_CHANNEL in names or len(set(names)) != len(names):
+            raise ValueError(f"channel names must be unique and not {DEFAULT_CHANNEL!r}")
+        return value
+
+    def channel(self, name: str | None) -> Settings:
+        """The settings of one channel: the top-level keys for `default`, else the channel's form, review
+        sheet and blog with everything else shared, and its own state under STATE_DIR/channels/NAME."""
+        if name in (None, DEFAULT_CHANNEL):
+            return self
+        found = next((c for c in self.channels if c.name == name), None)
+        if found is None:
+            known = ", ".join([DEFAULT_CHANNEL, *(c.name for c in self.channels)])
+            raise ConfigError(f"no channel {name!r} in the config (channels: {known})")
+        return self.model_copy(
+            update={
+                "form": found.form,
+                "review": found.review,
+                "blogger": found.blogger,
+                "state_dir": self.state_dir / "channels" / found.name,
+                "schedule": self.schedule.model_copy(update={"heartbeat_file": None}),
+                "report": self.report.model_copy(
+                    update={"title": found.report_title or self.report.title, "directory": None}
+                ),
+                # KIM registration numbers belong to one regency's form: the default channel's.
+                "registration": RegistrationSettings(),
+            }
+        )
+
+    @property
+    def channel_names(self) -> list[str]:
+        return [DEFAULT_CHANNEL, *(c.name for c in self.channels)]
 
     @model_validator(mode="before")
     @classmethod

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import logging
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -77,9 +77,25 @@ class Worker:
         tmp.replace(path)
 
 
-def run_daemon(app: App, stop: threading.Event, on_cycle: Callable[[CycleReport], None] | None = None) -> Worker:
-    """Cycle every `schedule.interval_seconds` until `stop` is set; the running cycle is allowed to finish."""
+def run_daemon(
+    app: App,
+    stop: threading.Event,
+    on_cycle: Callable[[CycleReport], None] | None = None,
+    *,
+    more: Sequence[App] = (),
+) -> Worker:
+    """Cycle every `schedule.interval_seconds` until `stop` is set; the running cycle is allowed to finish.
+
+    `more` are the other channels' apps: each tick serves them in turn after `app`, each in its own lock,
+    and one failing channel does not stop the others (a Worker outlives any cycle).
+    """
     worker = Worker(app, on_cycle)
+    others = [Worker(other) for other in more]
+
+    def tick() -> None:
+        for each in (worker, *others):
+            each.cycle()
+
     interval = app.settings.schedule.interval_seconds
     scheduler = BackgroundScheduler(timezone=app.settings.tz)
 
@@ -88,7 +104,7 @@ def run_daemon(app: App, stop: threading.Event, on_cycle: Callable[[CycleReport]
 
     scheduler.add_listener(missed, EVENT_JOB_MISSED)
     scheduler.add_job(
-        worker.cycle,
+        tick,
         IntervalTrigger(seconds=interval, timezone=app.settings.tz),
         id="sync",
         max_instances=1,  # never two cycles at once, even within one process

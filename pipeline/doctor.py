@@ -34,10 +34,12 @@ class Check:
     fix: str = ""
 
 
-def run_checks(config: Path, *, clock: Callable[[], datetime] = lambda: datetime.now(UTC)) -> list[Check]:
+def run_checks(
+    config: Path, *, channel: str | None = None, clock: Callable[[], datetime] = lambda: datetime.now(UTC)
+) -> list[Check]:
     """Every check, in the order an administrator would fix them; later ones need the earlier to pass."""
     try:
-        settings = load_settings(config)
+        settings = load_settings(config).channel(channel)
     except ConfigError as exc:
         return [Check("config file", False, str(exc), "correct the key named above; config.yaml documents each one")]
     checks = [Check("config file", True, str(config))]
