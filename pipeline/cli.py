@@ -11,7 +11,7 @@ import threading
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import click
 
@@ -73,9 +73,15 @@ class JsonLines(logging.Formatter):
         return json.dumps(entry, ensure_ascii=False)
 
 
+_HANDLER: logging.StreamHandler[Any] | None = None  # ours, when no host (pytest) configured logging first
+
+
 def _setup_logging(verbose: int, as_json: bool = False) -> None:
+    global _HANDLER
     level = logging.WARNING - 10 * min(verbose, 2)
     handler = logging.StreamHandler(sys.stderr)
+    if not logging.getLogger().handlers:
+        _HANDLER = handler
     handler.setFormatter(
         JsonLines() if as_json else logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s")
     )
@@ -275,6 +281,8 @@ def run(state: CliState) -> None:
     channels = state.every_channel()
     settings = channels[0][1]
     logging.getLogger("mymein").setLevel(logging.INFO)
+    if _HANDLER is not None:
+        _HANDLER.setStream(sys.stdout)  # the daemon's log is its output (journald, docker logs)
     apps = [_build_app(s) for _, s in channels]
     stop = threading.Event()
     signal.signal(signal.SIGTERM, lambda *_: stop.set())
