@@ -18,9 +18,9 @@ from .app import App
 from .core.sheettime import format_local
 from .google.errors import GoogleApiError
 from .google.sheets_values import quote_sheet
+from .tabs import tab_id
 
 CHECKED_META = "comments_checked_at"
-TAB_META = "comments_sheet_id:{}\t{}"
 MARGIN = timedelta(minutes=10)
 HEADER = ["Kode", "Desa", "Kecamatan", "Waktu", "Nama", "Tanggapan", "Tautan", "ID tanggapan"]
 _TAGS = re.compile(r"<[^>]+>")
@@ -127,13 +127,7 @@ def _settle_uncertain(app: App) -> None:
 
 
 def _tab(app: App) -> int:
-    meta = TAB_META.format(app.settings.review.spreadsheet_id, app.settings.comments.worksheet)
-    cached = app.ledger.get_meta(meta)
-    if cached:
-        return int(cached)
-    sheet_id = app.review.ensure_tab(app.settings.comments.worksheet, HEADER)
-    app.ledger.set_meta(meta, str(sheet_id))
-    return sheet_id
+    return tab_id(app, app.settings.comments.worksheet, HEADER, "comments_sheet_id")
 
 
 def _first_post(app: App) -> datetime | None:

@@ -16,9 +16,9 @@ from .core.registration import check, operator_row, read_applications, registrat
 from .core.registry import OPERATOR_HEADER
 from .google.errors import GoogleApiError
 from .google.sheets_values import quote_sheet
+from .tabs import tab_id
 
 CHECKED_META = "registrations_checked_at"
-TAB_META = "operator_sheet_id:{}\t{}"
 NUMBER_COLUMN = "K"  # `Nomor registrasi`, the 11th column of OPERATOR_HEADER
 
 
@@ -116,10 +116,4 @@ def mark(app: App, rows: TabRows | None, state: str) -> None:
 
 
 def _tab(app: App) -> int:
-    meta = TAB_META.format(app.settings.review.spreadsheet_id, app.settings.review.operator_worksheet)
-    cached = app.ledger.get_meta(meta)
-    if cached:
-        return int(cached)
-    sheet_id = app.review.ensure_tab(app.settings.review.operator_worksheet, OPERATOR_HEADER)
-    app.ledger.set_meta(meta, str(sheet_id))
-    return sheet_id
+    return tab_id(app, app.settings.review.operator_worksheet, OPERATOR_HEADER, "operator_sheet_id")

@@ -29,13 +29,13 @@ from .google.responses import ResponsesTab
 from .google.review_sheet import Archive, CellWrite, row_validations
 from .google.sheets_values import quote_sheet
 from .ledger import SubmissionRecord
+from .tabs import tab_id
 
 log = logging.getLogger("mymein.sync")
 
 RESPONSES_TAB_META = "responses_tab:{}"
 RESPONSES_BOOKMARK_META = "responses_bookmark:{}"
 WRITE_BACK = "*"  # the code of intents that concern the whole review sheet
-ARCHIVE_META = "archive_sheet_id:{}\t{}"
 BLOGGER_PAUSE_META = "blogger_paused_until"
 STATE_CHECK_META = "blogger_state_checked_at"
 CALLS_META = "api_calls:{}"
@@ -759,10 +759,7 @@ def _archive(
     codes = sorted(c for c in finished if len(where.get(c, [])) == 1 and c in by_code)
     if not codes:
         return None
-    meta = ARCHIVE_META.format(app.settings.review.spreadsheet_id, app.settings.review.archive_worksheet)
-    cached = app.ledger.get_meta(meta)
-    sheet_id = int(cached) if cached else app.review.ensure_tab(app.settings.review.archive_worksheet, values[0])
-    app.ledger.set_meta(meta, str(sheet_id))
+    sheet_id = tab_id(app, app.settings.review.archive_worksheet, values[0], "archive_sheet_id")
     rows = [list(by_code[c]) for c in codes]
     return Archive(sheet_id, rows, [where[c][0] for c in codes], codes)
 
