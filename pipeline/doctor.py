@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
-from .app import App, build_app
+from .app import GMAIL_SEND_SCOPE, App, build_app
 from .config import ConfigError, Settings, load_settings
 from .core.form import FormLayout, FormLayoutError
 from .core.review import ReviewLayout, ReviewLayoutError
@@ -21,6 +21,7 @@ from .google.responses import ResponsesTabNotFound
 from .google.retry import RetryPolicy
 from .google.review_sheet import TAB_FIELDS
 from .google.sheets_values import quote_sheet
+from .mail import MailUnavailable, SmtpMailer
 
 # Refresh tokens of an OAuth app still in "Testing" stop working 7 days after they were issued.
 TESTING_TOKEN_DAYS = 7
@@ -56,6 +57,8 @@ def run_checks(
         return [*checks, Check("Google clients", False, str(exc), "see the credential checks above")]
     try:
         checks += [_form(app), *_review(app), _blog(app), _drive(app)]
+        if app.settings.notices.enabled:
+            checks.append(_mail(app))
     finally:
         app.close()
     return checks
@@ -179,6 +182,30 @@ def _drive(app: App) -> Check:
     except GoogleApiError as exc:
         return Check("Drive (photos)", False, _google(exc), "enable the Drive API for the project")
     return Check("Drive (photos)", True, "reachable")
+
+
+def _mail(app: App) -> Check:
+    """Notices: the SMTP server takes a session (nothing is sent), or the owner's token may send Gmail."""
+    notices = app.settings.notices
+    if notices.transport == "gmail":
+        path = app.settings.google.oauth_token_file
+        granted = json.loads(path.read_text(encoding="utf-8")).get("scopes", []) if path else [GMAIL_SEND_SCOPE]
+        if GMAIL_SEND_SCOPE not in granted:
+            return Check(
+                "mail (Gmail)", False, "the Blogger token does not allow sending mail", "run `mymein auth` again"
+            )
+        return Check("mail (Gmail)", True, f"as the account of `mymein auth`, From {notices.sender}")
+    try:
+        with SmtpMailer(notices, _password(notices.password_file), timeout=10).connection():
+            pass
+    except (MailUnavailable, OSError) as exc:
+        fix = "check notices.smtp_host, smtp_port, starttls, username and password_file"
+        return Check("mail (SMTP)", False, str(exc), fix)
+    return Check("mail (SMTP)", True, f"{notices.smtp_host}:{notices.smtp_port} accepts a session")
+
+
+def _password(path: Path | None) -> str | None:
+    return path.read_text(encoding="utf-8").strip() if path is not None and path.exists() else None
 
 
 def _google(exc: GoogleApiError) -> str:

@@ -41,42 +41,41 @@ def collect(app: App, errors: list[str]) -> int:
     known = {r[0] for r in db.execute("SELECT response_key FROM registrations")}
     registered = [(r[0], r[1]) for r in db.execute("SELECT kecamatan, desa FROM registrations WHERE seq IS NOT NULL")]
     numbered = 0
-    for a in sorted(applications, key=lambda a: a.received_at):
+    for a in sorted(applications, key=lambda item: item.received_at):
         if a.key in known:
             continue
-        application = a
-        place, reason = check(application, app.regions, registered, allow_second=settings.allow_second_kim)
+        place, reason = check(a, app.regions, registered, allow_second=settings.allow_second_kim)
         with app.ledger.transaction() as tx:
             if place is None:
                 tx.execute(
                     """INSERT INTO registrations (response_key, email, kecamatan, desa, message, row, state, created_at)
                        VALUES (?, ?, ?, ?, ?, '[]', 'refused', ?)""",
                     (
-                        application.key,
-                        application.email,
-                        application.kecamatan,
-                        application.desa,
+                        a.key,
+                        a.email,
+                        a.kecamatan,
+                        a.desa,
                         reason,
                         now.isoformat(),
                     ),
                 )
                 detail = {
-                    "email": application.email,
-                    "name": application.name,
-                    "kim": application.kim,
+                    "email": a.email,
+                    "name": a.name,
+                    "kim": a.kim,
                     "reason": reason,
                 }
-                app.ledger.record_event(tx, None, "registration_refused", {**detail, "key": application.key})
+                app.ledger.record_event(tx, None, "registration_refused", {**detail, "key": a.key})
                 continue
             seq = int(tx.execute("SELECT COALESCE(MAX(seq), 0) + 1 FROM registrations").fetchone()[0])
             number = registration_number(settings.number_pattern, settings.region_code, seq)
-            row = operator_row(application, place, number)
+            row = operator_row(a, place, number)
             tx.execute(
                 """INSERT INTO registrations (response_key, email, kecamatan, desa, seq, number, row, state, created_at)
                    VALUES (?, ?, ?, ?, ?, ?, ?, 'new', ?)""",
-                (application.key, application.email, place[0], place[1], seq, number, json.dumps(row), now.isoformat()),
+                (a.key, a.email, place[0], place[1], seq, number, json.dumps(row), now.isoformat()),
             )
-            detail = {"email": application.email, "name": application.name, "kim": application.kim, "number": number}
+            detail = {"email": a.email, "name": a.name, "kim": a.kim, "number": number}
             app.ledger.record_event(tx, None, "registered", {**detail, "kecamatan": place[0], "desa": place[1]})
         registered.append(place)
         numbered += 1

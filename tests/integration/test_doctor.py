@@ -11,6 +11,7 @@ from pipeline.cli import main
 from pipeline.sandbox.credentials import throwaway_service_account, throwaway_user_token
 from pipeline.sandbox.server import Sandbox
 
+from .conftest import Inbox
 from .world import World, make_world
 
 
@@ -77,3 +78,22 @@ def test_a_broken_config_is_the_first_and_only_failure(tmp_path: Path) -> None:
     result = _doctor(config)
     assert result.exit_code == 1
     assert result.output.startswith("[FAIL] config file:") and "0 of 1 checks passed" in result.output
+
+
+def test_with_notices_on_the_mail_server_is_checked_without_sending(
+    sandbox: Sandbox, tmp_path: Path, inbox: tuple[Inbox, int]
+) -> None:
+    mail, port = inbox
+    world = make_world(sandbox.url, tmp_path, [])
+    assert CliRunner().invoke(main, ["--config", str(world.config), "init"]).exit_code == 0
+    notices = "notices:\n  enabled: true\n  sender: kim@example.go.id\n  smtp_host: 127.0.0.1\n  starttls: false\n"
+    world.config.write_text(
+        world.config.read_text(encoding="utf-8") + notices + f"  smtp_port: {port}\n", encoding="utf-8"
+    )
+    result = _doctor(world.config)
+    assert result.exit_code == 0, result.output
+    assert f"[ok  ] mail (SMTP): 127.0.0.1:{port} accepts a session" in result.output and mail.messages == []
+    closed = world.config.read_text(encoding="utf-8").replace(f"smtp_port: {port}", "smtp_port: 1")
+    world.config.write_text(closed, encoding="utf-8")
+    result = _doctor(world.config)
+    assert result.exit_code == 1 and "[FAIL] mail (SMTP): cannot connect to 127.0.0.1:1" in result.output
