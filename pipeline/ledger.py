@@ -183,6 +183,12 @@ def _m007_registrations(db: sqlite3.Connection) -> None:
     )
 
 
+def _m008_status_index(db: sqlite3.Connection) -> None:
+    # Each cycle asks for the drafts and scheduled posts that wait (and status counts for `mymein status`):
+    # without an index that is a scan of every submission ever received.
+    _run_script(db, "CREATE INDEX submissions_status ON submissions (status)")
+
+
 # Named migrations, applied in order inside one transaction each; never edit a released one.
 MIGRATIONS: list[tuple[str, Callable[[sqlite3.Connection], None]]] = [
     ("001_initial", _m001_initial),
@@ -192,6 +198,7 @@ MIGRATIONS: list[tuple[str, Callable[[sqlite3.Connection], None]]] = [
     ("005_notices", _m005_notices),
     ("006_comments", _m006_comments),
     ("007_registrations", _m007_registrations),
+    ("008_status_index", _m008_status_index),
 ]
 
 
