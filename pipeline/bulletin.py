@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import io
 import logging
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
@@ -37,6 +38,15 @@ class Bulletin:
     path: Path
     pages: int
     stories: int
+
+
+def make_bulletin(app: App, week: str, kecamatan: str | None = None) -> Bulletin:
+    """The week's bulletin (of one kecamatan, or all) written to the reports folder."""
+    settings = app.settings
+    suffix = "" if kecamatan is None else "-" + re.sub(r"[^a-z0-9]+", "-", kecamatan.casefold()).strip("-")
+    path = settings.reports_dir / f"buletin-{week}{suffix}.pdf"
+    groups = collect_stories(app, week, kecamatan)
+    return write_bulletin(groups, photo_source(app), path, title=settings.report.title, week=week, tz=settings.tz)
 
 
 def collect_stories(app: App, week: str, kecamatan: str | None = None) -> dict[str, list[Story]]:

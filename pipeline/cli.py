@@ -354,7 +354,7 @@ def bulletin(state: CliState, week: str | None, kecamatan: str | None) -> None:
     """An A4 PDF of a week's published news to print: photos, a QR code per story, contents per kecamatan."""
     import re
 
-    from .bulletin import collect_stories, photo_source, write_bulletin
+    from .bulletin import make_bulletin
 
     if week is not None and not re.fullmatch(r"\d{4}-W(0[1-9]|[1-4]\d|5[0-3])", week):
         raise click.BadParameter(f"{week!r} is not an ISO week such as 2026-W48", param_hint="--week")
@@ -363,11 +363,8 @@ def bulletin(state: CliState, week: str | None, kecamatan: str | None) -> None:
         year, number, _ = datetime.now(UTC).astimezone(settings.tz).isocalendar()
         week = f"{year}-W{number:02d}"
     app = _build_app(settings)
-    suffix = "" if kecamatan is None else "-" + re.sub(r"[^a-z0-9]+", "-", kecamatan.casefold()).strip("-")
-    path = settings.reports_dir / f"buletin-{week}{suffix}.pdf"
     try:
-        groups = collect_stories(app, week, kecamatan)
-        made = write_bulletin(groups, photo_source(app), path, title=settings.report.title, week=week, tz=settings.tz)
+        made = make_bulletin(app, week, kecamatan)
     except GoogleApiError as exc:
         click.echo(f"error: {exc}", err=True)
         sys.exit(EXIT_FAILED)

@@ -17,11 +17,11 @@ from typing import Any
 from .app import App
 from .core.sheettime import format_local
 from .google.errors import GoogleApiError
-from .google.sheets_values import quote_sheet
-from .tabs import tab_id
+from .tabs import column_values, tab_id
 
 CHECKED_META = "comments_checked_at"
 MARGIN = timedelta(minutes=10)
+ID_COLUMN = "H"  # `ID tanggapan`, the 8th column of HEADER
 HEADER = ["Kode", "Desa", "Kecamatan", "Waktu", "Nama", "Tanggapan", "Tautan", "ID tanggapan"]
 _TAGS = re.compile(r"<[^>]+>")
 
@@ -117,9 +117,7 @@ def mark(app: App, rows: TabRows | None, state: str) -> None:
 
 def _settle_uncertain(app: App) -> None:
     """Comments whose write-back answer was lost: those on the tab are written, the others go again."""
-    title = app.settings.comments.worksheet
-    values = app.review.values.get(f"{quote_sheet(title)}!H:H")
-    on_tab = {str(row[0]) for row in values[1:] if row}
+    on_tab = column_values(app, app.settings.comments.worksheet, ID_COLUMN)
     db = app.ledger.db
     for (comment_id,) in db.execute("SELECT id FROM comments WHERE state = 'sending'").fetchall():
         state = "written" if str(comment_id) in on_tab else "new"

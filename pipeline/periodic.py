@@ -8,7 +8,7 @@ from collections.abc import Callable
 from datetime import datetime, timedelta
 
 from .app import App
-from .bulletin import collect_stories, photo_source, write_bulletin
+from .bulletin import make_bulletin
 from .report import all_summary_rows, build_report, write_files, write_summary
 
 log = logging.getLogger("mymein.run")
@@ -62,7 +62,4 @@ def _monthly(app: App, month: str, now: datetime) -> None:
 
 
 def _weekly(app: App, week: str) -> None:
-    settings = app.settings
-    groups = collect_stories(app, week)
-    path = settings.reports_dir / f"buletin-{week}.pdf"
-    write_bulletin(groups, photo_source(app), path, title=settings.report.title, week=week, tz=settings.tz)
+    make_bulletin(app, week)

@@ -16,7 +16,7 @@ from .core.registration import check, operator_row, read_applications, registrat
 from .core.registry import OPERATOR_HEADER
 from .google.errors import GoogleApiError
 from .google.sheets_values import quote_sheet
-from .tabs import tab_id
+from .tabs import column_values, tab_id
 
 CHECKED_META = "registrations_checked_at"
 NUMBER_COLUMN = "K"  # `Nomor registrasi`, the 11th column of OPERATOR_HEADER
@@ -92,8 +92,7 @@ def pending_rows(app: App) -> TabRows | None:
         return None
     sheet_id = _tab(app)
     if db.execute("SELECT 1 FROM registrations WHERE state = 'sending' LIMIT 1").fetchone() is not None:
-        tab = quote_sheet(app.settings.review.operator_worksheet)
-        on_tab = {str(r[0]) for r in app.review.values.get(f"{tab}!{NUMBER_COLUMN}:{NUMBER_COLUMN}")[1:] if r}
+        on_tab = column_values(app, app.settings.review.operator_worksheet, NUMBER_COLUMN)
         for key, number in db.execute(
             "SELECT response_key, number FROM registrations WHERE state = 'sending'"
         ).fetchall():

@@ -7,6 +7,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from .app import App
+from .google.sheets_values import quote_sheet
 
 TAB_META = "{}:{}\t{}"
 
@@ -20,3 +21,9 @@ def tab_id(app: App, title: str, header: Sequence[Any], kind: str) -> int:
     sheet_id = app.review.ensure_tab(title, header)
     app.ledger.set_meta(meta, str(sheet_id))
     return sheet_id
+
+
+def column_values(app: App, title: str, letter: str) -> set[str]:
+    """The values of one column of a side tab below its header: what a lost write-back answer may have landed."""
+    tab = quote_sheet(title)
+    return {str(row[0]) for row in app.review.values.get(f"{tab}!{letter}:{letter}")[1:] if row}
