@@ -60,6 +60,7 @@ class App:
     sessions: list[requests.Session] = field(default_factory=list)
     mailer: SmtpMailer | GmailMailer | None = None  # notices.enabled
     registrations: SheetValues | None = None  # the registration form's responses, with registration.enabled
+    complaints: SheetValues | None = None  # the complaint form's responses, with complaints.enabled
 
     def close(self) -> None:
         for close in self.closers:
@@ -145,6 +146,9 @@ def build_app(
             SheetValues(gclient, settings.registration.spreadsheet_id, policy)
             if settings.registration.enabled
             else None
+        ),
+        complaints=(
+            SheetValues(gclient, settings.complaints.spreadsheet_id, policy) if settings.complaints.enabled else None
         ),
     )
 

@@ -10,29 +10,18 @@ from __future__ import annotations
 
 import html
 import re
-from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Any
 
 from .app import App
 from .core.sheettime import format_local
 from .google.errors import GoogleApiError
-from .tabs import column_values, tab_id
+from .tabs import TabRows, column_values, tab_id
 
 CHECKED_META = "comments_checked_at"
 MARGIN = timedelta(minutes=10)
 ID_COLUMN = "H"  # `ID tanggapan`, the 8th column of HEADER
 HEADER = ["Kode", "Desa", "Kecamatan", "Waktu", "Nama", "Tanggapan", "Tautan", "ID tanggapan"]
 _TAGS = re.compile(r"<[^>]+>")
-
-
-@dataclass(frozen=True)
-class TabRows:
-    """Rows to append to another tab of the review spreadsheet in the write-back, and the ids they carry."""
-
-    sheet_id: int
-    rows: list[list[Any]]
-    ids: list[str]
 
 
 def collect(app: App, errors: list[str]) -> int:

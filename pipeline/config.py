@@ -260,6 +260,26 @@ class RegistrationSettings(_Section):
         return self
 
 
+class ComplaintSettings(_Section):
+    # Complaints (pengaduan) from citizens, sent through the KIM with the complaint form: each gets a code
+    # (PG-YYYYMMDD-NNNN) and a row on the review spreadsheet's Pengaduan tab; an officer picks the department
+    # (SKPD tab: name, e-mail), the pipeline forwards it by e-mail, reminds a department that has not answered
+    # within remind_after_hours, and sends the complainant the answer the officer records. Never published.
+    enabled: bool = False
+    spreadsheet_id: str = ""
+    worksheet: str = "Form Responses 1"
+    tab: str = Field(default="Pengaduan", min_length=1)
+    departments_tab: str = Field(default="SKPD", min_length=1)
+    check_seconds: float = Field(default=300.0, ge=0)
+    remind_after_hours: float = Field(default=72.0, gt=0)
+
+    @model_validator(mode="after")
+    def _spreadsheet_when_enabled(self) -> ComplaintSettings:
+        if self.enabled and not self.spreadsheet_id:
+            raise ValueError("complaints.spreadsheet_id is required when complaints.enabled is true")
+        return self
+
+
 class RegionSettings(_Section):
     file: Path | None = None
 
@@ -294,6 +314,7 @@ class Settings(_Section):
     report: ReportSettings = Field(default_factory=ReportSettings)
     comments: CommentSettings = Field(default_factory=CommentSettings)
     registration: RegistrationSettings = Field(default_factory=RegistrationSettings)
+    complaints: ComplaintSettings = Field(default_factory=ComplaintSettings)
     channels: list[ChannelSettings] = Field(default_factory=list)
 
     @field_validator("channels")
@@ -323,10 +344,19 @@ class Settings(_Section):
                 "report": self.report.model_copy(
                     update={"title": found.report_title or self.report.title, "directory": None}
                 ),
-                # KIM registration numbers belong to one regency's form: the default channel's.
+                # KIM registration numbers and complaints belong to one regency's forms: the default channel's.
                 "registration": RegistrationSettings(),
+                "complaints": ComplaintSettings(),
             }
         )
+
+    @model_validator(mode="after")
+    def _complaints_need_mail(self) -> Settings:
+        if self.complaints.enabled and not self.notices.enabled:
+            raise ValueError(
+                "complaints.enabled needs notices.enabled: complaints are forwarded to departments by e-mail"
+            )
+        return self
 
     @property
     def channel_names(self) -> list[str]:

@@ -189,6 +189,47 @@ def _m008_status_index(db: sqlite3.Connection) -> None:
     _run_script(db, "CREATE INDEX submissions_status ON submissions (status)")
 
 
+def _m009_complaints(db: sqlite3.Connection) -> None:
+    # Complaints (pengaduan): numbered per local day (PG-YYYYMMDD-NNNN), with personal data kept here and on
+    # the Pengaduan tab only. `row_state` follows its row onto the tab like comments (new -> sending ->
+    # written); the rest records what was done: forwarded to whom and when, the answer, closed.
+    _run_script(
+        db,
+        """
+        CREATE TABLE complaints (
+            code TEXT PRIMARY KEY,
+            response_key TEXT NOT NULL UNIQUE,
+            day TEXT NOT NULL,
+            seq INTEGER NOT NULL,
+            received_at TEXT NOT NULL,
+            name TEXT NOT NULL,
+            contact TEXT NOT NULL,
+            reply_to TEXT NOT NULL,
+            kecamatan TEXT NOT NULL,
+            desa TEXT NOT NULL,
+            place_note TEXT NOT NULL,
+            category TEXT NOT NULL,
+            text TEXT NOT NULL,
+            photos TEXT NOT NULL,
+            status TEXT NOT NULL,
+            message TEXT NOT NULL DEFAULT '',
+            department TEXT NOT NULL DEFAULT '',
+            department_email TEXT NOT NULL DEFAULT '',
+            forwarded_at TEXT,
+            answer TEXT NOT NULL DEFAULT '',
+            answer_digest TEXT NOT NULL DEFAULT '',
+            answered_at TEXT,
+            closed_at TEXT,
+            row_state TEXT NOT NULL DEFAULT 'new',
+            created_at TEXT NOT NULL,
+            UNIQUE (day, seq)
+        );
+        CREATE INDEX complaints_unwritten ON complaints (row_state) WHERE row_state != 'written';
+        CREATE INDEX complaints_status ON complaints (status)
+        """,
+    )
+
+
 # Named migrations, applied in order inside one transaction each; never edit a released one.
 MIGRATIONS: list[tuple[str, Callable[[sqlite3.Connection], None]]] = [
     ("001_initial", _m001_initial),
@@ -199,6 +240,7 @@ MIGRATIONS: list[tuple[str, Callable[[sqlite3.Connection], None]]] = [
     ("006_comments", _m006_comments),
     ("007_registrations", _m007_registrations),
     ("008_status_index", _m008_status_index),
+    ("009_complaints", _m009_complaints),
 ]
 
 

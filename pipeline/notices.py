@@ -8,14 +8,17 @@ cycle that caused it crashed before getting here; the outbox's unique keys make 
 from __future__ import annotations
 
 import hashlib
+import json
 import logging
 from dataclasses import dataclass
 from datetime import datetime, time, timedelta
 from typing import Any
 
+from . import complaints
 from .app import App
 from .core.decide import SCHEDULE_PROBLEM
 from .core.model import Status
+from .core.sheettime import format_local
 from .ledger import Event
 from .mail import MailRefused, MailUnavailable
 from .outbox import Outbox
@@ -23,10 +26,28 @@ from .outbox import Outbox
 log = logging.getLogger("mymein.notices")
 
 WATERMARK_META = "notices_event_id"
-EVENT_KINDS = ("received", "posted", "updated", "went_live", "rejected", "held", "registered", "registration_refused")
+EVENT_KINDS = (
+    "received",
+    "posted",
+    "updated",
+    "went_live",
+    "rejected",
+    "held",
+    "registered",
+    "registration_refused",
+    "complaint_received",
+    "complaint_forwarded",
+    "complaint_answered",
+)
 REGISTRATION_TEMPLATES = {
     "registered": "notice-registered.txt.j2",
     "registration_refused": "notice-registration-refused.txt.j2",
+}
+# A complaint's e-mails: the receipt and the answer go to the complainant, the forwarding to the department.
+COMPLAINT_TEMPLATES = {
+    "complaint_received": "notice-complaint-received.txt.j2",
+    "complaint_forwarded": "notice-complaint-forwarded.txt.j2",
+    "complaint_answered": "notice-complaint-answered.txt.j2",
 }
 REJECTED_PREFIX = "Alasan: "
 
@@ -49,6 +70,7 @@ def notify(app: App, sent: list[str], errors: list[str]) -> None:
         errors.append(f"notice {key}: interrupted while sending; not sent again (check the mail server's log)")
     queue_from_events(app, outbox)
     queue_reminder(app, outbox)
+    queue_department_reminders(app, outbox)
     send_pending(app, outbox, sent, errors)
 
 
@@ -65,6 +87,9 @@ def queue_from_events(app: App, outbox: Outbox) -> None:
         last = event_id
         if event.kind in REGISTRATION_TEMPLATES:
             _queue_registration(app, outbox, event_id, event)
+            continue
+        if event.kind in COMPLAINT_TEMPLATES:
+            _queue_complaint(app, outbox, event_id, event)
             continue
         draft = draft_for(event)
         record = app.ledger.get(event.code) if event.code else None
@@ -93,6 +118,72 @@ def _queue_registration(app: App, outbox: Outbox, event_id: int, event: Event) -
     outbox.enqueue(f"{event.kind}:{event_id}", None, event.kind, recipient, subject, body)
 
 
+def _queue_complaint(app: App, outbox: Outbox, event_id: int, event: Event) -> None:
+    record = app.ledger.db.execute("SELECT * FROM complaints WHERE code = ?", (event.code,)).fetchone()
+    if record is None:
+        return
+    to_department = event.kind == "complaint_forwarded"
+    recipient = str(event.detail.get("email", "")) if to_department else record["reply_to"]
+    if not _deliverable(recipient):
+        return
+    tz = app.settings.tz
+    values = {
+        "code": record["code"],
+        "received": format_local(datetime.fromisoformat(record["received_at"]), tz),
+        "category": record["category"],
+        "desa": record["desa"],
+        "kecamatan": record["kecamatan"],
+        "department": str(event.detail.get("department", record["department"])),
+        "email": recipient,
+        "again": bool(event.detail.get("again")),
+        "answer": record["answer"],
+        "text": record["text"],
+        "photos": json.loads(record["photos"]),
+        # The department never gets the complainant's name or contact: only the complainant's own e-mails do.
+        "name": "" if to_department else record["name"],
+    }
+    subject, body = app.renderer.text(COMPLAINT_TEMPLATES[event.kind], **values)
+    outbox.enqueue(f"{event.kind}:{event.code}:{event_id}", event.code, event.kind, recipient, subject, body)
+
+
+def queue_department_reminders(app: App, outbox: Outbox) -> None:
+    """Once a local day, from `notices.reminder_time` on, each department hears of the complaints forwarded to
+    it more than `complaints.remind_after_hours` ago that still have no answer."""
+    if not app.settings.complaints.enabled:
+        return
+    now = app.clock()
+    local = now.astimezone(app.settings.tz)
+    if local.time() < _reminder_time(app):
+        return
+    hours = app.settings.complaints.remind_after_hours
+    for email, waiting in complaints.open_for_department(app, now - timedelta(hours=hours)).items():
+        items = [
+            {
+                "code": r["code"],
+                "category": r["category"],
+                "desa": r["desa"],
+                "kecamatan": r["kecamatan"],
+                "forwarded": format_local(datetime.fromisoformat(r["forwarded_at"]), app.settings.tz),
+                "age": _age(now, datetime.fromisoformat(r["forwarded_at"])),
+            }
+            for r in waiting
+        ]
+        subject, body = app.renderer.text(
+            "reminder-department.txt.j2",
+            items=items,
+            department=waiting[0]["department"],
+            hours=f"{hours:g}",
+            reminder_time=app.settings.notices.reminder_time,
+        )
+        key = f"complaint_reminder:{local.date().isoformat()}:{email.casefold()}"
+        outbox.enqueue(key, None, "complaint_reminder", email, subject, body)
+
+
+def _reminder_time(app: App) -> time:
+    hour, minute = (int(part) for part in app.settings.notices.reminder_time.split(":"))
+    return time(hour, minute)
+
+
 def draft_for(event: Event) -> Draft | None:
     """Which notice, if any, an event calls for; keyed so that each is queued once."""
     code, detail = event.code or "", event.detail
@@ -119,8 +210,7 @@ def queue_reminder(app: App, outbox: Outbox) -> None:
         return
     now = app.clock()
     local = now.astimezone(app.settings.tz)
-    hour, minute = (int(part) for part in settings.reminder_time.split(":"))
-    if local.time() < time(hour, minute):
+    if local.time() < _reminder_time(app):
         return
     waiting = app.ledger.waiting_since(now - timedelta(hours=settings.remind_after_hours))
     if not waiting:

@@ -11,12 +11,11 @@ import json
 from datetime import datetime
 
 from .app import App
-from .comments import TabRows
 from .core.registration import check, operator_row, read_applications, registration_number
 from .core.registry import OPERATOR_HEADER
 from .google.errors import GoogleApiError
 from .google.sheets_values import quote_sheet
-from .tabs import column_values, tab_id
+from .tabs import TabRows, column_values, tab_id
 
 CHECKED_META = "registrations_checked_at"
 NUMBER_COLUMN = "K"  # `Nomor registrasi`, the 11th column of OPERATOR_HEADER

@@ -10,9 +10,10 @@ from datetime import datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from . import comments, notices, registrations
+from . import comments, complaints, notices, registrations
 from .app import App
 from .core.bookmark import Bookmark, bookmark_after
+from .core.complaints import ComplaintLayout, ComplaintTabError
 from .core.decide import MODE_TO_STATE, STATE_TO_STATUS, Action, Decision, PostState, decide
 from .core.duplicates import near_duplicate_of
 from .core.form import FormLayout, FormLayoutError
@@ -75,6 +76,7 @@ class CycleReport:
     notices: list[str] = field(default_factory=list)  # keys of the e-mails sent
     comments: int = 0  # readers' comments found on the blog
     registered: int = 0  # KIMs given a registration number
+    complaints: int = 0  # complaints received from the complaint form
 
     def count(self, action: str) -> int:
         return sum(1 for o in self.outcomes if o.action == action)
@@ -87,7 +89,7 @@ def run_cycle(app: App, *, dry_run: bool = False) -> CycleReport:
         notices.start(app)
         reconcile_intents(app, report)
         notice_went_live(app, report)
-    values, registry = _read_review(app, report, dry_run=dry_run)
+    values, registry, complaint_tabs = _read_review(app, report, dry_run=dry_run)
     ingest(app, report, dry_run=dry_run, registry=registry)
     headers = app.settings.review.headers
     if not values:
@@ -105,7 +107,9 @@ def run_cycle(app: App, *, dry_run: bool = False) -> CycleReport:
     if not dry_run:
         report.comments = comments.collect(app, report.errors)
         report.registered = registrations.collect(app, report.errors)
-        write_back(app, layout, rows, appends, report, values)
+        report.complaints = complaints.collect(app, report.errors)
+        work = complaints.review(app, complaint_tabs[0], complaint_tabs[1], report.errors) if complaint_tabs else None
+        write_back(app, layout, rows, appends, report, values, work)
         notices.notify(app, report.notices, report.errors)
         _count_calls(app)
     return report
@@ -122,18 +126,37 @@ def _count_calls(app: App) -> None:
     app.ledger.set_meta(key, json.dumps(tally, sort_keys=True))
 
 
-def _read_review(app: App, report: CycleReport, *, dry_run: bool) -> tuple[list[list[Any]], Registry | None]:
-    """The review tab, and with `registry.enforce` the Operator tab in the same call."""
+def _read_review(
+    app: App, report: CycleReport, *, dry_run: bool
+) -> tuple[list[list[Any]], Registry | None, list[list[list[Any]]] | None]:
+    """The review tab; in the same call the Operator tab (with `registry.enforce`) and the Pengaduan and SKPD
+    tabs (with `complaints.enabled`)."""
     if dry_run:
-        return _read_review_without_creating(app), None
-    if not app.settings.registry.enforce:
-        return app.review.read(), None
-    tab = app.settings.review.operator_worksheet
-    values, operators = app.review.read_with(tab)
-    if operators is None:
-        report.errors.append(f"registry.enforce is on but the review spreadsheet has no {tab!r} tab; run `mymein init`")
-        return values, None
-    return values, Registry.from_rows(operators)
+        return _read_review_without_creating(app), None, None
+    enforce = app.settings.registry.enforce
+    operator_tab = app.settings.review.operator_worksheet
+    try:
+        complaint_tabs = complaints.tab_titles(app)
+    except GoogleApiError as exc:
+        report.errors.append(f"complaints wait for the next cycle: {exc}")
+        complaint_tabs = []
+    others = [operator_tab] if enforce else []
+    others += complaint_tabs
+    if not others:
+        return app.review.read(), None, None
+    values, extra = app.review.read_with(others)
+    if extra is None:  # one of the other tabs is missing
+        if enforce:
+            lacks = "has no" if not complaint_tabs else "may lack the"
+            report.errors.append(
+                f"registry.enforce is on but the review spreadsheet {lacks} {operator_tab!r} tab; run `mymein init`"
+            )
+        if complaint_tabs:
+            report.errors.append("a complaints tab (Pengaduan or SKPD) was missing; it is made again next cycle")
+            complaints.forget_tabs(app)
+        return values, None, None
+    registry = Registry.from_rows(extra.pop(0)) if enforce else None
+    return values, registry, (extra if complaint_tabs else None)
 
 
 def _read_review_without_creating(app: App) -> list[list[Any]]:
@@ -634,6 +657,7 @@ def write_back(
     appends: Sequence[SubmissionRecord],
     report: CycleReport,
     values: Sequence[Sequence[Any]] = (),
+    work: complaints.ComplaintWork | None = None,
 ) -> None:
     """Recompute every row's pipeline columns from the ledger; write the cells that differ and the new rows.
 
@@ -660,12 +684,24 @@ def write_back(
     except GoogleApiError as exc:
         report.errors.append(f"comments and registrations wait for the next cycle: {exc}")
         tanggapan = operators = None
-    if not changes and not appends and not finished and tanggapan is None and operators is None:
+    pengaduan = work.appends if work is not None else None
+    complaint_cells = work is not None and bool(work.changes)
+    if (
+        not changes
+        and not appends
+        and not finished
+        and not complaint_cells
+        and not any((tanggapan, operators, pengaduan))
+    ):
         return
     try:
         column = layout.columns["code"]
         for _ in range(2):  # columns moved meanwhile: one more look, rarely needed
-            header, codes = app.review.where_now(column)
+            tabs = [(app.review.worksheet, column)]
+            if work is not None and complaint_cells:
+                tabs.append((app.settings.complaints.tab, complaints.code_column(work)))
+            found = app.review.where_now_in(tabs)
+            header, codes = found[0]
             now = ReviewLayout.from_header(header, app.settings.review.headers)
             if now.columns["code"] == column:
                 break
@@ -673,16 +709,15 @@ def write_back(
         else:
             report.errors.append("the review sheet's columns keep moving; write-back deferred to the next cycle")
             return
-        where: dict[str, list[int]] = {}
-        for number, code in enumerate(codes, start=1):
-            if number > 1 and code:
-                where.setdefault(code, []).append(number)
+        where = _rows_by_code(codes)
         writes = [
             CellWrite(number, now.columns[role], value)
             for code, cells in changes.items()
             for number in where.get(code, [])
             for role, value in cells.items()
         ]
+        if work is not None and len(found) > 1:
+            writes += _complaint_writes(work, *found[1], report)
         new_rows = [now.lay_out(_new_row_cells(app, r)) for r in appends]
         archive = _archive(app, finished, where, values)
         detail = {
@@ -690,13 +725,15 @@ def write_back(
             "rows": [r.code for r in appends],
             "archived": len(archive.rows) if archive else 0,
         }
-        extra = [(t.sheet_id, t.rows) for t in (tanggapan, operators) if t is not None]
+        extra = [t.as_append() for t in (tanggapan, operators, pengaduan) if t is not None]
         comments.mark(app, tanggapan, "sending")
         registrations.mark(app, operators, "sending")
+        complaints.mark(app, pengaduan, "sending")
         with app.ledger.intended(WRITE_BACK, "write_back", detail):
             app.review.commit(_review_sheet_id(app), writes, new_rows, row_validations(now.columns), archive, extra)
         comments.mark(app, tanggapan, "written")
         registrations.mark(app, operators, "written")
+        complaints.mark(app, pengaduan, "written")
     except ReviewLayoutError as exc:
         report.errors.append(f"write-back deferred to the next cycle: {exc}")
         return
@@ -704,6 +741,7 @@ def write_back(
         if not exc.outcome_unknown:  # refused outright: nothing landed
             comments.mark(app, tanggapan, "new")
             registrations.mark(app, operators, "new")
+            complaints.mark(app, pengaduan, "new")
         if exc.status == 400 and "grid" in exc.message.lower():
             app.ledger.set_meta(_review_sheet_meta(app), "")  # the tab was replaced: look its id up again
         report.errors.append(f"write-back deferred to the next cycle: {exc}")
@@ -719,6 +757,29 @@ def write_back(
         for code in archive.codes:
             app.ledger.event(code, "archived", {"tab": app.settings.review.archive_worksheet})
         report.archived = len(archive.rows)
+
+
+def _rows_by_code(codes: Sequence[str]) -> dict[str, list[int]]:
+    """Code -> the sheet rows (1-based, below the header) that carry it now."""
+    where: dict[str, list[int]] = {}
+    for number, code in enumerate(codes, start=1):
+        if number > 1 and code:
+            where.setdefault(code, []).append(number)
+    return where
+
+
+def _complaint_writes(
+    work: complaints.ComplaintWork, header: list[Any], codes: list[str], report: CycleReport
+) -> list[CellWrite]:
+    """The Pengaduan tab's changed cells, placed where its codes are now; none when its columns moved."""
+    try:
+        moved = ComplaintLayout.from_header(header).columns != work.layout.columns
+    except ComplaintTabError:
+        moved = True
+    if moved:
+        report.errors.append("the complaints tab's columns moved meanwhile; its cells are written next cycle")
+        return []
+    return work.writes(_rows_by_code(codes))
 
 
 def _finished(

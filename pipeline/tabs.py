@@ -3,13 +3,28 @@ up or created once and then remembered in the ledger, so a cycle does not ask Sh
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from typing import Any
 
 from .app import App
+from .google.review_sheet import TabAppend
 from .google.sheets_values import quote_sheet
 
 TAB_META = "{}:{}\t{}"
+
+
+@dataclass(frozen=True)
+class TabRows:
+    """Rows to append to another tab of the review spreadsheet in the write-back, and the ids they carry."""
+
+    sheet_id: int
+    rows: list[list[Any]]
+    ids: list[str]
+    validations: Mapping[int, dict[str, Any]] | None = None
+
+    def as_append(self) -> TabAppend:
+        return TabAppend(self.sheet_id, self.rows, self.validations)
 
 
 def tab_id(app: App, title: str, header: Sequence[Any], kind: str) -> int:

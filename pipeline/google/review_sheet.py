@@ -29,6 +29,16 @@ class CellWrite:
     row: int  # 1-based sheet row, from this cycle's read
     column: int  # 0-based column index
     value: Any
+    sheet_id: int | None = None  # another tab than the review tab (Pengaduan)
+
+
+@dataclass(frozen=True)
+class TabAppend:
+    """Rows for another tab (Tanggapan, Operator, Pengaduan), appended in the write-back's call."""
+
+    sheet_id: int
+    rows: Sequence[Sequence[Any]]
+    validations: Mapping[int, dict[str, Any]] | None = None  # column index -> rule each new row carries
 
 
 class ReviewSheet:
@@ -45,11 +55,11 @@ class ReviewSheet:
                 return []
             raise
 
-    def read_with(self, other: str) -> tuple[list[list[Any]], list[list[Any]] | None]:
-        """The review tab and another tab of the same spreadsheet in one call; None for the other when it
-        does not exist (the review tab alone is then read, and created if it was the missing one)."""
+    def read_with(self, others: Sequence[str]) -> tuple[list[list[Any]], list[list[list[Any]]] | None]:
+        """The review tab and other tabs of the same spreadsheet in one call; None for the others when one
+        of them does not exist (the review tab alone is then read, and created if it was the missing one)."""
         try:
-            review, extra = self.values.batch_get([quote_sheet(self.worksheet), quote_sheet(other)])
+            review, *extra = self.values.batch_get([quote_sheet(t) for t in (self.worksheet, *others)])
         except GoogleApiError as exc:
             if exc.status == 400 and "parse range" in exc.message:
                 return self.read(), None
@@ -93,11 +103,21 @@ class ReviewSheet:
         Officers sort, insert and delete rows and move columns while a cycle posts to the blog; the
         write-back places its cells by what this says, not by the positions read at the cycle's start.
         """
-        tab = quote_sheet(self.worksheet)
-        letter = column_letter(code_column)
-        header, column = self.values.batch_get([f"{tab}!1:1", f"{tab}!{letter}:{letter}"])
-        codes = [str(row[0]).strip() if row else "" for row in column]
-        return (list(header[0]) if header else []), codes
+        [(header, codes)] = self.where_now_in([(self.worksheet, code_column)])
+        return header, codes
+
+    def where_now_in(self, tabs: Sequence[tuple[str, int]]) -> list[tuple[list[Any], list[str]]]:
+        """`where_now` for several tabs (title, code column) in one call."""
+        ranges: list[str] = []
+        for title, code_column in tabs:
+            tab, letter = quote_sheet(title), column_letter(code_column)
+            ranges += [f"{tab}!1:1", f"{tab}!{letter}:{letter}"]
+        found = self.values.batch_get(ranges)
+        result: list[tuple[list[Any], list[str]]] = []
+        for header, column in zip(found[::2], found[1::2], strict=True):
+            codes = [str(row[0]).strip() if row else "" for row in column]
+            result.append(((list(header[0]) if header else []), codes))
+        return result
 
     def ensure_tab(self, title: str, header: Sequence[Any]) -> int:
         """A tab's id (Arsip, Tanggapan); created with `header` as its first row when missing."""
@@ -117,7 +137,7 @@ class ReviewSheet:
         new_rows: Sequence[Sequence[Any]],
         validations: Mapping[int, dict[str, Any]],
         archive: Archive | None = None,
-        appended: Sequence[tuple[int, Sequence[Sequence[Any]]]] = (),
+        appended: Sequence[TabAppend] = (),
     ) -> None:
         """Changed cells and new rows in one spreadsheets.batchUpdate: all of it lands, or none of it.
 
@@ -127,12 +147,16 @@ class ReviewSheet:
         requests: list[dict[str, Any]] = [
             {
                 "updateCells": {
-                    "start": {"sheetId": sheet_id, "rowIndex": c.row - 1, "columnIndex": c.column},
+                    "start": {
+                        "sheetId": sheet_id if c.sheet_id is None else c.sheet_id,
+                        "rowIndex": c.row - 1,
+                        "columnIndex": c.column,
+                    },
                     "rows": [{"values": [_cell_data(c.value)]}],
                     "fields": "userEnteredValue",
                 }
             }
-            for c in sorted(cells, key=lambda c: (c.row, c.column))
+            for c in sorted(cells, key=lambda c: (c.sheet_id or -1, c.row, c.column))
         ]
         if new_rows:
             rows = [{"values": [_cell_data(v, validations.get(i)) for i, v in enumerate(row)]} for row in new_rows]
@@ -146,10 +170,12 @@ class ReviewSheet:
             for number in sorted(archive.row_numbers, reverse=True):
                 span = {"sheetId": sheet_id, "dimension": "ROWS", "startIndex": number - 1, "endIndex": number}
                 requests.append({"deleteDimension": {"range": span}})
-        for other_sheet, other_rows in appended:  # rows for other tabs (Tanggapan), in the same call
-            if other_rows:
-                values = [{"values": [_cell_data(v) for v in row]} for row in other_rows]
-                requests.append({"appendCells": {"sheetId": other_sheet, "rows": values, "fields": "userEnteredValue"}})
+        for other in appended:  # rows for other tabs (Tanggapan, Operator, Pengaduan), in the same call
+            if other.rows:
+                rules = other.validations or {}
+                values = [{"values": [_cell_data(v, rules.get(i)) for i, v in enumerate(row)]} for row in other.rows]
+                fields = "userEnteredValue,dataValidation" if rules else "userEnteredValue"
+                requests.append({"appendCells": {"sheetId": other.sheet_id, "rows": values, "fields": fields}})
         if requests:
             self.values.structure(requests, idempotent=False)
 

@@ -1,0 +1,367 @@
+"""Complaints (pengaduan): from the complaint form to the Pengaduan tab, to a department (SKPD) and back.
+
+The complaint form's sheet is read at most every `complaints.check_seconds` (one call); each new complaint
+gets its code in the ledger and its row on the Pengaduan tab in the cycle's write-back. The Pengaduan and
+SKPD tabs are read in the same batchGet as the review tab, so officers' entries cost no call of their own:
+picking an SKPD forwards the complaint by e-mail, writing the answer sends it to the complainant, ticking
+Selesai closes it. The e-mails are queued from ledger events by `notices`, once each.
+
+Personal data (the complainant's name and contact) stays on the tab and in the ledger: the department gets
+the complaint's place, category, text and photos, and answers through the office.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from .app import App
+from .core.complaints import (
+    DEPARTMENT_HEADER,
+    TAB_HEADERS,
+    Complaint,
+    ComplaintLayout,
+    ComplaintState,
+    ComplaintStatus,
+    ComplaintStep,
+    ComplaintTabError,
+    Department,
+    answer_digest,
+    complaint_code,
+    decide_complaint,
+    place_of,
+    read_complaints,
+    read_departments,
+    reply_address,
+)
+from .core.photos import file_ids
+from .core.sheettime import format_local
+from .google.errors import GoogleApiError
+from .google.review_sheet import CellWrite
+from .google.sheets_values import quote_sheet
+from .tabs import TAB_META, TabRows, tab_id
+
+log = logging.getLogger("mymein.complaints")
+
+CHECKED_META = "complaints_checked_at"
+TAB_KIND = "complaints_sheet_id"
+DEPARTMENTS_KIND = "departments_sheet_id"
+
+
+@dataclass
+class ComplaintWork:
+    """This cycle's Pengaduan tab: where its columns are, and what the write-back should put there."""
+
+    layout: ComplaintLayout
+    sheet_id: int
+    changes: dict[str, dict[str, str]] = field(default_factory=dict)  # code -> role -> value
+    appends: TabRows | None = None
+
+    def writes(self, where: dict[str, list[int]]) -> list[CellWrite]:
+        """The changed cells placed where each code is now (`where`: code -> row numbers)."""
+        return [
+            CellWrite(number, self.layout.columns[role], value, self.sheet_id)
+            for code, cells in self.changes.items()
+            for number in where.get(code, [])
+            for role, value in cells.items()
+        ]
+
+
+def tab_titles(app: App) -> list[str]:
+    """The tabs to read with the review tab, created first when missing (remembered, so no call after)."""
+    settings = app.settings.complaints
+    if not settings.enabled:
+        return []
+    tab_id(app, settings.tab, list(TAB_HEADERS.values()), TAB_KIND)
+    tab_id(app, settings.departments_tab, DEPARTMENT_HEADER, DEPARTMENTS_KIND)
+    return [settings.tab, settings.departments_tab]
+
+
+def forget_tabs(app: App) -> None:
+    """A tab was deleted by hand: look the ids up (and make the tabs) again next cycle."""
+    for title, kind in (
+        (app.settings.complaints.tab, TAB_KIND),
+        (app.settings.complaints.departments_tab, DEPARTMENTS_KIND),
+    ):
+        app.ledger.set_meta(TAB_META.format(kind, app.settings.review.spreadsheet_id, title), "")
+
+
+# --- from the form --------------------------------------------------------------------------------------
+def collect(app: App, errors: list[str]) -> int:
+    """New complaints from the form into the ledger, each with its code; returns how many."""
+    settings = app.settings.complaints
+    if app.complaints is None:
+        return 0
+    now = app.clock()
+    last = app.ledger.get_meta(CHECKED_META)
+    if last and (now - datetime.fromisoformat(last)).total_seconds() < settings.check_seconds:
+        return 0
+    try:
+        found = read_complaints(app.complaints.get(quote_sheet(settings.worksheet)), app.settings.tz)
+    except (GoogleApiError, ValueError) as exc:
+        errors.append(f"complaints could not be read: {exc}")
+        return 0
+    db = app.ledger.db
+    known = {r[0] for r in db.execute("SELECT response_key FROM complaints")}
+    added = 0
+    for complaint in sorted(found, key=lambda c: c.received_at):
+        if complaint.key not in known:
+            _add(app, complaint, now)
+            added += 1
+    app.ledger.set_meta(CHECKED_META, now.isoformat())
+    return added
+
+
+def _add(app: App, complaint: Complaint, now: datetime) -> None:
+    day = complaint.received_at.astimezone(app.settings.tz).date()
+    kecamatan, desa, place_note = place_of(complaint, app.regions)
+    reply_to = reply_address(complaint)
+    with app.ledger.transaction() as tx:
+        seq = int(
+            tx.execute("SELECT COALESCE(MAX(seq), 0) + 1 FROM complaints WHERE day = ?", (day.isoformat(),)).fetchone()[
+                0
+            ]
+        )
+        code = complaint_code(day, seq)
+        tx.execute(
+            """INSERT INTO complaints (code, response_key, day, seq, received_at, name, contact, reply_to, kecamatan,
+               desa, place_note, category, text, photos, status, message, created_at)
+               VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""",
+            (
+                code,
+                complaint.key,
+                day.isoformat(),
+                seq,
+                complaint.received_at.isoformat(),
+                complaint.name,
+                complaint.contact,
+                reply_to,
+                kecamatan,
+                desa,
+                place_note,
+                complaint.category,
+                complaint.text,
+                json.dumps(list(complaint.photos)),
+                ComplaintStatus.RECEIVED.value,
+                place_note or "Pilih SKPD yang menangani pengaduan ini.",
+                now.isoformat(),
+            ),
+        )
+        app.ledger.record_event(tx, code, "complaint_received", {"category": complaint.category})
+    log.info("complaint %s received (%s, %s)", code, kecamatan, complaint.category)
+
+
+# --- the officers' entries ------------------------------------------------------------------------------
+def review(app: App, tab: list[list[Any]], departments_tab: list[list[Any]], errors: list[str]) -> ComplaintWork | None:
+    """Act on what officers entered on the Pengaduan tab; returns what the write-back should write there."""
+    if not tab:
+        errors.append(f"the {app.settings.complaints.tab!r} tab is empty; run `mymein init` to give it its header")
+        return None
+    try:
+        layout = ComplaintLayout.from_header(tab[0])
+    except ComplaintTabError as exc:
+        errors.append(f"complaints wait: {exc}; run `mymein init`")
+        return None
+    rows = layout.parse(tab)
+    present = {row.code for _, row in rows}
+    _settle_sending(app, present)
+    departments = read_departments(departments_tab)
+    records = _records(app)
+    for _, row in rows:
+        record = records.get(row.code)
+        if record is None:
+            continue  # a code typed by hand, or a row copied from elsewhere
+        state = _state(record)
+        step = decide_complaint(row, state, departments)
+        message = _message(step, state)
+        if not step.changes and (record["status"], record["message"]) == (step.status.value, message):
+            continue
+        try:
+            _apply(app, row.code, state, step, message)
+        except GoogleApiError as exc:
+            errors.append(f"{row.code}: {exc}")
+    work = ComplaintWork(layout, tab_id(app, app.settings.complaints.tab, list(TAB_HEADERS.values()), TAB_KIND))
+    records = _records(app)
+    for _, row in rows:
+        record = records.get(row.code)
+        if record is None:
+            continue
+        wanted = _pipeline_cells(app, record)
+        changed = {role: value for role, value in wanted.items() if row.shown.get(role, "") != value}
+        if changed:
+            work.changes[row.code] = changed
+    work.appends = _new_rows(app, layout, records, present)
+    return work
+
+
+def _settle_sending(app: App, present: set[str]) -> None:
+    """Rows whose write-back answer was lost: those on the tab are written, the others go again."""
+    db = app.ledger.db
+    for (code,) in db.execute("SELECT code FROM complaints WHERE row_state = 'sending'").fetchall():
+        db.execute(
+            "UPDATE complaints SET row_state = ? WHERE code = ?", ("written" if code in present else "new", code)
+        )
+
+
+def _state(r: Any) -> ComplaintState:
+    return ComplaintState(
+        r["code"], r["department"], r["answer_digest"], r["closed_at"] is not None, r["reply_to"], r["place_note"]
+    )
+
+
+def _records(app: App) -> dict[str, Any]:
+    return {r["code"]: r for r in app.ledger.db.execute("SELECT * FROM complaints ORDER BY code").fetchall()}
+
+
+def _apply(app: App, code: str, state: ComplaintState, step: ComplaintStep, message: str) -> None:
+    now = app.clock().isoformat()
+    if step.forward_to is not None:
+        _share_photos(app, code, step.forward_to)
+    with app.ledger.transaction() as tx:
+        if step.forward_to is not None:
+            department = step.forward_to
+            tx.execute(
+                "UPDATE complaints SET department = ?, department_email = ?, forwarded_at = ? WHERE code = ?",
+                (department.name, department.email, now, code),
+            )
+            detail = {"department": department.name, "email": department.email, "again": bool(state.department)}
+            app.ledger.record_event(tx, code, "complaint_forwarded", detail)
+        if step.answer is not None:
+            first = not state.answer_digest
+            tx.execute(
+                """UPDATE complaints SET answer = ?, answer_digest = ?, answered_at = COALESCE(answered_at, ?)
+                   WHERE code = ?""",
+                (step.answer, answer_digest(step.answer), now, code),
+            )
+            app.ledger.record_event(tx, code, "complaint_answered" if first else "complaint_answer_edited", {})
+        if step.close:
+            tx.execute("UPDATE complaints SET closed_at = ? WHERE code = ?", (now, code))
+            app.ledger.record_event(tx, code, "complaint_closed", {})
+        if step.reopen:
+            tx.execute("UPDATE complaints SET closed_at = NULL WHERE code = ?", (code,))
+            app.ledger.record_event(tx, code, "complaint_reopened", {})
+        tx.execute("UPDATE complaints SET status = ?, message = ? WHERE code = ?", (step.status.value, message, code))
+    if step.changes:
+        log.info("complaint %s: %s", code, step.status.value)
+
+
+def _message(step: ComplaintStep, state: ComplaintState) -> str:
+    """What the Pesan column tells the officer: the problem if any, else where the complaint stands."""
+    if step.message:
+        return step.message
+    department = step.forward_to.name if step.forward_to is not None else state.department
+    if step.status is ComplaintStatus.FORWARDED:
+        return f"Diteruskan ke {department}; menunggu jawaban."
+    if step.status is ComplaintStatus.ANSWERED:
+        return "Jawaban dikirim ke e-mail pelapor. Centang Selesai bila tuntas."
+    if step.status is ComplaintStatus.CLOSED:
+        return "Selesai."
+    return ""
+
+
+def _share_photos(app: App, code: str, department: Department) -> None:
+    """The department may open the complaint's photos (only they, not anyone with the link)."""
+    row = app.ledger.db.execute("SELECT photos FROM complaints WHERE code = ?", (code,)).fetchone()
+    for file_id in file_ids(json.loads(row["photos"])):
+        app.photos.share_with(file_id, department.email)
+
+
+# --- the write-back -------------------------------------------------------------------------------------
+def _pipeline_cells(app: App, record: Any) -> dict[str, str]:
+    tz = app.settings.tz
+
+    def when(value: str | None) -> str:
+        return format_local(datetime.fromisoformat(value), tz) if value else ""
+
+    return {
+        "status": record["status"],
+        "forwarded": when(record["forwarded_at"]),
+        "answered": when(record["answered_at"]),
+        "message": record["message"],
+    }
+
+
+def _new_rows(app: App, layout: ComplaintLayout, records: dict[str, Any], present: set[str]) -> TabRows | None:
+    # New complaints, and open ones whose row was deleted by hand: nothing is lost.
+    chosen = [
+        r
+        for code, r in records.items()
+        if code not in present and (r["row_state"] == "new" or (r["row_state"] == "written" and not r["closed_at"]))
+    ]
+    for code, record in records.items():
+        if record["row_state"] == "new" and code in present:  # already there (written by an earlier cycle)
+            app.ledger.db.execute("UPDATE complaints SET row_state = 'written' WHERE code = ?", (code,))
+    if not chosen:
+        return None
+    tz = app.settings.tz
+    rows = [
+        layout.lay_out(
+            {
+                "code": r["code"],
+                "received": format_local(datetime.fromisoformat(r["received_at"]), tz),
+                "name": r["name"],
+                "contact": r["contact"],
+                "desa": r["desa"],
+                "kecamatan": r["kecamatan"],
+                "category": r["category"],
+                "text": r["text"],
+                "photos": ", ".join(json.loads(r["photos"])),
+                "department": r["department"],
+                "answer": r["answer"],
+                "done": r["closed_at"] is not None,
+                "note": "",
+                **_pipeline_cells(app, r),
+            }
+        )
+        for r in chosen
+    ]
+    sheet_id = tab_id(app, app.settings.complaints.tab, list(TAB_HEADERS.values()), TAB_KIND)
+    return TabRows(sheet_id, rows, [str(r["code"]) for r in chosen], _validations(app, layout))
+
+
+def _validations(app: App, layout: ComplaintLayout) -> dict[int, dict[str, Any]]:
+    """The SKPD dropdown and the Selesai checkbox, carried by each new row."""
+    source = f"={quote_sheet(app.settings.complaints.departments_tab)}!A2:A"
+    return {
+        layout.columns["department"]: {
+            "condition": {"type": "ONE_OF_RANGE", "values": [{"userEnteredValue": source}]},
+            "showCustomUi": True,
+            "strict": False,
+        },
+        layout.columns["done"]: {"condition": {"type": "BOOLEAN"}},
+    }
+
+
+def mark(app: App, rows: TabRows | None, state: str) -> None:
+    """`sending` just before the write-back; `written` when it returned; `new` when Google refused it."""
+    if rows is not None:
+        app.ledger.db.executemany(
+            "UPDATE complaints SET row_state = ? WHERE code = ?", [(state, code) for code in rows.ids]
+        )
+
+
+def code_column(work: ComplaintWork) -> int:
+    return work.layout.columns["code"]
+
+
+def open_for_department(app: App, before: datetime) -> dict[str, list[Any]]:
+    """Complaints forwarded before `before` and still unanswered, by the department's e-mail."""
+    found: dict[str, list[Any]] = {}
+    rows = app.ledger.db.execute(
+        """SELECT * FROM complaints WHERE status = ? AND forwarded_at IS NOT NULL ORDER BY code""",
+        (ComplaintStatus.FORWARDED.value,),
+    ).fetchall()
+    for r in rows:
+        if datetime.fromisoformat(r["forwarded_at"]) <= before and r["department_email"]:
+            found.setdefault(r["department_email"], []).append(r)
+    return found
+
+
+def summary(app: App) -> Sequence[tuple[str, int]]:
+    """Complaints per status, for `mymein status`."""
+    rows = app.ledger.db.execute("SELECT status, COUNT(*) FROM complaints GROUP BY status").fetchall()
+    return [(str(r[0]), int(r[1])) for r in rows]

@@ -1,0 +1,306 @@
+"""Complaints (pengaduan): citizens' complaints sent through the KIM, routed by officers to a department (SKPD)
+and answered.
+
+Pure: reading the complaint form's rows, the `Pengaduan` and `SKPD` tabs by header name, numbering a
+complaint, and deciding what an officer's entries on its row call for. The status is never typed by anyone:
+it follows from what happened (forwarded, answer recorded, closed).
+"""
+
+from __future__ import annotations
+
+import enum
+import hashlib
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from datetime import date, datetime, tzinfo
+
+from .photos import split_links
+from .regions import RegionDirectory
+from .review import truthy
+from .sheettime import parse_timestamp
+from .text import clean_body, clean_line, fold
+
+# role -> header names the complaint form may use (Indonesian and English Google accounts).
+FORM_COLUMNS: dict[str, tuple[str, ...]] = {
+    "received": ("Timestamp", "Stempel waktu"),
+    "email": ("Email Address", "Alamat email", "Email", "E-mail"),
+    "name": ("Nama Pelapor", "Nama", "Nama Lengkap"),
+    "contact": ("Kontak", "Nomor HP", "No. HP", "Telepon"),
+    "desa": ("Desa",),
+    "kecamatan": ("Kecamatan",),
+    "category": ("Kategori", "Kategori Pengaduan"),
+    "text": ("Isi Pengaduan", "Pengaduan", "Uraian"),
+    "photo": ("Foto", "Foto Pendukung"),
+}
+FORM_REQUIRED = ("received", "name", "desa", "kecamatan", "text")
+
+# The Pengaduan tab: role -> header, in the order `mymein init` and the pipeline write them. Officers fill
+# SKPD (a dropdown fed by the SKPD tab), Jawaban and Selesai; the pipeline owns Status and the times.
+TAB_HEADERS: dict[str, str] = {
+    "code": "Kode",
+    "received": "Diterima",
+    "name": "Nama Pelapor",
+    "contact": "Kontak",
+    "desa": "Desa",
+    "kecamatan": "Kecamatan",
+    "category": "Kategori",
+    "text": "Isi Pengaduan",
+    "photos": "Foto",
+    "department": "SKPD",
+    "answer": "Jawaban",
+    "done": "Selesai",
+    "note": "Catatan",
+    "status": "Status",
+    "forwarded": "Diteruskan",
+    "answered": "Ditanggapi",
+    "message": "Pesan",
+}
+PIPELINE_ROLES = ("status", "forwarded", "answered", "message")
+DEPARTMENT_HEADER = ["Nama SKPD", "Email", "Kontak"]
+CODE_PREFIX = "PG"
+
+
+class ComplaintStatus(enum.Enum):
+    RECEIVED = "Diterima"
+    FORWARDED = "Diteruskan"
+    ANSWERED = "Ditanggapi"
+    CLOSED = "Selesai"
+
+
+@dataclass(frozen=True)
+class Complaint:
+    key: str  # the response's identity: its time, the complainant's name and contact
+    received_at: datetime
+    email: str
+    name: str
+    contact: str
+    desa: str
+    kecamatan: str
+    category: str
+    text: str
+    photos: tuple[str, ...]
+
+
+def read_complaints(rows: Sequence[Sequence[object]], tz: tzinfo) -> list[Complaint]:
+    """The form's rows (header first) as complaints; rows without a time or without text are skipped."""
+    if not rows:
+        return []
+    header = [fold(str(cell)) for cell in rows[0]]
+    where = {
+        role: next((header.index(fold(n)) for n in names if fold(n) in header), None)
+        for role, names in FORM_COLUMNS.items()
+    }
+    missing = [FORM_COLUMNS[role][0] for role in FORM_REQUIRED if where[role] is None]
+    if missing:
+        raise ValueError(f"the complaint form's sheet lacks the columns: {', '.join(missing)}")
+    found: list[Complaint] = []
+    for row in rows[1:]:
+
+        def cell(role: str, row: Sequence[object] = row) -> object:
+            index = where[role]
+            return row[index] if index is not None and index < len(row) else ""
+
+        received = parse_timestamp(cell("received"), tz)
+        text = clean_body(cell("text"))
+        if received is None or not text:
+            continue
+        name, contact = clean_line(cell("name")), clean_line(cell("contact"))
+        found.append(
+            Complaint(
+                key=f"{received.isoformat()}|{fold(name)}|{fold(contact)}",
+                received_at=received,
+                email=clean_line(cell("email")),
+                name=name,
+                contact=contact,
+                desa=clean_line(cell("desa")),
+                kecamatan=clean_line(cell("kecamatan")),
+                category=clean_line(cell("category")) or "Lainnya",
+                text=text,
+                photos=tuple(split_links(str(cell("photo") or ""))),
+            )
+        )
+    return found
+
+
+def place_of(complaint: Complaint, regions: RegionDirectory) -> tuple[str, str, str]:
+    """(kecamatan, desa) as the official list spells them, and a note for the officer when not found."""
+    village = regions.village(complaint.kecamatan, complaint.desa)
+    if village is not None:
+        return village.kecamatan, village.desa, ""
+    desa, kecamatan = complaint.desa or "(kosong)", complaint.kecamatan or "(kosong)"
+    note = f"Desa {desa} di Kecamatan {kecamatan} tidak ada di daftar desa."
+    return complaint.kecamatan, complaint.desa, note
+
+
+def complaint_code(day: date, sequence: int) -> str:
+    """`PG-YYYYMMDD-NNNN`: the local day of receipt and the complaint's number within that day."""
+    return f"{CODE_PREFIX}-{day:%Y%m%d}-{sequence:04d}"
+
+
+def reply_address(complaint: Complaint) -> str:
+    """Where the complainant hears back by e-mail: the form's collected address, else a contact that is one."""
+    for candidate in (complaint.email, complaint.contact):
+        if is_email(candidate):
+            return candidate
+    return ""
+
+
+def is_email(value: str) -> bool:
+    local, _, domain = value.strip().partition("@")
+    return bool(local) and "." in domain and not any(c.isspace() for c in value.strip())
+
+
+def answer_digest(answer: str) -> str:
+    return hashlib.sha256(fold(answer).encode("utf-8")).hexdigest()[:16]
+
+
+# --- the SKPD tab ---------------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class Department:
+    name: str
+    email: str
+
+
+def read_departments(rows: Sequence[Sequence[object]]) -> dict[str, Department]:
+    """The SKPD tab (header first) by folded name; a name without a usable e-mail keeps an empty one."""
+    if not rows:
+        return {}
+    header = [fold(str(cell)) for cell in rows[0]]
+    name_at = next((header.index(h) for h in ("nama skpd", "skpd", "nama") if h in header), 0)
+    email_at = next((header.index(h) for h in ("email", "e-mail", "alamat email") if h in header), 1)
+    found: dict[str, Department] = {}
+    for row in rows[1:]:
+        name = clean_line(row[name_at]) if name_at < len(row) else ""
+        email = clean_line(row[email_at]) if email_at < len(row) else ""
+        if name:
+            found[fold(name)] = Department(name, email if is_email(email) else "")
+    return found
+
+
+# --- the Pengaduan tab ----------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class ComplaintRow:
+    """What the officers' columns of one complaint's row say now, and what the pipeline's columns show."""
+
+    code: str
+    department: str
+    answer: str
+    done: bool
+    shown: Mapping[str, str]  # pipeline-owned cells as read
+
+
+class ComplaintTabError(ValueError):
+    """The Pengaduan tab's header lacks a column the pipeline needs."""
+
+
+@dataclass(frozen=True)
+class ComplaintLayout:
+    columns: Mapping[str, int]
+
+    @classmethod
+    def from_header(cls, header: Sequence[object]) -> ComplaintLayout:
+        folded = [fold(str(cell)) for cell in header]
+        columns = {role: folded.index(fold(name)) for role, name in TAB_HEADERS.items() if fold(name) in folded}
+        missing = [
+            TAB_HEADERS[r] for r in ("code", "department", "answer", "done", *PIPELINE_ROLES) if r not in columns
+        ]
+        if missing:
+            raise ComplaintTabError(f"the complaints tab lacks the columns: {', '.join(missing)}")
+        return cls(columns)
+
+    def parse(self, values: Sequence[Sequence[object]]) -> list[tuple[int, ComplaintRow]]:
+        """(sheet row number, row) for every row below the header that carries a complaint code."""
+        found: list[tuple[int, ComplaintRow]] = []
+        for number, raw in enumerate(values[1:], start=2):
+            code = self._text(raw, "code")
+            if not code.startswith(f"{CODE_PREFIX}-"):
+                continue
+            shown = {role: self._text(raw, role) for role in PIPELINE_ROLES}
+            done = self._cell(raw, "done")
+            row = ComplaintRow(code, self._text(raw, "department"), self._body(raw), truthy(done), shown)
+            found.append((number, row))
+        return found
+
+    def lay_out(self, cells: Mapping[str, object]) -> list[object]:
+        width = max(self.columns.values()) + 1
+        row: list[object] = [""] * width
+        for role, value in cells.items():
+            if role in self.columns:
+                row[self.columns[role]] = value
+        return row
+
+    def _cell(self, raw: Sequence[object], role: str) -> object:
+        index = self.columns.get(role)
+        return raw[index] if index is not None and index < len(raw) else ""
+
+    def _text(self, raw: Sequence[object], role: str) -> str:
+        return clean_line(self._cell(raw, role))
+
+    def _body(self, raw: Sequence[object]) -> str:
+        return clean_body(self._cell(raw, "answer"))
+
+
+# --- deciding -------------------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class ComplaintState:
+    """What the ledger knows of a complaint."""
+
+    code: str
+    department: str  # the department it was last forwarded to ('' when never)
+    answer_digest: str  # of the answer last recorded ('' when none)
+    closed: bool
+    reply_to: str  # the complainant's e-mail, '' when they left none
+    place_note: str  # a problem with the place the complainant gave
+
+
+@dataclass(frozen=True)
+class ComplaintStep:
+    forward_to: Department | None  # forward (again) to this department
+    answer: str | None  # record this answer (new or changed)
+    close: bool
+    reopen: bool
+    status: ComplaintStatus
+    message: str  # for the officer, in Indonesian
+
+    @property
+    def changes(self) -> bool:
+        return self.forward_to is not None or self.answer is not None or self.close or self.reopen
+
+
+def decide_complaint(row: ComplaintRow, state: ComplaintState, departments: Mapping[str, Department]) -> ComplaintStep:
+    """What the officer's SKPD, Jawaban and Selesai call for, given what was already done.
+
+    A complaint is forwarded once to each department an officer picks (picking another one re-routes it);
+    an answer is recorded when it is new or edited; Selesai closes it, unticking reopens it.
+    """
+    forward_to: Department | None = None
+    problems: list[str] = [state.place_note] if state.place_note else []
+    answered = bool(state.answer_digest) or bool(row.answer)
+    picked = fold(row.department)
+    if picked and picked != fold(state.department) and not answered and not row.done:
+        department = departments.get(picked)
+        if department is None:
+            problems.append(f"SKPD {row.department} tidak ada di tab SKPD; pilih dari daftar.")
+        elif not department.email:
+            problems.append(
+                f"SKPD {department.name} belum punya alamat e-mail di tab SKPD; pengaduan belum diteruskan."
+            )
+        else:
+            forward_to = department
+    answer = row.answer if row.answer and answer_digest(row.answer) != state.answer_digest else None
+    close = row.done and not state.closed
+    reopen = state.closed and not row.done
+    forwarded = bool(state.department) or forward_to is not None
+    if row.done:
+        status = ComplaintStatus.CLOSED
+    elif answered:
+        status = ComplaintStatus.ANSWERED
+    elif forwarded:
+        status = ComplaintStatus.FORWARDED
+    else:
+        status = ComplaintStatus.RECEIVED
+    if status is ComplaintStatus.RECEIVED and not picked and not problems:
+        problems.append("Pilih SKPD yang menangani pengaduan ini.")
+    if answered and not state.reply_to:
+        problems.append("Pelapor tidak mencantumkan e-mail; sampaikan jawaban lewat kontaknya.")
+    return ComplaintStep(forward_to, answer, close, reopen, status, " ".join(problems))
