@@ -23,7 +23,10 @@ from .google.responses import ResponsesTabNotFound
 from .render import TemplateNotFound
 
 if TYPE_CHECKING:
+    from datetime import tzinfo
+
     from .app import App
+    from .ledger import Ledger
 
 EXIT_OK = 0
 EXIT_FAILED = 1
@@ -397,7 +400,7 @@ def status(state: CliState, as_json: bool) -> None:
 @click.option("--json", "as_json", is_flag=True, help="One JSON object per event.")
 @click.pass_obj
 def log_command(state: CliState, code: str, as_json: bool) -> None:
-    """Show one submission's history from the ledger (received, queued, posted, ...)."""
+    """Show one submission's history from the ledger (received, queued, posted, ...), or a complaint's (PG-...)."""
     import json
 
     from .app import open_ledger
@@ -405,6 +408,12 @@ def log_command(state: CliState, code: str, as_json: bool) -> None:
 
     settings = state.settings()
     ledger = open_ledger(settings)
+    if code.strip().upper().startswith("PG-"):
+        try:
+            _complaint_log(ledger, code.strip().upper(), settings.tz, as_json)
+        finally:
+            ledger.close()
+        return
     try:
         record = ledger.get(code.strip().upper())
         if record is None:
@@ -422,6 +431,27 @@ def log_command(state: CliState, code: str, as_json: bool) -> None:
     for event in events:
         detail = ", ".join(f"{k}={v}" for k, v in event.detail.items() if v not in ("", None, []))
         click.echo(f"  {format_local(event.at, settings.tz)}  {event.kind:<10} {detail}")
+
+
+def _complaint_log(ledger: Ledger, code: str, tz: tzinfo, as_json: bool) -> None:
+    """A complaint's history: what was done, never who complained (that stays on the tab)."""
+    from .core.sheettime import format_local
+
+    row = ledger.db.execute(
+        "SELECT code, status, desa, kecamatan, category, department FROM complaints WHERE code = ?", (code,)
+    ).fetchone()
+    if row is None:
+        raise click.ClickException(f"no complaint with code {code} in {ledger.path}")
+    events = ledger.events(code)
+    if as_json:
+        for event in events:
+            click.echo(json.dumps({"code": code, "at": event.at.isoformat(), "kind": event.kind, **event.detail}))
+        return
+    click.echo(f"{code}  Pengaduan {row['category']}  ({row['desa']}, {row['kecamatan']})")
+    click.echo(f"status: {row['status']}  SKPD: {row['department'] or '-'}")
+    for event in events:
+        detail = ", ".join(f"{k}={v}" for k, v in event.detail.items() if v not in ("", None, []))
+        click.echo(f"  {format_local(event.at, tz)}  {event.kind:<20} {detail}")
 
 
 @main.command()

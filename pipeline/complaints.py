@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import json
 import logging
-from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
@@ -361,7 +360,9 @@ def open_for_department(app: App, before: datetime) -> dict[str, list[Any]]:
     return found
 
 
-def summary(app: App) -> Sequence[tuple[str, int]]:
-    """Complaints per status, for `mymein status`."""
-    rows = app.ledger.db.execute("SELECT status, COUNT(*) FROM complaints GROUP BY status").fetchall()
-    return [(str(r[0]), int(r[1])) for r in rows]
+def waiting_for_department(app: App, before: datetime) -> list[Any]:
+    """Complaints received before `before` that no officer has routed to a department yet."""
+    rows = app.ledger.db.execute(
+        "SELECT * FROM complaints WHERE status = ? ORDER BY code", (ComplaintStatus.RECEIVED.value,)
+    ).fetchall()
+    return [r for r in rows if datetime.fromisoformat(r["received_at"]) <= before]

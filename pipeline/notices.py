@@ -212,16 +212,29 @@ def queue_reminder(app: App, outbox: Outbox) -> None:
     local = now.astimezone(app.settings.tz)
     if local.time() < _reminder_time(app):
         return
-    waiting = app.ledger.waiting_since(now - timedelta(hours=settings.remind_after_hours))
-    if not waiting:
+    since = now - timedelta(hours=settings.remind_after_hours)
+    waiting = app.ledger.waiting_since(since)
+    unrouted = complaints.waiting_for_department(app, since) if app.settings.complaints.enabled else []
+    if not waiting and not unrouted:
         return
     items = [
         {"code": r.code, "desa": r.desa, "kecamatan": r.kecamatan, "title": r.title, "age": _age(now, r.received_at)}
         for r in waiting
     ]
+    complaint_items = [
+        {
+            "code": r["code"],
+            "desa": r["desa"],
+            "kecamatan": r["kecamatan"],
+            "category": r["category"],
+            "age": _age(now, datetime.fromisoformat(r["received_at"])),
+        }
+        for r in unrouted
+    ]
     subject, body = app.renderer.text(
         "reminder.txt.j2",
         items=items,
+        complaints=complaint_items,
         hours=f"{settings.remind_after_hours:g}",
         reminder_time=settings.reminder_time,
     )

@@ -23,6 +23,7 @@ class StatusReport:
     last_cycle: dict[str, Any] | None
     notices: dict[str, int] = field(default_factory=dict)
     calls_today: dict[str, int] = field(default_factory=dict)  # Google requests by API, local day
+    complaints: dict[str, int] = field(default_factory=dict)  # complaints by status
 
     def as_dict(self) -> dict[str, Any]:
         return {
@@ -32,6 +33,7 @@ class StatusReport:
             "last_cycle": self.last_cycle,
             "notices": self.notices,
             "api_calls_today": self.calls_today,
+            "complaints": self.complaints,
         }
 
 
@@ -49,7 +51,11 @@ def collect_status(settings: Settings, ledger: Ledger, heartbeat: Path, now: dat
     by_api: dict[str, int] = {}
     for method, n in calls.items():
         by_api[method.split(".", 1)[0]] = by_api.get(method.split(".", 1)[0], 0) + n
-    return StatusReport(counts, oldest.code if oldest else None, age, posts_today, last, notices, by_api)
+    complaints = {
+        str(status): int(n)
+        for status, n in ledger.db.execute("SELECT status, COUNT(*) FROM complaints GROUP BY status ORDER BY status")
+    }
+    return StatusReport(counts, oldest.code if oldest else None, age, posts_today, last, notices, by_api, complaints)
 
 
 def format_status(report: StatusReport) -> str:
@@ -58,6 +64,8 @@ def format_status(report: StatusReport) -> str:
     if report.oldest_waiting_code:
         lines.append(f"Menunggu paling lama: {report.oldest_waiting_code} ({report.oldest_waiting_age_hours} jam)")
     lines.append(f"Postingan baru hari ini: {report.posts_today}")
+    if report.complaints:
+        lines.append("Pengaduan: " + ", ".join(f"{status} {n}" for status, n in report.complaints.items()))
     if report.calls_today:
         calls = ", ".join(f"{api} {n}" for api, n in sorted(report.calls_today.items()))
         lines.append(f"Panggilan API Google hari ini: {calls}")

@@ -22,7 +22,7 @@ from .text import clean_body, clean_line, fold
 
 # role -> header names the complaint form may use (Indonesian and English Google accounts).
 FORM_COLUMNS: dict[str, tuple[str, ...]] = {
-    "received": ("Timestamp", "Stempel waktu"),
+    "received": ("Timestamp", "Cap waktu", "Stempel waktu"),
     "email": ("Email Address", "Alamat email", "Email", "E-mail"),
     "name": ("Nama Pelapor", "Nama", "Nama Lengkap"),
     "contact": ("Kontak", "Nomor HP", "No. HP", "Telepon"),

@@ -63,7 +63,7 @@ DEMO_PHOTOS: dict[str, PhotoSpec] = {
 def _response(
     minutes_ago: int, kecamatan: str, desa: str, operator: str, title: str, body: str, *photos: str
 ) -> DemoResponse:
-    handle = operator.lower().split()[0]
+    handle = operator.lower().split()[0].strip(".")
     return DemoResponse(minutes_ago, kecamatan, desa, operator, f"{handle}.kim@example.com", title, body, photos)
 
 
@@ -345,3 +345,57 @@ def png_bytes(spec: PhotoSpec) -> bytes:
         + _chunk(b"IDAT", zlib.compress(b"".join(rows), 6))
         + _chunk(b"IEND", b"")
     )
+
+
+DEMO_COMPLAINT_FORM_TITLE = "Formulir Pengaduan Masyarakat melalui KIM (Jawaban)"
+
+
+@dataclass(frozen=True)
+class DemoComplaint:
+    minutes_ago: int
+    name: str
+    contact: str
+    email: str
+    kecamatan: str
+    desa: str
+    category: str
+    text: str
+    photo: str | None = None
+    department: str | None = None  # the officer's pick in the demo
+    answer: str | None = None  # the department's answer, recorded by the officer
+
+
+# (name, e-mail, contact): invented departments on a reserved domain.
+DEMO_DEPARTMENTS: tuple[tuple[str, str, str], ...] = (
+    ("Dinas PUPR", "pupr@balangankab.example", "0526 2028 100"),
+    ("Dinas Kesehatan", "dinkes@balangankab.example", "0526 2028 200"),
+    ("Dinas Pendidikan", "disdik@balangankab.example", "0526 2028 300"),
+)
+
+DEMO_COMPLAINTS: tuple[DemoComplaint, ...] = (
+    DemoComplaint(
+        180,
+        "Ahmad Fauzi",
+        "0812 0000 1111",
+        "fauzi.warga@example.com",
+        "Juai",
+        "Muara Ninian",
+        "Infrastruktur",
+        "Jalan usaha tani di RT 03 rusak dan berlumpur sejak musim hujan. Kendaraan pengangkut hasil panen tidak "
+        "bisa lewat dan warga harus memikul gabah sejauh satu kilometer.",
+        photo="jalan",
+        department="Dinas PUPR",
+        answer="Tim Dinas PUPR sudah meninjau lokasi. Pengerasan jalan dengan batu dijadwalkan pada minggu pertama "
+        "bulan depan; sementara itu lubang terdalam ditimbun sirtu.",
+    ),
+    DemoComplaint(
+        95,
+        "Nurul Hidayah",
+        "0813 0000 2222",
+        "",
+        "Paringin",
+        "Lasung Batu",
+        "Kesehatan",
+        "Posyandu desa belum memiliki timbangan bayi yang berfungsi; kader meminjam dari desa tetangga setiap bulan.",
+    ),
+)

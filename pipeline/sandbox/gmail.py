@@ -41,7 +41,12 @@ class GmailApi:
         part = message.get_body(preferencelist=("plain",))
         text = part.get_content() if part is not None else ""
         self._sent.append(
-            {"id": message_id, "to": str(message["To"]), "subject": str(message["Subject"] or ""), "body": text}
+            {
+                "id": message_id,
+                "to": str(message["To"]),
+                "subject": " ".join(str(message["Subject"] or "").split()),
+                "body": text,
+            }
         )
         return Response(json={"id": message_id, "threadId": message_id, "labelIds": ["SENT"]})
 

@@ -15,6 +15,9 @@ import requests
 from ..core.sheettime import to_serial
 from .demo_data import (
     DEMO_BLOG_NAME,
+    DEMO_COMPLAINT_FORM_TITLE,
+    DEMO_COMPLAINTS,
+    DEMO_DEPARTMENTS,
     DEMO_FORM_TITLE,
     DEMO_PHOTOS,
     DEMO_RESPONSES,
@@ -34,6 +37,18 @@ FORM_HEADER = [
     "Foto Berita",
 ]
 REVIEW_TAB = "Berita"
+COMPLAINT_HEADER = [
+    "Cap waktu",
+    "Alamat email",
+    "Nama Pelapor",
+    "Kontak",
+    "Desa",
+    "Kecamatan",
+    "Kategori",
+    "Isi Pengaduan",
+    "Foto",
+]
+DEPARTMENTS_TAB = "SKPD"
 WORLD_FILE = "demo-world.json"
 TIMEZONE = "Asia/Makassar"
 
@@ -46,6 +61,7 @@ class DemoWorld:
     blog_id: str
     blog_url: str
     photo_ids: dict[str, str]
+    complaint_spreadsheet_id: str = ""
 
 
 def _check(response: requests.Response) -> dict[str, Any]:
@@ -111,13 +127,8 @@ def seed_demo(endpoint: str, now: datetime) -> DemoWorld:
                     links,
                 ]
             )
-        _check(
-            http.put(
-                f"{endpoint}/v4/spreadsheets/{form_id}/values/{FORM_TAB}!A1",
-                params={"valueInputOption": "RAW"},
-                json={"values": rows},
-            )
-        )
+        _put(http, endpoint, form_id, FORM_TAB, rows)
+        complaint_id = _seed_complaints(http, endpoint, review_id, photo_ids, now)
     return DemoWorld(
         endpoint=endpoint,
         form_spreadsheet_id=form_id,
@@ -125,7 +136,39 @@ def seed_demo(endpoint: str, now: datetime) -> DemoWorld:
         blog_id=str(blog["id"]),
         blog_url=str(blog.get("url", "")),
         photo_ids=photo_ids,
+        complaint_spreadsheet_id=complaint_id,
     )
+
+
+def _put(http: requests.Session, endpoint: str, spreadsheet_id: str, tab: str, rows: list[list[Any]]) -> None:
+    _check(
+        http.put(
+            f"{endpoint}/v4/spreadsheets/{spreadsheet_id}/values/'{tab}'!A1",
+            params={"valueInputOption": "RAW"},
+            json={"values": rows},
+        )
+    )
+
+
+def _seed_complaints(
+    http: requests.Session, endpoint: str, review_id: str, photo_ids: dict[str, str], now: datetime
+) -> str:
+    """The complaint form with its answers, and the SKPD tab of the review spreadsheet with departments."""
+    tz = ZoneInfo(TIMEZONE)
+    form_id = _create_spreadsheet(http, endpoint, DEMO_COMPLAINT_FORM_TITLE, FORM_TAB)
+    rows: list[list[Any]] = [COMPLAINT_HEADER]
+    for item in sorted(DEMO_COMPLAINTS, key=lambda c: -c.minutes_ago):
+        photo = f"https://drive.google.com/open?id={photo_ids[item.photo]}" if item.photo else ""
+        submitted = round(to_serial(now - timedelta(minutes=item.minutes_ago), tz), 8)
+        rows.append(
+            [submitted, item.email, item.name, item.contact, item.desa, item.kecamatan, item.category, item.text, photo]
+        )
+    _put(http, endpoint, form_id, FORM_TAB, rows)
+    add = {"requests": [{"addSheet": {"properties": {"title": DEPARTMENTS_TAB}}}]}
+    _check(http.post(f"{endpoint}/v4/spreadsheets/{review_id}:batchUpdate", json=add))
+    departments = [["Nama SKPD", "Email", "Kontak"], *[list(d) for d in DEMO_DEPARTMENTS]]
+    _put(http, endpoint, review_id, DEPARTMENTS_TAB, departments)
+    return form_id
 
 
 def save_world(world: DemoWorld, folder: Path) -> None:
@@ -161,6 +204,18 @@ def demo_config(world: DemoWorld, state_dir: Path, credentials_dir: Path | None 
         f"  worksheet: {REVIEW_TAB}",
         "blogger:",
         f'  blog_id: "{world.blog_id}"',
-        "",
     ]
-    return "\n".join(lines)
+    if world.complaint_spreadsheet_id:
+        # Notices go through the sandbox's Gmail, where the demo reads them back (/_sandbox/gmail/sent).
+        lines += [
+            "notices:",
+            "  enabled: true",
+            "  transport: gmail",
+            "  sender: kim@balangankab.example",
+            "complaints:",
+            "  enabled: true",
+            f"  spreadsheet_id: {world.complaint_spreadsheet_id}",
+            f"  worksheet: {FORM_TAB}",
+            "  check_seconds: 0",
+        ]
+    return "\n".join([*lines, ""])

@@ -153,7 +153,11 @@ def test_demo_from_a_relative_folder_publishes_and_exits_zero(tmp_path: Path, mo
     assert "berita terbit" in result.output
     published = int(result.output.split(" berita terbit")[0].rsplit("\n", 1)[-1])
     assert published >= 1
-    assert "Siklus 3 (tidak ada yang berubah): 0 jawaban baru, 0 baris ditambahkan, tidak ada tindakan" in result.output
+    assert "Siklus 4 (tidak ada yang berubah): 0 jawaban baru, 0 baris ditambahkan, tidak ada tindakan" in result.output
+    # A complaint goes to its department and its answer back to the complainant, by e-mail.
+    assert "e-mail ke pupr@balangankab.example: Pengaduan masyarakat PG-" in result.output
+    assert "e-mail ke fauzi.warga@example.com: Jawaban atas pengaduan Anda PG-" in result.output
+    assert "1 dari 2 pengaduan selesai" in result.output
 
 
 def test_log_shows_a_submissions_history(world: World) -> None:

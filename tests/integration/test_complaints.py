@@ -8,8 +8,10 @@ from typing import Any
 
 import gspread
 import requests
+from click.testing import CliRunner
 
 from pipeline.app import App, build_app, officer_sheets_client
+from pipeline.cli import main
 from pipeline.config import load_settings
 from pipeline.core.sheettime import to_serial
 from pipeline.google.retry import RetryPolicy
@@ -249,5 +251,52 @@ def test_with_complaints_on_a_quiet_cycle_still_costs_two_sheets_reads(
         run_cycle(app)
         calls = {method: n for method, n in stats(sandbox.url).items() if method.startswith("sheets.")}
         assert calls == {"sheets.spreadsheets.values.batchGet": 1, "sheets.spreadsheets.values.get": 1}
+    finally:
+        app.close()
+
+
+def test_log_and_status_tell_a_complaints_story_without_the_complainant(
+    sandbox: Sandbox, tmp_path: Path, inbox: tuple[Inbox, int]
+) -> None:
+    _, port = inbox
+    clock = Clock()
+    app, _ = _app(sandbox, tmp_path, port, [_complaint(1, "", "0812 7", "Juai", "Juai", "Satu.")], clock)
+    try:
+        run_cycle(app)
+        _tab(app, "SKPD").append_rows([["Dinas PUPR", PUPR, ""]], value_input_option="RAW")
+        _officer_enters(app, "PG-20261122-0001", SKPD="Dinas PUPR")
+        run_cycle(app)
+    finally:
+        app.close()
+    config = str(tmp_path / "config.yaml")
+    log = CliRunner().invoke(main, ["--config", config, "log", "pg-20261122-0001"])
+    assert log.exit_code == 0, log.output
+    assert "status: Diteruskan  SKPD: Dinas PUPR" in log.output
+    assert "complaint_forwarded" in log.output and "Warga 1" not in log.output and "0812 7" not in log.output
+    status = CliRunner().invoke(main, ["--config", config, "status"])
+    assert "Pengaduan: Diteruskan 1" in status.output
+    missing = CliRunner().invoke(main, ["--config", config, "log", "PG-20261122-0009"])
+    assert missing.exit_code != 0 and "no complaint with code PG-20261122-0009" in missing.output
+
+
+def test_officers_are_reminded_of_complaints_nobody_routed(
+    sandbox: Sandbox, tmp_path: Path, inbox: tuple[Inbox, int]
+) -> None:
+    mail, port = inbox
+    clock = Clock()
+    app, _ = _app(sandbox, tmp_path, port, [_complaint(1, "", "", "Juai", "Juai", "Satu.")], clock)
+    config = tmp_path / "config.yaml"
+    config.write_text(config.read_text(encoding="utf-8") + "  officers: [petugas@balangankab.example]\n")
+    app.close()
+    app = build_app(load_settings(config), clock=clock, policy=RetryPolicy(sleep=lambda _: None))
+    try:
+        run_cycle(app)  # received 09:00 on the 22nd, seen at 09:00 on the 23rd: 24 hours, not more
+        assert mail.to("petugas@balangankab.example") == []
+        clock.now += timedelta(hours=2)
+        run_cycle(app)
+        run_cycle(app)
+        [reminder] = mail.to("petugas@balangankab.example")
+        assert reminder["Subject"] == "1 pengaduan menunggu SKPD lebih dari 24 jam"
+        assert "PG-20261122-0001 | Juai, Juai | Jalan" in _body(reminder)
     finally:
         app.close()

@@ -173,3 +173,52 @@ def test_reminder_matches_golden() -> None:
     ]
     subject, body = Renderer().text("reminder.txt.j2", items=items, hours="24", reminder_time="08:00")
     check_golden("reminder.txt", f"Subject: {subject}\n\n{body}")
+
+
+COMPLAINT_VALUES: dict[str, object] = {
+    "code": "PG-20261122-0001",
+    "received": "2026-11-22 09:00",
+    "category": "Infrastruktur",
+    "desa": "Muara Ninian",
+    "kecamatan": "Juai",
+    "department": "Dinas PUPR",
+    "email": "pupr@balangankab.example",
+    "again": False,
+    "answer": "Perbaikan dijadwalkan pekan depan.\n\nTerima kasih atas laporannya.",
+    "text": 'Jalan RT 03 rusak & berlumpur; "tidak bisa dilewati" <truk>.',
+    "photos": ["https://drive.google.com/open?id=abc123"],
+    "name": "Ahmad Fauzi",
+}
+
+
+@pytest.mark.parametrize(
+    ("template", "extra"),
+    [
+        ("notice-complaint-received.txt.j2", {}),
+        ("notice-complaint-forwarded.txt.j2", {"name": ""}),
+        ("notice-complaint-answered.txt.j2", {}),
+    ],
+)
+def test_complaint_notices_match_golden(template: str, extra: dict[str, object]) -> None:
+    subject, body = Renderer().text(template, **{**COMPLAINT_VALUES, **extra})
+    check_golden(template.replace(".txt.j2", ".txt"), f"Subject: {subject}\n\n{body}")
+    assert "&amp;" not in subject + body and "&lt;" not in subject + body  # mail is not HTML
+
+
+def test_reminders_about_complaints_match_golden() -> None:
+    waiting = [
+        {
+            "code": "PG-20261122-0002",
+            "desa": "Lasung Batu",
+            "kecamatan": "Paringin",
+            "category": "Kesehatan",
+            "forwarded": "2026-11-22 10:00",
+            "age": "3 hari 1 jam",
+        }
+    ]
+    subject, body = Renderer().text(
+        "reminder-department.txt.j2", items=waiting, department="Dinas Kesehatan", hours="72", reminder_time="08:00"
+    )
+    check_golden("reminder-department.txt", f"Subject: {subject}\n\n{body}")
+    subject, body = Renderer().text("reminder.txt.j2", items=[], complaints=waiting, hours="24", reminder_time="08:00")
+    check_golden("reminder-complaints.txt", f"Subject: {subject}\n\n{body}")
