@@ -218,8 +218,7 @@ def _records(app: App) -> dict[str, Any]:
 
 def _apply(app: App, code: str, state: ComplaintState, step: ComplaintStep, message: str) -> None:
     now = app.clock().isoformat()
-    if step.forward_to is not None:
-        _share_photos(app, code, step.forward_to)
+    shared = _share_photos(app, code, step.forward_to) if step.forward_to is not None else True
     with app.ledger.transaction() as tx:
         if step.forward_to is not None:
             department = step.forward_to
@@ -227,7 +226,12 @@ def _apply(app: App, code: str, state: ComplaintState, step: ComplaintStep, mess
                 "UPDATE complaints SET department = ?, department_email = ?, forwarded_at = ? WHERE code = ?",
                 (department.name, department.email, now, code),
             )
-            detail = {"department": department.name, "email": department.email, "again": bool(state.department)}
+            detail = {
+                "department": department.name,
+                "email": department.email,
+                "again": bool(state.department),
+                "photos_shared": shared,
+            }
             app.ledger.record_event(tx, code, "complaint_forwarded", detail)
         if step.answer is not None:
             first = not state.answer_digest
@@ -262,11 +266,18 @@ def _message(step: ComplaintStep, state: ComplaintState) -> str:
     return ""
 
 
-def _share_photos(app: App, code: str, department: Department) -> None:
-    """The department may open the complaint's photos (only they, not anyone with the link)."""
+def _share_photos(app: App, code: str, department: Department) -> bool:
+    """Let the department open the complaint's photos (only they, not anyone with the link); False when Drive
+    refused (e.g. an address without a Google account): the complaint is forwarded all the same, and the
+    e-mail tells them to ask the office for the photos."""
     row = app.ledger.db.execute("SELECT photos FROM complaints WHERE code = ?", (code,)).fetchone()
-    for file_id in file_ids(json.loads(row["photos"])):
-        app.photos.share_with(file_id, department.email)
+    try:
+        for file_id in file_ids(json.loads(row["photos"])):
+            app.photos.share_with(file_id, department.email)
+    except GoogleApiError as exc:
+        log.warning("complaint %s: photos not shared with %s: %s", code, department.email, exc)
+        return False
+    return True
 
 
 # --- the write-back -------------------------------------------------------------------------------------

@@ -136,6 +136,7 @@ def _queue_complaint(app: App, outbox: Outbox, event_id: int, event: Event) -> N
         "department": str(event.detail.get("department", record["department"])),
         "email": recipient,
         "again": bool(event.detail.get("again")),
+        "photos_shared": bool(event.detail.get("photos_shared", True)),
         "answer": record["answer"],
         "text": record["text"],
         "photos": json.loads(record["photos"]),

@@ -21,7 +21,7 @@ from pipeline.sync import run_cycle
 from .conftest import Inbox
 from .test_notices import _body, _notices_yaml
 from .test_post_life import _upload_photos
-from .world import WITA, append_responses, create_spreadsheet, make_world, reset_stats, stats
+from .world import WITA, append_responses, blog_posts, create_spreadsheet, make_world, reset_stats, stats
 
 FORM_HEADER = ["Timestamp", "Email Address", "Nama Pelapor", "Kontak", "Desa", "Kecamatan", "Kategori", "Isi Pengaduan"]
 FORM_HEADER += ["Foto"]
@@ -299,4 +299,51 @@ def test_officers_are_reminded_of_complaints_nobody_routed(
         assert reminder["Subject"] == "1 pengaduan menunggu SKPD lebih dari 24 jam"
         assert "PG-20261122-0001 | Juai, Juai | Jalan" in _body(reminder)
     finally:
+        app.close()
+
+
+def test_a_deleted_pengaduan_tab_comes_back_with_the_open_complaints(
+    sandbox: Sandbox, tmp_path: Path, inbox: tuple[Inbox, int]
+) -> None:
+    _, port = inbox
+    clock = Clock()
+    rows = [_complaint(1, "", "", "Juai", "Juai", "Satu."), _complaint(2, "", "", "Juai", "Juai", "Dua.")]
+    app, _ = _app(sandbox, tmp_path, port, rows, clock)
+    try:
+        run_cycle(app)
+        _officer_enters(app, "PG-20261122-0002", Selesai=True)
+        run_cycle(app)
+        book = officer_sheets_client(app.settings).open_by_key(app.settings.review.spreadsheet_id)
+        book.del_worksheet(book.worksheet("Pengaduan"))
+        gone = run_cycle(app)
+        assert any("complaints tab" in e for e in gone.errors)
+        run_cycle(app)
+        assert list(_rows(app)) == ["PG-20261122-0001"]
+        # Nothing is published from complaints, ever.
+        assert blog_posts(sandbox.url, app.settings.blogger.blog_id) == []
+    finally:
+        app.close()
+
+
+def test_a_complaint_is_forwarded_even_when_drive_will_not_share_its_photo(
+    sandbox: Sandbox, tmp_path: Path, inbox: tuple[Inbox, int]
+) -> None:
+    mail, port = inbox
+    [photo] = _upload_photos(sandbox.url, 1)
+    link = f"https://drive.google.com/open?id={photo}"
+    clock = Clock()
+    app, _ = _app(sandbox, tmp_path, port, [_complaint(1, "", "", "Juai", "Juai", "Satu.", link)], clock)
+    try:
+        run_cycle(app)
+        _tab(app, "SKPD").append_rows([["Dinas PUPR", PUPR, ""]], value_input_option="RAW")
+        _officer_enters(app, "PG-20261122-0001", SKPD="Dinas PUPR")
+        # Drive refuses to share with an address that has no Google account.
+        rule = {"match": "drive.permissions.create", "status": 400}
+        requests.post(f"{sandbox.url}/_sandbox/faults", json={"rules": [rule]}, timeout=10).raise_for_status()
+        run_cycle(app)
+        assert _rows(app)["PG-20261122-0001"]["Status"] == "Diteruskan"
+        [forwarded] = mail.to(PUPR)
+        assert "belum dapat dibagikan" in _body(forwarded) and link in _body(forwarded)
+    finally:
+        requests.delete(f"{sandbox.url}/_sandbox/faults", timeout=10)
         app.close()

@@ -184,6 +184,7 @@ COMPLAINT_VALUES: dict[str, object] = {
     "department": "Dinas PUPR",
     "email": "pupr@balangankab.example",
     "again": False,
+    "photos_shared": True,
     "answer": "Perbaikan dijadwalkan pekan depan.\n\nTerima kasih atas laporannya.",
     "text": 'Jalan RT 03 rusak & berlumpur; "tidak bisa dilewati" <truk>.',
     "photos": ["https://drive.google.com/open?id=abc123"],
