@@ -41,6 +41,7 @@ from .core.photos import file_ids
 from .core.sheettime import format_local
 from .google.errors import GoogleApiError
 from .google.review_sheet import CellWrite
+from .google.sheet_setup import department_rule
 from .google.sheets_values import quote_sheet
 from .tabs import TAB_META, TabRows, tab_id
 
@@ -335,13 +336,8 @@ def _new_rows(app: App, layout: ComplaintLayout, records: dict[str, Any], presen
 
 def _validations(app: App, layout: ComplaintLayout) -> dict[int, dict[str, Any]]:
     """The SKPD dropdown and the Selesai checkbox, carried by each new row."""
-    source = f"={quote_sheet(app.settings.complaints.departments_tab)}!A2:A"
     return {
-        layout.columns["department"]: {
-            "condition": {"type": "ONE_OF_RANGE", "values": [{"userEnteredValue": source}]},
-            "showCustomUi": True,
-            "strict": False,
-        },
+        layout.columns["department"]: department_rule(app.settings.complaints.departments_tab),
         layout.columns["done"]: {"condition": {"type": "BOOLEAN"}},
     }
 

@@ -14,6 +14,7 @@ from pathlib import Path
 
 from .app import GMAIL_SEND_SCOPE, App, build_app
 from .config import ConfigError, Settings, load_settings
+from .core.complaints import DEPARTMENT_HEADER, ComplaintLayout, ComplaintTabError, read_complaints, read_departments
 from .core.form import FormLayout, FormLayoutError
 from .core.review import ReviewLayout, ReviewLayoutError
 from .google.errors import GoogleApiError
@@ -59,6 +60,8 @@ def run_checks(
         checks += [_form(app), *_review(app), _blog(app), _drive(app)]
         if app.settings.notices.enabled:
             checks.append(_mail(app))
+        if app.settings.complaints.enabled:
+            checks += [_complaint_form(app), *_complaint_tabs(app)]
     finally:
         app.close()
     return checks
@@ -165,6 +168,77 @@ def _review(app: App) -> Iterator[Check]:
         yield Check(
             f"operator tab {review.operator_worksheet!r}", False, "missing (registry.enforce)", "run `mymein init`"
         )
+
+
+def _complaint_form(app: App) -> Check:
+    """The complaint form's responses tab can be read and has the questions complaints are made of."""
+    complaints = app.settings.complaints
+    name = "complaint form sheet"
+    if app.complaints is None:  # built with complaints.enabled; kept for the type checker
+        return Check(name, False, "no client for the complaint form's sheet", "set complaints.spreadsheet_id")
+    try:
+        header = app.complaints.get(f"{quote_sheet(complaints.worksheet)}!1:1")
+    except GoogleApiError as exc:
+        if exc.status == 400 and "parse range" in exc.message:
+            detail = f"no tab {complaints.worksheet!r} in spreadsheet {complaints.spreadsheet_id}"
+            return Check(name, False, detail, "set complaints.worksheet to the tab the complaint form writes to")
+        return Check(name, False, _google(exc), _share_fix(app, complaints.spreadsheet_id))
+    if not header or not any(str(c).strip() for c in header[0]):
+        detail = f"tab {complaints.worksheet!r} has no header row"
+        return Check(name, False, detail, "link the complaint form to this spreadsheet (Responses > Link to Sheets)")
+    try:
+        read_complaints(header, app.settings.tz)
+    except ValueError as exc:
+        fix = "give the complaint form these questions, named as shown (or check complaints.worksheet)"
+        return Check(name, False, str(exc), fix)
+    return Check(name, True, f"{complaints.spreadsheet_id}, tab {complaints.worksheet!r}")
+
+
+def _complaint_tabs(app: App) -> Iterator[Check]:
+    """The Pengaduan tab with the columns the cycle needs, and the SKPD tab with a department to forward to."""
+    complaints = app.settings.complaints
+    tab, departments = complaints.tab, complaints.departments_tab
+    tab_name, departments_name = f"complaints tab {tab!r}", f"departments tab {departments!r}"
+    try:
+        meta = app.review.values.metadata("sheets(properties(title))")
+        present = {str(s["properties"]["title"]) for s in meta.get("sheets", [])}
+        missing = [t for t in (tab, departments) if t not in present]
+        ranges = {tab: f"{quote_sheet(tab)}!1:1", departments: quote_sheet(departments)}
+        wanted = [t for t in ranges if t not in missing]
+        read = dict(
+            zip(wanted, app.review.values.batch_get([ranges[t] for t in wanted]) if wanted else [], strict=True)
+        )
+        header, rows = read.get(tab, []), read.get(departments, [])
+    except GoogleApiError as exc:
+        yield Check(tab_name, False, _google(exc), _share_fix(app, app.settings.review.spreadsheet_id))
+        return
+    if tab in missing:
+        yield Check(tab_name, False, "missing", "run `mymein init`")
+    elif not header or not any(str(c).strip() for c in header[0]):
+        yield Check(tab_name, False, "no header row yet", "run `mymein init`")
+    else:
+        try:
+            ComplaintLayout.from_header(header[0])
+        except ComplaintTabError as exc:
+            yield Check(tab_name, False, str(exc), "run `mymein init` to add the columns")
+        else:
+            yield Check(tab_name, True, "header row has every column")
+    if departments in missing:
+        yield Check(departments_name, False, "missing", "run `mymein init`, then list the departments on it")
+        return
+    found = read_departments(rows).values()
+    reachable = [d for d in found if d.email]
+    name_column, email_column = DEPARTMENT_HEADER[:2]
+    fix = f"list the departments on the {departments!r} tab: name under {name_column}, e-mail under {email_column}"
+    if not reachable:
+        detail = "no department yet" if not found else "no department has an e-mail address"
+        yield Check(departments_name, False, detail, fix)
+        return
+    detail = f"{len(reachable)} department(s) with an e-mail address"
+    unreachable = sorted(d.name for d in found if not d.email)
+    if unreachable:
+        detail += f"; without one (complaints cannot be forwarded to them): {', '.join(unreachable)}"
+    yield Check(departments_name, True, detail)
 
 
 def _blog(app: App) -> Check:

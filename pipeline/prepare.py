@@ -3,22 +3,31 @@
 The review tab gets its header (or the columns it lacks, added at the end), a frozen bold header row,
 checkboxes, the `Mode` dropdown, a date-time `Jadwal`, warning-only protection of the pipeline's columns,
 a colour per `Status` and sensible widths; the `Rekap` and `Operator` tabs are added with their headers.
+With complaints enabled, the `Pengaduan` tab gets the same care (its header, the `SKPD` dropdown fed by the
+`SKPD` tab, the `Selesai` checkbox, protections, status colours, widths) and the `SKPD` tab its header.
 Everything is planned from what is already there, so a second run finds nothing to add.
 """
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
 from .app import App
 from .comments import HEADER as COMMENTS_HEADER
+from .core.complaints import DEPARTMENT_HEADER, TAB_HEADERS, ComplaintLayout
 from .core.registry import OPERATOR_HEADER
-from .core.review import ReviewLayout, ReviewLayoutError, column_letter
+from .core.review import ReviewLayout, column_letter
 from .core.text import fold
 from .google.review_sheet import TAB_FIELDS
-from .google.sheet_setup import plain_tab_requests, review_tab_requests
-from .google.sheets_values import quote_sheet
+from .google.sheet_setup import (
+    complaint_tab_requests,
+    departments_tab_requests,
+    plain_tab_requests,
+    review_tab_requests,
+)
+from .google.sheets_values import SheetValues, quote_sheet
 
 SUMMARY_HEADER = [
     "Bulan",
@@ -49,12 +58,19 @@ class Prepared:
 
 def prepare_review_spreadsheet(app: App) -> Prepared:
     review = app.settings.review
+    complaints = app.settings.complaints
     headers = review.headers
     values = app.review.values
     others = {review.summary_worksheet: SUMMARY_HEADER, review.operator_worksheet: OPERATOR_HEADER}
     if app.settings.comments.enabled:
         others[app.settings.comments.worksheet] = COMMENTS_HEADER
-    titles = [review.worksheet, *others]
+    if complaints.enabled:
+        others[complaints.departments_tab] = DEPARTMENT_HEADER
+    # Tabs whose header the pipeline reads by name: missing columns come back at the end.
+    working: dict[str, Mapping[str, str]] = {review.worksheet: headers}
+    if complaints.enabled:
+        working[complaints.tab] = TAB_HEADERS
+    titles = [*working, *others]
     done = Prepared()
 
     tabs = _tabs(app)
@@ -63,33 +79,62 @@ def prepare_review_spreadsheet(app: App) -> Prepared:
         values.structure([{"addSheet": {"properties": {"title": t}}} for t in done.created_tabs])
         tabs = _tabs(app)
 
-    first_rows = values.batch_get([f"{quote_sheet(t)}!1:1" for t in titles])
-    header = [str(c) for c in (first_rows[0][0] if first_rows[0] else [])]
-    if not any(h.strip() for h in header):
-        header = list(headers.values())
-        values.update(f"{quote_sheet(review.worksheet)}!A1", [header])
-        done.headers_written.append(review.worksheet)
-    else:
-        try:
-            ReviewLayout.from_header(header, headers)
-        except ReviewLayoutError:
-            # Officers may rename or remove a column; the ones the pipeline needs come back at the end.
-            present = {fold(h) for h in header}
-            done.columns_added = [name for name in headers.values() if fold(name) not in present]
-            values.update(f"{quote_sheet(review.worksheet)}!{column_letter(len(header))}1", [done.columns_added])
-            header = [*header, *done.columns_added]
+    first_rows = dict(zip(titles, values.batch_get([f"{quote_sheet(t)}!1:1" for t in titles]), strict=True))
+    header = _complete_header(values, review.worksheet, first_rows[review.worksheet], headers, done, review=True)
     layout = ReviewLayout.from_header(header, headers)
+    complaint_columns: Mapping[str, int] = {}
+    if complaints.enabled:
+        complaint_header = _complete_header(values, complaints.tab, first_rows[complaints.tab], TAB_HEADERS, done)
+        complaint_columns = ComplaintLayout.from_header(complaint_header).columns
 
-    for (title, wanted), rows in zip(others.items(), first_rows[1:], strict=True):
+    written: dict[str, list[str]] = {}
+    for title, wanted in others.items():
+        rows = first_rows[title]
         if not rows or not any(str(c).strip() for c in rows[0]):
             values.update(f"{quote_sheet(title)}!A1", [wanted])
             done.headers_written.append(title)
+            written[title] = list(wanted)
+        else:
+            written[title] = [str(c) for c in rows[0]]
 
     done.requests = review_tab_requests(tabs[review.worksheet], layout.columns, headers)
+    if complaints.enabled:
+        done.requests += complaint_tab_requests(tabs[complaints.tab], complaint_columns, complaints.departments_tab)
     for title in others:
-        done.requests += plain_tab_requests(int(tabs[title]["properties"]["sheetId"]))
+        sheet_id = int(tabs[title]["properties"]["sheetId"])
+        if complaints.enabled and title == complaints.departments_tab:
+            done.requests += departments_tab_requests(sheet_id, written[title])
+        else:
+            done.requests += plain_tab_requests(sheet_id)
     values.structure(done.requests)
     return done
+
+
+def _complete_header(
+    values: SheetValues,
+    title: str,
+    rows: list[list[Any]],
+    wanted: Mapping[str, str],
+    done: Prepared,
+    *,
+    review: bool = False,
+) -> list[str]:
+    """The tab's header row, written when the tab has none, else with the wanted columns it lacks added at
+    the end (officers may rename or remove a column; the ones the pipeline needs come back). Data rows are
+    never touched. Columns added to another tab than the review tab are reported as `name (tab)`."""
+    header = [str(c) for c in (rows[0] if rows else [])]
+    if not any(h.strip() for h in header):
+        header = list(wanted.values())
+        values.update(f"{quote_sheet(title)}!A1", [header])
+        done.headers_written.append(title)
+        return header
+    present = {fold(h) for h in header}
+    missing = [name for name in wanted.values() if fold(name) not in present]
+    if missing:
+        values.update(f"{quote_sheet(title)}!{column_letter(len(header))}1", [missing])
+        done.columns_added += missing if review else [f"{name} ({title})" for name in missing]
+        header = [*header, *missing]
+    return header
 
 
 def _tabs(app: App) -> dict[str, dict[str, Any]]:

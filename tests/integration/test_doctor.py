@@ -5,13 +5,17 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import requests
 from click.testing import CliRunner, Result
 
 from pipeline.cli import main
+from pipeline.config import load_settings
+from pipeline.core.complaints import TAB_HEADERS
 from pipeline.sandbox.credentials import throwaway_service_account, throwaway_user_token
 from pipeline.sandbox.server import Sandbox
 
 from .conftest import Inbox
+from .test_init_complaints import COMPLAINT_FORM_HEADER, complaints_world
 from .world import World, make_world
 
 
@@ -97,3 +101,82 @@ def test_with_notices_on_the_mail_server_is_checked_without_sending(
     world.config.write_text(closed, encoding="utf-8")
     result = _doctor(world.config)
     assert result.exit_code == 1 and "[FAIL] mail (SMTP): cannot connect to 127.0.0.1:1" in result.output
+
+
+def _put(world: World, spreadsheet_id: str, a1: str, rows: list[list[str]]) -> None:
+    requests.put(
+        f"{world.endpoint}/v4/spreadsheets/{spreadsheet_id}/values/{a1}",
+        params={"valueInputOption": "RAW"},
+        json={"values": rows},
+        timeout=10,
+    ).raise_for_status()
+
+
+def test_with_complaints_on_the_form_the_pengaduan_tab_and_a_reachable_department_are_checked(
+    sandbox: Sandbox, tmp_path: Path, inbox: tuple[Inbox, int]
+) -> None:
+    mail, port = inbox
+    partial = [c for c in COMPLAINT_FORM_HEADER if c not in ("Kecamatan", "Isi Pengaduan")]
+    world = complaints_world(sandbox, tmp_path, port, form_header=partial)
+    form_id = load_settings(world.config).complaints.spreadsheet_id
+    result = _doctor(world.config)
+    assert result.exit_code == 1
+    assert "[FAIL] complaint form sheet: the complaint form's sheet lacks the columns: Kecamatan, Isi Pengaduan" in (
+        result.output
+    )
+    assert "fix: give the complaint form these questions, named as shown" in result.output
+    assert "[FAIL] complaints tab 'Pengaduan': missing\n       fix: run `mymein init`" in result.output
+    assert "[FAIL] departments tab 'SKPD': missing" in result.output
+
+    assert CliRunner().invoke(main, ["--config", str(world.config), "init"]).exit_code == 0
+    result = _doctor(world.config)
+    assert "[ok  ] complaints tab 'Pengaduan': header row has every column" in result.output
+    assert "[FAIL] departments tab 'SKPD': no department yet" in result.output
+    assert "fix: list the departments on the 'SKPD' tab: name under Nama SKPD, e-mail under Email" in result.output
+
+    _put(world, world.review_id, "'SKPD'!A2", [["Dinas Kesehatan", "", "0526-2"]])
+    result = _doctor(world.config)
+    assert "[FAIL] departments tab 'SKPD': no department has an e-mail address" in result.output
+
+    _put(world, world.review_id, "'SKPD'!A3", [["Dinas PUPR", "pupr@balangankab.example", "0526-1"]])
+    _put(world, form_id, "'Form Responses 1'!A1", [COMPLAINT_FORM_HEADER])
+    result = _doctor(world.config)
+    assert result.exit_code == 0, result.output
+    assert "FAIL" not in result.output
+    assert f"[ok  ] complaint form sheet: {form_id}, tab 'Form Responses 1'" in result.output
+    assert (
+        "[ok  ] departments tab 'SKPD': 1 department(s) with an e-mail address;"
+        " without one (complaints cannot be forwarded to them): Dinas Kesehatan"
+    ) in result.output
+    assert mail.messages == []  # the checks send nothing, to departments or anyone
+
+
+def test_a_wrong_complaint_form_tab_or_a_damaged_pengaduan_header_says_how_to_fix_it(
+    sandbox: Sandbox, tmp_path: Path, inbox: tuple[Inbox, int]
+) -> None:
+    _, port = inbox
+    world = complaints_world(sandbox, tmp_path, port, extra="  worksheet: Jawaban Formulir 1\n")
+    assert CliRunner().invoke(main, ["--config", str(world.config), "init"]).exit_code == 0
+    header = list(TAB_HEADERS.values())
+    _put(world, world.review_id, "'Pengaduan'!A1", [[h if h != "Pesan" else "Keterangan" for h in header]])
+    result = _doctor(world.config)
+    assert result.exit_code == 1
+    form_id = load_settings(world.config).complaints.spreadsheet_id
+    assert f"[FAIL] complaint form sheet: no tab 'Jawaban Formulir 1' in spreadsheet {form_id}" in result.output
+    assert "fix: set complaints.worksheet to the tab the complaint form writes to" in result.output
+    assert "[FAIL] complaints tab 'Pengaduan': the complaints tab lacks the columns: Pesan" in result.output
+    assert "fix: run `mymein init` to add the columns" in result.output
+
+    # Header restored; the departments now named on a tab that does not exist (yet).
+    _put(world, world.review_id, "'Pengaduan'!A1", [header])
+    text = world.config.read_text(encoding="utf-8").replace("  worksheet: Jawaban Formulir 1\n", "")
+    world.config.write_text(text.replace("complaints:\n", "complaints:\n  departments_tab: SKPD Lain\n"), "utf-8")
+    result = _doctor(world.config)
+    assert "[ok  ] complaint form sheet" in result.output
+    assert "[ok  ] complaints tab 'Pengaduan': header row has every column" in result.output
+    assert "[FAIL] departments tab 'SKPD Lain': missing" in result.output
+
+    world.config.write_text(text.replace(form_id, "1NoSuchForm"), encoding="utf-8")
+    result = _doctor(world.config)
+    assert "[FAIL] complaint form sheet: Google answered 404" in result.output
+    assert "share spreadsheet 1NoSuchForm with the service account as Editor" in result.output
