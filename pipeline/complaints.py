@@ -171,10 +171,12 @@ def review(app: App, tab: list[list[Any]], departments_tab: list[list[Any]], err
     _settle_sending(app, present)
     departments = read_departments(departments_tab)
     records = _records(app)
+    decided: set[str] = set()
     for _, row in rows:
         record = records.get(row.code)
-        if record is None:
-            continue  # a code typed by hand, or a row copied from elsewhere
+        if record is None or row.code in decided:
+            continue  # a code typed by hand; a copy of a row (its first row decides, or copies would take turns)
+        decided.add(row.code)
         state = _state(record)
         step = decide_complaint(row, state, departments)
         message = _message(step, state)

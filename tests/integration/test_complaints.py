@@ -347,3 +347,26 @@ def test_a_complaint_is_forwarded_even_when_drive_will_not_share_its_photo(
     finally:
         requests.delete(f"{sandbox.url}/_sandbox/faults", timeout=10)
         app.close()
+
+
+def test_a_copied_row_cannot_make_a_complaint_bounce_between_departments(
+    sandbox: Sandbox, tmp_path: Path, inbox: tuple[Inbox, int]
+) -> None:
+    mail, port = inbox
+    clock = Clock()
+    app, _ = _app(sandbox, tmp_path, port, [_complaint(1, "", "", "Juai", "Juai", "Satu.")], clock)
+    try:
+        run_cycle(app)
+        departments = [["Dinas PUPR", PUPR, ""], ["Dinas Kesehatan", "dinkes@balangankab.example", ""]]
+        _tab(app, "SKPD").append_rows(departments, value_input_option="RAW")
+        sheet = _tab(app, "Pengaduan")
+        sheet.append_rows([sheet.row_values(2)], value_input_option="RAW")  # an officer copies the row
+        header = sheet.row_values(1)
+        sheet.update_cell(2, header.index("SKPD") + 1, "Dinas PUPR")
+        sheet.update_cell(3, header.index("SKPD") + 1, "Dinas Kesehatan")
+        for _ in range(3):
+            run_cycle(app)
+        assert len(mail.to(PUPR)) == 1 and mail.to("dinkes@balangankab.example") == []
+        assert {r["Status"] for r in _tab(app, "Pengaduan").get_all_records()} == {"Diteruskan"}
+    finally:
+        app.close()
