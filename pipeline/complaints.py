@@ -15,7 +15,7 @@ from __future__ import annotations
 import json
 import logging
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
 
 from .app import App
@@ -136,7 +136,7 @@ def _add(app: App, complaint: Complaint, now: datetime) -> None:
                 complaint.key,
                 day.isoformat(),
                 seq,
-                complaint.received_at.isoformat(),
+                complaint.received_at.astimezone(UTC).isoformat(),  # UTC, like every time in the ledger
                 complaint.name,
                 complaint.contact,
                 reply_to,

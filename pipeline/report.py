@@ -1,5 +1,8 @@
 """`mymein report`: the month's monev from the ledger, to the `Rekap` tab (one call), HTML and PDF.
 
+When complaints (pengaduan) were received during the month, the HTML has a section and the PDF a last page
+with them per kecamatan, category and department; the `Rekap` tab stays about the news only.
+
 Charts are drawn with matplotlib (Agg backend, no display): as inline SVG in the self-contained HTML, and
 on the pages of the PDF, which matplotlib writes too, so both show the same figures.
 """
@@ -20,9 +23,20 @@ from matplotlib import pyplot as plt
 from matplotlib.backends.backend_pdf import PdfPages
 from matplotlib.figure import Figure
 from matplotlib.ticker import MaxNLocator
+from matplotlib.transforms import Bbox
 
 from .config import Settings
-from .core.monev import MonthReport, month_bounds, month_report, summary_rows
+from .core.complaints import ComplaintStatus
+from .core.monev import (
+    ComplaintHistory,
+    ComplaintReport,
+    ComplaintTally,
+    MonthReport,
+    complaint_report,
+    month_bounds,
+    month_report,
+    summary_rows,
+)
 from .core.regions import RegionDirectory
 from .google.review_sheet import ReviewSheet
 from .google.sheets_values import quote_sheet
@@ -32,6 +46,16 @@ from .render import Renderer
 
 A4 = (8.27, 11.69)
 DESA_ROWS_PER_PAGE = 40
+# The complaint tables' columns after the name; the PDF's narrow cells take the labels on several lines.
+COMPLAINT_COLUMNS = [
+    "Pengaduan",
+    "Diteruskan",
+    "Ditanggapi",
+    "Selesai",
+    "Belum\nselesai",
+    "Median jam\nsampai\nditeruskan",
+    "Median jam\nsampai\nditanggapi",
+]
 
 
 @dataclass(frozen=True)
@@ -54,7 +78,42 @@ def build_report(
         month, items, regions, recent=recent, until=until, inactive_days=settings.report.inactive_days
     )
     report.comments = ledger.comments_between(start, end)
+    complaints = month_complaints(ledger, start, end)
+    if complaints:
+        report.complaints = complaint_report(complaints)
     return report
+
+
+def month_complaints(ledger: Ledger, start: datetime, end: datetime) -> list[ComplaintHistory]:
+    """Complaints received in [start, end), read without the complainant's name, contact, address or text."""
+    # Unlike submissions (kept in UTC), a complaint's received_at keeps the form's offset, so the text does not
+    # sort as time does; julianday() compares the instants.
+    rows = ledger.db.execute(
+        """SELECT code, kecamatan, desa, category, department, status, received_at, forwarded_at, answered_at,
+                  closed_at
+           FROM complaints WHERE julianday(received_at) >= julianday(?) AND julianday(received_at) < julianday(?)
+           ORDER BY code""",
+        (start.astimezone(UTC).isoformat(), end.astimezone(UTC).isoformat()),
+    )
+    return [
+        ComplaintHistory(
+            code=r["code"],
+            kecamatan=r["kecamatan"],
+            desa=r["desa"],
+            category=r["category"],
+            department=r["department"],
+            status=ComplaintStatus(r["status"]),
+            received_at=datetime.fromisoformat(r["received_at"]),
+            forwarded_at=_when(r["forwarded_at"]),
+            answered_at=_when(r["answered_at"]),
+            closed_at=_when(r["closed_at"]),
+        )
+        for r in rows
+    ]
+
+
+def _when(value: str | None) -> datetime | None:
+    return datetime.fromisoformat(value) if value else None
 
 
 def all_summary_rows(ledger: Ledger, settings: Settings, regions: RegionDirectory, now: datetime) -> list[list[Any]]:
@@ -77,6 +136,8 @@ def write_files(report: MonthReport, renderer: Renderer, folder: Path, title: st
     folder.mkdir(parents=True, exist_ok=True)
     stem = folder / f"monev-{report.month}"
     figures = [_cover(report, title), _trends(report), *_desa_pages(report)]
+    if report.complaints is not None:
+        figures.append(_complaint_page(report.month, report.complaints))
     html = renderer.template("report.html.j2").render(
         report=report,
         title=title,
@@ -165,6 +226,49 @@ def _desa_pages(report: MonthReport) -> list[Figure]:
         table.scale(1, 1.25)
         pages.append(figure)
     return pages
+
+
+def _complaint_page(month: str, complaints: ComplaintReport) -> Figure:
+    """One page, whatever the number of rows: the three tables share it, rows thinner when there are many."""
+    figure = plt.figure(figsize=A4)
+    figure.text(0.08, 0.95, f"Pengaduan masyarakat, {month}", fontsize=13, weight="bold")
+    statuses = ", ".join(f"{status} {count}" for status, count in complaints.by_status.items())
+    figure.text(0.08, 0.925, f"{complaints.total.complaints} pengaduan diterima. Status kini: {statuses}.", fontsize=9)
+    sections = [
+        ("Per kecamatan", "Kecamatan", complaints.by_kecamatan),
+        ("Per kategori", "Kategori", complaints.by_category),
+        ("Per SKPD", "SKPD", complaints.by_department),
+    ]
+    header_lines = max(label.count("\n") + 1 for label in COMPLAINT_COLUMNS)
+    # Per table, in lines: a gap, its heading and a gap, the header, its rows and the total row.
+    lines = sum(3 + header_lines + len(tallies) + 1 for _, _, tallies in sections)
+    step = min(0.018, 0.86 / lines)
+    top = 0.91
+    for heading, label, tallies in sections:
+        figure.text(0.08, top - 2 * step, heading, fontsize=10, weight="bold")
+        rows = [[name, *_complaint_cells(t)] for name, t in tallies.items()]
+        rows.append(["Jumlah", *_complaint_cells(complaints.total)])
+        height = (header_lines + len(rows)) * step
+        axes = figure.add_axes((0.05, top - 3 * step - height, 0.9, height))
+        axes.axis("off")
+        table = axes.table(
+            cellText=rows,
+            colLabels=[label, *COMPLAINT_COLUMNS],
+            colWidths=[0.3] + [0.1] * len(COMPLAINT_COLUMNS),
+            cellLoc="left",
+            bbox=Bbox.from_bounds(0, 0, 1, 1),
+        )
+        table.auto_set_font_size(False)
+        table.set_fontsize(7)
+        for column in range(len(COMPLAINT_COLUMNS) + 1):
+            table[0, column].set_height(table[0, column].get_height() * header_lines)  # bbox keeps the ratio
+        top -= 3 * step + height
+    return figure
+
+
+def _complaint_cells(tally: ComplaintTally) -> list[str]:
+    counts = [tally.complaints, tally.forwarded, tally.answered, tally.closed, tally.open]
+    return [*(str(n) for n in counts), _num(tally.median_forward), _num(tally.median_answer)]
 
 
 def _svg(figure: Figure) -> str:

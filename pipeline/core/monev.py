@@ -1,7 +1,8 @@
-"""Monitoring and evaluation (monev) of a month: counts per kecamatan and desa, review times, active KIMs.
+"""Monitoring and evaluation (monev) of a month: counts per kecamatan and desa, review times, active KIMs,
+and the complaints (pengaduan) per kecamatan, category and department with their response times.
 
-Pure: it takes what the ledger knows about each submission and the villages that exist, and returns the
-figures; writing them to the `Rekap` tab, HTML and PDF is done elsewhere.
+Pure: it takes what the ledger knows about each submission and complaint and the villages that exist, and
+returns the figures; writing them to the `Rekap` tab, HTML and PDF is done elsewhere.
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
+from .complaints import ComplaintStatus
 from .model import Status
 from .regions import RegionDirectory
 from .text import fold
@@ -23,6 +25,7 @@ REVIEW_BUCKETS = [
     (24, 72, "1-3 hari"),
     (72, None, "> 3 hari"),
 ]
+NOT_FORWARDED = "(belum diteruskan)"
 
 
 @dataclass(frozen=True)
@@ -88,6 +91,68 @@ class MonthReport:
     inactive: list[tuple[str, str]]
     top_operators: list[tuple[str, int]]
     comments: int = 0  # readers' comments on the blog during the month
+    complaints: ComplaintReport | None = None  # None: no complaint was received during the month
+
+
+@dataclass(frozen=True)
+class ComplaintHistory:
+    """One complaint as the ledger tells it, without the complainant's personal data (the report never shows
+    it): where and what about, to which department it went, and when each step happened."""
+
+    code: str
+    kecamatan: str
+    desa: str
+    category: str
+    department: str  # "" while it has not been forwarded
+    status: ComplaintStatus
+    received_at: datetime
+    forwarded_at: datetime | None = None
+    answered_at: datetime | None = None
+    closed_at: datetime | None = None
+
+
+@dataclass
+class ComplaintTally:
+    """Counts and response times of the complaints of one kecamatan, category or department, or of all."""
+
+    complaints: int = 0
+    forwarded: int = 0
+    answered: int = 0
+    closed: int = 0
+    hours_to_forward: list[float] = field(default_factory=list)
+    hours_to_answer: list[float] = field(default_factory=list)
+
+    def add(self, item: ComplaintHistory) -> None:
+        self.complaints += 1
+        self.forwarded += item.forwarded_at is not None
+        self.answered += item.answered_at is not None
+        self.closed += item.closed_at is not None
+        if item.forwarded_at is not None:
+            self.hours_to_forward.append(_hours(item.received_at, item.forwarded_at))
+            # The department's time only: an answer typed before any forwarding is not its response time.
+            if item.answered_at is not None:
+                self.hours_to_answer.append(_hours(item.forwarded_at, item.answered_at))
+
+    @property
+    def open(self) -> int:
+        return self.complaints - self.closed
+
+    @property
+    def median_forward(self) -> float | None:
+        return _median(self.hours_to_forward)
+
+    @property
+    def median_answer(self) -> float | None:
+        return _median(self.hours_to_answer)
+
+
+@dataclass
+class ComplaintReport:
+    total: ComplaintTally
+    by_status: dict[str, int]  # every ComplaintStatus value, in the order a complaint goes through them
+    by_kecamatan: dict[str, ComplaintTally]
+    by_category: dict[str, ComplaintTally]
+    by_department: dict[str, ComplaintTally]  # NOT_FORWARDED for those not forwarded yet
 
 
 def month_bounds(month: str) -> tuple[date, date]:
@@ -145,6 +210,31 @@ def month_report(
         active=active,
         inactive=inactive,
         top_operators=sorted(operators.items(), key=lambda kv: (-kv[1], kv[0]))[:top],
+    )
+
+
+def complaint_report(items: Iterable[ComplaintHistory]) -> ComplaintReport:
+    """The month's complaints, counted as they stand now (status, forwarded, answered, closed)."""
+    total = ComplaintTally()
+    by_status: Counter[str] = Counter({status.value: 0 for status in ComplaintStatus})
+    by_kecamatan: dict[str, ComplaintTally] = {}
+    by_category: dict[str, ComplaintTally] = {}
+    by_department: dict[str, ComplaintTally] = {}
+    for item in items:
+        by_status[item.status.value] += 1
+        for tally in (
+            total,
+            by_kecamatan.setdefault(item.kecamatan or "(tanpa kecamatan)", ComplaintTally()),
+            by_category.setdefault(item.category or "(tanpa kategori)", ComplaintTally()),
+            by_department.setdefault(item.department or NOT_FORWARDED, ComplaintTally()),
+        ):
+            tally.add(item)
+    return ComplaintReport(
+        total=total,
+        by_status=dict(by_status),
+        by_kecamatan=dict(sorted(by_kecamatan.items())),
+        by_category=dict(sorted(by_category.items())),
+        by_department=dict(sorted(by_department.items())),
     )
 
 

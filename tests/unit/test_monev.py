@@ -5,9 +5,19 @@ from __future__ import annotations
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
+from pipeline.core.complaints import ComplaintStatus
 from pipeline.core.decide import PostState
 from pipeline.core.model import Status, Submission
-from pipeline.core.monev import History, month_bounds, month_report, percentile, summary_rows
+from pipeline.core.monev import (
+    NOT_FORWARDED,
+    ComplaintHistory,
+    History,
+    complaint_report,
+    month_bounds,
+    month_report,
+    percentile,
+    summary_rows,
+)
 from pipeline.ledger import Ledger
 from pipeline.regions_file import load_regions
 
@@ -71,3 +81,75 @@ def test_an_unknown_village_is_counted_under_its_own_name() -> None:
     item = History("MM-1", "Luar", "Desa X", "op", "op@x", Status.WAITING, NOV)
     report = month_report("2026-11", [item], REGIONS, until=NOV)
     assert report.by_desa[("Luar", "Desa X")].submissions == 1
+
+
+def _complaint(
+    n: int,
+    kecamatan: str,
+    category: str,
+    department: str = "",
+    *,
+    forwarded: float | None = None,
+    answered: float | None = None,
+    closed: float | None = None,
+) -> ComplaintHistory:
+    """Complaint `n`, received on day `n` of November; the steps are hours after it was received."""
+    received = NOV + timedelta(days=n)
+    steps = [None if hours is None else received + timedelta(hours=hours) for hours in (forwarded, answered, closed)]
+    status = (
+        ComplaintStatus.CLOSED
+        if closed is not None
+        else ComplaintStatus.ANSWERED
+        if answered is not None
+        else ComplaintStatus.FORWARDED
+        if forwarded is not None
+        else ComplaintStatus.RECEIVED
+    )
+    return ComplaintHistory(f"PG-{n}", kecamatan, "Desa", category, department, status, received, *steps)
+
+
+def test_complaints_counted_per_kecamatan_category_and_department_with_response_times() -> None:
+    items = [
+        _complaint(1, "Juai", "Jalan", "Dinas PUPR", forwarded=2, answered=26, closed=30),  # 2 h, then 24 h
+        _complaint(2, "Juai", "Jalan", "Dinas PUPR", forwarded=4, answered=10),  # 4 h, then 6 h
+        _complaint(3, "Paringin", "Jalan", "Dinas PUPR", forwarded=9),  # 9 h, no answer yet
+        _complaint(4, "Paringin", "Kesehatan", "Dinas Kesehatan", forwarded=1.5, answered=3, closed=5),  # 1.5, 1.5
+        _complaint(5, "Juai", "Kesehatan"),
+        _complaint(6, "", "", answered=1),  # answered on the spot: no department, so no department time
+    ]
+    report = complaint_report(items)
+
+    total = report.total
+    assert (total.complaints, total.forwarded, total.answered, total.closed, total.open) == (6, 4, 4, 2, 4)
+    assert total.median_forward == 3.0  # 1.5, 2, 4, 9
+    assert total.median_answer == 6.0  # 1.5, 6, 24
+    assert report.by_status == {"Diterima": 1, "Diteruskan": 1, "Ditanggapi": 2, "Selesai": 2}
+    assert list(report.by_kecamatan) == ["(tanpa kecamatan)", "Juai", "Paringin"]
+    juai = report.by_kecamatan["Juai"]
+    assert (juai.complaints, juai.forwarded, juai.answered, juai.closed, juai.open) == (3, 2, 2, 1, 2)
+    assert (juai.median_forward, juai.median_answer) == (3.0, 15.0)
+
+    assert list(report.by_category) == ["(tanpa kategori)", "Jalan", "Kesehatan"]
+    jalan = report.by_category["Jalan"]
+    assert (jalan.complaints, jalan.forwarded, jalan.answered, jalan.closed) == (3, 3, 2, 1)
+    assert (jalan.median_forward, jalan.median_answer) == (4.0, 15.0)
+
+    assert list(report.by_department) == [NOT_FORWARDED, "Dinas Kesehatan", "Dinas PUPR"]
+    pupr = report.by_department["Dinas PUPR"]
+    assert (pupr.complaints, pupr.forwarded, pupr.answered, pupr.closed, pupr.open) == (3, 3, 2, 1, 2)
+    assert (pupr.median_forward, pupr.median_answer) == (4.0, 15.0)
+    waiting = report.by_department[NOT_FORWARDED]
+    assert (waiting.complaints, waiting.forwarded, waiting.answered, waiting.open) == (2, 0, 1, 2)
+    assert (waiting.median_forward, waiting.median_answer) == (None, None)
+
+
+def test_every_status_is_listed_even_when_none_has_it() -> None:
+    report = complaint_report([_complaint(1, "Juai", "Jalan")])
+    assert report.by_status == {"Diterima": 1, "Diteruskan": 0, "Ditanggapi": 0, "Selesai": 0}
+    assert report.total.median_forward is None and report.by_department[NOT_FORWARDED].open == 1
+
+
+def test_an_answer_recorded_before_a_later_forwarding_counts_as_no_time() -> None:
+    # Forwarded again after the answer: forwarded_at is the later time, the answer keeps its first time.
+    report = complaint_report([_complaint(1, "Juai", "Jalan", "Dinas PUPR", forwarded=10, answered=4)])
+    assert report.total.median_answer == 0.0
