@@ -312,7 +312,8 @@ def report(state: CliState, month: str | None, no_sheet: bool) -> None:
 
     Counts per kecamatan and desa (submissions, published, rejected, needing fixes, duplicates), median and
     90th-percentile hours to a decision and to publication, active and inactive KIMs, the most active
-    operators; charts per kecamatan, by week and of review times. Files go to report.directory.
+    operators; charts per kecamatan, by week and of review times; complaints per kecamatan, category and
+    department with median hours to forwarding and to the answer. Files go to report.directory.
     """
     import re
 
