@@ -75,7 +75,13 @@ def build_report(
     until = min(now, end)
     recent = ledger.history(until - timedelta(days=settings.report.inactive_days), until)
     report = month_report(
-        month, items, regions, recent=recent, until=until, inactive_days=settings.report.inactive_days
+        month,
+        items,
+        regions,
+        recent=recent,
+        until=until,
+        inactive_days=settings.report.inactive_days,
+        villages=registered_villages(ledger),
     )
     report.comments = ledger.comments_between(start, end)
     complaints = month_complaints(ledger, start, end)
@@ -84,10 +90,17 @@ def build_report(
     return report
 
 
+def registered_villages(ledger: Ledger) -> list[tuple[str, str]] | None:
+    """The villages with a KIM numbered by the registration form; None (every official village) when the
+    regency does not register KIMs through MyMeIn."""
+    rows = ledger.db.execute("SELECT DISTINCT kecamatan, desa FROM registrations WHERE seq IS NOT NULL").fetchall()
+    return sorted((str(r[0]), str(r[1])) for r in rows) or None
+
+
 def month_complaints(ledger: Ledger, start: datetime, end: datetime) -> list[ComplaintHistory]:
     """Complaints received in [start, end), read without the complainant's name, contact, address or text."""
-    # Unlike submissions (kept in UTC), a complaint's received_at keeps the form's offset, so the text does not
-    # sort as time does; julianday() compares the instants.
+    # julianday() compares instants, whatever offset a time was written with (ledgers of this release's first
+    # builds kept the form's offset for complaints).
     rows = ledger.db.execute(
         """SELECT code, kecamatan, desa, category, department, status, received_at, forwarded_at, answered_at,
                   closed_at

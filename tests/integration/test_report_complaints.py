@@ -121,3 +121,30 @@ def test_complaints_add_a_section_and_a_page_without_personal_data(tmp_path: Pat
     assert "Pengaduan masyarakat" in last and "Dinas PUPR" in last
     assert NAME not in last and CONTACT not in last
     ledger.close()
+
+
+def test_inactive_kims_are_the_registered_ones_once_kims_register(tmp_path: Path) -> None:
+    config = tmp_path / "config.yaml"
+    config.write_text(CONFIG, encoding="utf-8")
+    settings = load_settings(config)
+    regions = load_regions()
+    ledger = Ledger(tmp_path / "ledger.sqlite3", clock=lambda: NOW)
+    every_village = build_report(ledger, settings, regions, "2026-11", NOW)
+    assert len(every_village.inactive) == len(regions.villages)  # nobody registers: every village may have one
+    for seq, (kecamatan, desa) in enumerate([("Juai", "Juai"), ("Batu Mandi", "Lok Batu")], start=1):
+        ledger.db.execute(
+            """INSERT INTO registrations (response_key, email, kecamatan, desa, seq, number, row, state, created_at)
+               VALUES (?, 'op@example.com', ?, ?, ?, ?, '[]', 'written', ?)""",
+            (f"k{seq}", kecamatan, desa, seq, f"KIM-6311-{seq:04d}", NOW.isoformat()),
+        )
+    ledger.db.execute(
+        """INSERT INTO registrations (response_key, email, kecamatan, desa, message, row, state, created_at)
+           VALUES ('refused', 'x@example.com', 'Juai', 'Desa Khayalan', 'tidak ada', '[]', 'refused', ?)""",
+        (NOW.isoformat(),),
+    )
+    story = Submission(datetime(2026, 11, 30, 1, 0, tzinfo=UTC), "a@example.com", "Juai", "Juai", "Siti", "B", "I.", ())
+    ledger.add_submission("s1", story, date(2026, 11, 30))
+    registered = build_report(ledger, settings, regions, "2026-11", NOW)
+    assert registered.active == [("Juai", "Juai")]
+    assert registered.inactive == [("Batu Mandi", "Lok Batu")]
+    ledger.close()
