@@ -493,6 +493,19 @@ def rebuild(state: CliState) -> None:
         )
     if report.posts_without_row:
         click.echo("note: posts whose row is gone from the sheet: " + ", ".join(report.posts_without_row))
+    if report.complaints or report.complaints_not_on_tab:
+        click.echo(
+            f"rebuilt {report.complaints} complaints ({report.complaints_matched} matched to the complaint form; "
+            f"{report.complaints_forwarded} forwarded, {report.complaints_answered} answered, "
+            f"{report.complaints_closed} closed); {report.complaints_not_on_tab} form complaints without a row "
+            "are numbered as new by the next sync"
+        )
+    if report.complaints_unmatched:
+        unmatched = ", ".join(report.complaints_unmatched)
+        click.echo(f"warning: Pengaduan rows without a form response (kept): {unmatched}", err=True)
+    if report.complaint_codes_ignored:
+        ignored = ", ".join(report.complaint_codes_ignored)
+        click.echo(f"note: Pengaduan rows with an unusable code were skipped: {ignored}")
 
 
 @main.command()
