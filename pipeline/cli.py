@@ -269,6 +269,8 @@ def _sync_one(settings: Settings, dry_run: bool, label: str) -> None:
         f"update {report.count('update')}, reject {report.count('reject')}, retract {report.count('retract')}, "
         f"hold {report.count('hold')}; {report.cells_written} cells written"
     )
+    if report.extras():
+        click.echo(f"{label}  also: {', '.join(report.extras())}")
     for outcome in report.outcomes:
         click.echo(f"  {outcome.code} {outcome.action}: {outcome.status} {outcome.message} {outcome.link}".rstrip())
     for error in report.errors:

@@ -51,6 +51,8 @@ class Worker:
                 report.cells_written,
                 len(report.errors),
             )
+            if report.extras():
+                log.info("cycle also: %s", ", ".join(report.extras()))
             if made:
                 log.info("periodic: %s", ", ".join(made))
             if report.errors:

@@ -81,6 +81,16 @@ class CycleReport:
     def count(self, action: str) -> int:
         return sum(1 for o in self.outcomes if o.action == action)
 
+    def extras(self) -> list[str]:
+        """What the cycle did besides the news rows, for the log; empty when nothing."""
+        done = (
+            (self.complaints, "complaints received"),
+            (self.registered, "KIMs registered"),
+            (self.comments, "comments copied"),
+            (len(self.notices), "e-mails sent"),
+        )
+        return [f"{n} {what}" for n, what in done if n]
+
 
 def run_cycle(app: App, *, dry_run: bool = False) -> CycleReport:
     report = CycleReport(dry_run=dry_run)

@@ -261,14 +261,16 @@ def test_log_and_status_tell_a_complaints_story_without_the_complainant(
     _, port = inbox
     clock = Clock()
     app, _ = _app(sandbox, tmp_path, port, [_complaint(1, "", "0812 7", "Juai", "Juai", "Satu.")], clock)
+    config = str(tmp_path / "config.yaml")
+    synced = CliRunner().invoke(main, ["--config", config, "sync"])
+    assert synced.exit_code == 0, synced.output
+    assert "also: 1 complaints received" in synced.output
     try:
-        run_cycle(app)
         _tab(app, "SKPD").append_rows([["Dinas PUPR", PUPR, ""]], value_input_option="RAW")
         _officer_enters(app, "PG-20261122-0001", SKPD="Dinas PUPR")
         run_cycle(app)
     finally:
         app.close()
-    config = str(tmp_path / "config.yaml")
     log = CliRunner().invoke(main, ["--config", config, "log", "pg-20261122-0001"])
     assert log.exit_code == 0, log.output
     assert "status: Diteruskan  SKPD: Dinas PUPR" in log.output
