@@ -97,8 +97,7 @@ def collect(app: App, errors: list[str]) -> int:
     if app.complaints is None:
         return 0
     now = app.clock()
-    last = app.ledger.get_meta(CHECKED_META)
-    if last and (now - datetime.fromisoformat(last)).total_seconds() < settings.check_seconds:
+    if not app.ledger.due(CHECKED_META, now, settings.check_seconds):
         return 0
     try:
         found = read_complaints(app.complaints.get(quote_sheet(settings.worksheet)), app.settings.tz)

@@ -343,6 +343,11 @@ class Ledger:
     def set_meta(self, key: str, value: str) -> None:
         self.db.execute("INSERT OR REPLACE INTO meta VALUES (?, ?)", (key, value))
 
+    def due(self, key: str, now: datetime, seconds: float) -> bool:
+        """Whether `seconds` have passed since the time kept under `key` (always, when none is kept)."""
+        last = self.get_meta(key)
+        return not last or (now - datetime.fromisoformat(last)).total_seconds() >= seconds
+
     # --- submissions ----------------------------------------------------------------------------------
     def known_response_keys(self, among: Iterable[str] | None = None) -> set[str]:
         """Response keys already in the ledger; with `among`, only those of them (a bookmark's tail)."""

@@ -8,7 +8,6 @@ row goes to the Operator tab in the cycle's write-back. The operator hears of it
 from __future__ import annotations
 
 import json
-from datetime import datetime
 
 from .app import App
 from .core.registration import check, operator_row, read_applications, registration_number
@@ -27,8 +26,7 @@ def collect(app: App, errors: list[str]) -> int:
     if app.registrations is None:
         return 0
     now = app.clock()
-    last = app.ledger.get_meta(CHECKED_META)
-    if last and (now - datetime.fromisoformat(last)).total_seconds() < settings.check_seconds:
+    if not app.ledger.due(CHECKED_META, now, settings.check_seconds):
         return 0
     try:
         rows = app.registrations.get(quote_sheet(settings.worksheet))

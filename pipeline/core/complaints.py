@@ -14,6 +14,8 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, tzinfo
 
+from .form_roles import cell as role_cell
+from .form_roles import locate
 from .photos import split_links
 from .regions import RegionDirectory
 from .review import truthy
@@ -85,20 +87,12 @@ def read_complaints(rows: Sequence[Sequence[object]], tz: tzinfo) -> list[Compla
     """The form's rows (header first) as complaints; rows without a time or without text are skipped."""
     if not rows:
         return []
-    header = [fold(str(cell)) for cell in rows[0]]
-    where = {
-        role: next((header.index(fold(n)) for n in names if fold(n) in header), None)
-        for role, names in FORM_COLUMNS.items()
-    }
-    missing = [FORM_COLUMNS[role][0] for role in FORM_REQUIRED if where[role] is None]
-    if missing:
-        raise ValueError(f"the complaint form's sheet lacks the columns: {', '.join(missing)}")
+    where = locate(rows[0], FORM_COLUMNS, FORM_REQUIRED, "the complaint form's sheet")
     found: list[Complaint] = []
     for row in rows[1:]:
 
         def cell(role: str, row: Sequence[object] = row) -> object:
-            index = where[role]
-            return row[index] if index is not None and index < len(row) else ""
+            return role_cell(row, where, role)
 
         received = parse_timestamp(cell("received"), tz)
         text = clean_body(cell("text"))

@@ -9,6 +9,8 @@ from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from datetime import datetime, tzinfo
 
+from .form_roles import cell as role_cell
+from .form_roles import locate
 from .regions import RegionDirectory
 from .sheettime import parse_timestamp
 from .text import clean_line, fold
@@ -47,19 +49,12 @@ def read_applications(rows: Sequence[Sequence[object]], tz: tzinfo) -> list[Appl
     """The form's rows (header first) as applications; rows without a time or an e-mail are skipped."""
     if not rows:
         return []
-    header = [fold(str(cell)) for cell in rows[0]]
-    where = {
-        role: next((header.index(fold(n)) for n in names if fold(n) in header), None) for role, names in COLUMNS.items()
-    }
-    missing = [COLUMNS[role][0] for role in REQUIRED if where[role] is None]
-    if missing:
-        raise ValueError(f"the registration form's sheet lacks the columns: {', '.join(missing)}")
+    where = locate(rows[0], COLUMNS, REQUIRED, "the registration form's sheet")
     found: list[Application] = []
     for row in rows[1:]:
 
         def cell(role: str, row: Sequence[object] = row) -> object:
-            index = where[role]
-            return row[index] if index is not None and index < len(row) else ""
+            return role_cell(row, where, role)
 
         received = parse_timestamp(cell("received"), tz)
         email = clean_line(cell("email"))

@@ -182,25 +182,20 @@ def departments_tab_requests(sheet_id: int, header: Sequence[str]) -> list[dict[
 
 def plain_tab_requests(sheet_id: int) -> list[dict[str, Any]]:
     """A frozen, bold header row for the other tabs (Rekap, Operator, Arsip)."""
-    return [
-        {
-            "updateSheetProperties": {
-                "properties": {"sheetId": sheet_id, "gridProperties": {"frozenRowCount": 1}},
-                "fields": "gridProperties.frozenRowCount",
-            }
-        },
-        {
-            "repeatCell": {
-                "range": {"sheetId": sheet_id, "startRowIndex": 0, "endRowIndex": 1},
-                "cell": {"userEnteredFormat": {"textFormat": {"bold": True}}},
-                "fields": "userEnteredFormat.textFormat.bold",
-            }
-        },
-    ]
+    return _header(sheet_id, None)
 
 
 def _working_header(sheet_id: int) -> list[dict[str, Any]]:
     """The header of a tab officers work in: frozen, bold, coloured."""
+    return _header(sheet_id, HEADER_COLOR)
+
+
+def _header(sheet_id: int, colour: dict[str, Any] | None) -> list[dict[str, Any]]:
+    look: dict[str, Any] = {"textFormat": {"bold": True}}
+    fields = "userEnteredFormat.textFormat.bold"
+    if colour is not None:
+        look["backgroundColor"] = colour
+        fields = "userEnteredFormat(textFormat,backgroundColor)"
     return [
         {
             "updateSheetProperties": {
@@ -211,8 +206,8 @@ def _working_header(sheet_id: int) -> list[dict[str, Any]]:
         {
             "repeatCell": {
                 "range": {"sheetId": sheet_id, "startRowIndex": 0, "endRowIndex": 1},
-                "cell": {"userEnteredFormat": {"textFormat": {"bold": True}, "backgroundColor": HEADER_COLOR}},
-                "fields": "userEnteredFormat(textFormat,backgroundColor)",
+                "cell": {"userEnteredFormat": look},
+                "fields": fields,
             }
         },
     ]
