@@ -16,7 +16,7 @@ import json
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -333,7 +333,7 @@ def _complaints(app: App, report: RebuildReport) -> list[dict[str, Any]]:
                 "response_key": source.key,
                 "day": entry.day.isoformat(),
                 "seq": entry.seq,
-                "received_at": source.received_at.isoformat(),
+                "received_at": source.received_at.astimezone(UTC).isoformat(),  # UTC, as complaints.collect writes it
                 "name": source.name,
                 "contact": source.contact,
                 "reply_to": reply_address(source),  # without the form's row: the contact, when it is an e-mail
