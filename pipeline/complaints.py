@@ -275,7 +275,8 @@ def _share_photos(app: App, code: str, department: Department) -> bool:
     row = app.ledger.db.execute("SELECT photos FROM complaints WHERE code = ?", (code,)).fetchone()
     try:
         for file_id in file_ids(json.loads(row["photos"])):
-            app.photos.share_with(file_id, department.email)
+            for address in department.addresses:
+                app.photos.share_with(file_id, address)
     except GoogleApiError as exc:
         log.warning("complaint %s: photos not shared with %s: %s", code, department.email, exc)
         return False
@@ -356,7 +357,8 @@ def code_column(work: ComplaintWork) -> int:
 
 
 def open_for_department(app: App, before: datetime) -> dict[str, list[Any]]:
-    """Complaints forwarded before `before` and still unanswered, by the department's e-mail."""
+    """Complaints forwarded before `before` and still unanswered, by the department's e-mail addresses (as
+    the ledger keeps them: ", "-separated)."""
     found: dict[str, list[Any]] = {}
     rows = app.ledger.db.execute(
         """SELECT * FROM complaints WHERE status = ? AND forwarded_at IS NOT NULL ORDER BY code""",

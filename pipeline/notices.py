@@ -16,6 +16,7 @@ from typing import Any
 
 from . import complaints
 from .app import App
+from .core.complaints import mailboxes
 from .core.decide import SCHEDULE_PROBLEM
 from .core.model import Status
 from .core.sheettime import format_local
@@ -123,8 +124,9 @@ def _queue_complaint(app: App, outbox: Outbox, event_id: int, event: Event) -> N
     if record is None:
         return
     to_department = event.kind == "complaint_forwarded"
-    recipient = str(event.detail.get("email", "")) if to_department else record["reply_to"]
-    if not _deliverable(recipient):
+    recipients = mailboxes(str(event.detail.get("email", ""))) if to_department else (record["reply_to"],)
+    recipients = tuple(r for r in recipients if _deliverable(r))
+    if not recipients:
         return
     tz = app.settings.tz
     values = {
@@ -134,7 +136,7 @@ def _queue_complaint(app: App, outbox: Outbox, event_id: int, event: Event) -> N
         "desa": record["desa"],
         "kecamatan": record["kecamatan"],
         "department": str(event.detail.get("department", record["department"])),
-        "email": recipient,
+        "email": ", ".join(recipients),
         "again": bool(event.detail.get("again")),
         "photos_shared": bool(event.detail.get("photos_shared", True)),
         "answer": record["answer"],
@@ -144,7 +146,9 @@ def _queue_complaint(app: App, outbox: Outbox, event_id: int, event: Event) -> N
         "name": "" if to_department else record["name"],
     }
     subject, body = app.renderer.text(COMPLAINT_TEMPLATES[event.kind], **values)
-    outbox.enqueue(f"{event.kind}:{event.code}:{event_id}", event.code, event.kind, recipient, subject, body)
+    for recipient in recipients:  # a department may have several addresses: one e-mail each, once each
+        key = f"{event.kind}:{event.code}:{event_id}:{recipient.casefold()}"
+        outbox.enqueue(key, event.code, event.kind, recipient, subject, body)
 
 
 def queue_department_reminders(app: App, outbox: Outbox) -> None:
@@ -157,7 +161,7 @@ def queue_department_reminders(app: App, outbox: Outbox) -> None:
     if local.time() < _reminder_time(app):
         return
     hours = app.settings.complaints.remind_after_hours
-    for email, waiting in complaints.open_for_department(app, now - timedelta(hours=hours)).items():
+    for emails, waiting in complaints.open_for_department(app, now - timedelta(hours=hours)).items():
         items = [
             {
                 "code": r["code"],
@@ -176,8 +180,9 @@ def queue_department_reminders(app: App, outbox: Outbox) -> None:
             hours=f"{hours:g}",
             reminder_time=app.settings.notices.reminder_time,
         )
-        key = f"complaint_reminder:{local.date().isoformat()}:{email.casefold()}"
-        outbox.enqueue(key, None, "complaint_reminder", email, subject, body)
+        for email in mailboxes(emails):
+            key = f"complaint_reminder:{local.date().isoformat()}:{email.casefold()}"
+            outbox.enqueue(key, None, "complaint_reminder", email, subject, body)
 
 
 def _reminder_time(app: App) -> time:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import enum
 import hashlib
+import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, tzinfo
@@ -152,11 +153,21 @@ def answer_digest(answer: str) -> str:
 @dataclass(frozen=True)
 class Department:
     name: str
-    email: str
+    email: str  # its usable addresses, ", "-separated ('' when none)
+
+    @property
+    def addresses(self) -> tuple[str, ...]:
+        return mailboxes(self.email)
+
+
+def mailboxes(text: str) -> tuple[str, ...]:
+    """The usable addresses in a cell that may hold several (`kadis@..., sekretariat@...`)."""
+    return tuple(part for part in re.split(r"[,;\s]+", text) if is_email(part))
 
 
 def read_departments(rows: Sequence[Sequence[object]]) -> dict[str, Department]:
-    """The SKPD tab (header first) by folded name; a name without a usable e-mail keeps an empty one."""
+    """The SKPD tab (header first) by folded name; a name without a usable e-mail keeps an empty one, and a
+    department may give several addresses in its cell (each gets the complaint)."""
     if not rows:
         return {}
     header = [fold(str(cell)) for cell in rows[0]]
@@ -167,7 +178,7 @@ def read_departments(rows: Sequence[Sequence[object]]) -> dict[str, Department]:
         name = clean_line(row[name_at]) if name_at < len(row) else ""
         email = clean_line(row[email_at]) if email_at < len(row) else ""
         if name:
-            found[fold(name)] = Department(name, email if is_email(email) else "")
+            found[fold(name)] = Department(name, ", ".join(mailboxes(email)))
     return found
 
 

@@ -333,3 +333,21 @@ def test_a_copied_row_cannot_make_a_complaint_bounce_between_departments(desk: D
         run_cycle(app)
     assert len(desk.mail.to(PUPR)) == 1 and desk.mail.to("dinkes@balangankab.example") == []
     assert {r["Status"] for r in _tab(app, "Pengaduan").get_all_records()} == {"Diteruskan"}
+
+
+def test_a_department_with_two_addresses_gets_the_complaint_and_the_reminder_at_both(desk: Desk) -> None:
+    [photo] = _upload_photos(desk.sandbox.url, 1)
+    link = f"https://drive.google.com/open?id={photo}"
+    app, _ = desk.open([_complaint(1, "", "", "Juai", "Juai", "Satu.", link)])
+    run_cycle(app)
+    desk.departments(app, ("Dinas PUPR", f"{PUPR}; kadis.pupr@balangankab.example"))
+    _officer_enters(app, "PG-20261122-0001", SKPD="Dinas PUPR")
+    run_cycle(app)
+    both = (PUPR, "kadis.pupr@balangankab.example")
+    assert [len(desk.mail.to(address)) for address in both] == [1, 1]
+    permissions = requests.get(f"{desk.sandbox.url}/drive/v3/files/{photo}/permissions", timeout=10).json()
+    assert sorted(p["emailAddress"] for p in permissions["permissions"]) == sorted(both)
+    desk.clock.now += timedelta(hours=73)
+    run_cycle(app)
+    run_cycle(app)
+    assert [len(desk.mail.to(address)) for address in both] == [2, 2]  # the forward and one reminder each

@@ -18,6 +18,7 @@ from pipeline.core.complaints import (
     answer_digest,
     complaint_code,
     decide_complaint,
+    mailboxes,
     read_complaints,
     read_departments,
     reply_address,
@@ -67,6 +68,14 @@ def test_a_form_without_the_text_column_is_named_in_the_error() -> None:
 def test_departments_without_a_usable_address_keep_an_empty_one() -> None:
     found = read_departments([["Nama SKPD", "Email"], ["Dinas PUPR", "pupr@example.go.id"], ["Dinsos", "belum ada"]])
     assert found == {"dinas pupr": DEPARTMENTS["dinas pupr"], "dinsos": Department("Dinsos", "")}
+
+
+def test_a_department_may_give_several_addresses_and_unusable_ones_are_dropped() -> None:
+    rows = [["Nama SKPD", "Email"], ["Dinas PUPR", "kadis@pupr.go.id; sekretariat@pupr.go.id, bukan-email"]]
+    [department] = read_departments(rows).values()
+    assert department.email == "kadis@pupr.go.id, sekretariat@pupr.go.id"
+    assert department.addresses == ("kadis@pupr.go.id", "sekretariat@pupr.go.id")
+    assert mailboxes("") == () and mailboxes("a@b") == ()
 
 
 def test_the_tab_layout_follows_moved_columns_and_names_what_is_missing() -> None:
