@@ -238,6 +238,10 @@ def _complaint_tabs(app: App) -> Iterator[Check]:
     unreachable = sorted(d.name for d in found if not d.email)
     if unreachable:
         detail += f"; without one (complaints cannot be forwarded to them): {', '.join(unreachable)}"
+    if not app.settings.notices.reply_to:
+        # Departments answer by replying; without Reply-To their answers go to the sender's mailbox.
+        sender = app.settings.notices.sender
+        detail += f"; their replies go to notices.sender ({sender}): set notices.reply_to if no one reads it"
     yield Check(departments_name, True, detail)
 
 

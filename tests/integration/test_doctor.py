@@ -148,6 +148,7 @@ def test_with_complaints_on_the_form_the_pengaduan_tab_and_a_reachable_departmen
         "[ok  ] departments tab 'SKPD': 1 department(s) with an e-mail address;"
         " without one (complaints cannot be forwarded to them): Dinas Kesehatan"
     ) in result.output
+    assert "their replies go to notices.sender (kim@balangankab.example): set notices.reply_to" in result.output
     assert mail.messages == []  # the checks send nothing, to departments or anyone
 
 
