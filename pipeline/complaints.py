@@ -14,8 +14,9 @@ from __future__ import annotations
 
 import json
 import logging
+from collections import Counter
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from .app import App
@@ -24,6 +25,7 @@ from .core.complaints import (
     TAB_HEADERS,
     Complaint,
     ComplaintLayout,
+    ComplaintRow,
     ComplaintState,
     ComplaintStatus,
     ComplaintStep,
@@ -40,7 +42,7 @@ from .core.complaints import (
 from .core.photos import file_ids
 from .core.sheettime import format_local
 from .google.errors import GoogleApiError
-from .google.review_sheet import CellWrite
+from .google.review_sheet import Archive, CellWrite
 from .google.sheet_setup import department_rule
 from .google.sheets_values import quote_sheet
 from .tabs import TAB_META, TabRows, tab_id
@@ -49,6 +51,7 @@ log = logging.getLogger("mymein.complaints")
 
 CHECKED_META = "complaints_checked_at"
 TAB_KIND = "complaints_sheet_id"
+ARCHIVE_KIND = "complaints_archive_sheet_id"
 DEPARTMENTS_KIND = "departments_sheet_id"
 
 
@@ -60,6 +63,8 @@ class ComplaintWork:
     sheet_id: int
     changes: dict[str, dict[str, str]] = field(default_factory=dict)  # code -> role -> value
     appends: TabRows | None = None
+    finished: dict[str, list[Any]] = field(default_factory=dict)  # code -> its row as read: to archive
+    header: list[Any] = field(default_factory=list)
 
     def writes(self, where: dict[str, list[int]]) -> list[CellWrite]:
         """The changed cells placed where each code is now (`where`: code -> row numbers)."""
@@ -171,6 +176,7 @@ def review(app: App, tab: list[list[Any]], departments_tab: list[list[Any]], err
     departments = read_departments(departments_tab)
     records = _records(app)
     decided: set[str] = set()
+    decided_now: set[str] = set()
     for _, row in rows:
         record = records.get(row.code)
         if record is None or row.code in decided:
@@ -181,6 +187,7 @@ def review(app: App, tab: list[list[Any]], departments_tab: list[list[Any]], err
         message = _message(step, state)
         if not step.changes and (record["status"], record["message"]) == (step.status.value, message):
             continue
+        decided_now.add(row.code)
         try:
             _apply(app, row.code, state, step, message)
         except GoogleApiError as exc:
@@ -196,7 +203,61 @@ def review(app: App, tab: list[list[Any]], departments_tab: list[list[Any]], err
         if changed:
             work.changes[row.code] = changed
     work.appends = _new_rows(app, layout, records, present)
+    work.header = list(tab[0])
+    work.finished = _finished(app, tab, rows, records, work, decided_now)
     return work
+
+
+def _finished(
+    app: App,
+    tab: list[list[Any]],
+    rows: list[tuple[int, ComplaintRow]],
+    records: dict[str, Any],
+    work: ComplaintWork,
+    decided_now: set[str],
+) -> dict[str, list[Any]]:
+    """Complaints closed more than `complaints.archive_after_days` ago, on one row, that nothing changed
+    this cycle: their rows as read, to move to the archive tab."""
+    days = app.settings.complaints.archive_after_days
+    if not days:
+        return {}
+    cutoff = app.clock() - timedelta(days=days)
+    count = Counter(row.code for _, row in rows)
+    finished: dict[str, list[Any]] = {}
+    for number, row in rows:
+        record = records.get(row.code)
+        if (
+            record is not None
+            and record["closed_at"]
+            and datetime.fromisoformat(record["closed_at"]) <= cutoff
+            and count[row.code] == 1
+            and row.code not in work.changes
+            and row.code not in decided_now
+        ):
+            finished[row.code] = list(tab[number - 1])
+    return finished
+
+
+def archive_for(app: App, work: ComplaintWork, where: dict[str, list[int]]) -> Archive | None:
+    """The finished complaints found on exactly one row now, to move in the write-back's call."""
+    codes = sorted(code for code in work.finished if len(where.get(code, [])) == 1)
+    if not codes:
+        return None
+    settings = app.settings.complaints
+    archive_id = tab_id(app, settings.archive_tab, work.header, ARCHIVE_KIND)
+    rows = [work.finished[code] for code in codes]
+    return Archive(archive_id, rows, [where[code][0] for code in codes], codes, work.sheet_id)
+
+
+def archived(app: App, archive: Archive | None) -> int:
+    """After the write-back: the moved complaints are the archive tab's now, never put back on Pengaduan."""
+    if archive is None:
+        return 0
+    with app.ledger.transaction() as tx:
+        for code in archive.codes:
+            tx.execute("UPDATE complaints SET row_state = 'archived' WHERE code = ?", (code,))
+            app.ledger.record_event(tx, code, "complaint_archived", {"tab": app.settings.complaints.archive_tab})
+    return len(archive.codes)
 
 
 def _settle_sending(app: App, present: set[str]) -> None:

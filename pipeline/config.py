@@ -272,6 +272,10 @@ class ComplaintSettings(_Section):
     departments_tab: str = Field(default="SKPD", min_length=1)
     check_seconds: float = Field(default=300.0, ge=0)
     remind_after_hours: float = Field(default=72.0, gt=0)
+    # Closed complaints move to archive_tab this many days later (0: never), so the tab each cycle reads
+    # stays short.
+    archive_after_days: int = Field(default=30, ge=0)
+    archive_tab: str = Field(default="Arsip Pengaduan", min_length=1)
 
     @model_validator(mode="after")
     def _spreadsheet_when_enabled(self) -> ComplaintSettings:

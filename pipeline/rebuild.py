@@ -246,6 +246,7 @@ class _TabComplaint:
     category: str
     text: str
     photos: tuple[str, ...]
+    archived: bool  # found on the archive tab
 
     @property
     def identity(self) -> tuple[str, str, str]:
@@ -262,15 +263,21 @@ def _complaints(app: App, report: RebuildReport) -> list[dict[str, Any]]:
         found = read_complaints(app.complaints.get(quote_sheet(settings.worksheet)), tz)
     except ValueError as exc:
         raise RebuildRefused(f"complaints cannot be rebuilt: {exc}") from exc
-    tab = _read_tab(app, settings.tab)
     entries: list[_TabComplaint] = []
-    if tab:
+    # The live tab first: a code also found in the archive (moved by hand and back) is the live row's.
+    for title, archived in ((settings.tab, False), (settings.archive_tab, True)):
+        tab = _read_tab(app, title)
+        if not tab:
+            continue
         try:
             layout = ComplaintLayout.from_header(tab[0])
         except ComplaintTabError as exc:
             # Rebuilt without its rows, the next sync would number the form's complaints from 0001 again.
-            raise RebuildRefused(f"complaints cannot be rebuilt: {exc}; run `mymein init`, then rebuild") from exc
-        entries = _tab_complaints(layout, tab, tz, report)
+            raise RebuildRefused(
+                f"complaints cannot be rebuilt: {title!r}: {exc}; run `mymein init`, then rebuild"
+            ) from exc
+        seen = {e.row.code for e in entries}
+        entries += [e for e in _tab_complaints(layout, tab, tz, report, archived) if e.row.code not in seen]
     matched = _match_complaints(entries, found, tz)
     report.complaints_not_on_tab = len({c.key for c in found} - {c.key for c in matched.values()})
     if not entries:
@@ -352,7 +359,7 @@ def _complaints(app: App, report: RebuildReport) -> list[dict[str, Any]]:
                 "answer_digest": digest,
                 "answered_at": answered_at.isoformat() if answered_at else None,
                 "closed_at": now.isoformat() if row.done else None,  # when is not on the tab; found closed now
-                "row_state": "written",
+                "row_state": "archived" if entry.archived else "written",
                 "created_at": now.isoformat(),
             }
         )
@@ -361,7 +368,7 @@ def _complaints(app: App, report: RebuildReport) -> list[dict[str, Any]]:
 
 
 def _tab_complaints(
-    layout: ComplaintLayout, tab: list[list[Any]], tz: ZoneInfo, report: RebuildReport
+    layout: ComplaintLayout, tab: list[list[Any]], tz: ZoneInfo, report: RebuildReport, archived: bool
 ) -> list[_TabComplaint]:
     def cell(raw: Sequence[object], role: str) -> object:
         index = layout.columns.get(role)
@@ -394,6 +401,7 @@ def _tab_complaints(
                 category=clean_line(cell(raw, "category")),
                 text=clean_body(cell(raw, "text")),
                 photos=tuple(split_links(str(cell(raw, "photos") or ""))),
+                archived=archived,
             )
         )
     return entries

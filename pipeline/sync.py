@@ -695,7 +695,7 @@ def write_back(
         report.errors.append(f"comments and registrations wait for the next cycle: {exc}")
         tanggapan = operators = None
     pengaduan = work.appends if work is not None else None
-    complaint_cells = work is not None and bool(work.changes)
+    complaint_cells = work is not None and bool(work.changes or work.finished)
     if (
         not changes
         and not appends
@@ -726,8 +726,10 @@ def write_back(
             for number in where.get(code, [])
             for role, value in cells.items()
         ]
+        complaint_archive = None
         if work is not None and len(found) > 1:
-            writes += _complaint_writes(work, *found[1], report)
+            complaint_writes, complaint_archive = _complaint_writes(app, work, *found[1], report)
+            writes += complaint_writes
         new_rows = [now.lay_out(_new_row_cells(app, r)) for r in appends]
         archive = _archive(app, finished, where, values)
         detail = {
@@ -740,7 +742,9 @@ def write_back(
         registrations.mark(app, operators, "sending")
         complaints.mark(app, pengaduan, "sending")
         with app.ledger.intended(WRITE_BACK, "write_back", detail):
-            app.review.commit(_review_sheet_id(app), writes, new_rows, row_validations(now.columns), archive, extra)
+            archives = [a for a in (archive, complaint_archive) if a is not None]
+            review_id = _review_sheet_id(app)
+            app.review.commit(review_id, writes, new_rows, row_validations(now.columns), archives, extra)
         comments.mark(app, tanggapan, "written")
         registrations.mark(app, operators, "written")
         complaints.mark(app, pengaduan, "written")
@@ -763,10 +767,11 @@ def write_back(
         if "mode" in cells and code in where:
             app.ledger.clear_mode_override(code)  # the sheet says it now; the officer's word counts again
     report.cells_written = len(writes)
+    report.archived += complaints.archived(app, complaint_archive)
     if archive is not None:
         for code in archive.codes:
             app.ledger.event(code, "archived", {"tab": app.settings.review.archive_worksheet})
-        report.archived = len(archive.rows)
+        report.archived += len(archive.rows)
 
 
 def _rows_by_code(codes: Sequence[str]) -> dict[str, list[int]]:
@@ -779,17 +784,19 @@ def _rows_by_code(codes: Sequence[str]) -> dict[str, list[int]]:
 
 
 def _complaint_writes(
-    work: complaints.ComplaintWork, header: list[Any], codes: list[str], report: CycleReport
-) -> list[CellWrite]:
-    """The Pengaduan tab's changed cells, placed where its codes are now; none when its columns moved."""
+    app: App, work: complaints.ComplaintWork, header: list[Any], codes: list[str], report: CycleReport
+) -> tuple[list[CellWrite], Archive | None]:
+    """The Pengaduan tab's changed cells and finished rows, placed where its codes are now; none when its
+    columns moved meanwhile."""
     try:
         moved = ComplaintLayout.from_header(header).columns != work.layout.columns
     except ComplaintTabError:
         moved = True
     if moved:
         report.errors.append("the complaints tab's columns moved meanwhile; its cells are written next cycle")
-        return []
-    return work.writes(_rows_by_code(codes))
+        return [], None
+    where = _rows_by_code(codes)
+    return work.writes(where), complaints.archive_for(app, work, where)
 
 
 def _finished(

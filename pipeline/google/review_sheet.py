@@ -16,12 +16,13 @@ TAB_FIELDS = "properties(sheetId,title,gridProperties),protectedRanges,condition
 
 @dataclass(frozen=True)
 class Archive:
-    """Finished rows to copy to the archive tab, and where they are in the live tab now."""
+    """Finished rows to copy to an archive tab, and where they are in their live tab now."""
 
-    sheet_id: int
+    sheet_id: int  # the archive tab
     rows: list[list[Any]]
     row_numbers: list[int]
     codes: list[str]
+    source_sheet_id: int | None = None  # the live tab; None: the review tab
 
 
 @dataclass(frozen=True)
@@ -136,7 +137,7 @@ class ReviewSheet:
         cells: Sequence[CellWrite],
         new_rows: Sequence[Sequence[Any]],
         validations: Mapping[int, dict[str, Any]],
-        archive: Archive | None = None,
+        archives: Sequence[Archive] = (),
         appended: Sequence[TabAppend] = (),
     ) -> None:
         """Changed cells and new rows in one spreadsheets.batchUpdate: all of it lands, or none of it.
@@ -163,12 +164,15 @@ class ReviewSheet:
             requests.append(
                 {"appendCells": {"sheetId": sheet_id, "rows": rows, "fields": "userEnteredValue,dataValidation"}}
             )
-        if archive is not None and archive.rows:
+        for archive in archives:
+            if not archive.rows:
+                continue
             moved = [{"values": [_cell_data(v) for v in row]} for row in archive.rows]
             requests.append({"appendCells": {"sheetId": archive.sheet_id, "rows": moved, "fields": "userEnteredValue"}})
+            source = sheet_id if archive.source_sheet_id is None else archive.source_sheet_id
             # Bottom up, so each deletion leaves the rows above it where they were.
             for number in sorted(archive.row_numbers, reverse=True):
-                span = {"sheetId": sheet_id, "dimension": "ROWS", "startIndex": number - 1, "endIndex": number}
+                span = {"sheetId": source, "dimension": "ROWS", "startIndex": number - 1, "endIndex": number}
                 requests.append({"deleteDimension": {"range": span}})
         for other in appended:  # rows for other tabs (Tanggapan, Operator, Pengaduan), in the same call
             if other.rows:

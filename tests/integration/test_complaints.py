@@ -351,3 +351,28 @@ def test_a_department_with_two_addresses_gets_the_complaint_and_the_reminder_at_
     run_cycle(app)
     run_cycle(app)
     assert [len(desk.mail.to(address)) for address in both] == [2, 2]  # the forward and one reminder each
+
+
+def test_closed_complaints_move_to_the_archive_tab_a_month_later_and_stay_there(desk: Desk) -> None:
+    app, _ = desk.open([_complaint(1, "", "", "Juai", "Juai", "Satu."), _complaint(2, "", "", "Juai", "Juai", "Dua.")])
+    run_cycle(app)
+    _officer_enters(app, "PG-20261122-0002", Catatan="ditangani camat", Selesai=True)
+    run_cycle(app)
+    desk.clock.now += timedelta(days=29)
+    run_cycle(app)
+    assert list(_rows(app)) == ["PG-20261122-0001", "PG-20261122-0002"]  # not yet a month
+    desk.clock.now += timedelta(days=2)
+    moved = run_cycle(app)
+    assert moved.archived == 1
+    assert list(_rows(app)) == ["PG-20261122-0001"]
+    [kept] = _tab(app, "Arsip Pengaduan").get_all_records()
+    assert (kept["Kode"], kept["Status"], kept["Catatan"], kept["Selesai"]) == (
+        "PG-20261122-0002",
+        "Selesai",
+        "ditangani camat",
+        "TRUE",
+    )
+    for _ in range(2):
+        assert run_cycle(app).archived == 0
+    assert list(_rows(app)) == ["PG-20261122-0001"]  # never put back
+    assert len(_tab(app, "Arsip Pengaduan").get_all_records()) == 1

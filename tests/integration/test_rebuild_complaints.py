@@ -197,3 +197,41 @@ def test_a_broken_pengaduan_header_refuses_the_rebuild_and_leaves_the_ledger_emp
         assert _complaints(app) == {} and app.ledger.records() == {}
     finally:
         app.close()
+
+
+def test_archived_complaints_come_back_from_the_archive_tab_and_stay_there(
+    sandbox: Sandbox, tmp_path: Path, inbox: tuple[Inbox, int]
+) -> None:
+    mail, port = inbox
+    clock = Clock()
+    rows = [
+        _complaint(1, "a@example.com", "", "Juai", "Juai", "Satu."),
+        _complaint(2, "b@example.com", "", "Juai", "Juai", "Dua."),
+    ]
+    app, form = _app(sandbox, tmp_path, port, rows, clock)
+    settings = app.settings
+    try:
+        run_cycle(app)
+        _officer_enters(app, FIRST, Selesai=True)
+        run_cycle(app)
+        clock.now += timedelta(days=31)
+        assert run_cycle(app).archived == 1
+        assert list(_rows(app)) == [SECOND]
+    finally:
+        app.close()
+    for suffix in ("", "-wal", "-shm"):
+        (settings.state_dir / (LEDGER_FILE + suffix)).unlink(missing_ok=True)
+    app = build_app(settings, clock=clock, policy=RetryPolicy(sleep=lambda _: None))
+    try:
+        report = rebuild(app)
+        assert (report.complaints, report.complaints_matched, report.complaints_closed) == (2, 2, 1)
+        states = {code: (r["status"], r["row_state"]) for code, r in _complaints(app).items()}
+        assert states == {FIRST: ("Selesai", "archived"), SECOND: ("Diterima", "written")}
+        sent = len(mail.messages)
+        append_responses(sandbox.url, form, [_complaint(3, "c@example.com", "", "Juai", "Juai", "Tiga.")])
+        run_cycle(app)
+        run_cycle(app)
+        assert list(_rows(app)) == [SECOND, THIRD]  # the archived complaint is not put back
+        assert [m["To"] for m in mail.messages[sent:]] == ["c@example.com"]  # only the new receipt
+    finally:
+        app.close()
