@@ -172,7 +172,7 @@ def review(app: App, tab: list[list[Any]], departments_tab: list[list[Any]], err
         return None
     rows = layout.parse(tab)
     present = {row.code for _, row in rows}
-    _settle_sending(app, present)
+    _settle_rows(app, present)
     departments = read_departments(departments_tab)
     records = _records(app)
     decided: set[str] = set()
@@ -193,7 +193,8 @@ def review(app: App, tab: list[list[Any]], departments_tab: list[list[Any]], err
         except GoogleApiError as exc:
             errors.append(f"{row.code}: {exc}")
     work = ComplaintWork(layout, tab_id(app, app.settings.complaints.tab, list(TAB_HEADERS.values()), TAB_KIND))
-    records = _records(app)
+    if decided_now:  # the ledger changed: what the tab should show is read again
+        records = _records(app)
     for _, row in rows:
         record = records.get(row.code)
         if record is None:
@@ -260,10 +261,11 @@ def archived(app: App, archive: Archive | None) -> int:
     return len(archive.codes)
 
 
-def _settle_sending(app: App, present: set[str]) -> None:
-    """Rows whose write-back answer was lost: those on the tab are written, the others go again."""
+def _settle_rows(app: App, present: set[str]) -> None:
+    """Rows not known to be on the tab (a write-back answer lost, or an earlier cycle's row): those on it now
+    are written; the others go (again) in this cycle's write-back."""
     db = app.ledger.db
-    for (code,) in db.execute("SELECT code FROM complaints WHERE row_state = 'sending'").fetchall():
+    for (code,) in db.execute("SELECT code FROM complaints WHERE row_state IN ('new', 'sending')").fetchall():
         db.execute(
             "UPDATE complaints SET row_state = ? WHERE code = ?", ("written" if code in present else "new", code)
         )
@@ -360,15 +362,12 @@ def _pipeline_cells(app: App, record: Any) -> dict[str, str]:
 
 
 def _new_rows(app: App, layout: ComplaintLayout, records: dict[str, Any], present: set[str]) -> TabRows | None:
-    # New complaints, and open ones whose row was deleted by hand: nothing is lost.
+    # New complaints (settled against the tab first), and open ones whose row was deleted by hand.
     chosen = [
         r
         for code, r in records.items()
         if code not in present and (r["row_state"] == "new" or (r["row_state"] == "written" and not r["closed_at"]))
     ]
-    for code, record in records.items():
-        if record["row_state"] == "new" and code in present:  # already there (written by an earlier cycle)
-            app.ledger.db.execute("UPDATE complaints SET row_state = 'written' WHERE code = ?", (code,))
     if not chosen:
         return None
     tz = app.settings.tz
