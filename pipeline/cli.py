@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any
 import click
 
 from .config import ConfigError, Settings, config_path, load_settings
+from .core.errors import StopCycle
 from .core.form import FormLayoutError
 from .core.review import ReviewLayoutError
 from .google.errors import GoogleApiError
@@ -259,6 +260,7 @@ def _sync_one(settings: Settings, dry_run: bool, label: str) -> None:
             FormLayoutError,
             ReviewLayoutError,
             TemplateNotFound,
+            StopCycle,
         ) as exc:
             raise _CycleFailed(str(exc)) from exc
         finally:

@@ -15,7 +15,9 @@ from datetime import datetime, timedelta
 from .app import App
 from .core.sheettime import format_local
 from .google.errors import GoogleApiError
-from .tabs import TabRows, column_values, tab_id
+from .tabs import TabRows, column_values, tab_id, title_of
+
+COMMENTS_KIND = "comments_sheet_id"
 
 CHECKED_META = "comments_checked_at"
 MARGIN = timedelta(minutes=10)
@@ -106,7 +108,7 @@ def mark(app: App, rows: TabRows | None, state: str) -> None:
 
 def _settle_uncertain(app: App) -> None:
     """Comments whose write-back answer was lost: those on the tab are written, the others go again."""
-    on_tab = column_values(app, app.settings.comments.worksheet, ID_COLUMN)
+    on_tab = column_values(app, title_of(app, COMMENTS_KIND, app.settings.comments.worksheet), ID_COLUMN)
     db = app.ledger.db
     for (comment_id,) in db.execute("SELECT id FROM comments WHERE state = 'sending'").fetchall():
         state = "written" if str(comment_id) in on_tab else "new"
@@ -114,7 +116,7 @@ def _settle_uncertain(app: App) -> None:
 
 
 def _tab(app: App) -> int:
-    return tab_id(app, app.settings.comments.worksheet, HEADER, "comments_sheet_id")
+    return tab_id(app, app.settings.comments.worksheet, HEADER, COMMENTS_KIND)
 
 
 def _first_post(app: App) -> datetime | None:

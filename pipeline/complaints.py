@@ -45,7 +45,7 @@ from .google.errors import GoogleApiError
 from .google.review_sheet import Archive, CellWrite
 from .google.sheet_setup import department_rule
 from .google.sheets_values import quote_sheet
-from .tabs import TAB_META, TabRows, tab_id
+from .tabs import TabRows, tab_id
 
 log = logging.getLogger("mymein.complaints")
 
@@ -76,23 +76,20 @@ class ComplaintWork:
         ]
 
 
-def tab_titles(app: App) -> list[str]:
-    """The tabs to read with the review tab, created first when missing (remembered, so no call after)."""
+# The tabs read with the review tab, in this order, with the header each is made with.
+TAB_KINDS: dict[str, list[str]] = {TAB_KIND: list(TAB_HEADERS.values()), DEPARTMENTS_KIND: list(DEPARTMENT_HEADER)}
+
+
+def tab_kinds(app: App) -> dict[str, str]:
+    """The tabs to read with the review tab (kind -> configured title), made first when missing (remembered,
+    so no call after)."""
     settings = app.settings.complaints
     if not settings.enabled:
-        return []
-    tab_id(app, settings.tab, list(TAB_HEADERS.values()), TAB_KIND)
-    tab_id(app, settings.departments_tab, DEPARTMENT_HEADER, DEPARTMENTS_KIND)
-    return [settings.tab, settings.departments_tab]
-
-
-def forget_tabs(app: App) -> None:
-    """A tab was deleted by hand: look the ids up (and make the tabs) again next cycle."""
-    for title, kind in (
-        (app.settings.complaints.tab, TAB_KIND),
-        (app.settings.complaints.departments_tab, DEPARTMENTS_KIND),
-    ):
-        app.ledger.set_meta(TAB_META.format(kind, app.settings.review.spreadsheet_id, title), "")
+        return {}
+    titles = {TAB_KIND: settings.tab, DEPARTMENTS_KIND: settings.departments_tab}
+    for kind, title in titles.items():
+        tab_id(app, title, TAB_KINDS[kind], kind)
+    return titles
 
 
 # --- from the form --------------------------------------------------------------------------------------
@@ -362,12 +359,8 @@ def _pipeline_cells(app: App, record: Any) -> dict[str, str]:
 
 
 def _new_rows(app: App, layout: ComplaintLayout, records: dict[str, Any], present: set[str]) -> TabRows | None:
-    # New complaints (settled against the tab first), and open ones whose row was deleted by hand.
-    chosen = [
-        r
-        for code, r in records.items()
-        if code not in present and (r["row_state"] == "new" or (r["row_state"] == "written" and not r["closed_at"]))
-    ]
+    # New complaints (settled against the tab first), and any not archived whose row was deleted by hand.
+    chosen = [r for code, r in records.items() if code not in present and r["row_state"] in ("new", "written")]
     if not chosen:
         return None
     tz = app.settings.tz

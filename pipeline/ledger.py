@@ -230,6 +230,24 @@ def _m009_complaints(db: sqlite3.Connection) -> None:
     )
 
 
+def _m010_sheet_memory(db: sqlite3.Connection) -> None:
+    # What the review sheet last showed and what officers last chose, per story, so a cleared tab, a deleted
+    # row or a restored old version of the spreadsheet is put back as it was, and no old decision is redone;
+    # `archived_at` tells a story moved to the Arsip tab from one that went missing from the live tab.
+    _run_script(
+        db,
+        """
+        ALTER TABLE submissions ADD COLUMN seen TEXT;
+        ALTER TABLE submissions ADD COLUMN shown TEXT;
+        ALTER TABLE submissions ADD COLUMN archived_at TEXT;
+        UPDATE submissions SET archived_at =
+            (SELECT MIN(e.at) FROM events e WHERE e.code = submissions.code AND e.kind = 'archived');
+        CREATE INDEX submissions_live ON submissions (code) WHERE archived_at IS NULL;
+        CREATE INDEX submissions_post_id ON submissions (post_id) WHERE post_id IS NOT NULL
+        """,
+    )
+
+
 # Named migrations, applied in order inside one transaction each; never edit a released one.
 MIGRATIONS: list[tuple[str, Callable[[sqlite3.Connection], None]]] = [
     ("001_initial", _m001_initial),
@@ -241,6 +259,7 @@ MIGRATIONS: list[tuple[str, Callable[[sqlite3.Connection], None]]] = [
     ("007_registrations", _m007_registrations),
     ("008_status_index", _m008_status_index),
     ("009_complaints", _m009_complaints),
+    ("010_sheet_memory", _m010_sheet_memory),
 ]
 
 
@@ -265,6 +284,9 @@ class SubmissionRecord:
     published_hash: str | None
     processed_at: datetime | None
     mode_override: str | None = None
+    seen: dict[str, Any] | None = None  # the officer's cells as last read from the review sheet (raw values)
+    shown: dict[str, str] | None = None  # the pipeline's cells as the sheet last showed them after a write-back
+    archived_at: datetime | None = None
 
     def as_record(self) -> Record:
         return Record(
@@ -435,18 +457,26 @@ class Ledger:
         assert record is not None
         return record
 
-    def restore(self, items: Sequence[SubmissionRecord]) -> None:
-        """Put back submissions recovered from the review sheet and the blog (`mymein rebuild`), in one go.
+    def restore(self, items: Sequence[SubmissionRecord], *, kind: str = "rebuilt") -> None:
+        """Put back submissions recovered from the review sheet and the blog, in one go: by `mymein rebuild`
+        (`kind` "rebuilt") or by a cycle that found the ledger lost or older than the sheet ("adopted_from_sheet";
+        a code already known is then overwritten with what the sheet and the blog prove).
 
-        Day sequences continue after the highest recovered code, so no new code repeats an old one.
+        Day sequences continue after the highest recovered code, so no new code repeats an old one. The one
+        event each is `kind`, which no notice is queued from: what the sheet shows was announced before.
         """
+        columns = (
+            "code, response_key, received_at, kecamatan, desa, operator, email, title, body, photos, status, "
+            "message, queued, post_id, post_url, post_state, published_hash, processed_at, created_at, fingerprint, "
+            "seen, shown, archived_at"
+        )
+        keep = {"code", "response_key", "created_at"}  # a known code keeps its form answer and its first day
+        updates = ", ".join(f"{c} = excluded.{c}" for c in columns.split(", ") if c not in keep)
         with self.transaction() as db:
             for item in items:
                 db.execute(
-                    """INSERT INTO submissions (code, response_key, received_at, kecamatan, desa, operator, email,
-                       title, body, photos, status, message, queued, post_id, post_url, post_state,
-                       published_hash, processed_at, created_at, fingerprint)
-                       VALUES (?,?,?,?,?,?,?,?,?,?,?,?,1,?,?,?,?,?,?,?)""",
+                    f"""INSERT INTO submissions ({columns}) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,1,?,?,?,?,?,?,?,?,?,?)
+                        ON CONFLICT(code) DO UPDATE SET {updates}""",
                     (
                         item.code,
                         item.response_key,
@@ -464,9 +494,12 @@ class Ledger:
                         item.post_url,
                         item.post_state.value if item.post_state else None,
                         item.published_hash,
-                        item.processed_at.astimezone(UTC).isoformat() if item.processed_at else None,
+                        _iso(item.processed_at),
                         self._now(),
                         text_fingerprint(item.title, item.body) if item.title else None,
+                        json.dumps(item.seen, ensure_ascii=False) if item.seen is not None else None,
+                        json.dumps(item.shown, ensure_ascii=False) if item.shown is not None else None,
+                        _iso(item.archived_at),
                     ),
                 )
                 issued = split_code(item.code)
@@ -475,7 +508,70 @@ class Ledger:
                         "INSERT INTO day_sequence VALUES (?, ?) ON CONFLICT(day) DO UPDATE SET last = MAX(last, ?)",
                         (issued[0].isoformat(), issued[1], issued[1]),
                     )
-                self._event(db, item.code, "rebuilt", {"status": item.status.value, "post_id": item.post_id})
+                self._event(db, item.code, kind, {"status": item.status.value, "post_id": item.post_id})
+
+    # --- what the review sheet showed and what officers chose ------------------------------------------
+    def remember_seen(self, cells: dict[str, dict[str, Any]]) -> None:
+        """The officer's cells of each code as this cycle read them (only those that changed are passed)."""
+        if not cells:
+            return
+        with self.transaction() as db:
+            db.executemany(
+                "UPDATE submissions SET seen = ? WHERE code = ?",
+                [(json.dumps(c, ensure_ascii=False), code) for code, c in cells.items()],
+            )
+
+    def remember_shown(self, cells: dict[str, dict[str, str]]) -> None:
+        """The pipeline's cells each code's row shows now that a write-back landed."""
+        if not cells:
+            return
+        with self.transaction() as db:
+            db.executemany(
+                "UPDATE submissions SET shown = ? WHERE code = ?",
+                [(json.dumps(c, ensure_ascii=False), code) for code, c in cells.items()],
+            )
+
+    def live_codes(self) -> set[str]:
+        """Codes that belong on the live review tab: queued there once and not moved to the archive."""
+        rows = self.db.execute("SELECT code FROM submissions WHERE archived_at IS NULL AND queued = 1")
+        return {row[0] for row in rows}
+
+    def mark_archived(self, codes: Sequence[str], tab: str) -> None:
+        with self.transaction() as db:
+            for code in codes:
+                db.execute(
+                    "UPDATE submissions SET archived_at = COALESCE(archived_at, ?) WHERE code = ?", (self._now(), code)
+                )
+                self._event(db, code, "archived", {"tab": tab})
+
+    def unarchive(self, code: str) -> None:
+        """An archived story an officer brought back to the live tab and changed: it lives there again."""
+        with self.transaction() as db:
+            db.execute("UPDATE submissions SET archived_at = NULL WHERE code = ?", (code,))
+            self._event(db, code, "unarchived", {})
+
+    def codes_of_posts(self, post_ids: Iterable[str]) -> dict[str, str]:
+        """Post id -> the code of the submission that owns that Blogger post."""
+        rows = self.db.execute(
+            "SELECT post_id, code FROM submissions WHERE post_id IN (SELECT value FROM json_each(?))",
+            (json.dumps(list(post_ids)),),
+        )
+        return {row[0]: row[1] for row in rows}
+
+    def codes_of_texts(self, fingerprints: Iterable[str]) -> dict[str, list[str]]:
+        """Text fingerprint -> the codes of the submissions with that title and body, oldest first."""
+        rows = self.db.execute(
+            "SELECT fingerprint, code FROM submissions WHERE fingerprint IN (SELECT value FROM json_each(?))"
+            " ORDER BY received_at, code",
+            (json.dumps(list(fingerprints)),),
+        )
+        found: dict[str, list[str]] = {}
+        for fingerprint, code in rows:
+            found.setdefault(fingerprint, []).append(code)
+        return found
+
+    def count_submissions(self) -> int:
+        return int(self.db.execute("SELECT COUNT(*) FROM submissions").fetchone()[0])
 
     def get(self, code: str) -> SubmissionRecord | None:
         row = self.db.execute("SELECT * FROM submissions WHERE code = ?", (code,)).fetchone()
@@ -561,6 +657,16 @@ class Ledger:
         with self.transaction() as db:
             db.execute(f"UPDATE submissions SET {', '.join(assignments)} WHERE code = ?", (*values, code))
             self._event(db, code, kind, {"status": status.value, "message": message, **_jsonable(post)})
+
+    def note(self, code: str, message: str, *, kind: str) -> None:
+        """A new `Pesan` for a submission, with nothing done to it (its status and time stay)."""
+        with self.transaction() as db:
+            db.execute("UPDATE submissions SET message = ? WHERE code = ?", (message, code))
+            self._event(db, code, kind, {"message": message})
+
+    def set_published_hash(self, code: str, published_hash: str) -> None:
+        with self.transaction() as db:
+            db.execute("UPDATE submissions SET published_hash = ? WHERE code = ?", (published_hash, code))
 
     def history(self, start: datetime, end: datetime) -> list[History]:
         """Submissions received in [start, end), with when each was first decided on and first published."""
@@ -720,6 +826,10 @@ def text_fingerprint(title: str, body: str) -> str:
     return hashlib.sha256(f"{fold(clean_line(title))}\n{fold(clean_body(body))}".encode()).hexdigest()[:32]
 
 
+def _iso(moment: datetime | None) -> str | None:
+    return moment.astimezone(UTC).isoformat() if moment is not None else None
+
+
 def _jsonable(detail: dict[str, Any]) -> dict[str, Any]:
     return {k: (v.value if isinstance(v, PostState | Status) else v) for k, v in detail.items()}
 
@@ -745,4 +855,7 @@ def _to_record(row: sqlite3.Row) -> SubmissionRecord:
         published_hash=row["published_hash"],
         processed_at=datetime.fromisoformat(row["processed_at"]) if row["processed_at"] else None,
         mode_override=row["mode_override"],
+        seen=json.loads(row["seen"]) if row["seen"] else None,
+        shown=json.loads(row["shown"]) if row["shown"] else None,
+        archived_at=datetime.fromisoformat(row["archived_at"]) if row["archived_at"] else None,
     )

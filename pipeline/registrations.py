@@ -14,7 +14,7 @@ from .core.registration import check, operator_row, read_applications, registrat
 from .core.registry import OPERATOR_HEADER
 from .google.errors import GoogleApiError
 from .google.sheets_values import quote_sheet
-from .tabs import TabRows, column_values, tab_id
+from .tabs import OPERATOR_KIND, TabRows, column_values, tab_id, title_of
 
 CHECKED_META = "registrations_checked_at"
 NUMBER_COLUMN = "K"  # `Nomor registrasi`, the 11th column of OPERATOR_HEADER
@@ -89,7 +89,7 @@ def pending_rows(app: App) -> TabRows | None:
         return None
     sheet_id = _tab(app)
     if db.execute("SELECT 1 FROM registrations WHERE state = 'sending' LIMIT 1").fetchone() is not None:
-        on_tab = column_values(app, app.settings.review.operator_worksheet, NUMBER_COLUMN)
+        on_tab = column_values(app, title_of(app, OPERATOR_KIND, app.settings.review.operator_worksheet), NUMBER_COLUMN)
         for key, number in db.execute(
             "SELECT response_key, number FROM registrations WHERE state = 'sending'"
         ).fetchall():
@@ -111,4 +111,4 @@ def mark(app: App, rows: TabRows | None, state: str) -> None:
 
 
 def _tab(app: App) -> int:
-    return tab_id(app, app.settings.review.operator_worksheet, OPERATOR_HEADER, "operator_sheet_id")
+    return tab_id(app, app.settings.review.operator_worksheet, OPERATOR_HEADER, OPERATOR_KIND)

@@ -10,11 +10,11 @@ from datetime import datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from . import comments, complaints, notices, registrations
+from . import comments, complaints, notices, registrations, sheet_repair, tabs
 from .app import App
 from .core.bookmark import Bookmark, bookmark_after
 from .core.complaints import ComplaintLayout, ComplaintTabError
-from .core.decide import MODE_TO_STATE, STATE_TO_STATUS, Action, Decision, PostState, decide
+from .core.decide import MODE_TO_STATE, STATE_TO_STATUS, Action, Decision, PostState, decide, text_hash
 from .core.duplicates import near_duplicate_of
 from .core.form import FormLayout, FormLayoutError
 from .core.model import Mode, PostRef, ReviewRow, Status, Submission
@@ -28,9 +28,9 @@ from .core.validate import normalise
 from .google.errors import GoogleApiError
 from .google.responses import ResponsesTab
 from .google.review_sheet import Archive, CellWrite, row_validations
-from .google.sheets_values import quote_sheet
 from .ledger import SubmissionRecord
-from .tabs import tab_id
+from .sheet_repair import pipeline_cells
+from .tabs import OPERATOR_KIND, REVIEW_KIND, tab_id, title_of
 
 log = logging.getLogger("mymein.sync")
 
@@ -41,7 +41,6 @@ BLOGGER_PAUSE_META = "blogger_paused_until"
 STATE_CHECK_META = "blogger_state_checked_at"
 CALLS_META = "api_calls:{}"
 STATE_CHECK_MARGIN = timedelta(minutes=10)
-REVIEW_SHEET_META = "review_sheet_id:{}\t{}"
 RESTORED_MESSAGE = "Baris ini sempat terhapus dari sheet dan dikembalikan. Centang Tolak bila berita tidak diterbitkan."
 
 
@@ -103,15 +102,18 @@ def run_cycle(app: App, *, dry_run: bool = False) -> CycleReport:
     ingest(app, report, dry_run=dry_run, registry=registry)
     headers = app.settings.review.headers
     if not values:
+        if not dry_run and app.ledger.live_codes():
+            # Stories belong on this tab and it is empty: make sure it is ours before writing to it (raises).
+            tabs.find(app, REVIEW_KIND, app.settings.review.worksheet)
         values = [list(headers.values())] if dry_run else [app.review.create_header(headers)]
     layout = ReviewLayout.from_header(values[0], headers)
     rows = layout.parse(values)
-    appends = queue_new_rows(app, rows, report, dry_run=dry_run)
-    # By code, which is the order of arrival: when Blogger's daily cap stops the posting, the earliest go first.
-    # One read of the ledger for the rows on the sheet, not all history; a code acted on is read again, for a
-    # copied row with the same code.
     records = app.ledger.records(row.code for row in rows)
-    for row in sorted(rows, key=lambda r: r.code):
+    found = sheet_repair.survey(app, layout, values, rows, records, dry_run=dry_run)
+    appends = queue_new_rows(app, found, report, dry_run=dry_run)
+    # By code, which is the order of arrival: when Blogger's daily cap stops the posting, the earliest go first.
+    # One read of the ledger for the rows on the sheet, not all history.
+    for row in sorted(found.active, key=lambda r: r.code):
         if act_on_row(app, row, report, dry_run=dry_run, record=records.get(row.code), registry=registry):
             records[row.code] = app.ledger.get(row.code) or records[row.code]
     if not dry_run:
@@ -119,7 +121,7 @@ def run_cycle(app: App, *, dry_run: bool = False) -> CycleReport:
         report.registered = registrations.collect(app, report.errors)
         report.complaints = complaints.collect(app, report.errors)
         work = complaints.review(app, complaint_tabs[0], complaint_tabs[1], report.errors) if complaint_tabs else None
-        write_back(app, layout, rows, appends, report, values, work)
+        write_back(app, layout, found, appends, report, values, work)
         notices.notify(app, report.notices, report.errors)
         _count_calls(app)
     return report
@@ -140,42 +142,59 @@ def _read_review(
     app: App, report: CycleReport, *, dry_run: bool
 ) -> tuple[list[list[Any]], Registry | None, list[list[list[Any]]] | None]:
     """The review tab; in the same call the Operator tab (with `registry.enforce`) and the Pengaduan and SKPD
-    tabs (with `complaints.enabled`)."""
-    if dry_run:
-        return _read_review_without_creating(app), None, None
-    enforce = app.settings.registry.enforce
-    operator_tab = app.settings.review.operator_worksheet
-    try:
-        complaint_tabs = complaints.tab_titles(app)
-    except GoogleApiError as exc:
-        report.errors.append(f"complaints wait for the next cycle: {exc}")
-        complaint_tabs = []
-    others = [operator_tab] if enforce else []
-    others += complaint_tabs
-    if not others:
-        return app.review.read(), None, None
-    values, extra = app.review.read_with(others)
-    if extra is None:  # one of the other tabs is missing
-        if enforce:
-            lacks = "has no" if not complaint_tabs else "may lack the"
+    tabs (with `complaints.enabled`). Tabs are read by the title they last had; when one is missing, one
+    look at the spreadsheet's tabs follows a rename or makes the tab again (`tabs.find`)."""
+    review = app.settings.review
+    wanted: dict[str, str] = {REVIEW_KIND: review.worksheet}
+    if app.settings.registry.enforce:
+        wanted[OPERATOR_KIND] = review.operator_worksheet
+    if not dry_run:
+        try:
+            wanted.update(complaints.tab_kinds(app))
+        except GoogleApiError as exc:
+            report.errors.append(f"complaints wait for the next cycle: {exc}")
+    found = _read_tabs(app, wanted)
+    if found is None:
+        if dry_run:
+            return app.review.read(), None, None
+        found = _find_tabs_again(app, wanted)
+    app.review.worksheet = title_of(app, REVIEW_KIND, review.worksheet)
+    registry = None
+    if OPERATOR_KIND in wanted:
+        if OPERATOR_KIND in found:
+            registry = Registry.from_rows(found[OPERATOR_KIND])
+        else:
             report.errors.append(
-                f"registry.enforce is on but the review spreadsheet {lacks} {operator_tab!r} tab; run `mymein init`"
+                f"registry.enforce is on but the review spreadsheet has no {review.operator_worksheet!r} tab; "
+                "run `mymein init`"
             )
-        if complaint_tabs:
-            report.errors.append("a complaints tab (Pengaduan or SKPD) was missing; it is made again next cycle")
-            complaints.forget_tabs(app)
-        return values, None, None
-    registry = Registry.from_rows(extra.pop(0)) if enforce else None
-    return values, registry, (extra if complaint_tabs else None)
+    complaint_tabs = [found[kind] for kind in complaints.TAB_KINDS if kind in found]
+    return found[REVIEW_KIND], registry, (complaint_tabs if len(complaint_tabs) == 2 else None)
 
 
-def _read_review_without_creating(app: App) -> list[list[Any]]:
-    try:
-        return app.review.values.get(quote_sheet(app.review.worksheet))
-    except GoogleApiError as exc:
-        if exc.status == 400:
-            return []
-        raise
+def _read_tabs(app: App, wanted: dict[str, str]) -> dict[str, list[list[Any]]] | None:
+    """The tabs (kind -> configured title) in one call, by the titles they last had; None when one is gone."""
+    found = app.review.read_tabs([title_of(app, kind, title) for kind, title in wanted.items()])
+    return None if found is None else dict(zip(wanted, found, strict=True))
+
+
+def _find_tabs_again(app: App, wanted: dict[str, str]) -> dict[str, list[list[Any]]]:
+    """A tab could not be read by its title: look at the spreadsheet's tabs once, follow renamed ones, make
+    the review and complaint tabs again when deleted (an Operator tab is made only by `mymein init`), and
+    read what there is. A configured name that now points at another tab than ours stops the cycle."""
+    sheets = app.review.tabs()
+    readable: dict[str, str] = {}
+    for kind, title in wanted.items():
+        if kind == OPERATOR_KIND:
+            if tabs.find(app, kind, title, sheets).tab is None:
+                continue
+        else:
+            tabs.ensure(app, kind, title, complaints.TAB_KINDS.get(kind, ()), sheets)
+        readable[kind] = title
+    found = _read_tabs(app, readable)
+    if found is None:  # renamed again meanwhile
+        raise GoogleApiError("sheets.spreadsheets.values.batchGet", 400, "a tab was renamed during the cycle")
+    return found
 
 
 # --- reconcile ------------------------------------------------------------------------------------------
@@ -342,11 +361,9 @@ def _read_responses(app: App, tab: ResponsesTab) -> tuple[list[list[Any]], FormL
     return values, layout, bookmark_after(tab.title, values[0], 2, values[1:], layout.response_key)
 
 
-def _new_row_cells(app: App, record: SubmissionRecord) -> dict[str, Any]:
-    tz = app.settings.tz
+def _officer_defaults(app: App, record: SubmissionRecord) -> dict[str, Any]:
+    """The officer's cells of a story's first row: the form's answer, nothing ticked, the default mode."""
     return {
-        "code": record.code,
-        "received": format_local(record.received_at, tz),
         "kecamatan": record.kecamatan,
         "desa": record.desa,
         "operator": record.operator,
@@ -361,35 +378,65 @@ def _new_row_cells(app: App, record: SubmissionRecord) -> dict[str, Any]:
         "schedule": "",
         "note": "",
         **{role: False for role in OPTIONAL_HEADERS if role in app.settings.review.headers},
+    }
+
+
+def _officer_cells(app: App, record: SubmissionRecord, layout: ReviewLayout) -> dict[str, Any]:
+    """The officer's cells of a row written by the pipeline: as the officer last left them, when the row is
+    put back, else the defaults; only the columns the tab has now."""
+    cells = {**_officer_defaults(app, record), **(record.seen or {})}
+    return {role: value for role, value in cells.items() if role in layout.columns}
+
+
+def _row_cells(app: App, record: SubmissionRecord, layout: ReviewLayout) -> dict[str, Any]:
+    return {
+        "code": record.code,
+        "received": format_local(record.received_at, app.settings.tz),
+        **_officer_cells(app, record, layout),
         **pipeline_cells(app, record),
     }
 
 
-def queue_new_rows(
-    app: App,
-    rows: Sequence[ReviewRow],
-    report: CycleReport,
-    *,
-    dry_run: bool,
-) -> list[SubmissionRecord]:
-    """Every submission not yet on the sheet, once, to be appended by the write-back; a code already there
-    is only marked as queued.
+def _remember_legacy(app: App, record: SubmissionRecord) -> None:
+    """A story with a post, missing from the tab, whose officer cells the ledger never saw (kept before the
+    ledger remembered them): it comes back approved in its post's mode, and its post is taken to show the row
+    as it comes back, so nothing is changed on the blog by the restoring."""
+    state = record.post_state or PostState.LIVE
+    mode = {PostState.LIVE: Mode.LIVE, PostState.DRAFT: Mode.DRAFT, PostState.SCHEDULED: Mode.SCHEDULED}[state]
+    cells = {**_officer_defaults(app, record), "approve": record.status is not Status.RETRACTED, "mode": mode.value}
+    app.ledger.remember_seen({record.code: cells})
+    app.ledger.set_published_hash(
+        record.code,
+        text_hash(record.title, record.body, record.kecamatan, record.desa, record.operator, record.photos, labels=()),
+    )
 
-    A row an officer deleted before anyone decided on it comes back, saying so: nothing is lost, and
-    rejecting is done with `Tolak`.
+
+def queue_new_rows(
+    app: App, found: sheet_repair.Survey, report: CycleReport, *, dry_run: bool
+) -> list[SubmissionRecord]:
+    """Every submission not yet on the sheet, once, to be appended by the write-back (a code already there is
+    only marked as queued), and every story that belongs on the live tab and went missing, as it was.
+
+    Rows are never taken off the live tab but by archiving: a row deleted, a tab cleared, comes back with its
+    status, link and the officer's last decision, saying so; rejecting is done with `Tolak`.
     """
     if dry_run:
         return []
-    present = {row.code for row in rows}
+    present = {row.code for row in found.active} | set(found.cells) | set(found.keeper)
+    present |= {code for code in found.from_past}
     pending = app.ledger.unqueued()
     already = [r.code for r in pending if r.code in present]
     if already:
         app.ledger.mark_queued(already)
     missing = [r for r in pending if r.code not in present]
-    restored = [r for r in app.ledger.queued_undecided() if r.code not in present]
+    restored = list(app.ledger.records(found.missing).values())
     for record in restored:
-        app.ledger.set_outcome(record.code, record.status, RESTORED_MESSAGE, kind="restored")
-    restored = [app.ledger.get(r.code) or r for r in restored]
+        if record.seen is None and record.post_id is not None:
+            _remember_legacy(app, record)
+        app.ledger.note(record.code, sheet_repair.restored_message(record), kind="restored")
+    if restored:
+        log.warning("%d row(s) missing from the review tab are put back", len(restored))
+    restored = list(app.ledger.records(found.missing).values())
     report.queued += len(missing)
     report.restored += len(restored)
     return [*missing, *restored]
@@ -649,21 +696,10 @@ def _outcome(code: str, decision: Decision, ref: PostRef, message: str) -> Outco
 
 
 # --- write back -----------------------------------------------------------------------------------------
-def pipeline_cells(app: App, record: SubmissionRecord) -> dict[str, str]:
-    """The pipeline-owned columns of a row, as the ledger says they should read."""
-    return {
-        "status": record.status.value,
-        "link": record.post_url or "",
-        "post_id": record.post_id or "",
-        "processed": format_local(record.processed_at, app.settings.tz) if record.processed_at else "",
-        "message": record.message,
-    }
-
-
 def write_back(
     app: App,
     layout: ReviewLayout,
-    rows: Sequence[ReviewRow],
+    found: sheet_repair.Survey,
     appends: Sequence[SubmissionRecord],
     report: CycleReport,
     values: Sequence[Sequence[Any]] = (),
@@ -675,18 +711,25 @@ def write_back(
     officers keep working while the cycle posts. The ledger holds the truth, so whatever cannot be written
     now (a failure, a row deleted meanwhile) is recomputed and written by the next cycle.
     """
-    records = app.ledger.records(row.code for row in rows)
-    changes: dict[str, dict[str, str]] = {}
+    rows = [*found.active]
+    records = app.ledger.records([*(row.code for row in rows), *found.from_past])
+    changes: dict[str, dict[str, Any]] = {}
+    wanted_by_code: dict[str, dict[str, str]] = {}
     for row in rows:
         record = records.get(row.code)
         if record is None:
             continue
-        wanted = pipeline_cells(app, record)
+        wanted = wanted_by_code[row.code] = pipeline_cells(app, record)
         for role in PIPELINE_OWNED:
             if row.pipeline_cells.get(role, "") != wanted[role]:
                 changes.setdefault(row.code, {})[role] = wanted[role]
         if record.mode_override and row.mode_text.strip() != record.mode_override:
             changes.setdefault(row.code, {})["mode"] = record.mode_override
+    for code in found.from_past:  # set right: the ledger's pipeline cells and the officer's last cells
+        wanted_by_code[code] = pipeline_cells(app, records[code])
+        changes[code] = {**found.cells.get(code, {}), **wanted_by_code[code]}
+    for fix in found.code_fixes:
+        changes.setdefault(fix.code, {})["code"] = fix.code
     finished = _finished(app, rows, records, changes, report.settled)
     try:
         tanggapan = comments.pending_rows(app)
@@ -701,41 +744,68 @@ def write_back(
         and not appends
         and not finished
         and not complaint_cells
+        and not found.keeper
         and not any((tanggapan, operators, pengaduan))
     ):
+        _remember_shown(app, rows, records, wanted_by_code, None)
         return
     try:
         column = layout.columns["code"]
         for _ in range(2):  # columns moved meanwhile: one more look, rarely needed
-            tabs = [(app.review.worksheet, column)]
+            look = [column, layout.columns["title"]] if found.code_fixes else [column]
+            places: list[tuple[str, Sequence[int]]] = [(app.review.worksheet, look)]
             if work is not None and complaint_cells:
-                tabs.append((app.settings.complaints.tab, complaints.code_column(work)))
-            found = app.review.where_now_in(tabs)
-            header, codes = found[0]
+                title = title_of(app, complaints.TAB_KIND, app.settings.complaints.tab)
+                places.append((title, [complaints.code_column(work)]))
+            located = app.review.where_now_in(places)
+            header, columns_now = located[0]
             now = ReviewLayout.from_header(header, app.settings.review.headers)
-            if now.columns["code"] == column:
+            if now.columns["code"] == column and (
+                not found.code_fixes or now.columns["title"] == layout.columns["title"]
+            ):
                 break
+            layout = now
             column = now.columns["code"]
         else:
             report.errors.append("the review sheet's columns keep moving; write-back deferred to the next cycle")
             return
+        codes = columns_now[0]
         where = _rows_by_code(codes)
-        writes = [
+        if found.code_fixes:
+            for code, number in sheet_repair.place_code_fixes(found.code_fixes, codes, columns_now[1]).items():
+                where[code] = [number]
+        writes: list[CellWrite] = []
+        for code, (kept, count) in found.keeper.items():
+            numbers = where.get(code, [])
+            if len(numbers) != count:  # rows added or deleted meanwhile: which is which is looked at next cycle
+                continue
+            where[code] = [numbers[kept]]
+            copy_note = sheet_repair.COPY_MESSAGE.format(code=code)
+            for number in numbers[:kept] + numbers[kept + 1 :]:
+                writes += [
+                    CellWrite(number, now.columns["code"], ""),
+                    CellWrite(number, now.columns["message"], copy_note),
+                ]
+        writes += [
             CellWrite(number, now.columns[role], value)
             for code, cells in changes.items()
             for number in where.get(code, [])
             for role, value in cells.items()
+            if role in now.columns
         ]
         complaint_archive = None
-        if work is not None and len(found) > 1:
-            complaint_writes, complaint_archive = _complaint_writes(app, work, *found[1], report)
+        if work is not None and len(located) > 1:
+            complaint_header, [complaint_codes] = located[1]
+            complaint_writes, complaint_archive = _complaint_writes(
+                app, work, complaint_header, complaint_codes, report
+            )
             writes += complaint_writes
-        new_rows = [now.lay_out(_new_row_cells(app, r)) for r in appends]
-        archive = _archive(app, finished, where, values)
+        new_rows = [now.lay_out(_row_cells(app, r, now)) for r in appends]
+        archive = _archive(app, finished, where, values, records)
         detail = {
             "cells": len(writes),
             "rows": [r.code for r in appends],
-            "archived": len(archive.rows) if archive else 0,
+            "archived": len(archive.codes) if archive else 0,
         }
         extra = [t.as_append() for t in (tanggapan, operators, pengaduan) if t is not None]
         comments.mark(app, tanggapan, "sending")
@@ -757,7 +827,7 @@ def write_back(
             registrations.mark(app, operators, "new")
             complaints.mark(app, pengaduan, "new")
         if exc.status == 400 and "grid" in exc.message.lower():
-            app.ledger.set_meta(_review_sheet_meta(app), "")  # the tab was replaced: look its id up again
+            tabs.verify_all(app)  # a tab was deleted meanwhile: look the ids up again
         report.errors.append(f"write-back deferred to the next cycle: {exc}")
         return
     queued = [r.code for r in appends if not r.queued]
@@ -766,12 +836,44 @@ def write_back(
     for code, cells in changes.items():
         if "mode" in cells and code in where:
             app.ledger.clear_mode_override(code)  # the sheet says it now; the officer's word counts again
+    _remember_shown(app, rows, records, wanted_by_code, where)
+    _remember_appended(app, appends, now)
     report.cells_written = len(writes)
     report.archived += complaints.archived(app, complaint_archive)
     if archive is not None:
-        for code in archive.codes:
-            app.ledger.event(code, "archived", {"tab": app.settings.review.archive_worksheet})
-        report.archived += len(archive.rows)
+        app.ledger.mark_archived(archive.codes, app.settings.review.archive_worksheet)
+        report.archived += len(archive.codes)
+
+
+def _remember_shown(
+    app: App,
+    rows: Sequence[ReviewRow],
+    records: dict[str, SubmissionRecord],
+    wanted_by_code: dict[str, dict[str, str]],
+    where: dict[str, list[int]] | None,
+) -> None:
+    """After a write-back landed (or nothing needed writing): what each row on the sheet shows now."""
+    shown: dict[str, dict[str, str]] = {}
+    for code, wanted in wanted_by_code.items():
+        record = records.get(code)
+        if record is None or record.shown == wanted:
+            continue
+        if where is None:  # nothing was written: only rows that already showed it
+            row = next((r for r in rows if r.code == code), None)
+            if row is None or any(row.pipeline_cells.get(role, "") != wanted[role] for role in PIPELINE_OWNED):
+                continue
+        elif code not in where:
+            continue
+        shown[code] = wanted
+    app.ledger.remember_shown(shown)
+
+
+def _remember_appended(app: App, appends: Sequence[SubmissionRecord], layout: ReviewLayout) -> None:
+    """Rows just appended show the ledger's cells and the officer cells they were written with."""
+    if not appends:
+        return
+    app.ledger.remember_shown({r.code: pipeline_cells(app, r) for r in appends})
+    app.ledger.remember_seen({r.code: {role: v for role, v in _officer_cells(app, r, layout).items()} for r in appends})
 
 
 def _rows_by_code(codes: Sequence[str]) -> dict[str, list[int]]:
@@ -825,9 +927,14 @@ def _finished(
 
 
 def _archive(
-    app: App, finished: set[str], where: dict[str, list[int]], values: Sequence[Sequence[Any]]
+    app: App,
+    finished: set[str],
+    where: dict[str, list[int]],
+    values: Sequence[Sequence[Any]],
+    records: dict[str, SubmissionRecord],
 ) -> Archive | None:
-    """The finished rows as they read at the cycle's start, and where each is now (only codes found once)."""
+    """The finished rows as they read at the cycle's start, and where each is now (only codes found once). A
+    row already in the archive (pasted back from it) only leaves the live tab: the archive keeps one copy."""
     if not finished or not values:
         return None
     by_code: dict[str, Sequence[Any]] = {}
@@ -838,21 +945,12 @@ def _archive(
     if not codes:
         return None
     sheet_id = tab_id(app, app.settings.review.archive_worksheet, values[0], "archive_sheet_id")
-    rows = [list(by_code[c]) for c in codes]
+    rows = [list(by_code[c]) for c in codes if (r := records.get(c)) is None or r.archived_at is None]
     return Archive(sheet_id, rows, [where[c][0] for c in codes], codes)
 
 
-def _review_sheet_meta(app: App) -> str:
-    return REVIEW_SHEET_META.format(app.settings.review.spreadsheet_id, app.settings.review.worksheet)
-
-
 def _review_sheet_id(app: App) -> int:
-    cached = app.ledger.get_meta(_review_sheet_meta(app))
-    if cached:
-        return int(cached)
-    sheet_id = app.review.sheet_id()
-    app.ledger.set_meta(_review_sheet_meta(app), str(sheet_id))
-    return sheet_id
+    return tab_id(app, app.settings.review.worksheet, (), REVIEW_KIND)
 
 
 __all__ = ["CycleReport", "Mode", "Outcome", "run_cycle"]

@@ -1,17 +1,40 @@
-"""Tabs of the review spreadsheet beside the review tab (Arsip, Tanggapan, Operator): their sheet ids, looked
-up or created once and then remembered in the ledger, so a cycle does not ask Sheets again."""
+"""Tabs of the review spreadsheet (the review tab, Arsip, Tanggapan, Operator, Pengaduan, SKPD...), known by
+their sheet id and remembered in the ledger: a cycle reads each by the title it last had, follows a rename,
+makes a deleted tab again, and never makes a second one while the first exists (`core.tabs.locate`)."""
 
 from __future__ import annotations
 
+import json
+import logging
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
 from .app import App
+from .core.errors import StopCycle
+from .core.tabs import KnownTab, TabFinding, TabMove, locate
 from .google.review_sheet import TabAppend
 from .google.sheets_values import quote_sheet
 
-TAB_META = "{}:{}\t{}"
+log = logging.getLogger("mymein.tabs")
+
+TAB_META = "tab:{}:{}"  # spreadsheet id, kind -> {"id", "title", "configured"}
+LEGACY_TAB_META = "{}:{}\t{}"  # kind, spreadsheet id, title -> id (before tabs were followed by id)
+REVIEW_KIND = "review_sheet_id"
+OPERATOR_KIND = "operator_sheet_id"
+NAMES = {
+    REVIEW_KIND: "review tab",
+    "archive_sheet_id": "archive tab",
+    "comments_sheet_id": "Tanggapan tab",
+    "operator_sheet_id": "Operator tab",
+    "complaints_sheet_id": "Pengaduan tab",
+    "complaints_archive_sheet_id": "Arsip Pengaduan tab",
+    "departments_sheet_id": "SKPD tab",
+}
+
+
+class TabConflict(StopCycle):
+    """The configured name of a tab points at another tab than the one the pipeline has been using."""
 
 
 @dataclass(frozen=True)
@@ -27,15 +50,95 @@ class TabRows:
         return TabAppend(self.sheet_id, self.rows, self.validations)
 
 
+def known(app: App, kind: str, configured: str) -> KnownTab | None:
+    """The tab remembered for `kind`; a ledger from before tabs were followed knows only an id by title."""
+    spreadsheet = app.settings.review.spreadsheet_id
+    text = app.ledger.get_meta(TAB_META.format(spreadsheet, kind))
+    if text:
+        found = json.loads(text)
+        return KnownTab(int(found["id"]), str(found["title"]), str(found["configured"]))
+    legacy = app.ledger.get_meta(LEGACY_TAB_META.format(kind, spreadsheet, configured))
+    return KnownTab(int(legacy), configured, configured) if legacy else None
+
+
+def remember(app: App, kind: str, tab: KnownTab) -> None:
+    value = json.dumps({"id": tab.id, "title": tab.title, "configured": tab.configured}, ensure_ascii=False)
+    app.ledger.set_meta(TAB_META.format(app.settings.review.spreadsheet_id, kind), value)
+
+
+def forget(app: App, kind: str) -> None:
+    app.ledger.set_meta(TAB_META.format(app.settings.review.spreadsheet_id, kind), "")
+
+
+def title_of(app: App, kind: str, configured: str) -> str:
+    """The title to read the tab by: the one it had when last seen (renamed tabs are followed)."""
+    tab = known(app, kind, configured)
+    return tab.title if tab is not None and tab.configured == configured else configured
+
+
 def tab_id(app: App, title: str, header: Sequence[Any], kind: str) -> int:
-    """The id of tab `title` (created with `header` when missing); `kind` names the ledger key."""
-    meta = TAB_META.format(kind, app.settings.review.spreadsheet_id, title)
-    cached = app.ledger.get_meta(meta)
-    if cached:
-        return int(cached)
-    sheet_id = app.review.ensure_tab(title, header)
-    app.ledger.set_meta(meta, str(sheet_id))
-    return sheet_id
+    """The id of the tab configured as `title`, found by id, followed or made (with `header`) as needed."""
+    tab = known(app, kind, title)
+    if tab is not None and tab.configured == title:
+        return tab.id
+    return ensure(app, kind, title, header).id
+
+
+def ensure(
+    app: App, kind: str, configured: str, header: Sequence[Any], sheets: Sequence[tuple[int, str]] | None = None
+) -> KnownTab:
+    """Look the tab up (one `spreadsheets.get`, unless `sheets` is given), follow or adopt it, or make it.
+
+    Raises TabConflict when the configured name points at another tab while ours still exists.
+    """
+    finding = find(app, kind, configured, sheets)
+    if finding.tab is not None:
+        return finding.tab
+    sheet_id = app.review.add_tab(configured, header)
+    tab = KnownTab(sheet_id, configured, configured)
+    remember(app, kind, tab)
+    return tab
+
+
+def find(
+    app: App, kind: str, configured: str, sheets: Sequence[tuple[int, str]] | None = None, *, adopt: bool = False
+) -> TabFinding:
+    """Where the tab is now, remembered when found; a conflict raises unless `adopt` (`mymein init`: the
+    configured name is then taken on purpose)."""
+    listed = app.review.tabs() if sheets is None else sheets
+    what = NAMES.get(kind, kind)
+    finding = locate(known(app, kind, configured), configured, listed, what)
+    if finding.move is TabMove.CONFLICT:
+        if not adopt:
+            raise TabConflict(finding.note)
+        by_title = {title: sheet_id for sheet_id, title in listed}
+        if configured in by_title:
+            log.warning("%s: now using %r on purpose (mymein init)", what, configured)
+            finding = TabFinding(TabMove.ADOPTED, KnownTab(by_title[configured], configured, configured))
+        else:
+            finding = TabFinding(TabMove.MISSING, None)
+    if finding.note:
+        log.warning("%s", finding.note)
+    if finding.tab is not None:
+        remember(app, kind, finding.tab)
+    return finding
+
+
+def verify_all(app: App) -> None:
+    """After Google said a grid is gone: one look at the tabs; follow the renamed ones and forget the deleted
+    ones (looked up or made again when next needed)."""
+    listed = dict(app.review.tabs())
+    spreadsheet = app.settings.review.spreadsheet_id
+    for kind in NAMES:
+        text = app.ledger.get_meta(TAB_META.format(spreadsheet, kind))
+        if not text:
+            continue
+        tab = json.loads(text)
+        if int(tab["id"]) not in listed:
+            log.warning("%s %r was deleted", NAMES[kind], tab["title"])
+            forget(app, kind)
+        elif listed[int(tab["id"])] != tab["title"]:
+            remember(app, kind, KnownTab(int(tab["id"]), listed[int(tab["id"])], str(tab["configured"])))
 
 
 def column_values(app: App, title: str, letter: str) -> set[str]:

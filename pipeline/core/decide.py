@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, tzinfo
 from enum import StrEnum
@@ -77,7 +78,19 @@ _SCHEDULE_FORMATS = (
 
 def content_hash(row: ReviewRow) -> str:
     """What the public would see changes exactly when this hash does."""
-    parts = [row.title, row.body, row.kecamatan, row.desa, row.operator, list(row.photos), list(row.labels)]
+    return text_hash(row.title, row.body, row.kecamatan, row.desa, row.operator, row.photos, row.labels)
+
+
+def text_hash(
+    title: str,
+    body: str,
+    kecamatan: str,
+    desa: str,
+    operator: str,
+    photos: Sequence[str],
+    labels: Sequence[str],
+) -> str:
+    parts = [title, body, kecamatan, desa, operator, list(photos), list(labels)]
     return hashlib.sha256(json.dumps(parts, ensure_ascii=False).encode("utf-8")).hexdigest()[:32]
 
 

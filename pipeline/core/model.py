@@ -95,6 +95,7 @@ class ReviewRow:
     received_text: str = ""  # `Diterima` as shown; only a rebuilt ledger needs it
     fact_checked: bool = False  # `Cek fakta`, when that column is switched on
     head_approved: bool = False  # `Setujui Kabid`, when two approvals are required
+    officer: dict[str, object] = field(default_factory=dict)  # the officer's cells as read (role -> raw value)
 
 
 @dataclass(frozen=True)

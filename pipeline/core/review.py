@@ -37,6 +37,10 @@ DEFAULT_HEADERS: dict[str, str] = {
 # go right after `Tolak` in a new sheet.
 OPTIONAL_HEADERS: dict[str, str] = {"fact_check": "Cek fakta", "approve_head": "Setujui Kabid"}
 PIPELINE_OWNED = ("status", "link", "post_id", "processed", "message")
+# The pipeline's cells that change with every outcome: what tells an old copy of a row from the current one
+# (`Pesan` is left out: officers type into it now and then, and it says nothing about time).
+TIME_CELLS = ("status", "link", "post_id", "processed")
+NOT_OFFICERS = ("code", "received", *PIPELINE_OWNED)
 CHECKBOX_ROLES = ("approve", "reject", *OPTIONAL_HEADERS)
 _TRUE_WORDS = {"true", "ya", "yes", "1", "✓", "x"}
 
@@ -104,9 +108,26 @@ class ReviewLayout:
                     note=self.text(row, "note"),
                     pipeline_cells={role: self.text(row, role) for role in PIPELINE_OWNED},
                     received_text=self.text(row, "received"),
+                    officer=self.officer_cells(row),
                 )
             )
         return rows
+
+    def officer_cells(self, row: Sequence[object]) -> dict[str, object]:
+        """What officers may type or tick (role -> the raw value), for restoring the row as they left it."""
+        return {role: _plain(self.cell(row, role)) for role in self.columns if role not in NOT_OFFICERS}
+
+    def uncoded(self, values: Sequence[Sequence[object]]) -> list[UncodedRow]:
+        """Data rows without a reference code that hold a story (a title or a body): a Kode deleted by mistake,
+        or a row typed or pasted in by hand."""
+        found: list[UncodedRow] = []
+        for offset, row in enumerate(values[1:], start=2):
+            if is_code(self.text(row, "code").strip()):
+                continue
+            title, body = self.text(row, "title"), self.text(row, "body")
+            if title.strip() or body.strip():
+                found.append(UncodedRow(offset, title, body, self.text(row, "post_id").strip()))
+        return found
 
     def lay_out(self, cells: Mapping[str, object]) -> list[object]:
         """A new row in the sheet's current column order; columns the pipeline does not know stay empty."""
@@ -114,6 +135,45 @@ class ReviewLayout:
         for role, value in cells.items():
             row[self.columns[role]] = value
         return row
+
+
+@dataclass(frozen=True)
+class UncodedRow:
+    row_number: int
+    title: str
+    body: str
+    post_id: str
+
+
+def _plain(value: object) -> object:
+    # JSON-safe, as the ledger keeps it: the API gives str, bool, int or float; anything else as text.
+    return value if value is None or isinstance(value, str | bool | int | float) else str(value)
+
+
+def sheet_is_behind(now: Mapping[str, str], wanted: Mapping[str, str], last_shown: Mapping[str, str] | None) -> bool:
+    """The row shows an older state than the ledger, and not the one the pipeline last wrote there: it came
+    back from the past (a restored version of the spreadsheet, an old row pasted over it). Its officer cells
+    are as old, so they are not a decision to act on."""
+    if last_shown is None:
+        return False
+    shown = tuple(now.get(c, "") for c in TIME_CELLS)
+    if shown in (tuple(wanted.get(c, "") for c in TIME_CELLS), tuple(last_shown.get(c, "") for c in TIME_CELLS)):
+        return False
+    return not sheet_is_ahead(now, wanted)
+
+
+def sheet_is_ahead(now: Mapping[str, str], wanted: Mapping[str, str]) -> bool:
+    """The row shows a later state than the ledger (processed later, to another status or post): the ledger is
+    older than the sheet (restored from an old backup)."""
+    if tuple(now.get(c, "") for c in ("status", "post_id")) == tuple(wanted.get(c, "") for c in ("status", "post_id")):
+        return False
+    # `Diproses` is `YYYY-MM-DD HH:MM`, which orders as text; anything else typed there is not evidence.
+    processed = now.get("processed", "").strip()
+    return is_minute(processed) and processed > wanted.get("processed", "")
+
+
+def is_minute(text: str) -> bool:
+    return len(text) == 16 and text[4] == "-" and text[7] == "-" and text[10] == " " and text[13] == ":"
 
 
 def column_letter(index: int) -> str:

@@ -48,27 +48,42 @@ class ReviewSheet:
         self.worksheet = worksheet
 
     def read(self) -> list[list[Any]]:
-        try:
-            return self.values.get(quote_sheet(self.worksheet))
-        except GoogleApiError as exc:
-            if exc.status == 400 and "parse range" in exc.message:
-                self._add_tab()
-                return []
-            raise
+        """The review tab; empty when it has no rows or does not exist (nothing is created here)."""
+        found = self.read_tabs([self.worksheet])
+        return found[0] if found is not None else []
 
     def read_with(self, others: Sequence[str]) -> tuple[list[list[Any]], list[list[list[Any]]] | None]:
         """The review tab and other tabs of the same spreadsheet in one call; None for the others when one
-        of them does not exist (the review tab alone is then read, and created if it was the missing one)."""
-        try:
-            review, *extra = self.values.batch_get([quote_sheet(t) for t in (self.worksheet, *others)])
-        except GoogleApiError as exc:
-            if exc.status == 400 and "parse range" in exc.message:
-                return self.read(), None
-            raise
+        of them does not exist (the review tab alone is then read)."""
+        found = self.read_tabs([self.worksheet, *others])
+        if found is None:
+            return self.read(), None
+        review, *extra = found
         return review, extra
 
-    def _add_tab(self) -> None:
-        self.values.structure([{"addSheet": {"properties": {"title": self.worksheet}}}])
+    def read_tabs(self, titles: Sequence[str]) -> list[list[list[Any]]] | None:
+        """Whole tabs in one call; None when one of them does not exist (renamed or deleted)."""
+        try:
+            if len(titles) == 1:
+                return [self.values.get(quote_sheet(titles[0]))]
+            return self.values.batch_get([quote_sheet(t) for t in titles])
+        except GoogleApiError as exc:
+            if exc.status == 400 and "parse range" in exc.message:
+                return None
+            raise
+
+    def tabs(self) -> list[tuple[int, str]]:
+        """Every tab of the spreadsheet as (sheet id, title), in one call."""
+        meta = self.values.metadata("sheets.properties(sheetId,title)")
+        return [(int(s["properties"]["sheetId"]), str(s["properties"]["title"])) for s in meta.get("sheets", [])]
+
+    def add_tab(self, title: str, header: Sequence[Any] = ()) -> int:
+        """A new tab, with `header` as its first row when given; returns its id."""
+        reply = self.values.structure([{"addSheet": {"properties": {"title": title}}}])
+        sheet_id = int(reply["replies"][0]["addSheet"]["properties"]["sheetId"])
+        if header:
+            self.values.update(f"{quote_sheet(title)}!A1", [list(header)])
+        return sheet_id
 
     def create_header(self, headers: Mapping[str, str]) -> list[str]:
         """Write the header row of an empty sheet and set up checkboxes, the mode dropdown and protections."""
@@ -91,45 +106,37 @@ class ReviewSheet:
                 return found
         return None
 
-    def sheet_id(self) -> int:
-        meta = self.values.metadata("sheets.properties(sheetId,title)")
-        for sheet in meta.get("sheets", []):
-            if sheet["properties"]["title"] == self.worksheet:
-                return int(sheet["properties"]["sheetId"])
-        raise GoogleApiError("sheets.spreadsheets.get", 404, f"the review sheet has no tab {self.worksheet!r}")
-
     def where_now(self, code_column: int) -> tuple[list[Any], list[str]]:
         """The header row and the code column as they are at this moment, in one call.
 
         Officers sort, insert and delete rows and move columns while a cycle posts to the blog; the
         write-back places its cells by what this says, not by the positions read at the cycle's start.
         """
-        [(header, codes)] = self.where_now_in([(self.worksheet, code_column)])
+        [(header, [codes])] = self.where_now_in([(self.worksheet, [code_column])])
         return header, codes
 
-    def where_now_in(self, tabs: Sequence[tuple[str, int]]) -> list[tuple[list[Any], list[str]]]:
-        """`where_now` for several tabs (title, code column) in one call."""
+    def where_now_in(self, tabs: Sequence[tuple[str, Sequence[int]]]) -> list[tuple[list[Any], list[list[str]]]]:
+        """`where_now` for several tabs (title, columns: the code column first) in one call: each tab's header
+        and the text of each column, row 1 first."""
         ranges: list[str] = []
-        for title, code_column in tabs:
-            tab, letter = quote_sheet(title), column_letter(code_column)
-            ranges += [f"{tab}!1:1", f"{tab}!{letter}:{letter}"]
-        found = self.values.batch_get(ranges)
-        result: list[tuple[list[Any], list[str]]] = []
-        for header, column in zip(found[::2], found[1::2], strict=True):
-            codes = [str(row[0]).strip() if row else "" for row in column]
-            result.append(((list(header[0]) if header else []), codes))
+        for title, columns in tabs:
+            tab = quote_sheet(title)
+            ranges.append(f"{tab}!1:1")
+            ranges += [f"{tab}!{column_letter(c)}:{column_letter(c)}" for c in columns]
+        found = iter(self.values.batch_get(ranges))
+        result: list[tuple[list[Any], list[list[str]]]] = []
+        for _, columns in tabs:
+            header = next(found)
+            texts = [[str(row[0]).strip() if row else "" for row in next(found)] for _ in columns]
+            result.append(((list(header[0]) if header else []), texts))
         return result
 
     def ensure_tab(self, title: str, header: Sequence[Any]) -> int:
-        """A tab's id (Arsip, Tanggapan); created with `header` as its first row when missing."""
-        meta = self.values.metadata("sheets.properties(sheetId,title)")
-        for sheet in meta.get("sheets", []):
-            if sheet["properties"]["title"] == title:
-                return int(sheet["properties"]["sheetId"])
-        reply = self.values.structure([{"addSheet": {"properties": {"title": title}}}])
-        sheet_id = int(reply["replies"][0]["addSheet"]["properties"]["sheetId"])
-        self.values.update(f"{quote_sheet(title)}!A1", [list(header)])
-        return sheet_id
+        """A tab's id by title (Rekap), created with `header` as its first row when missing."""
+        for sheet_id, found in self.tabs():
+            if found == title:
+                return sheet_id
+        return self.add_tab(title, header)
 
     def commit(
         self,
@@ -165,10 +172,10 @@ class ReviewSheet:
                 {"appendCells": {"sheetId": sheet_id, "rows": rows, "fields": "userEnteredValue,dataValidation"}}
             )
         for archive in archives:
-            if not archive.rows:
-                continue
-            moved = [{"values": [_cell_data(v) for v in row]} for row in archive.rows]
-            requests.append({"appendCells": {"sheetId": archive.sheet_id, "rows": moved, "fields": "userEnteredValue"}})
+            if archive.rows:
+                moved = [{"values": [_cell_data(v) for v in row]} for row in archive.rows]
+                append = {"sheetId": archive.sheet_id, "rows": moved, "fields": "userEnteredValue"}
+                requests.append({"appendCells": append})
             source = sheet_id if archive.source_sheet_id is None else archive.source_sheet_id
             # Bottom up, so each deletion leaves the rows above it where they were.
             for number in sorted(archive.row_numbers, reverse=True):

@@ -77,9 +77,9 @@ def open_app(world: World) -> App:
     return build_app(load_settings(world.config), policy=NO_SLEEP)
 
 
-def review_worksheet(world: World) -> gspread.Worksheet:
+def review_worksheet(world: World, tab: str = "Berita") -> gspread.Worksheet:
     client = officer_sheets_client(load_settings(world.config))
-    return client.open_by_key(world.review_id).worksheet("Berita")
+    return client.open_by_key(world.review_id).worksheet(tab)
 
 
 @dataclass
@@ -153,10 +153,12 @@ class Verdict:
         return not (self.duplicates or self.lost or self.misplaced)
 
 
-def judge(world: World, approved: set[str], responses: int, *, gone: frozenset[str] = frozenset()) -> Verdict:
+def judge(
+    world: World, approved: set[str], responses: int, *, gone: frozenset[str] = frozenset(), tab: str = "Berita"
+) -> Verdict:
     """`approved`: every code an officer ever ticked; `gone`: titles of decided rows an officer deleted."""
     verdict = Verdict()
-    rows = review_worksheet(world).get_all_records()
+    rows = review_worksheet(world, tab).get_all_records()
     codes = Counter(str(r["Kode"]) for r in rows if r.get("Kode"))
     for code, count in codes.items():
         if count > 1:

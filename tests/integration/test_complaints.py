@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
@@ -236,15 +237,17 @@ def test_a_lost_write_back_answer_neither_loses_nor_doubles_complaint_rows(desk:
     assert len(desk.mail.to("b@example.com")) == 1
 
 
-def test_deleted_rows_of_open_complaints_come_back_with_what_was_entered(desk: Desk) -> None:
+def test_deleted_rows_of_complaints_come_back_with_what_was_entered(desk: Desk) -> None:
     app, _ = desk.open([_complaint(1, "", "", "Juai", "Juai", "Satu."), _complaint(2, "", "", "Juai", "Juai", "Dua.")])
     run_cycle(app)
     _officer_enters(app, "PG-20261122-0002", Selesai=True)
     run_cycle(app)
-    _tab(app, "Pengaduan").delete_rows(2, 3)  # both rows gone; only the open complaint is put back
+    _tab(app, "Pengaduan").delete_rows(2, 3)  # both rows gone; both come back (only archiving takes a row away)
     run_cycle(app)
-    assert list(_rows(app)) == ["PG-20261122-0001"]
-    assert _rows(app)["PG-20261122-0001"]["Status"] == "Diterima"
+    rows = _rows(app)
+    assert list(rows) == ["PG-20261122-0001", "PG-20261122-0002"]
+    assert rows["PG-20261122-0001"]["Status"] == "Diterima"
+    assert (rows["PG-20261122-0002"]["Status"], rows["PG-20261122-0002"]["Selesai"]) == ("Selesai", "TRUE")
 
 
 def test_with_complaints_on_a_quiet_cycle_still_costs_two_sheets_reads(desk: Desk) -> None:
@@ -291,17 +294,23 @@ def test_officers_are_reminded_of_complaints_nobody_routed(desk: Desk) -> None:
     assert "PG-20261122-0001 | Juai, Juai | Jalan" in _body(reminder)
 
 
-def test_a_deleted_pengaduan_tab_comes_back_with_the_open_complaints(desk: Desk) -> None:
+def test_a_deleted_pengaduan_tab_comes_back_with_its_complaints(desk: Desk, caplog: pytest.LogCaptureFixture) -> None:
     app, _ = desk.open([_complaint(1, "", "", "Juai", "Juai", "Satu."), _complaint(2, "", "", "Juai", "Juai", "Dua.")])
     run_cycle(app)
     _officer_enters(app, "PG-20261122-0002", Selesai=True)
     run_cycle(app)
     book = officer_sheets_client(app.settings).open_by_key(app.settings.review.spreadsheet_id)
     book.del_worksheet(book.worksheet("Pengaduan"))
-    gone = run_cycle(app)
-    assert any("complaints tab" in e for e in gone.errors)
-    run_cycle(app)
-    assert list(_rows(app)) == ["PG-20261122-0001"]
+    with caplog.at_level(logging.WARNING, logger="mymein.tabs"):
+        gone = run_cycle(app)
+    assert gone.errors == []
+    assert caplog.messages == ["Pengaduan tab 'Pengaduan' was deleted; it is made again"]
+    # Every complaint not yet archived comes back in the same cycle, the closed one closed.
+    rows = _rows(app)
+    assert list(rows) == ["PG-20261122-0001", "PG-20261122-0002"]
+    assert rows["PG-20261122-0002"]["Status"] == "Selesai" and rows["PG-20261122-0002"]["Selesai"] == "TRUE"
+    again = run_cycle(app)
+    assert (again.errors, again.cells_written) == ([], 0) and list(_rows(app)) == list(rows)
     # Nothing is published from complaints, ever.
     assert blog_posts(desk.sandbox.url, app.settings.blogger.blog_id) == []
 

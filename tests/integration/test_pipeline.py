@@ -168,22 +168,25 @@ def test_new_responses_later_are_appended_below_without_duplicates(app: App, wor
     assert codes == ["MM-20261122-0001", "MM-20261122-0002", "MM-20261122-0003", "MM-20261122-0004"]
 
 
-def test_a_deleted_undecided_row_comes_back_and_a_decided_one_does_not(app: App, world: World) -> None:
+def test_deleted_rows_come_back_as_they_were_undecided_and_decided(app: App, world: World) -> None:
     run_cycle(app)
     sheet = review_sheet(app)
-    officer_sets(sheet, "MM-20261122-0003", Tolak="TRUE")
+    officer_sets(sheet, "MM-20261122-0003", Tolak="TRUE", Catatan="Foto kurang jelas")
     run_cycle(app)
     for code in ("MM-20261122-0001", "MM-20261122-0003"):
         found = sheet.find(code)
         assert found is not None
         sheet.delete_rows(found.row)
     report = run_cycle(app)
-    assert report.restored == 1
+    assert report.restored == 2
     rows = records_by_code(sheet)
-    assert "MM-20261122-0003" not in rows
     assert rows["MM-20261122-0001"]["Status"] == "Menunggu"
     assert "dikembalikan" in rows["MM-20261122-0001"]["Pesan"]
-    assert run_cycle(app).restored == 0
+    rejected = rows["MM-20261122-0003"]
+    assert (rejected["Status"], rejected["Tolak"], rejected["Catatan"]) == ("Ditolak", "TRUE", "Foto kurang jelas")
+    assert "dikembalikan" in rejected["Pesan"] and "Foto kurang jelas" in rejected["Pesan"]
+    again = run_cycle(app)
+    assert (again.restored, again.outcomes, again.cells_written) == (0, [], 0)
 
 
 def sheets_calls(endpoint: str) -> int:
@@ -392,7 +395,7 @@ def test_rows_finished_long_ago_move_to_the_archive_tab_in_the_write_back(sandbo
     assert len(blog_posts(world.endpoint, world.blog_id)) == 2
 
 
-def test_a_row_copied_with_its_code_is_still_posted_once(app: App, world: World) -> None:
+def test_a_row_copied_with_its_code_is_posted_once_and_the_copy_loses_its_code(app: App, world: World) -> None:
     run_cycle(app)
     sheet = review_sheet(app)
     officer_sets(sheet, "MM-20261122-0001", Setujui="TRUE")
@@ -402,5 +405,11 @@ def test_a_row_copied_with_its_code_is_still_posted_once(app: App, world: World)
     report = run_cycle(app)
     assert report.count("publish") == 1
     [post] = blog_posts(world.endpoint, world.blog_id)
-    links = [r["Tautan"] for r in sheet.get_all_records() if r["Kode"] == "MM-20261122-0001"]
-    assert links == [post["url"], post["url"]]
+    records = sheet.get_all_records()
+    # The story keeps one row (the one as the officer left it); the copy loses its Kode and says why.
+    assert [r["Tautan"] for r in records if r["Kode"] == "MM-20261122-0001"] == [post["url"]]
+    [copy] = [r for r in records if r["Kode"] == "" and r["Judul"] == "Berita nomor 1"]
+    assert copy["Pesan"].startswith("Salinan baris MM-20261122-0001")
+    again = run_cycle(app)
+    assert (again.outcomes, again.cells_written, again.restored) == ([], 0, 0)
+    assert len(blog_posts(world.endpoint, world.blog_id)) == 1

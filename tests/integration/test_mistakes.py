@@ -1,0 +1,251 @@
+"""People make mistakes: each test makes one an officer or an administrator makes, through the sandbox, and ends
+with the chaos suite's verdict: every story once on the sheet, every approved story one post, nothing published
+that nobody approved. A mistake may stop the cycle with one clear line; it never doubles, loses or publishes.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import gspread
+import pytest
+from click.testing import CliRunner
+from gspread.utils import ValueRenderOption, rowcol_to_a1
+
+from pipeline.app import App
+from pipeline.cli import main
+from pipeline.sandbox.server import Sandbox
+from pipeline.sync import CycleReport, run_cycle
+
+from .chaos import Verdict, judge, open_app, review_worksheet
+from .world import World, append_responses, blog_posts, make_world, response_row
+
+STORIES = 6
+
+
+@dataclass
+class Desk:
+    """A regency's desk after two cycles: 6 stories, 1 and 2 published, 3 a draft, 4 rejected, 5 and 6 waiting."""
+
+    world: World
+    approved: set[str] = field(default_factory=set)
+    responses: int = STORIES
+    tab: str = "Berita"
+
+    def cycle(self) -> CycleReport:
+        app = open_app(self.world)
+        try:
+            return run_cycle(app)
+        finally:
+            app.close()
+
+    def app(self) -> App:
+        return open_app(self.world)
+
+    def sheet(self) -> gspread.Worksheet:
+        return review_worksheet(self.world, self.tab)
+
+    def rows(self) -> dict[str, dict[str, Any]]:
+        return {str(r["Kode"]): r for r in self.sheet().get_all_records() if r["Kode"]}
+
+    def officer_sets(self, code: str, **cells: Any) -> None:
+        sheet = self.sheet()
+        header = sheet.row_values(1)
+        found = sheet.find(code, in_column=header.index("Kode") + 1)
+        assert found is not None
+        updates = [
+            {"range": rowcol_to_a1(found.row, header.index(name) + 1), "values": [[value]]}
+            for name, value in cells.items()
+        ]
+        sheet.batch_update(updates, value_input_option="USER_ENTERED")
+        if cells.get("Setujui") is True:
+            self.approved.add(code)
+
+    def verdict(self) -> Verdict:
+        return judge(self.world, self.approved, self.responses, tab=self.tab)
+
+    def posts(self) -> list[dict[str, Any]]:
+        return blog_posts(self.world.endpoint, self.world.blog_id)
+
+
+def code(n: int) -> str:
+    return f"MM-20261122-{n:04d}"
+
+
+@pytest.fixture
+def desk(sandbox: Sandbox, tmp_path: Path) -> Iterator[Desk]:
+    world = make_world(sandbox.url, tmp_path, [response_row(n) for n in range(1, STORIES + 1)])
+    desk = Desk(world)
+    desk.cycle()
+    desk.officer_sets(code(1), Setujui=True)
+    desk.officer_sets(code(2), Setujui=True)
+    desk.officer_sets(code(3), Setujui=True, Mode="Draf")
+    desk.officer_sets(code(4), Tolak=True, Catatan="Foto kurang jelas")
+    desk.officer_sets(code(5), Mode="Draf", Catatan="tunggu konfirmasi kades")
+    desk.cycle()
+    yield desk
+
+
+def quiet(report: CycleReport) -> bool:
+    return not (report.errors or report.outcomes or report.cells_written or report.queued or report.restored)
+
+
+def snapshot(sheet: gspread.Worksheet) -> list[list[Any]]:
+    """The tab as the version history keeps it: values as they are, booleans and numbers included."""
+    return [list(r) for r in sheet.get(value_render_option=ValueRenderOption.unformatted)]
+
+
+def put_back(sheet: gspread.Worksheet, values: list[list[Any]]) -> None:
+    """Restore a version: the tab reads exactly as it did (later rows gone)."""
+    sheet.clear()
+    sheet.update(values, "A1", raw=True)
+
+
+# --- the review tab renamed, cleared, replaced -----------------------------------------------------------
+def test_a_renamed_review_tab_is_followed_and_nothing_is_appended_twice(
+    desk: Desk, caplog: pytest.LogCaptureFixture
+) -> None:
+    desk.sheet().update_title("Berita Lama")
+    desk.tab = "Berita Lama"
+    append_responses(desk.world.endpoint, desk.world.form_id, [response_row(7)])
+    desk.responses = 7
+    with caplog.at_level(logging.WARNING, logger="mymein.tabs"):
+        first = desk.cycle()
+    assert "review tab 'Berita' was renamed to 'Berita Lama'; following it" in caplog.messages
+    assert (first.queued, first.restored, first.errors) == (1, 0, [])
+    for _ in range(2):
+        assert quiet(desk.cycle())
+    book = desk.sheet().spreadsheet
+    assert [w.title for w in book.worksheets()] == ["Berita Lama"]  # no second review tab
+    assert len(desk.rows()) == 7
+    desk.officer_sets(code(7), Setujui=True)
+    assert desk.cycle().count("publish") == 1
+    assert desk.verdict().clean, desk.verdict().details
+
+
+def test_a_new_tab_under_the_configured_name_while_ours_is_renamed_stops_with_one_line(desk: Desk) -> None:
+    book = desk.sheet().spreadsheet
+    desk.sheet().update_title("Berita Lama")
+    book.add_worksheet("Berita", rows=100, cols=20)
+    result = CliRunner().invoke(main, ["--config", str(desk.world.config), "sync"])
+    assert result.exit_code == 1
+    [line] = [line for line in result.output.splitlines() if line.strip()]
+    assert line.startswith(
+        "error: review tab: 'Berita' is not the tab MyMeIn has used, which is now named 'Berita Lama'"
+    )
+    assert "mymein init" in line
+    assert not any(any(row) for row in book.worksheet("Berita").get_all_values())  # nothing written there
+    desk.tab = "Berita Lama"
+    assert desk.verdict().clean
+
+
+def test_a_deleted_review_tab_comes_back_whole(desk: Desk) -> None:
+    book = desk.sheet().spreadsheet
+    book.add_worksheet("Lain", rows=10, cols=5)  # a spreadsheet keeps one tab at least
+    book.del_worksheet(desk.sheet())
+    report = desk.cycle()
+    assert report.restored == STORIES
+    assert quiet(desk.cycle())
+    assert desk.verdict().clean, desk.verdict().details
+
+
+def test_a_cleared_review_tab_is_restored_in_one_write_back_as_it_was(desk: Desk, sandbox: Sandbox) -> None:
+    before = desk.rows()
+    desk.sheet().clear()
+    report = desk.cycle()
+    assert report.restored == STORIES
+    after = desk.rows()
+    for c, row in before.items():
+        kept = {k: v for k, v in row.items() if k not in ("Pesan", "Diproses")}
+        assert {k: after[c][k] for k in kept} == kept, c
+        assert "dikembalikan" in after[c]["Pesan"]
+    assert "Foto kurang jelas" in after[code(4)]["Pesan"]
+    assert quiet(desk.cycle())
+    # The officers carry on where they were: an edit updates the post, an untick takes it off the blog.
+    desk.officer_sets(code(1), Isi="Isi yang sudah diperbaiki.")
+    desk.officer_sets(code(2), Setujui=False)
+    done = desk.cycle()
+    assert (done.count("update"), done.count("retract"), done.count("publish")) == (1, 1, 0)
+    assert len(desk.posts()) == 3
+    assert desk.verdict().clean, desk.verdict().details
+
+
+# --- rows --------------------------------------------------------------------------------------------------
+def test_a_deleted_kode_is_given_back_and_nothing_is_posted_or_restored_twice(desk: Desk) -> None:
+    sheet = desk.sheet()
+    header = sheet.row_values(1)
+    for c in (code(1), code(6)):  # a published row (by its Post ID) and a waiting one (by its text)
+        found = sheet.find(c, in_column=header.index("Kode") + 1)
+        assert found is not None
+        sheet.update_cell(found.row, header.index("Kode") + 1, "")
+    found = sheet.find("Berita nomor 6", in_column=header.index("Judul") + 1)
+    assert found is not None
+    sheet.update_cell(found.row, header.index("Setujui") + 1, True)  # ticked while its Kode was gone
+    desk.approved.add(code(6))
+    report = desk.cycle()
+    assert (report.restored, report.count("publish")) == (0, 1)
+    rows = desk.rows()
+    assert len(sheet.get_all_values()) == STORIES + 1  # no restored copy beside the row
+    assert rows[code(1)]["Status"] == "Terbit" and rows[code(6)]["Status"] == "Terbit"
+    assert quiet(desk.cycle())
+    assert desk.verdict().clean, desk.verdict().details
+
+
+def test_a_copied_row_keeps_its_story_once(desk: Desk) -> None:
+    sheet = desk.sheet()
+    values = snapshot(sheet)
+    sheet.append_rows([values[1], values[5]], value_input_option="RAW", table_range="A1")  # 1 published, 5 waiting
+    desk.cycle()
+    assert quiet(desk.cycle())
+    assert desk.verdict().clean, desk.verdict().details
+    copies = [r for r in sheet.get_all_records() if not r["Kode"]]
+    assert [r["Pesan"][:28] for r in copies] == ["Salinan baris MM-20261122-00"] * 2
+
+
+def test_an_old_version_of_the_spreadsheet_restored_redoes_no_decision(desk: Desk) -> None:
+    old = snapshot(desk.sheet())
+    desk.officer_sets(code(2), Setujui=False)  # taken off the blog after the version was saved
+    desk.officer_sets(code(5), Setujui=True, Mode="Terbit")
+    desk.cycle()
+    append_responses(desk.world.endpoint, desk.world.form_id, [response_row(7)])
+    desk.responses = 7
+    desk.cycle()
+    now = desk.rows()
+    put_back(desk.sheet(), old)  # 2 ticked again, 5 waiting, 7 not there
+    report = desk.cycle()
+    assert report.outcomes == []  # 2 is not put back on the blog, 5 not taken off
+    assert report.restored == 1
+    after = desk.rows()
+    for c in now:
+        assert {k: after[c][k] for k in now[c] if k != "Pesan"} == {k: v for k, v in now[c].items() if k != "Pesan"}
+    assert "keadaan lama" in after[code(2)]["Pesan"] and "keadaan lama" in after[code(5)]["Pesan"]
+    assert quiet(desk.cycle())
+    assert [p["status"] for p in desk.posts() if code(2) in p["content"]] == ["DRAFT"]
+    assert desk.verdict().clean, desk.verdict().details
+
+
+def test_the_kode_column_moved_and_the_rows_sorted_change_nothing(desk: Desk) -> None:
+    sheet = desk.sheet()
+    header = sheet.row_values(1)
+    width = len(header)
+    move = {
+        "moveDimension": {
+            "source": {"sheetId": sheet.id, "dimension": "COLUMNS", "startIndex": 0, "endIndex": 1},
+            "destinationIndex": width,
+        }
+    }
+    sort = {
+        "sortRange": {
+            "range": {"sheetId": sheet.id, "startRowIndex": 1, "startColumnIndex": 0, "endColumnIndex": width},
+            "sortSpecs": [{"dimensionIndex": header.index("Judul") - 1, "sortOrder": "DESCENDING"}],
+        }
+    }
+    sheet.spreadsheet.batch_update({"requests": [move, sort]})
+    assert quiet(desk.cycle())
+    desk.officer_sets(code(6), Setujui=True)
+    assert desk.cycle().count("publish") == 1
+    assert desk.verdict().clean, desk.verdict().details
