@@ -45,11 +45,6 @@ class ReviewLayoutError(ValueError):
     """The review sheet's header row lacks columns the pipeline needs."""
 
 
-def truthy(value: object) -> bool:
-    """Ticked for sure; an unreadable cell is not a tick (`read_checkbox` tells it apart from an untick)."""
-    return read_checkbox(value) is True
-
-
 @dataclass(frozen=True)
 class ReviewLayout:
     """Where each role's column is now; officers may reorder or add columns freely."""
