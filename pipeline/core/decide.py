@@ -11,6 +11,7 @@ from enum import StrEnum
 
 from .model import Mode, ReviewRow, Status
 from .officer_input import SCHEDULE_PROBLEM, mode_problem, operator_reason, stale_schedule_problem
+from .photos import photo_link_problems
 from .regions import RegionDirectory
 from .registry import Registry
 from .sheettime import from_serial
@@ -176,6 +177,7 @@ def decide(
 
     # In the order ingest finds them, so that a row held since ingest reads the same and is not held again.
     problems = check_fields(row.title.strip(), row.body.strip(), row.kecamatan, row.desa, regions, limits)
+    problems = (*problems, *photo_link_problems(row.photos))
     if registry is not None:
         problems = (*problems, *registry.problems(row.email, row.kecamatan, row.desa))
     if row.unreadable:

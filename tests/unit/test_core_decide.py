@@ -267,6 +267,18 @@ def test_a_schedule_long_past_is_not_published_by_surprise() -> None:
     assert went.action is not Action.HOLD
 
 
+def test_a_photo_link_not_on_drive_holds_the_row() -> None:
+    row = replace(ROW, approve=True, photos=("https://example.com/foto.jpg",))
+    decision = decide(row, WAITING, regions=REGIONS, default_mode=Mode.LIVE, tz=WITA)
+    assert decision.action is Action.HOLD
+    [problem] = decision.problems
+    assert "https://example.com/foto.jpg" in problem and "formulir" in problem and "kolom Foto" in problem
+    # The officer removes the link: the row publishes without it.
+    assert run(replace(row, photos=()), held(row, decision)) is Action.PUBLISH
+    drive = replace(row, photos=("https://drive.google.com/open?id=1AbCdEfGhIjKlMnOp",))
+    assert run(drive) is Action.PUBLISH
+
+
 def test_once_the_officers_slip_is_gone_the_message_keeps_only_the_operators_problems() -> None:
     slip = ('Kolom Setujui berisi "mungkin", yang tidak dipahami; centang atau kosongkan kotaknya.',)
     untitled = replace(ROW, title="")
