@@ -295,6 +295,7 @@ class SubmissionRecord:
             post_id=self.post_id,
             post_state=self.post_state,
             published_hash=self.published_hash,
+            message=self.message,
         )
 
 

@@ -17,8 +17,8 @@ from typing import Any
 from . import complaints
 from .app import App
 from .core.complaints import mailboxes
-from .core.decide import SCHEDULE_PROBLEM
 from .core.model import Status
+from .core.officer_input import operator_reason
 from .core.sheettime import format_local
 from .ledger import Event
 from .mail import MailRefused, MailUnavailable
@@ -201,8 +201,9 @@ def draft_for(event: Event) -> Draft | None:
         reason = message.split(REJECTED_PREFIX, 1)[1] if REJECTED_PREFIX in message else ""
         return Draft(f"rejected:{code}", "rejected", "notice-rejected.txt.j2", {"reason": reason})
     if status == Status.NEEDS_FIX.value and event.kind in ("received", "held"):
-        reason = str(detail.get("message") or " ".join(detail.get("problems", [])))
-        if not reason or reason == SCHEDULE_PROBLEM:
+        # The officer's own slips (an unknown Mode, an unreadable box or Jadwal) are not the operator's to fix.
+        reason = operator_reason(str(detail.get("message") or " ".join(detail.get("problems", []))))
+        if not reason:
             return None
         digest = hashlib.sha256(reason.encode("utf-8")).hexdigest()[:12]
         return Draft(f"needs_fix:{code}:{digest}", "needs_fix", "notice-needs-fix.txt.j2", {"reason": reason})

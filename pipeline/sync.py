@@ -457,7 +457,7 @@ def act_on_row(
         report.errors.append(f"{row.code}: on the review sheet but not in the ledger; left alone")
         return False
     if record.mode_override:
-        if Mode.parse(row.mode_text, app.settings.review.default_mode).value == record.mode_override:
+        if Mode.parse(row.mode_text, app.settings.review.default_mode) == record.mode_override:
             app.ledger.clear_mode_override(row.code)  # the sheet says it now; the officer's word counts again
         else:
             row = replace(row, mode_text=record.mode_override)

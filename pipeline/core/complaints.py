@@ -17,9 +17,9 @@ from datetime import date, datetime, tzinfo
 
 from .form_roles import cell as role_cell
 from .form_roles import locate
+from .officer_input import checkbox_problem, read_checkbox
 from .photos import split_links
 from .regions import RegionDirectory
-from .review import truthy
 from .sheettime import parse_timestamp
 from .text import clean_body, clean_line, fold
 
@@ -192,6 +192,7 @@ class ComplaintRow:
     answer: str
     done: bool
     shown: Mapping[str, str]  # pipeline-owned cells as read
+    unreadable: str = ""  # why `Selesai` could not be read ('' when it could): then it changes nothing
 
 
 class ComplaintTabError(ValueError):
@@ -221,8 +222,10 @@ class ComplaintLayout:
             if not code.startswith(f"{CODE_PREFIX}-"):
                 continue
             shown = {role: self._text(raw, role) for role in PIPELINE_ROLES}
-            done = self._cell(raw, "done")
-            row = ComplaintRow(code, self._text(raw, "department"), self._body(raw), truthy(done), shown)
+            cell = self._cell(raw, "done")
+            done = read_checkbox(cell)
+            unreadable = checkbox_problem(TAB_HEADERS["done"], cell) if done is None else ""
+            row = ComplaintRow(code, self._text(raw, "department"), self._body(raw), bool(done), shown, unreadable)
             found.append((number, row))
         return found
 
@@ -280,9 +283,13 @@ def decide_complaint(row: ComplaintRow, state: ComplaintState, departments: Mapp
     """
     forward_to: Department | None = None
     problems: list[str] = [state.place_note] if state.place_note else []
+    # An unreadable Selesai neither closes nor reopens: the complaint stays as it is until the officer says.
+    done = state.closed if row.unreadable else row.done
+    if row.unreadable:
+        problems.append(row.unreadable)
     answered = bool(state.answer_digest) or bool(row.answer)
     picked = fold(row.department)
-    if picked and picked != fold(state.department) and not answered and not row.done:
+    if picked and picked != fold(state.department) and not answered and not done:
         department = departments.get(picked)
         if department is None:
             problems.append(f"SKPD {row.department} tidak ada di tab SKPD; pilih dari daftar.")
@@ -293,10 +300,10 @@ def decide_complaint(row: ComplaintRow, state: ComplaintState, departments: Mapp
         else:
             forward_to = department
     answer = row.answer if row.answer and answer_digest(row.answer) != state.answer_digest else None
-    close = row.done and not state.closed
-    reopen = state.closed and not row.done
+    close = done and not state.closed
+    reopen = state.closed and not done
     forwarded = bool(state.department) or forward_to is not None
-    if row.done:
+    if done:
         status = ComplaintStatus.CLOSED
     elif answered:
         status = ComplaintStatus.ANSWERED

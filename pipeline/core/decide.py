@@ -4,15 +4,19 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import datetime, tzinfo
+from datetime import datetime, timedelta, tzinfo
 from enum import StrEnum
 
 from .model import Mode, ReviewRow, Status
+from .officer_input import SCHEDULE_PROBLEM, mode_problem, operator_reason, stale_schedule_problem
+from .photos import photo_link_problems
 from .regions import RegionDirectory
 from .registry import Registry
 from .sheettime import from_serial
+from .text import clean_line
 from .validate import DEFAULT_LIMITS, Limits, check_fields
 
 
@@ -41,6 +45,7 @@ class Record:
     post_id: str | None = None
     post_state: PostState | None = None
     published_hash: str | None = None
+    message: str = ""  # the `Pesan` last recorded: a hold for the same reasons is not made again
 
 
 class Action(StrEnum):
@@ -65,14 +70,37 @@ class Decision:
 
 
 NOTHING = Decision(Action.NOTHING)
-# The officer's own slip, not the operator's: no notice goes out about it.
-SCHEDULE_PROBLEM = "Mode Jadwal dipilih tetapi kolom Jadwal kosong atau tidak terbaca (contoh: 2026-12-01 08:00)."
-_SCHEDULE_FORMATS = (
-    "%Y-%m-%d %H:%M",
-    "%Y-%m-%d %H:%M:%S",
-    "%d/%m/%Y %H:%M",
-    "%d/%m/%Y %H.%M",
-    "%Y-%m-%dT%H:%M",
+# A first publication whose `Jadwal` passed longer ago than this is a typo (a year off) more likely than a late
+# cycle: it is held rather than published at once.
+STALE_SCHEDULE = timedelta(days=1)
+_MONTHS = {
+    name: number
+    for number, names in enumerate(
+        (
+            ("januari", "january", "jan"),
+            ("februari", "february", "feb", "pebruari"),
+            ("maret", "march", "mar"),
+            ("april", "apr"),
+            ("mei", "may"),
+            ("juni", "june", "jun"),
+            ("juli", "july", "jul"),
+            ("agustus", "august", "agu", "agt", "aug"),
+            ("september", "sep", "sept"),
+            ("oktober", "october", "okt", "oct"),
+            ("november", "nov", "nop", "nopember"),
+            ("desember", "december", "des", "dec"),
+        ),
+        start=1,
+    )
+    for name in names
+}
+# Day first, as Indonesia writes dates; a time is required (a date alone does not say when to publish).
+_SCHEDULE = re.compile(
+    r"(?:(?P<y>\d{4})-(?P<m>\d{1,2})-(?P<d>\d{1,2})"
+    r"|(?P<d2>\d{1,2})(?P<sep>[/.-])(?P<m2>\d{1,2})(?P=sep)(?P<y2>\d{4})"
+    r"|(?P<d3>\d{1,2}) (?P<month>[a-z]+)\.? (?P<y3>\d{4}))"
+    r"(?:T| |, ?)(?:(?:pukul|pkl\.?|jam) )?(?P<hh>\d{1,2})[:.](?P<mm>\d{2})(?:[:.](?P<ss>\d{2}))?",
+    re.IGNORECASE,
 )
 
 
@@ -108,8 +136,11 @@ def _missing_checks(row: ReviewRow, require_fact_check: bool, approvals: int) ->
 
 def parse_schedule(text: str, tz: tzinfo) -> datetime | None:
     """The officer's `Jadwal`: typed in the browser, Sheets stores a date-time as a serial number, which the
-    cycle reads unformatted; typed as text (or read formatted) it is one of the usual layouts."""
-    cleaned = text.strip()
+    cycle reads unformatted; typed as text (or read formatted) it is one of the usual layouts, day first:
+    `2026-12-01 08:00`, `2026-12-01T08:00`, `01/12/2026 08:00`, `1-12-2026 8.00`, `01.12.2026 08.00`,
+    `1 Desember 2026 08.00`, `1 Des 2026 pukul 08.00`, `1 December 2026, 08:00` (seconds optional). A date without
+    a time, or a date that does not exist, is not read: the row is held and the officer asked."""
+    cleaned = clean_line(text)
     try:
         serial = float(cleaned)
     except ValueError:
@@ -117,12 +148,23 @@ def parse_schedule(text: str, tz: tzinfo) -> datetime | None:
     if serial is not None:
         # Days since 1899-12-30 in the spreadsheet's zone: 1 = 1899-12-31, 2958465 = 9999-12-31.
         return from_serial(serial, tz) if 1 <= serial <= 2_958_465 else None
-    for fmt in _SCHEDULE_FORMATS:
-        try:
-            return datetime.strptime(cleaned, fmt).replace(tzinfo=tz)
-        except ValueError:
-            continue
-    return None
+    found = _SCHEDULE.fullmatch(cleaned)
+    if found is None:
+        return None
+    parts = found.groupdict()
+    month = parts["m"] or parts["m2"] or str(_MONTHS.get((parts["month"] or "").casefold(), 0))
+    try:
+        return datetime(
+            int(parts["y"] or parts["y2"] or parts["y3"]),
+            int(month),
+            int(parts["d"] or parts["d2"] or parts["d3"]),
+            int(parts["hh"]),
+            int(parts["mm"]),
+            int(parts["ss"] or 0),
+            tzinfo=tz,
+        )
+    except ValueError:  # 31/02, 25:00, an unknown month name
+        return None
 
 
 def decide(
@@ -146,9 +188,15 @@ def decide(
             return NOTHING
         return Decision(Action.REJECT)
 
+    # In the order ingest finds them, so that a row held since ingest reads the same and is not held again.
     problems = check_fields(row.title.strip(), row.body.strip(), row.kecamatan, row.desa, regions, limits)
+    problems = (*problems, *photo_link_problems(row.photos))
     if registry is not None:
         problems = (*problems, *registry.problems(row.email, row.kecamatan, row.desa))
+    if row.unreadable:
+        # A box that is neither ticked nor unticked is not taken for either: nothing is published, rejected or
+        # taken off the blog on a guess.
+        return _hold(record, (*problems, *row.unreadable))
     if not row.approve:
         if posted:
             return Decision(Action.RETRACT)  # approval withdrawn: off the blog; ticking again republishes it
@@ -156,25 +204,29 @@ def decide(
             return Decision(Action.REOPEN)
         if record.status is Status.NEEDS_FIX and not problems:
             return Decision(Action.REOPEN)
+        if record.status is Status.NEEDS_FIX and operator_reason(record.message) != record.message:
+            return _hold(record, problems)  # the officer's slip no longer matters: only the operator's problems stay
         return NOTHING
 
-    if problems:
-        if record.status is Status.NEEDS_FIX and not posted:
-            return NOTHING
-        return Decision(Action.HOLD, problems=problems)
-    mode = Mode.parse(row.mode_text, default_mode) if row.mode_text.strip() else default_mode
+    slips: list[str] = []
+    mode = Mode.parse(row.mode_text, default_mode)
     publish_at = None
-    if mode is Mode.SCHEDULED:
+    if mode is None:
+        slips.append(mode_problem(row.mode_text))
+    elif mode is Mode.SCHEDULED:
         publish_at = parse_schedule(row.schedule_text, tz)
         if publish_at is None:
-            problem = SCHEDULE_PROBLEM
-            if record.status is Status.NEEDS_FIX:
-                return NOTHING
-            return Decision(Action.HOLD, problems=(problem,))
-        if now is not None and publish_at <= now:
-            # The time has come (or was typed in the past): the post belongs on the blog now, and a scheduled
-            # post that Blogger has put live meanwhile is exactly what the officer asked for.
-            mode, publish_at = Mode.LIVE, None
+            slips.append(SCHEDULE_PROBLEM)
+        elif now is not None and publish_at <= now:
+            if record.post_id is None and now - publish_at > STALE_SCHEDULE:
+                slips.append(stale_schedule_problem(publish_at, tz))
+            else:
+                # The time has come (or was typed a little in the past): the post belongs on the blog now, and a
+                # scheduled post that Blogger has put live meanwhile is exactly what the officer asked for.
+                mode, publish_at = Mode.LIVE, None
+    if problems or slips:
+        return _hold(record, (*problems, *slips))
+    assert mode is not None
 
     digest = content_hash(row)
     if record.post_id is None:
@@ -183,7 +235,16 @@ def decide(
             return NOTHING if record.status is missing else Decision(Action.AWAIT, waiting_for=missing)
         return Decision(Action.PUBLISH, mode=mode, publish_at=publish_at, content_hash=digest)
     wanted_state = MODE_TO_STATE[mode]
-    if record.status is Status.RETRACTED or digest != record.published_hash or wanted_state != record.post_state:
+    # A held post was left as it was: once the row is fixed, the update also gives it its status back.
+    restore = record.status in (Status.RETRACTED, Status.NEEDS_FIX)
+    if restore or digest != record.published_hash or wanted_state != record.post_state:
         # A scheduled post keeps its date unless the officer changed the mode.
         return Decision(Action.UPDATE, mode=mode, publish_at=publish_at, content_hash=digest)
     return NOTHING
+
+
+def _hold(record: Record, problems: tuple[str, ...]) -> Decision:
+    """Hold the row; a row already held for the same reasons stays as it is (no new event, no new notice)."""
+    if record.status is Status.NEEDS_FIX and record.message == " ".join(problems):
+        return NOTHING
+    return Decision(Action.HOLD, problems=problems)

@@ -6,6 +6,8 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from enum import StrEnum
 
+from .text import answer_key
+
 
 class Status(StrEnum):
     """What the officer reads in the `Status` column."""
@@ -31,12 +33,35 @@ class Mode(StrEnum):
     SCHEDULED = "Jadwal"
 
     @classmethod
-    def parse(cls, text: str, default: Mode) -> Mode:
-        cleaned = text.strip().casefold()
+    def parse(cls, text: str, default: Mode) -> Mode | None:
+        """The `Mode` cell: blank is `default`; a dropdown value or one of `MODE_SYNONYMS` (case, spaces and
+        trailing dots aside) is that mode; anything else is None, never a guess: the row waits for the officer."""
+        key = answer_key(text)
+        if not key:
+            return default
         for mode in cls:
-            if mode.value.casefold() == cleaned:
+            if answer_key(mode.value) == key:
                 return mode
-        return default
+        return MODE_SYNONYMS.get(key)
+
+
+# The one list of words `Mode` accepts besides its dropdown values (keys as `answer_key` gives them): what
+# officers write when the dropdown is bypassed (a paste, the mobile app, an English habit). Short on purpose:
+# a word not listed (`Publikasi`, a typo) holds the row rather than being guessed, since a wrong guess publishes.
+MODE_SYNONYMS: dict[str, Mode] = {
+    "draft": Mode.DRAFT,
+    "konsep": Mode.DRAFT,
+    "publish": Mode.LIVE,
+    "terbitkan": Mode.LIVE,
+    "tayang": Mode.LIVE,
+    "tayangkan": Mode.LIVE,
+    "live": Mode.LIVE,
+    "terjadwal": Mode.SCHEDULED,
+    "jadwalkan": Mode.SCHEDULED,
+    "dijadwalkan": Mode.SCHEDULED,
+    "schedule": Mode.SCHEDULED,
+    "scheduled": Mode.SCHEDULED,
+}
 
 
 @dataclass(frozen=True)
@@ -96,6 +121,9 @@ class ReviewRow:
     fact_checked: bool = False  # `Cek fakta`, when that column is switched on
     head_approved: bool = False  # `Setujui Kabid`, when two approvals are required
     officer: dict[str, object] = field(default_factory=dict)  # the officer's cells as read (role -> raw value)
+    # The officer's checkboxes that could not be read, one Indonesian sentence each; such a box counts as unticked
+    # above, and `decide` holds the row rather than act on it.
+    unreadable: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)

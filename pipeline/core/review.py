@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 
 from .codes import is_code
 from .model import ReviewRow
+from .officer_input import checkbox_problem, read_checkbox
 from .photos import split_links
 from .text import fold
 
@@ -42,17 +43,10 @@ PIPELINE_OWNED = ("status", "link", "post_id", "processed", "message")
 TIME_CELLS = ("status", "link", "post_id", "processed")
 NOT_OFFICERS = ("code", "received", *PIPELINE_OWNED)
 CHECKBOX_ROLES = ("approve", "reject", *OPTIONAL_HEADERS)
-_TRUE_WORDS = {"true", "ya", "yes", "1", "✓", "x"}
 
 
 class ReviewLayoutError(ValueError):
     """The review sheet's header row lacks columns the pipeline needs."""
-
-
-def truthy(value: object) -> bool:
-    if isinstance(value, bool):
-        return value
-    return fold(str(value)) in _TRUE_WORDS
 
 
 @dataclass(frozen=True)
@@ -87,6 +81,8 @@ class ReviewLayout:
             code = self.text(row, "code").strip()
             if not is_code(code):
                 continue
+            unreadable: list[str] = []
+            ticked = {role: self._checkbox(row, role, unreadable) for role in CHECKBOX_ROLES}
             rows.append(
                 ReviewRow(
                     row_number=offset,
@@ -99,16 +95,17 @@ class ReviewLayout:
                     body=self.text(row, "body"),
                     photos=split_links(self.cell(row, "photos")),
                     labels=tuple(p.strip() for p in self.text(row, "labels").split(",") if p.strip()),
-                    approve=truthy(self.cell(row, "approve")),
-                    reject=truthy(self.cell(row, "reject")),
-                    fact_checked=truthy(self.cell(row, "fact_check")) if "fact_check" in self.columns else False,
-                    head_approved=truthy(self.cell(row, "approve_head")) if "approve_head" in self.columns else False,
+                    approve=ticked["approve"],
+                    reject=ticked["reject"],
+                    fact_checked=ticked["fact_check"],
+                    head_approved=ticked["approve_head"],
                     mode_text=self.text(row, "mode"),
                     schedule_text=self.text(row, "schedule"),
                     note=self.text(row, "note"),
                     pipeline_cells={role: self.text(row, role) for role in PIPELINE_OWNED},
                     received_text=self.text(row, "received"),
                     officer=self.officer_cells(row),
+                    unreadable=tuple(unreadable),
                 )
             )
         return rows
@@ -128,6 +125,16 @@ class ReviewLayout:
             if title.strip() or body.strip():
                 found.append(UncodedRow(offset, title, body, self.text(row, "post_id").strip()))
         return found
+
+    def _checkbox(self, row: Sequence[object], role: str, unreadable: list[str]) -> bool:
+        """A checkbox of the row (False when its column is not in use); what cannot be read is noted."""
+        if role not in self.columns:
+            return False
+        value = self.cell(row, role)
+        ticked = read_checkbox(value)
+        if ticked is None:
+            unreadable.append(checkbox_problem(self.headers[role], value))
+        return bool(ticked)
 
     def lay_out(self, cells: Mapping[str, object]) -> list[object]:
         """A new row in the sheet's current column order; columns the pipeline does not know stay empty."""

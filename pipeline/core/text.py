@@ -40,3 +40,11 @@ def fold(value: str) -> str:
 def paragraphs(body: str) -> list[str]:
     """Body text split into paragraphs at blank lines; single line breaks stay inside a paragraph."""
     return [p.strip() for p in re.split(r"\n\s*\n", body) if p.strip()]
+
+
+def answer_key(value: object) -> str:
+    """A key for a one-word answer typed by hand (a mode, a checkbox look-alike): case, every space (inner ones,
+    non-breaking ones), invisible characters and trailing dots do not count, so `Ter bit.` ~ `terbit`."""
+    text = unicodedata.normalize("NFKC", "" if value is None else str(value))
+    text = _INVISIBLE.sub("", text)
+    return re.sub(r"\s+", "", text).rstrip(".").casefold()

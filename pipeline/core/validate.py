@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from .model import FormResponse, Submission
-from .photos import file_ids, open_link
+from .photos import drive_file_id, open_link, photo_link_problems
 from .regions import RegionDirectory
 from .text import clean_body, clean_line
 
@@ -27,7 +27,8 @@ def normalise(response: FormResponse, regions: RegionDirectory, limits: Limits =
     body = clean_body(response.body)
     kecamatan = clean_line(response.kecamatan)
     desa = clean_line(response.desa)
-    problems = check_fields(title, body, kecamatan, desa, regions, limits)
+    photos = _photos(response.photos)
+    problems = (*check_fields(title, body, kecamatan, desa, regions, limits), *photo_link_problems(photos))
     canonical_kecamatan = regions.kecamatan(kecamatan) if kecamatan else None
     village = regions.village(kecamatan, desa) if kecamatan and desa else None
     return Submission(
@@ -38,9 +39,21 @@ def normalise(response: FormResponse, regions: RegionDirectory, limits: Limits =
         operator=clean_line(response.operator),
         title=title,
         body=body,
-        photos=tuple(open_link(i) for i in file_ids(response.photos)),
+        photos=photos,
         problems=problems,
     )
+
+
+def _photos(links: tuple[str, ...]) -> tuple[str, ...]:
+    """Drive links in the one form Forms writes, each file once; anything else kept as typed, for the officer to
+    see next to the reason the row waits."""
+    kept: list[str] = []
+    for link in links:
+        file_id = drive_file_id(link)
+        entry = open_link(file_id) if file_id else clean_line(link)
+        if entry not in kept:
+            kept.append(entry)
+    return tuple(kept)
 
 
 def check_fields(

@@ -129,3 +129,37 @@ def test_selesai_closes_and_unticking_reopens() -> None:
 def test_an_answer_for_a_complainant_without_email_asks_the_officer_to_pass_it_on() -> None:
     step = decide_complaint(_row(answer="Sudah."), _state(reply_to=""), DEPARTMENTS)
     assert "tidak mencantumkan e-mail" in step.message
+
+
+def test_an_unreadable_selesai_changes_nothing_and_says_so() -> None:
+    unsure = ComplaintRow(
+        "PG-20261122-0001", "Dinas PUPR", "", False, {}, 'Kolom Selesai berisi "?", yang tidak dipahami.'
+    )
+    open_one = decide_complaint(unsure, _state(department="Dinas PUPR"), DEPARTMENTS)
+    assert not open_one.close and not open_one.reopen and open_one.status is ComplaintStatus.FORWARDED
+    assert "Selesai" in open_one.message
+    closed = decide_complaint(unsure, _state(department="Dinas PUPR", closed=True), DEPARTMENTS)
+    assert not closed.reopen and closed.status is ComplaintStatus.CLOSED and "Selesai" in closed.message
+
+
+def test_the_tab_reads_selesai_strictly() -> None:
+    header = list(TAB_HEADERS.values())
+    layout = ComplaintLayout.from_header(header)
+    rows = [
+        header,
+        layout.lay_out({"code": "PG-20261122-0001", "done": "ya"}),
+        layout.lay_out({"code": "PG-20261122-0002", "done": "mungkin"}),
+        layout.lay_out({"code": "PG-20261122-0003", "done": ""}),
+    ]
+    [(_, yes), (_, unsure), (_, blank)] = layout.parse(rows)
+    assert (yes.done, yes.unreadable) == (True, "")
+    assert unsure.done is False and '"mungkin"' in unsure.unreadable and "Selesai" in unsure.unreadable
+    assert (blank.done, blank.unreadable) == (False, "")
+
+
+def test_a_department_is_matched_whatever_the_case_and_spaces_and_an_unknown_one_is_never_forwarded() -> None:
+    assert decide_complaint(_row("\u00a0dinas   pupr "), _state(), DEPARTMENTS).forward_to == DEPARTMENTS["dinas pupr"]
+    for typed in ("Dinas PUPR Balangan", "PUPR"):
+        step = decide_complaint(_row(typed), _state(), DEPARTMENTS)
+        assert step.forward_to is None and f"SKPD {typed} tidak ada di tab SKPD" in step.message
+        assert step.status is ComplaintStatus.RECEIVED

@@ -90,7 +90,7 @@ def test_approving_an_invalid_row_holds_it_once() -> None:
     row = replace(ROW, approve=True, title="")
     decision = decide(row, WAITING, regions=REGIONS, default_mode=Mode.LIVE, tz=WITA)
     assert decision.action is Action.HOLD and "Judul berita kosong." in decision.problems
-    assert run(row, Record(ROW.code, Status.NEEDS_FIX)) is Action.NOTHING
+    assert run(row, Record(ROW.code, Status.NEEDS_FIX, message="Judul berita kosong.")) is Action.NOTHING
 
 
 def test_fixing_a_held_row_reopens_it_and_unticking_reject_reopens() -> None:
@@ -166,3 +166,124 @@ def test_first_publication_waits_for_the_fact_check_then_the_head_of_division() 
     # Approval withdrawn while waiting: back to Menunggu. Updating a published post needs no new checks.
     assert act(ROW, Record(ROW.code, Status.WAITING_HEAD)).action is Action.REOPEN
     assert act(replace(approved, title="Judul baru"), posted(approved)).action is Action.UPDATE
+
+
+# --- the officer's slips: never guessed, held with a reason, nothing published or taken down meanwhile --------
+def held(row: ReviewRow, decision: Decision) -> Record:
+    """The ledger entry after the cycle carried out a hold."""
+    return Record(ROW.code, Status.NEEDS_FIX, message=" ".join(decision.problems))
+
+
+def test_an_english_or_synonym_mode_is_understood() -> None:
+    for typed, mode in (("Draft", Mode.DRAFT), ("Konsep", Mode.DRAFT), ("Publish", Mode.LIVE)):
+        decision = decide(
+            replace(ROW, approve=True, mode_text=typed), WAITING, regions=REGIONS, default_mode=Mode.LIVE, tz=WITA
+        )
+        assert (decision.action, decision.mode) == (Action.PUBLISH, mode)
+
+
+def test_an_unknown_mode_holds_the_row_once_and_the_fixed_row_publishes() -> None:
+    row = replace(ROW, approve=True, mode_text="Publikasi")
+    decision = decide(row, WAITING, regions=REGIONS, default_mode=Mode.LIVE, tz=WITA)
+    assert decision.action is Action.HOLD
+    assert decision.problems == ('Mode "Publikasi" tidak dikenal; pilih Terbit, Draf atau Jadwal.',)
+    assert run(row, held(row, decision)) is Action.NOTHING  # told once, not every cycle
+    # Another wrong word: the message follows what the sheet says now.
+    assert run(replace(row, mode_text="Publish now"), held(row, decision)) is Action.HOLD
+    fixed = decide(
+        replace(row, mode_text="Draf"), held(row, decision), regions=REGIONS, default_mode=Mode.LIVE, tz=WITA
+    )
+    assert (fixed.action, fixed.mode) == (Action.PUBLISH, Mode.DRAFT)
+    # Unticked meanwhile: back to waiting, as for any fixed row.
+    assert run(replace(row, approve=False), held(row, decision)) is Action.REOPEN
+
+
+def test_an_unknown_mode_is_not_held_while_the_row_is_not_approved() -> None:
+    assert run(replace(ROW, mode_text="Publikasi")) is Action.NOTHING
+
+
+def test_a_mistyped_mode_on_a_published_row_leaves_the_post_as_it_is() -> None:
+    row = replace(ROW, approve=True)
+    live = posted(row)
+    slip = decide(replace(row, mode_text="Publikasi"), live, regions=REGIONS, default_mode=Mode.LIVE, tz=WITA)
+    assert slip.action is Action.HOLD and slip.mode is None
+    still_live = Record(ROW.code, Status.NEEDS_FIX, "123", PostState.LIVE, content_hash(row), " ".join(slip.problems))
+    assert run(replace(row, mode_text="Publikasi"), still_live) is Action.NOTHING
+    # Fixed back to what the post is: the status comes back (the post is patched with what it already says).
+    assert run(row, still_live) is Action.UPDATE
+    assert run(replace(row, mode_text="Draf"), still_live) is Action.UPDATE
+
+
+def test_a_published_row_held_for_its_content_and_fixed_gets_its_status_back() -> None:
+    row = replace(ROW, approve=True)
+    emptied = decide(replace(row, title=""), posted(row), regions=REGIONS, default_mode=Mode.LIVE, tz=WITA)
+    assert emptied.action is Action.HOLD
+    holding = Record(ROW.code, Status.NEEDS_FIX, "123", PostState.LIVE, content_hash(row), " ".join(emptied.problems))
+    assert run(replace(row, title=""), holding) is Action.NOTHING
+    assert run(row, holding) is Action.UPDATE
+
+
+def test_an_unreadable_checkbox_holds_whatever_else_the_row_says() -> None:
+    slip = ('Kolom Setujui berisi "mungkin", yang tidak dipahami; centang atau kosongkan kotaknya.',)
+    unsure = replace(ROW, unreadable=slip)
+    decision = decide(unsure, WAITING, regions=REGIONS, default_mode=Mode.LIVE, tz=WITA)
+    assert (decision.action, decision.problems) == (Action.HOLD, slip)
+    assert run(unsure, held(unsure, decision)) is Action.NOTHING
+    # On a published row: not taken for an untick, the post stays.
+    assert run(unsure, posted(ROW)) is Action.HOLD
+    # Cleared: the row goes back to waiting.
+    assert run(ROW, held(unsure, decision)) is Action.REOPEN
+
+
+def test_an_unreadable_tolak_never_publishes_but_a_clear_tolak_still_rejects() -> None:
+    slip = ('Kolom Tolak berisi "?", yang tidak dipahami; centang atau kosongkan kotaknya.',)
+    assert run(replace(ROW, approve=True, unreadable=slip)) is Action.HOLD
+    assert run(replace(ROW, approve=True, unreadable=slip), posted(ROW)) is Action.HOLD
+    other = ('Kolom Cek fakta berisi "?", yang tidak dipahami; centang atau kosongkan kotaknya.',)
+    assert run(replace(ROW, reject=True, unreadable=other)) is Action.REJECT
+
+
+def test_a_held_row_shows_the_operators_problems_and_the_officers_slips_together() -> None:
+    row = replace(ROW, approve=True, title="", mode_text="Publikasi")
+    decision = decide(row, WAITING, regions=REGIONS, default_mode=Mode.LIVE, tz=WITA)
+    assert decision.problems == (
+        "Judul berita kosong.",
+        'Mode "Publikasi" tidak dikenal; pilih Terbit, Draf atau Jadwal.',
+    )
+
+
+def test_a_schedule_long_past_is_not_published_by_surprise() -> None:
+    now = datetime(2026, 12, 3, 9, 0, tzinfo=WITA)
+    typo = replace(ROW, approve=True, mode_text="Jadwal", schedule_text="01/12/2025 08:00")  # a year off
+    decision = decide(typo, WAITING, regions=REGIONS, default_mode=Mode.LIVE, tz=WITA, now=now)
+    assert decision.action is Action.HOLD and "2025-12-01 08:00" in decision.problems[0]
+    # Hours late (the cycle ran late, or the officer was slow): published now, as before.
+    recent = replace(typo, schedule_text="2026-12-03 07:00")
+    late = decide(recent, WAITING, regions=REGIONS, default_mode=Mode.LIVE, tz=WITA, now=now)
+    assert (late.action, late.mode) == (Action.PUBLISH, Mode.LIVE)
+    # A post already scheduled on the blog keeps going live by itself: nothing is held there.
+    scheduled = posted(typo, PostState.SCHEDULED)
+    went = decide(typo, scheduled, regions=REGIONS, default_mode=Mode.LIVE, tz=WITA, now=now)
+    assert went.action is not Action.HOLD
+
+
+def test_a_photo_link_not_on_drive_holds_the_row() -> None:
+    row = replace(ROW, approve=True, photos=("https://example.com/foto.jpg",))
+    decision = decide(row, WAITING, regions=REGIONS, default_mode=Mode.LIVE, tz=WITA)
+    assert decision.action is Action.HOLD
+    [problem] = decision.problems
+    assert "https://example.com/foto.jpg" in problem and "formulir" in problem and "kolom Foto" in problem
+    # The officer removes the link: the row publishes without it.
+    assert run(replace(row, photos=()), held(row, decision)) is Action.PUBLISH
+    drive = replace(row, photos=("https://drive.google.com/open?id=1AbCdEfGhIjKlMnOp",))
+    assert run(drive) is Action.PUBLISH
+
+
+def test_once_the_officers_slip_is_gone_the_message_keeps_only_the_operators_problems() -> None:
+    slip = ('Kolom Setujui berisi "mungkin", yang tidak dipahami; centang atau kosongkan kotaknya.',)
+    untitled = replace(ROW, title="")
+    both = decide(replace(untitled, unreadable=slip), WAITING, regions=REGIONS, default_mode=Mode.LIVE, tz=WITA)
+    assert both.problems == ("Judul berita kosong.", *slip)
+    cleared = decide(untitled, held(untitled, both), regions=REGIONS, default_mode=Mode.LIVE, tz=WITA)
+    assert (cleared.action, cleared.problems) == (Action.HOLD, ("Judul berita kosong.",))
+    assert run(untitled, held(untitled, cleared)) is Action.NOTHING

@@ -8,7 +8,8 @@ import pytest
 
 from pipeline.config import DEFAULT_FORM_COLUMNS
 from pipeline.core.form import FormLayout, FormLayoutError
-from pipeline.core.review import DEFAULT_HEADERS, ReviewLayout, ReviewLayoutError, column_letter, truthy
+from pipeline.core.officer_input import read_checkbox
+from pipeline.core.review import DEFAULT_HEADERS, ReviewLayout, ReviewLayoutError, column_letter
 from pipeline.core.validate import normalise
 from pipeline.regions_file import load_regions
 
@@ -103,5 +104,6 @@ def test_review_layout_names_missing_columns() -> None:
 
 
 def test_checkbox_values_and_column_letters() -> None:
-    assert truthy(True) and truthy("TRUE") and truthy("ya") and not truthy("FALSE") and not truthy("")
+    assert read_checkbox(True) and read_checkbox("TRUE") and read_checkbox("ya")
+    assert read_checkbox("FALSE") is False and read_checkbox("") is False
     assert [column_letter(i) for i in (0, 25, 26, 27)] == ["A", "Z", "AA", "AB"]
