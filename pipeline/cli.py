@@ -497,6 +497,12 @@ def rebuild(state: CliState) -> None:
         )
     if report.posts_without_row:
         click.echo("note: posts whose row is gone from the sheet: " + ", ".join(report.posts_without_row))
+    for code, ids in report.posts_claimed_twice.items():
+        click.echo(
+            f"warning: {code} is carried by posts {', '.join(ids)}; the one in its row's Post ID was taken, "
+            "the others are copies to check in Blogger",
+            err=True,
+        )
     if report.complaints or report.complaints_not_on_tab:
         click.echo(
             f"rebuilt {report.complaints} complaints ({report.complaints_matched} matched to the complaint form; "

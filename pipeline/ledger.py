@@ -589,6 +589,14 @@ class Ledger:
             )
         return {row["code"]: _to_record(row) for row in rows}
 
+    def post_owners(self, post_ids: Iterable[str]) -> dict[str, str]:
+        """Post id -> the code whose post it is, for the given ids that the ledger records."""
+        rows = self.db.execute(
+            "SELECT post_id, code FROM submissions WHERE post_id IN (SELECT value FROM json_each(?))",
+            (json.dumps(list(post_ids)),),
+        )
+        return {str(row["post_id"]): str(row["code"]) for row in rows}
+
     def unqueued(self) -> list[SubmissionRecord]:
         rows = self.db.execute("SELECT * FROM submissions WHERE queued = 0 ORDER BY received_at, code")
         return [_to_record(row) for row in rows]

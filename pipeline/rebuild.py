@@ -68,6 +68,8 @@ class RebuildReport:
     responses_unmatched: int = 0  # ingested again next cycle; a repeated text is marked Duplikat
     published_without_post: list[str] = field(default_factory=list)
     posts_without_row: list[str] = field(default_factory=list)
+    # Codes carried by several posts (copies made by hand), with the post ids; the sheet's Post ID chose one.
+    posts_claimed_twice: dict[str, list[str]] = field(default_factory=dict)
     complaints: int = 0  # restored from the Pengaduan tab (with complaints.enabled)
     complaints_matched: int = 0  # of them, matched to their complaint form response
     complaints_unmatched: list[str] = field(default_factory=list)  # kept with the response key `rebuilt:<code>`
@@ -112,11 +114,7 @@ def _submissions(app: App, report: RebuildReport) -> None:
     if not values:
         return
     rows = ReviewLayout.from_header(values[0], app.settings.review.headers).parse(values)
-    posts: dict[str, PostRef] = {}
-    for post in app.publisher.all_posts():
-        code = code_in_post(post.content)
-        if code is not None:
-            posts.setdefault(code, post)
+    posts = _posts_by_code(app, rows, report)
     answers = _answers(app)
     restored: list[SubmissionRecord] = []
     seen: set[str] = set()
@@ -133,6 +131,39 @@ def _submissions(app: App, report: RebuildReport) -> None:
     report.posts_without_row = sorted(set(posts) - seen)
     app.ledger.restore(restored)
     report.submissions = len(restored)
+
+
+def _posts_by_code(app: App, rows: Sequence[ReviewRow], report: RebuildReport) -> dict[str, PostRef]:
+    """Each code's post, read from the marker every post carries. A code two posts carry (a post copied by
+    hand in Blogger) is the one whose id the review sheet's `Post ID` shows; without that, rebuilding stops
+    rather than guess: a wrong guess would tie the story to the copy, and none would have it posted again."""
+    claims: dict[str, list[PostRef]] = {}
+    for post in app.publisher.all_posts():
+        code = code_in_post(post.content)
+        if code is not None:
+            claims.setdefault(code, []).append(post)
+    shown = {row.code: row.pipeline_cells.get("post_id", "").strip().lstrip("'") for row in rows}
+    posts: dict[str, PostRef] = {}
+    unresolved: list[str] = []
+    for code, found in claims.items():
+        if len(found) == 1:
+            posts[code] = found[0]
+            continue
+        ids = sorted(post.post_id for post in found)
+        report.posts_claimed_twice[code] = ids
+        chosen = next((post for post in found if post.post_id == shown.get(code)), None)
+        if chosen is None:
+            unresolved.append(f"{code} (posts {', '.join(ids)})")
+        else:
+            posts[code] = chosen
+    if unresolved:
+        raise RebuildRefused(
+            "several posts carry the same code and the review sheet's Post ID does not say which is the story's: "
+            + "; ".join(unresolved)
+            + ". Delete the copies in Blogger (or type the right id into the row's Post ID cell, as text: with a "
+            "leading '), then rebuild again"
+        )
+    return posts
 
 
 def _answers(app: App) -> list[_Answer]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import re
 from dataclasses import asdict
 from pathlib import Path
@@ -10,8 +11,10 @@ import jinja2
 import nh3
 from markupsafe import Markup, escape
 
+from .core.codes import MARKER_ATTRIBUTE, code_in_post, marker, marker_codes
 from .core.post import PostView
 
+log = logging.getLogger("mymein.render")
 DEFAULT_TEMPLATE_DIR = Path(__file__).resolve().parent.parent / "templates"
 POST_TEMPLATE = "post.html.j2"
 
@@ -23,7 +26,7 @@ ALLOWED_ATTRIBUTES = {
     "a": {"href", "title"},
     "img": {"src", "alt", "loading", "width", "height"},
     "div": {"class"},
-    "p": {"class"},
+    "p": {"class", MARKER_ATTRIBUTE},
     "figure": {"class"},
     "span": {"class"},
 }
@@ -68,8 +71,18 @@ class Renderer:
             raise TemplateNotFound(f"template {name!r} not found; looked in: {where}") from exc
 
     def post_html(self, view: PostView) -> str:
-        html = self.template(POST_TEMPLATE).render(post=view, **asdict(view))
-        return sanitise(html)
+        """The post's HTML, carrying exactly one code: the story's own, in the marker the pipeline writes."""
+        kode_berita = Markup(marker(view.code))
+        html = self.template(POST_TEMPLATE).render(post=view, kode_berita=kode_berita, **asdict(view))
+        html = sanitise(html, code=view.code)
+        if not marker_codes(html):
+            # A template from before the marker (an override folder): without it the post could not be found
+            # again after a lost answer, so the pipeline adds it.
+            log.warning("the post template prints no {{ kode_berita }}; the code marker is added at the end")
+            html = html.rstrip("\n") + "\n" + marker(view.code) + "\n"
+        if code_in_post(html) != view.code:
+            raise ValueError(f"the rendered post does not carry its code {view.code}")
+        return html
 
     def text(self, template: str, /, **values: object) -> tuple[str, str]:
         """A plain-text message from `template`: its first line is the subject, the rest the body."""
@@ -78,12 +91,21 @@ class Renderer:
         return " ".join(subject.split()), body.lstrip("\n")
 
 
-def sanitise(html: str) -> str:
-    """Second guard after autoescape: only the allowlist survives, links get rel=nofollow noopener."""
+def sanitise(html: str, code: str | None = None) -> str:
+    """Second guard after autoescape: only the allowlist survives, links get rel=nofollow noopener, and the
+    code marker's attribute only with the post's own `code` (text that made it past a careless template
+    cannot claim another story's code)."""
+
+    def keep(tag: str, attribute: str, value: str) -> str | None:
+        if attribute == MARKER_ATTRIBUTE and (code is None or value != code):
+            return None
+        return value
+
     cleaned: str = nh3.clean(
         html,
         tags=ALLOWED_TAGS,
         attributes=ALLOWED_ATTRIBUTES,
+        attribute_filter=keep,
         url_schemes={"http", "https"},
         link_rel="nofollow noopener",
         strip_comments=True,

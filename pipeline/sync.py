@@ -29,6 +29,7 @@ from .google.errors import GoogleApiError
 from .google.responses import ResponsesTab
 from .google.review_sheet import Archive, CellWrite, row_validations
 from .ledger import SubmissionRecord
+from .own_posts import find_own_post, insert_payload
 from .sheet_repair import pipeline_cells
 from .tabs import OPERATOR_KIND, REVIEW_KIND, tab_id, title_of
 
@@ -215,7 +216,7 @@ def reconcile_intents(app: App, report: CycleReport) -> None:
             continue
         since = intent.created_at - timedelta(days=1)
         try:
-            found = app.publisher.find_by_code(intent.code, since)
+            found = find_own_post(app, intent.code, intent.payload, since)
         except GoogleApiError as exc:
             report.errors.append(f"{intent.code}: cannot check for an earlier post yet: {exc}")
             continue
@@ -598,7 +599,7 @@ def _publish_or_update(app: App, row: ReviewRow, record: SubmissionRecord, decis
     check_and_share_photos(app, row.code, view.photo_file_ids)
     wanted = MODE_TO_STATE[decision.mode]
     if decision.action is Action.PUBLISH:
-        intent = app.ledger.open_intent(row.code, "insert", {"hash": decision.content_hash})
+        intent = app.ledger.open_intent(row.code, "insert", insert_payload(view, decision.content_hash))
         try:
             ref = app.publisher.insert(view.title, html, view.labels, draft=wanted is not PostState.LIVE)
         except GoogleApiError as exc:

@@ -134,6 +134,8 @@ class PostRef:
     url: str
     state: str
     content: str = ""
+    title: str = ""
+    published: datetime | None = None
 
 
 @dataclass(frozen=True)

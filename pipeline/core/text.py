@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from html.parser import HTMLParser
 
 # Zero-width and bidi-control characters survive copy-paste from chat apps and break matching and layout.
 _INVISIBLE = re.compile("[\u200b-\u200f\u202a-\u202e\u2060-\u2064\ufeff]")
@@ -48,3 +49,48 @@ def answer_key(value: object) -> str:
     text = unicodedata.normalize("NFKC", "" if value is None else str(value))
     text = _INVISIBLE.sub("", text)
     return re.sub(r"\s+", "", text).rstrip(".").casefold()
+
+
+class _PlainText(HTMLParser):
+    """The text a browser would show for a fragment: tags gone, entities decoded, script and style dropped."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.parts: list[str] = []
+        self._hidden = 0
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag in _HIDDEN_TAGS:
+            self._hidden += 1
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag in _HIDDEN_TAGS and self._hidden:
+            self._hidden -= 1
+
+    def handle_data(self, data: str) -> None:
+        if not self._hidden:
+            self.parts.append(data)
+
+
+_HIDDEN_TAGS = {"script", "style"}
+_TAG_START = re.compile(r"<(?=[A-Za-z!/?])")
+_PLAIN_ROUNDS = 4
+
+
+def plain_text(value: object) -> str:
+    """A title or a label as plain text (`Berita <b>tebal</b>` -> `Berita tebal`, `a &amp; b` -> `a & b`).
+
+    Themes print a post's title and labels into the page as they are: markup must not leave us in them.
+    Decoding entities can reveal markup (`&lt;b&gt;`), so the text is read again until nothing changes; what
+    still looks like the start of a tag after that loses its `<`.
+    """
+    text = clean_line(value)
+    for _ in range(_PLAIN_ROUNDS):
+        parser = _PlainText()
+        parser.feed(text)
+        parser.close()
+        plain = clean_line("".join(parser.parts))
+        if plain == text:
+            break
+        text = plain
+    return clean_line(_TAG_START.sub("", text))

@@ -6,6 +6,7 @@ from collections.abc import Iterator, Sequence
 from datetime import datetime
 from typing import Any
 
+from ..core.codes import code_in_post
 from ..core.model import PostRef, ReaderComment
 from .retry import RetryPolicy
 
@@ -72,20 +73,21 @@ class BloggerPublisher:
             if not token:
                 return
 
-    def find_by_code(self, code: str, since: datetime) -> PostRef | None:
-        """The post whose footer carries `code`, among posts updated since `since` (any status)."""
-        marker = f"Kode berita: {code}"
+    def posts_with_code(self, code: str, since: datetime) -> list[PostRef]:
+        """Every post whose marker names `code` (`core.codes.code_in_post`), among the posts updated since
+        `since`, any status; which of them is the story's own is decided by the caller."""
+        found: list[PostRef] = []
         for items in self._pages(orderBy="UPDATED"):
             older = False
             for item in items:
-                if marker in item.get("content", ""):
-                    return _ref(item)
+                if code_in_post(str(item.get("content", ""))) == code:
+                    found.append(_ref(item))
                 updated = item.get("updated")
                 if updated and datetime.fromisoformat(updated) < since:
                     older = True
             if older:
-                return None
-        return None
+                break
+        return found
 
     def live_since(self, since: datetime) -> list[PostRef]:
         """Live posts published since `since`, newest first, without bodies: one call on a quiet blog.
@@ -170,9 +172,12 @@ class BloggerPublisher:
 
 
 def _ref(item: dict[str, Any]) -> PostRef:
+    published = item.get("published")
     return PostRef(
         post_id=str(item["id"]),
         url=str(item.get("url", "")),
         state=str(item.get("status", "LIVE")),
         content=str(item.get("content", "")),
+        title=str(item.get("title", "")),
+        published=datetime.fromisoformat(str(published)) if published else None,
     )

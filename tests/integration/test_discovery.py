@@ -9,6 +9,7 @@ import requests
 
 from pipeline.app import build_app
 from pipeline.config import load_settings
+from pipeline.core.codes import marker
 from pipeline.google.retry import RetryPolicy
 from pipeline.sandbox.demo_data import DEMO_PHOTOS, png_bytes
 from pipeline.sandbox.seed import upload_file
@@ -38,13 +39,15 @@ def test_every_blogger_and_drive_method_the_pipeline_calls_answers_within_its_sc
     app = build_app(load_settings(world.config), policy=RetryPolicy(sleep=lambda _: None))
     try:
         assert app.publisher.blog()["id"] == world.blog_id
-        live = app.publisher.insert("Judul", "<p>Isi. Kode berita: MM-20261122-0001</p>", ["Juai"], draft=False)
+        code = "MM-20261122-0001"
+        live = app.publisher.insert("Judul", f"<p>Isi.</p>{marker(code)}", ["Juai"], draft=False)
         draft = app.publisher.insert("Draf", "<p>Isi draf.</p>", [], draft=True)
-        app.publisher.patch(live.post_id, "Judul baru", "<p>Isi baru. Kode berita: MM-20261122-0001</p>", ["Juai"])
+        app.publisher.patch(live.post_id, "Judul baru", f"<p>Isi baru.</p>{marker(code)}", ["Juai"])
         app.publisher.publish(draft.post_id, datetime.now(UTC) + timedelta(days=1))
         app.publisher.revert(draft.post_id)
         app.publisher.publish(draft.post_id)
-        assert app.publisher.find_by_code("MM-20261122-0001", datetime.now(UTC) - timedelta(hours=1)) is not None
+        [found] = app.publisher.posts_with_code(code, datetime.now(UTC) - timedelta(hours=1))
+        assert (found.post_id, found.title) == (live.post_id, "Judul baru")
         assert len(app.publisher.all_posts()) == 2
         assert {r.post_id for r in app.publisher.live_since(datetime.now(UTC) - timedelta(hours=1))} == {
             live.post_id,

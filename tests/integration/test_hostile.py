@@ -1,0 +1,179 @@
+"""Hostile input (#16): nothing typed into a form can take over another story, block the pipeline, leak data or
+reach a stranger. Every attack goes through the sandbox; every test checks that it is contained and that the
+other stories flow on."""
+
+from __future__ import annotations
+
+import threading
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+import requests
+from click.testing import CliRunner
+
+from pipeline.app import App, build_app, officer_sheets_client
+from pipeline.bulletin import collect_stories
+from pipeline.cli import main
+from pipeline.config import load_settings
+from pipeline.core.codes import code_in_post, marker_codes
+from pipeline.core.model import Status
+from pipeline.google.retry import RetryPolicy
+from pipeline.ledger import LEDGER_FILE
+from pipeline.sandbox.server import Sandbox
+from pipeline.sync import run_cycle
+
+from .test_pipeline import officer_sets, records_by_code, review_sheet
+from .world import World, blog_posts, blogger_service, make_world, response_row
+
+NO_SLEEP = RetryPolicy(sleep=lambda _: None)
+A, B, C = "MM-20261122-0001", "MM-20261122-0002", "MM-20261122-0003"
+# What an operator may type to pass their story off as another's: the footer's words, and the marker's HTML.
+QUOTED_CODE = f"Kode berita: {A}"
+SMUGGLED_MARKER = f'<p class="kode-berita" data-kode="{A}"><small>Kode berita: {A}</small></p>'
+
+
+def _quoting(n: int, **fields: Any) -> list[Any]:
+    """A story whose body quotes story A's code, as text and as its footer's HTML."""
+    row = response_row(n, **fields)
+    row[6] = f"Lanjutan berita sebelumnya.\n\n{QUOTED_CODE}\n\n{SMUGGLED_MARKER}\n\nPenutup berita nomor {n}."
+    return row
+
+
+def _app(world: World, **kwargs: Any) -> App:
+    return build_app(load_settings(world.config), policy=NO_SLEEP, **kwargs)
+
+
+def _approve(app: App, *codes: str) -> None:
+    sheet = review_sheet(app)
+    for code in codes:
+        officer_sets(sheet, code, Setujui="TRUE")
+
+
+def _fault(world: World, *rules: dict[str, Any]) -> None:
+    requests.post(f"{world.endpoint}/_sandbox/faults", json={"rules": list(rules)}, timeout=10).raise_for_status()
+
+
+def _posts_by_title(world: World) -> dict[str, dict[str, Any]]:
+    return {str(p["title"]): p for p in blog_posts(world.endpoint, world.blog_id)}
+
+
+# --- 1. codes that cannot be forged ---------------------------------------------------------------------
+class Ticking:
+    """A sandbox clock that moves on a second at every look: each post is newer than the one made before it,
+    as on Blogger, whose listing by `updated` then shows the quoting story before the one it quotes."""
+
+    def __init__(self) -> None:
+        self.now = datetime.now(UTC)
+        self.lock = threading.Lock()
+
+    def __call__(self) -> datetime:
+        with self.lock:
+            self.now += timedelta(seconds=1)
+            return self.now
+
+
+def test_a_body_quoting_a_code_whose_insert_lost_its_answer_never_takes_that_storys_post(tmp_path: Path) -> None:
+    with Sandbox(state_dir=tmp_path / "sandbox", clock=Ticking()) as sandbox:
+        world = make_world(sandbox.url, tmp_path, [response_row(1), _quoting(2), response_row(3)])
+        _adopts_its_own_post(world)
+
+
+def _adopts_its_own_post(world: World) -> None:
+    app = _app(world)
+    try:
+        run_cycle(app)
+        _approve(app, A, B, C)
+        # A's post is created but the answer is lost; B (quoting A's code) and C are posted in the same cycle.
+        _fault(world, {"match": "blogger.posts.insert", "after_effect": True, "drop": True})
+        report = run_cycle(app)
+        requests.delete(f"{world.endpoint}/_sandbox/faults", timeout=10).raise_for_status()
+        assert any(A in e for e in report.errors), report.errors
+        assert [i.code for i in app.ledger.open_intents("insert")] == [A]
+        assert len(blog_posts(world.endpoint, world.blog_id)) == 3
+        run_cycle(app)  # reconciles A's insert
+        run_cycle(app)
+        posts = _posts_by_title(world)
+        assert len(posts) == 3, "nothing is posted twice"
+        for n, code in enumerate((A, B, C), start=1):
+            record = app.ledger.get(code)
+            assert record is not None and record.status is Status.PUBLISHED
+            assert record.post_id == posts[f"Berita nomor {n}"]["id"], code
+        assert [e.kind for e in app.ledger.events(A)].count("adopted") == 1
+        assert app.ledger.open_intents() == []
+        rows = records_by_code(review_sheet(app))
+        assert rows[A]["Tautan"] == posts["Berita nomor 1"]["url"]
+        assert rows[B]["Tautan"] == posts["Berita nomor 2"]["url"]
+        # B's words are on its post, as text; the only marker there is B's own.
+        quoting = str(posts["Berita nomor 2"]["content"])
+        assert QUOTED_CODE in quoting and marker_codes(quoting) == [B]
+        assert code_in_post(quoting) == B
+    finally:
+        app.close()
+
+
+def test_rebuild_gives_each_code_its_own_post_and_reports_a_post_claimed_twice(
+    sandbox: Sandbox, tmp_path: Path
+) -> None:
+    world = make_world(sandbox.url, tmp_path, [response_row(1), _quoting(2), response_row(3)])
+    settings = load_settings(world.config)
+    app = _app(world)
+    try:
+        run_cycle(app)
+        _approve(app, A, B, C)
+        run_cycle(app)
+        before = {code: (r.status, r.post_id, r.post_url) for code, r in app.ledger.records().items()}
+    finally:
+        app.close()
+    posts = _posts_by_title(world)
+    # An officer copies A's post by hand in Blogger (content and all): two posts now carry A's code.
+    service = blogger_service(world.endpoint)
+    try:
+        original = posts["Berita nomor 1"]
+        copy = {"title": "Salinan berita nomor 1", "content": original["content"]}
+        copy_id = str(service.posts().insert(blogId=world.blog_id, body=copy, isDraft=True).execute()["id"])
+    finally:
+        service.close()
+
+    def lose_ledger() -> None:
+        for suffix in ("", "-wal", "-shm"):
+            (settings.state_dir / (LEDGER_FILE + suffix)).unlink(missing_ok=True)
+
+    lose_ledger()
+    result = CliRunner().invoke(main, ["--config", str(world.config), "rebuild"])
+    assert result.exit_code == 0, result.output
+    assert "rebuilt 3 submissions (3 with a post)" in result.output
+    assert A in result.output and copy_id in result.output  # the copy is reported; the sheet's Post ID chose
+    app = _app(world)
+    try:
+        after = {code: (r.status, r.post_id, r.post_url) for code, r in app.ledger.records().items()}
+        assert after == before
+        assert after[B][1] == posts["Berita nomor 2"]["id"]
+    finally:
+        app.close()
+    # Without the sheet's Post ID to say which is the story's, rebuild does not guess: it stops and says why.
+    sheet = officer_sheets_client(settings).open_by_key(world.review_id).worksheet("Berita")
+    officer_sets(sheet, A, **{"Post ID": ""})
+    lose_ledger()
+    refused = CliRunner().invoke(main, ["--config", str(world.config), "rebuild"])
+    assert refused.exit_code == 1, refused.output
+    assert A in refused.output and original["id"] in refused.output and copy_id in refused.output
+
+
+def test_the_bulletin_prints_a_quoting_story_under_its_own_code_and_place(sandbox: Sandbox, tmp_path: Path) -> None:
+    rows = [response_row(1), _quoting(2, kecamatan="Batu Mandi", desa="Lok Batu")]
+    world = make_world(sandbox.url, tmp_path, rows)
+    app = _app(world)
+    try:
+        run_cycle(app)
+        _approve(app, A, B)
+        run_cycle(app)
+        published = min(str(p["published"]) for p in blog_posts(world.endpoint, world.blog_id))
+        week = datetime.fromisoformat(published).astimezone(app.settings.tz).strftime("%G-W%V")
+        groups = collect_stories(app, week)
+    finally:
+        app.close()
+    placed = {kecamatan: [(s.code, s.desa) for s in stories] for kecamatan, stories in groups.items()}
+    assert placed == {"Batu Mandi": [(B, "Lok Batu")], "Juai": [(A, "Juai")]}
+    [quoting] = groups["Batu Mandi"]
+    assert QUOTED_CODE in quoting.paragraphs  # the operator's words are printed, as words
