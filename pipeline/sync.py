@@ -595,6 +595,8 @@ def _apply(app: App, row: ReviewRow, record: SubmissionRecord, decision: Decisio
 def _publish_or_update(app: App, row: ReviewRow, record: SubmissionRecord, decision: Decision) -> Outcome:
     assert decision.mode is not None
     view = post_view(row, app.settings.blogger.image_url)
+    if view.labels_dropped:
+        log.warning("%s: labels left out, over Blogger's 200 characters: %s", row.code, ", ".join(view.labels_dropped))
     html = app.renderer.post_html(view)
     check_and_share_photos(app, row.code, view.photo_file_ids)
     wanted = MODE_TO_STATE[decision.mode]

@@ -67,3 +67,27 @@ VECTORS: list[str] = [
     "javascript://balangankab.go.id/%0Aalert(1)",
     "http://balangankab.go.id/a?b=<img src=x onerror=alert(1)>",
 ]
+
+# Titles and labels are plain text (themes print them into the page as they are): what an operator or an
+# officer types, and what Blogger must receive as the post's `title` or as a label.
+TITLE_VECTORS: list[tuple[str, str]] = [
+    ("Berita <b>tebal</b>", "Berita tebal"),
+    ("a &amp; b", "a & b"),
+    ('<img src=x onerror="alert(1)">Banjir di Juai', "Banjir di Juai"),
+    ("<svg onload=alert(1)>Panen raya", "Panen raya"),
+    ("<script>alert(1)</script>Rapat desa", "Rapat desa"),
+    ("&lt;script&gt;alert(1)&lt;/script&gt;Posyandu", "Posyandu"),
+    ("&amp;lt;img src=x onerror=alert(1)&amp;gt;Pasar murah", "Pasar murah"),
+    ('<a href="javascript:alert(1)">Klik</a> di sini', "Klik di sini"),
+    ("Judul<!-- <img src=x onerror=alert(1)> -->baru", "Judulbaru"),
+    ('"><img src=x onerror=alert(1)>', '">'),
+    ("Desa &#74;uai &#x26; sekitarnya", "Desa Juai & sekitarnya"),
+    ('Harga cabai < Rp 50.000 & bawang "naik"', 'Harga cabai < Rp 50.000 & bawang "naik"'),
+    ("Nilai 5 <= 6 dan 7 > 3", "Nilai 5 <= 6 dan 7 > 3"),
+]
+LABEL_VECTORS: list[tuple[str, str]] = [
+    ("<svg onload=alert(1)>Pertanian", "Pertanian"),
+    ("Sosial &amp; budaya", "Sosial & budaya"),
+    ("<b>Kesehatan</b>", "Kesehatan"),
+    ("<img src=x onerror=alert(1)>Pendidikan", "Pendidikan"),
+]

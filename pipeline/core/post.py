@@ -6,9 +6,10 @@ from dataclasses import dataclass
 
 from .model import ReviewRow
 from .photos import DEFAULT_IMAGE_URL, file_ids, image_url
-from .text import clean_body, clean_line, fold, paragraphs
+from .text import clean_body, clean_line, fold, paragraphs, plain_text
 
-# Blogger rejects label sets longer than 200 characters in all (documented in its help pages).
+# Blogger rejects label sets longer than 200 characters in all, the commas between labels counted (its help
+# pages; users' reports confirm the separators count).
 LABELS_MAX_TOTAL = 200
 
 
@@ -23,35 +24,47 @@ class PostView:
     photo_file_ids: tuple[str, ...]
     photo_urls: tuple[str, ...]
     labels: tuple[str, ...]
+    labels_dropped: tuple[str, ...] = ()  # the officer's labels left out to stay within Blogger's limit
 
 
-def labels_for(kecamatan: str, desa: str, extra: tuple[str, ...]) -> tuple[str, ...]:
-    """Kecamatan and desa first, then the officer's labels; de-duplicated case-insensitively, within limits."""
+def choose_labels(kecamatan: str, desa: str, extra: tuple[str, ...]) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """The post's labels and those left out: kecamatan and desa first, then the officer's, as plain text,
+    de-duplicated case-insensitively; whole labels, in order, as many as Blogger's limit takes (a label too
+    long to fit is left out and a shorter one after it may still go in)."""
     chosen: list[str] = []
+    dropped: list[str] = []
     seen: set[str] = set()
     total = 0
     for raw in (f"Kecamatan {kecamatan}", f"Desa {desa}", *extra):
-        label = clean_line(raw).replace(",", " ").strip()
+        label = clean_line(plain_text(raw).replace(",", " "))
         if not label or fold(label) in seen:
             continue
-        if total + len(label) > LABELS_MAX_TOTAL:
-            break
         seen.add(fold(label))
+        size = len(label) + (1 if chosen else 0)  # the comma before it
+        if total + size > LABELS_MAX_TOTAL:
+            dropped.append(label)
+            continue
         chosen.append(label)
-        total += len(label)
-    return tuple(chosen)
+        total += size
+    return tuple(chosen), tuple(dropped)
+
+
+def labels_for(kecamatan: str, desa: str, extra: tuple[str, ...]) -> tuple[str, ...]:
+    return choose_labels(kecamatan, desa, extra)[0]
 
 
 def post_view(row: ReviewRow, image_url_template: str = DEFAULT_IMAGE_URL) -> PostView:
     ids = file_ids(row.photos)
+    labels, dropped = choose_labels(row.kecamatan, row.desa, row.labels)
     return PostView(
         code=row.code,
-        title=clean_line(row.title),
+        title=plain_text(row.title),
         paragraphs=tuple(paragraphs(clean_body(row.body))),
         operator=clean_line(row.operator),
         desa=clean_line(row.desa),
         kecamatan=clean_line(row.kecamatan),
         photo_file_ids=ids,
         photo_urls=tuple(image_url(i, image_url_template) for i in ids),
-        labels=labels_for(row.kecamatan, row.desa, row.labels),
+        labels=labels,
+        labels_dropped=dropped,
     )

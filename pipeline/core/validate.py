@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from .model import FormResponse, Submission
 from .photos import drive_file_id, open_link, photo_link_problems
 from .regions import RegionDirectory
-from .text import clean_body, clean_line
+from .text import clean_body, clean_line, plain_text
 
 
 @dataclass(frozen=True)
@@ -63,6 +63,9 @@ def check_fields(
     problems: list[str] = []
     if not title:
         problems.append("Judul berita kosong.")
+    elif not plain_text(title):
+        # The blog gets the title as plain text (`core.post`): one made of markup only would be empty there.
+        problems.append("Judul berita hanya berisi kode HTML; tulis judul dengan kata-kata.")
     elif len(title) > limits.title_max:
         problems.append(f"Judul berita terlalu panjang ({len(title)} karakter, paling banyak {limits.title_max}).")
     if not body:

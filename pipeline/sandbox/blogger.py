@@ -18,6 +18,7 @@ STATUSES = ("LIVE", "DRAFT", "SCHEDULED", "SOFT_TRASHED")
 VOID_TAGS = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "track", "wbr"}
 DEFAULT_PAGE = 20
 MAX_PAGE = 500  # posts.list maxResults limit in the Blogger reference
+LABELS_MAX_TOTAL = 200  # Blogger's limit on a post's labels, the commas between them counted (DESIGN.md)
 AUTHOR = {"id": "10000000000000000001", "displayName": "Admin KIM", "url": "", "image": {"url": ""}}
 
 
@@ -174,6 +175,13 @@ class BloggerApi:
         problem = html_problem(str(body.get("content", "")))
         if problem:
             raise bad_request(f"Invalid HTML content: {problem}")
+        self._check_labels(body)
+
+    @staticmethod
+    def _check_labels(body: dict[str, Any]) -> None:
+        labels = [str(x) for x in body.get("labels", []) or []]
+        if len(",".join(labels)) > LABELS_MAX_TOTAL:
+            raise bad_request(f"Labels are too long: at most {LABELS_MAX_TOTAL} characters, commas included.")
 
     def _unique_path(self, blog: dict[str, Any], title: str) -> str:
         now = self.state.now().astimezone(timezone(timedelta(hours=blog["_utc_offset_hours"])))
@@ -342,6 +350,7 @@ class BloggerApi:
         if "title" in body:
             post["title"] = str(body["title"])
         if "labels" in body:
+            self._check_labels(body)
             post["labels"] = [str(x) for x in body["labels"] or []]
         self._touch(post)
         return Response(json=self._resource(post, req, body=req.flag("fetchBody", True)))

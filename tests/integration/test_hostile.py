@@ -4,6 +4,7 @@ other stories flow on."""
 
 from __future__ import annotations
 
+import re
 import threading
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -23,6 +24,7 @@ from pipeline.ledger import LEDGER_FILE
 from pipeline.sandbox.server import Sandbox
 from pipeline.sync import run_cycle
 
+from ..xss_vectors import LABEL_VECTORS, TITLE_VECTORS
 from .test_pipeline import officer_sets, records_by_code, review_sheet
 from .world import World, blog_posts, blogger_service, make_world, response_row
 
@@ -177,3 +179,36 @@ def test_the_bulletin_prints_a_quoting_story_under_its_own_code_and_place(sandbo
     assert placed == {"Batu Mandi": [(B, "Lok Batu")], "Juai": [(A, "Juai")]}
     [quoting] = groups["Batu Mandi"]
     assert QUOTED_CODE in quoting.paragraphs  # the operator's words are printed, as words
+
+
+# --- 2. titles and labels are plain text ----------------------------------------------------------------
+def test_titles_and_labels_reach_blogger_as_plain_text_within_its_label_limit(sandbox: Sandbox, tmp_path: Path) -> None:
+    rows = [response_row(n, title=f"{n} {raw}") for n, (raw, _) in enumerate(TITLE_VECTORS, start=1)]
+    world = make_world(sandbox.url, tmp_path, rows)
+    world.config.write_text(world.config.read_text() + "  daily_post_limit: 500\n", encoding="utf-8")
+    codes = [f"MM-20261122-{n:04d}" for n in range(1, len(rows) + 1)]
+    long_labels = [f"Label panjang nomor {n} untuk menguji batas Blogger" for n in range(1, 9)]
+    app = _app(world)
+    try:
+        run_cycle(app)
+        sheet = review_sheet(app)
+        officer_sets(sheet, codes[0], Label=", ".join([raw for raw, _ in LABEL_VECTORS] + long_labels))
+        _approve(app, *codes)
+        report = run_cycle(app)
+    finally:
+        app.close()
+    assert report.count("publish") == len(rows), report.errors
+    posts = blog_posts(world.endpoint, world.blog_id)
+    by_number = {int(str(p["title"]).split(" ", 1)[0]): p for p in posts}
+    for n, (_, expected) in enumerate(TITLE_VECTORS, start=1):
+        title = str(by_number[n]["title"])
+        assert title == f"{n} {expected}".strip(), (n, title)
+        assert not re.search(r"<[A-Za-z!/?]", title), (n, title)
+    labels = list(by_number[1]["labels"])
+    assert labels[:2] == ["Kecamatan Juai", "Desa Juai"]
+    assert labels[2 : 2 + len(LABEL_VECTORS)] == [plain for _, plain in LABEL_VECTORS]
+    assert all(not re.search(r"[<>]", label) for label in labels)
+    # Blogger's 200 characters count the commas between labels; whole labels, in order, as many as fit.
+    assert len(",".join(labels)) <= 200
+    assert labels[2 + len(LABEL_VECTORS) :] == long_labels[: len(labels) - 2 - len(LABEL_VECTORS)]
+    assert len(",".join([*labels, long_labels[len(labels) - 2 - len(LABEL_VECTORS)]])) > 200

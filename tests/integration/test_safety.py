@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from html.parser import HTMLParser
 from pathlib import Path
 from typing import Any
@@ -12,7 +13,7 @@ from gspread.utils import ValueInputOption
 from pipeline.app import build_app, officer_sheets_client
 from pipeline.config import load_settings
 from pipeline.core.review import column_letter
-from pipeline.core.text import clean_line
+from pipeline.core.text import plain_text
 from pipeline.google.retry import RetryPolicy
 from pipeline.sandbox.server import Sandbox
 from pipeline.sync import run_cycle
@@ -60,7 +61,9 @@ def test_xss_vectors_through_form_sheet_and_blog_leave_nothing_executable(sandbo
         assert executable_parts(post["content"]) == [], (n, VECTORS[n - 1])
         # The operator's words survive as text; only markup is lost.
         assert f"Paragraf pertama {n}." in post["content"] and f"Akhir {n} " in post["content"]
-        assert post["title"] == clean_line(rows[n - 1][5])
+        # Titles are plain text: the markup is gone from them too, the words stay.
+        assert post["title"] == plain_text(rows[n - 1][5])
+        assert not re.search(r"<[A-Za-z!/?]", post["title"]), (n, post["title"])
         page = requests.get(post["url"], timeout=10)
         page.raise_for_status()
         body = page.text.split("</head>", 1)[1]  # the head is the sandbox's own (charset, stylesheet)
