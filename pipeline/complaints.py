@@ -34,10 +34,11 @@ from .core.complaints import (
     answer_digest,
     complaint_code,
     decide_complaint,
-    place_of,
     read_complaints,
     read_departments,
+    received_as,
     reply_address,
+    reply_problem,
 )
 from .core.photos import file_ids
 from .core.sheettime import format_local
@@ -119,7 +120,7 @@ def collect(app: App, errors: list[str]) -> int:
 
 def _add(app: App, complaint: Complaint, now: datetime) -> None:
     day = complaint.received_at.astimezone(app.settings.tz).date()
-    kecamatan, desa, place_note = place_of(complaint, app.regions)
+    kecamatan, desa, place_note = received_as(complaint, app.regions)
     reply_to = reply_address(complaint)
     with app.ledger.transaction() as tx:
         seq = int(
@@ -154,6 +155,8 @@ def _add(app: App, complaint: Complaint, now: datetime) -> None:
         )
         app.ledger.record_event(tx, code, "complaint_received", {"category": complaint.category})
     log.info("complaint %s received (%s, %s)", code, kecamatan, complaint.category)
+    if reply_problem(complaint):
+        log.warning("complaint %s: the complainant's e-mail is not one usable address; nothing is mailed to it", code)
 
 
 # --- the officers' entries ------------------------------------------------------------------------------

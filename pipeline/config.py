@@ -10,6 +10,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
+from .core.addresses import one_address
 from .core.model import Mode
 from .core.review import DEFAULT_HEADERS, OPTIONAL_HEADERS
 
@@ -200,6 +201,15 @@ class NoticeSettings(_Section):
     officers: list[str] = Field(default_factory=list)
     remind_after_hours: float = Field(default=24.0, gt=0)
     reminder_time: str = "08:00"
+
+    @field_validator("officers")
+    @classmethod
+    def _officers(cls, value: list[str]) -> list[str]:
+        # Each entry gets its own reminder: a list typed as one string would send one e-mail to several people.
+        wrong = [entry for entry in value if one_address(entry) is None]
+        if wrong:
+            raise ValueError(f"each entry must be one e-mail address (name@domain.tld); not: {', '.join(wrong)}")
+        return [entry.strip() for entry in value]
 
     @field_validator("reminder_time")
     @classmethod

@@ -16,6 +16,7 @@ from typing import Any
 
 from . import complaints
 from .app import App
+from .core.addresses import INVALID_ADDRESS, one_address
 from .core.complaints import mailboxes
 from .core.model import Status
 from .core.officer_input import operator_reason
@@ -94,7 +95,10 @@ def queue_from_events(app: App, outbox: Outbox) -> None:
             continue
         draft = draft_for(event)
         record = app.ledger.get(event.code) if event.code else None
-        if draft is None or record is None or not _deliverable(record.email):
+        if draft is None or record is None or not record.email.strip():
+            continue
+        if one_address(record.email) is None:
+            _refuse(outbox, draft.key, record.code, draft.kind, record.email)
             continue
         values = {
             "code": record.code,
@@ -113,7 +117,10 @@ def queue_from_events(app: App, outbox: Outbox) -> None:
 def _queue_registration(app: App, outbox: Outbox, event_id: int, event: Event) -> None:
     detail = event.detail
     recipient = str(detail.get("email", ""))
-    if not _deliverable(recipient):
+    if not recipient.strip():
+        return
+    if one_address(recipient) is None:
+        _refuse(outbox, f"{event.kind}:{event_id}", None, event.kind, recipient)
         return
     subject, body = app.renderer.text(REGISTRATION_TEMPLATES[event.kind], **{k: str(v) for k, v in detail.items()})
     outbox.enqueue(f"{event.kind}:{event_id}", None, event.kind, recipient, subject, body)
@@ -125,7 +132,8 @@ def _queue_complaint(app: App, outbox: Outbox, event_id: int, event: Event) -> N
         return
     to_department = event.kind == "complaint_forwarded"
     recipients = mailboxes(str(event.detail.get("email", ""))) if to_department else (record["reply_to"],)
-    recipients = tuple(r for r in recipients if _deliverable(r))
+    # Both were read with `core.addresses.one_address` when recorded; checked again, as rows may be older.
+    recipients = tuple(address for r in recipients if (address := one_address(r)) is not None)
     if not recipients:
         return
     tz = app.settings.tz
@@ -276,9 +284,11 @@ def send_pending(app: App, outbox: Outbox, sent: list[str], errors: list[str]) -
         log.warning("notices wait for the next cycle: %s", exc)
 
 
-def _deliverable(address: str) -> bool:
-    local, _, domain = address.strip().partition("@")
-    return bool(local) and "." in domain and not any(c.isspace() for c in address.strip())
+def _refuse(outbox: Outbox, key: str, code: str | None, kind: str, recipient: str) -> None:
+    """A notice due to an address that is not exactly one mailbox: not sent to any of what it names, recorded
+    as failed so that `mymein status` shows it."""
+    if outbox.refuse(key, code, kind, recipient, INVALID_ADDRESS):
+        log.warning("notice %s not sent: %r is not one usable e-mail address", key, recipient)
 
 
 def _age(now: datetime, since: datetime) -> str:

@@ -38,6 +38,23 @@ class Outbox:
         )
         return cur.rowcount == 1
 
+    def refuse(self, key: str, code: str | None, kind: str, recipient: str, reason: str) -> bool:
+        """Record, once, a notice that cannot be sent (e.g. to an unusable address), as failed with `reason`:
+        nothing is sent, and `mymein status` shows it."""
+        cur = self.ledger.db.execute(
+            """INSERT OR IGNORE INTO notices (key, code, kind, recipient, subject, body, state, error, created_at)
+               VALUES (?, ?, ?, ?, '', '', 'failed', ?, ?)""",
+            (key, code, kind, recipient, reason, self.ledger.clock().isoformat()),
+        )
+        return cur.rowcount == 1
+
+    def failures(self, limit: int = 10) -> list[tuple[str, str, str]]:
+        """The latest notices that failed: (code or key, kind, error)."""
+        rows = self.ledger.db.execute(
+            "SELECT key, code, kind, error FROM notices WHERE state = 'failed' ORDER BY id DESC LIMIT ?", (limit,)
+        )
+        return [(str(r["code"] or r["key"]), str(r["kind"]), str(r["error"] or "")) for r in rows]
+
     def pending(self) -> list[Notice]:
         rows = self.ledger.db.execute("SELECT * FROM notices WHERE state = 'pending' ORDER BY id")
         return [

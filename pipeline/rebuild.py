@@ -30,9 +30,9 @@ from .core.complaints import (
     ComplaintStatus,
     ComplaintTabError,
     answer_digest,
-    place_of,
     read_complaints,
     read_departments,
+    received_as,
     reply_address,
 )
 from .core.decide import STATE_TO_STATUS, PostState, content_hash
@@ -337,7 +337,7 @@ def _complaints(app: App, report: RebuildReport) -> list[dict[str, Any]]:
             report.complaints_matched += 1
         # The place as the tab shows it (an officer may have corrected it there), spelt as the list spells it.
         placed = replace(source, desa=entry.desa or source.desa, kecamatan=entry.kecamatan or source.kecamatan)
-        kecamatan, desa, place_note = place_of(placed, app.regions)
+        kecamatan, desa, place_note = received_as(placed, app.regions)
         # What the tab shows as done was done: forwarded when Diteruskan has a time, answered when Ditanggapi
         # has one, closed when Selesai is ticked. Only an SKPD picked or an answer written since then is new.
         forwarded_at = _sheet_time(row.shown.get("forwarded", ""), tz, now)

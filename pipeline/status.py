@@ -24,6 +24,8 @@ class StatusReport:
     notices: dict[str, int] = field(default_factory=dict)
     calls_today: dict[str, int] = field(default_factory=dict)  # Google requests by API, local day
     complaints: dict[str, int] = field(default_factory=dict)  # complaints by status
+    # The latest notices that failed, newest first: (code or notice key, kind, why), e.g. an unusable address.
+    notice_failures: list[tuple[str, str, str]] = field(default_factory=list)
 
     def as_dict(self) -> dict[str, Any]:
         return {
@@ -34,6 +36,7 @@ class StatusReport:
             "notices": self.notices,
             "api_calls_today": self.calls_today,
             "complaints": self.complaints,
+            "notice_failures": [{"about": a, "kind": k, "error": e} for a, k, e in self.notice_failures],
         }
 
 
@@ -46,7 +49,8 @@ def collect_status(settings: Settings, ledger: Ledger, heartbeat: Path, now: dat
         "adopted", local_midnight
     )
     last = json.loads(heartbeat.read_text(encoding="utf-8")) if heartbeat.exists() else None
-    notices = Outbox(ledger).counts()
+    outbox = Outbox(ledger)
+    notices = outbox.counts()
     calls: dict[str, int] = json.loads(ledger.get_meta(f"api_calls:{now.astimezone(settings.tz).date()}") or "{}")
     by_api: dict[str, int] = {}
     for method, n in calls.items():
@@ -55,7 +59,17 @@ def collect_status(settings: Settings, ledger: Ledger, heartbeat: Path, now: dat
         str(status): int(n)
         for status, n in ledger.db.execute("SELECT status, COUNT(*) FROM complaints GROUP BY status ORDER BY status")
     }
-    return StatusReport(counts, oldest.code if oldest else None, age, posts_today, last, notices, by_api, complaints)
+    return StatusReport(
+        counts,
+        oldest.code if oldest else None,
+        age,
+        posts_today,
+        last,
+        notices,
+        by_api,
+        complaints,
+        outbox.failures() if notices.get("failed") else [],
+    )
 
 
 def format_status(report: StatusReport) -> str:
@@ -79,6 +93,8 @@ def format_status(report: StatusReport) -> str:
         }
         parts = [f"{names.get(state, state)} {n}" for state, n in sorted(report.notices.items())]
         lines.append(f"Pemberitahuan e-mail: {', '.join(parts)}")
+        for about, kind, error in report.notice_failures:
+            lines.append(f"  gagal: {about} ({kind}): {error}")
     if report.last_cycle:
         c = report.last_cycle
         lines.append(f"Siklus terakhir: {c.get('finished')} ({c.get('seconds')} s, {c.get('outcome')})")

@@ -15,6 +15,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, tzinfo
 
+from .addresses import one_address
 from .form_roles import cell as role_cell
 from .form_roles import locate
 from .officer_input import checkbox_problem, read_checkbox
@@ -61,6 +62,11 @@ TAB_HEADERS: dict[str, str] = {
 PIPELINE_ROLES = ("status", "forwarded", "answered", "message")
 DEPARTMENT_HEADER = ["Nama SKPD", "Email", "Kontak"]
 CODE_PREFIX = "PG"
+# Kept with the complaint's place note (`ComplaintState.place_note`) so the officer reads it on every cycle.
+UNUSABLE_ADDRESS = (
+    "Alamat e-mail pelapor tidak dapat dipakai (harus satu alamat yang sah): tanda terima dan jawaban tidak "
+    "dikirim lewat e-mail; hubungi pelapor lewat kontaknya."
+)
 
 
 class ComplaintStatus(enum.Enum):
@@ -127,22 +133,34 @@ def place_of(complaint: Complaint, regions: RegionDirectory) -> tuple[str, str, 
     return complaint.kecamatan, complaint.desa, note
 
 
+def received_as(complaint: Complaint, regions: RegionDirectory) -> tuple[str, str, str]:
+    """(kecamatan, desa) as the official list spells them, and what the officer must keep in mind, shown in
+    Pesan on every cycle: a place not on the list, an address that cannot be mailed to."""
+    kecamatan, desa, note = place_of(complaint, regions)
+    return kecamatan, desa, " ".join(part for part in (note, reply_problem(complaint)) if part)
+
+
 def complaint_code(day: date, sequence: int) -> str:
     """`PG-YYYYMMDD-NNNN`: the local day of receipt and the complaint's number within that day."""
     return f"{CODE_PREFIX}-{day:%Y%m%d}-{sequence:04d}"
 
 
 def reply_address(complaint: Complaint) -> str:
-    """Where the complainant hears back by e-mail: the form's collected address, else a contact that is one."""
+    """Where the complainant hears back by e-mail: the form's collected address, else a contact that is one;
+    '' when neither is exactly one usable address (a receipt must not reach a stranger)."""
     for candidate in (complaint.email, complaint.contact):
-        if is_email(candidate):
-            return candidate
+        address = one_address(candidate)
+        if address is not None:
+            return address
     return ""
 
 
-def is_email(value: str) -> bool:
-    local, _, domain = value.strip().partition("@")
-    return bool(local) and "." in domain and not any(c.isspace() for c in value.strip())
+def reply_problem(complaint: Complaint) -> str:
+    """For the officer (`Pesan`), when the complainant left an address that cannot be used; '' otherwise (an
+    address that works, or none at all: then the officer answers through the contact anyway)."""
+    if reply_address(complaint) or not (complaint.email.strip() or "@" in complaint.contact):
+        return ""
+    return UNUSABLE_ADDRESS
 
 
 def answer_digest(answer: str) -> str:
@@ -162,7 +180,7 @@ class Department:
 
 def mailboxes(text: str) -> tuple[str, ...]:
     """The usable addresses in a cell that may hold several (`kadis@..., sekretariat@...`)."""
-    return tuple(part for part in re.split(r"[,;\s]+", text) if is_email(part))
+    return tuple(address for part in re.split(r"[,;\s]+", text) if (address := one_address(part)) is not None)
 
 
 def read_departments(rows: Sequence[Sequence[object]]) -> dict[str, Department]:
@@ -257,8 +275,8 @@ class ComplaintState:
     department: str  # the department it was last forwarded to ('' when never)
     answer_digest: str  # of the answer last recorded ('' when none)
     closed: bool
-    reply_to: str  # the complainant's e-mail, '' when they left none
-    place_note: str  # a problem with the place the complainant gave
+    reply_to: str  # the complainant's e-mail, '' when they left none or none usable
+    place_note: str  # problems with what the complainant gave (the place, an unusable address), for Pesan
 
 
 @dataclass(frozen=True)
@@ -313,6 +331,6 @@ def decide_complaint(row: ComplaintRow, state: ComplaintState, departments: Mapp
         status = ComplaintStatus.RECEIVED
     if status is ComplaintStatus.RECEIVED and not picked and not problems:
         problems.append("Pilih SKPD yang menangani pengaduan ini.")
-    if answered and not state.reply_to:
+    if answered and not state.reply_to and UNUSABLE_ADDRESS not in state.place_note:
         problems.append("Pelapor tidak mencantumkan e-mail; sampaikan jawaban lewat kontaknya.")
     return ComplaintStep(forward_to, answer, close, reopen, status, " ".join(problems))

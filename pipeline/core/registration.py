@@ -9,6 +9,7 @@ from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from datetime import datetime, tzinfo
 
+from .addresses import one_address
 from .form_roles import cell as role_cell
 from .form_roles import locate
 from .regions import RegionDirectory
@@ -85,6 +86,9 @@ def check(
     allow_second: bool,
 ) -> tuple[tuple[str, str] | None, str]:
     """The village (canonical kecamatan, desa) it is for, or None with the reason in Indonesian."""
+    if one_address(application.email) is None:
+        # The number goes to the Operator tab with this address, and the answer is mailed to it: it must be one.
+        return None, "Alamat e-mail tidak valid: isi satu alamat e-mail operator (contoh: nama@gmail.com)."
     if not application.kim or not application.name:
         return None, "Nama operator dan nama KIM wajib diisi."
     village = regions.village(application.kecamatan, application.desa)

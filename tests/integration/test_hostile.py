@@ -6,10 +6,12 @@ from __future__ import annotations
 
 import re
 import threading
+from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
+import pytest
 import requests
 from click.testing import CliRunner
 
@@ -21,10 +23,14 @@ from pipeline.core.codes import code_in_post, marker_codes
 from pipeline.core.model import Status
 from pipeline.google.retry import RetryPolicy
 from pipeline.ledger import LEDGER_FILE
+from pipeline.outbox import Outbox
 from pipeline.sandbox.server import Sandbox
 from pipeline.sync import run_cycle
 
 from ..xss_vectors import LABEL_VECTORS, TITLE_VECTORS
+from .conftest import Inbox
+from .test_complaints import Desk, _complaint, _officer_enters, _rows
+from .test_notices import Clock, _body, _notices_yaml
 from .test_pipeline import officer_sets, records_by_code, review_sheet
 from .world import World, blog_posts, blogger_service, make_world, response_row
 
@@ -212,3 +218,110 @@ def test_titles_and_labels_reach_blogger_as_plain_text_within_its_label_limit(sa
     assert len(",".join(labels)) <= 200
     assert labels[2 + len(LABEL_VECTORS) :] == long_labels[: len(labels) - 2 - len(LABEL_VECTORS)]
     assert len(",".join([*labels, long_labels[len(labels) - 2 - len(LABEL_VECTORS)]])) > 200
+
+
+# --- 3. one address per e-mail answer -------------------------------------------------------------------
+BAD_ADDRESSES = [
+    "a@x.id,b@y.org",
+    "Siti <siti@x.id>",
+    "a@x.id\r\nBcc: b@y.org",
+    '"b@y.org" <a@x.id>',
+    "a@x.id;b@y.org",
+]
+
+
+def _bad_address_rows() -> list[list[Any]]:
+    rows = [response_row(n) for n in range(1, len(BAD_ADDRESSES) + 2)]
+    for row, address in zip(rows, BAD_ADDRESSES, strict=False):
+        row[1] = address
+    return rows
+
+
+def test_an_answer_with_several_addresses_gets_no_mail_and_the_failure_shows_in_status(
+    sandbox: Sandbox, tmp_path: Path, inbox: tuple[Inbox, int]
+) -> None:
+    mail, port = inbox
+    rows = _bad_address_rows()
+    world = make_world(sandbox.url, tmp_path, rows)
+    world.config.write_text(world.config.read_text(encoding="utf-8") + _notices_yaml(port), encoding="utf-8")
+    codes = [f"MM-20261122-{n:04d}" for n in range(1, len(rows) + 1)]
+    app = _app(world, clock=Clock())
+    try:
+        run_cycle(app)
+        _approve(app, *codes)
+        report = run_cycle(app)
+        # Every story is published all the same; only the one good address hears of it.
+        assert report.count("publish") == len(codes), report.errors
+        good = f"operator{len(rows)}@example.com"
+        assert [m["To"] for m in mail.messages] == [good]
+        assert "Berita nomor" in _body(mail.messages[0])
+        query = "SELECT code, error FROM notices WHERE state = 'failed' ORDER BY code"
+        failed = app.ledger.db.execute(query).fetchall()
+        assert [(r["code"], r["error"]) for r in failed] == [(c, "alamat e-mail tidak valid") for c in codes[:-1]]
+        assert Outbox(app.ledger).counts() == {"sent": 1, "failed": len(BAD_ADDRESSES)}
+        assert run_cycle(app).notices == [] and len(mail.messages) == 1
+    finally:
+        app.close()
+    status = CliRunner().invoke(main, ["--config", str(world.config), "status"])
+    assert status.exit_code == 0, status.output
+    assert "gagal 5" in status.output and "alamat e-mail tidak valid" in status.output and codes[0] in status.output
+
+
+def test_through_gmail_too_an_answer_with_several_addresses_reaches_nobody(
+    fresh_sandbox: Sandbox, tmp_path: Path
+) -> None:
+    rows = _bad_address_rows()
+    world = make_world(fresh_sandbox.url, tmp_path, rows)
+    notices = "notices:\n  enabled: true\n  transport: gmail\n  sender: kim@balangankab.example\n"
+    world.config.write_text(world.config.read_text(encoding="utf-8") + notices, encoding="utf-8")
+    codes = [f"MM-20261122-{n:04d}" for n in range(1, len(rows) + 1)]
+    app = _app(world, clock=Clock())
+    try:
+        run_cycle(app)
+        sheet = review_sheet(app)
+        for code in codes:
+            officer_sets(sheet, code, Tolak="TRUE", Catatan="Bukan berita desa.")
+        assert run_cycle(app).notices == [f"rejected:{codes[-1]}"]
+    finally:
+        app.close()
+    sent = requests.get(f"{fresh_sandbox.url}/_sandbox/gmail/sent", timeout=10).json()["sent"]
+    assert [m["to"] for m in sent] == [f"operator{len(rows)}@example.com"]
+
+
+@pytest.fixture
+def complaints_desk(sandbox: Sandbox, tmp_path: Path, inbox: tuple[Inbox, int]) -> Iterator[Desk]:
+    mail, port = inbox
+    opened = Desk(sandbox, tmp_path, mail, port)
+    yield opened
+    for app in opened.apps:
+        app.close()
+
+
+def test_a_complainant_address_naming_two_mailboxes_gets_no_receipt_and_the_officer_is_told(
+    complaints_desk: Desk,
+) -> None:
+    desk = complaints_desk
+    app, _ = desk.open(
+        [
+            _complaint(1, "a@x.id,b@y.org", "0812 1", "Juai", "Juai", "Jalan berlubang."),
+            _complaint(2, "", "warga@x.id; lain@y.org", "Juai", "Juai", "Lampu mati."),
+            _complaint(3, "warga3@example.com", "", "Juai", "Juai", "Air keruh."),
+        ]
+    )
+    first, second, third = "PG-20261122-0001", "PG-20261122-0002", "PG-20261122-0003"
+    assert run_cycle(app).complaints == 3
+    assert [m["To"] for m in desk.mail.messages] == ["warga3@example.com"]
+    rows = _rows(app)
+    for code in (first, second):
+        assert "e-mail pelapor tidak dapat dipakai" in rows[code]["Pesan"], rows[code]
+    assert "e-mail" not in rows[third]["Pesan"]
+    # The complaint itself goes on: forwarded to its department, answered by the officer, without mail to a stranger.
+    desk.departments(app, ("Dinas PUPR", "pupr@balangankab.example"))
+    _officer_enters(app, first, SKPD="Dinas PUPR")
+    run_cycle(app)
+    _officer_enters(app, first, Jawaban="Sudah diperbaiki.")
+    run_cycle(app)
+    row = _rows(app)[first]
+    assert row["Status"] == "Ditanggapi" and "e-mail pelapor tidak dapat dipakai" in row["Pesan"]
+    assert sorted(m["To"] for m in desk.mail.messages) == ["pupr@balangankab.example", "warga3@example.com"]
+    assert not any(m["To"] in ("a@x.id", "b@y.org") for m in desk.mail.messages)

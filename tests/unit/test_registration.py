@@ -40,3 +40,12 @@ def test_numbers_follow_the_pattern_and_rows_the_operator_header() -> None:
     [application] = read_applications(ROWS, WITA)
     row = operator_row(application, ("Juai", "Juai"), "KIM-6311-0001")
     assert len(row) == len(OPERATOR_HEADER) and row[0] == "Siti@Example.com" and row[-1] == "KIM-6311-0001"
+
+
+def test_an_application_whose_address_is_not_one_mailbox_is_refused_with_the_reason() -> None:
+    from dataclasses import replace
+
+    [application] = read_applications(ROWS, WITA)
+    for email in ("a@x.id,b@y.org", "Siti <siti@x.id>", "siti@x.id\r\nBcc: b@y.org"):
+        place, reason = check(replace(application, email=email), REGIONS, [], allow_second=False)
+        assert place is None and "satu alamat e-mail" in reason
