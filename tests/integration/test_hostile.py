@@ -325,3 +325,23 @@ def test_a_complainant_address_naming_two_mailboxes_gets_no_receipt_and_the_offi
     assert row["Status"] == "Ditanggapi" and "e-mail pelapor tidak dapat dipakai" in row["Pesan"]
     assert sorted(m["To"] for m in desk.mail.messages) == ["pupr@balangankab.example", "warga3@example.com"]
     assert not any(m["To"] in ("a@x.id", "b@y.org") for m in desk.mail.messages)
+
+
+# --- 4. the near-duplicate check is bounded ---------------------------------------------------------------
+def test_two_longest_bodies_from_one_village_are_compared_and_the_rest_flows_on(
+    sandbox: Sandbox, tmp_path: Path
+) -> None:
+    sentence = "warga desa juai bergotong royong membersihkan saluran irigasi sepanjang meter pada sabtu pagi"
+    words = sentence.split(" ")
+    body = " ".join(f"{words[i % len(words)]}{i % 97}" for i in range(2600))[:19_990]  # room for the edits
+    first, second, other = response_row(1, title="Laporan panjang"), response_row(2, title="Lain"), response_row(3)
+    first[6] = body
+    second[6] = body.replace("juai1 ", "juai satu ", 3)
+    world = make_world(sandbox.url, tmp_path, [first, second, other], near_duplicates=True)
+    app = _app(world)
+    try:
+        run_cycle(app)
+        rows = records_by_code(review_sheet(app))
+        assert [rows[code]["Status"] for code in (A, B, C)] == ["Menunggu", "Duplikat", "Menunggu"]
+    finally:
+        app.close()
