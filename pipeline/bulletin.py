@@ -10,6 +10,7 @@ from __future__ import annotations
 import io
 import logging
 import re
+import warnings
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
@@ -24,12 +25,14 @@ from PIL import Image, UnidentifiedImageError
 from .app import App
 from .core.bulletin import Story, by_kecamatan, story_from_post, week_bounds
 from .core.codes import code_in_post
+from .core.photo_check import MAX_PIXELS, MAX_SIDE_PX
 from .google.errors import GoogleApiError
 
 log = logging.getLogger("mymein.bulletin")
 FONTS = Path(matplotlib.get_data_path()) / "fonts" / "ttf"  # DejaVu: every character Indonesian text needs
 PHOTO_MAX_MM = (170.0, 95.0)
 QR_MM = 24.0
+PRINT_PX = 2000  # 170 mm at 300 dpi
 TOC_LINES_PER_PAGE = 45
 
 
@@ -158,10 +161,8 @@ def _photo(pdf: FPDF, file_id: str, photo: Callable[[str], bytes | None]) -> Non
     content = photo(file_id)
     if content is None:
         return
-    try:
-        image = Image.open(io.BytesIO(content)).convert("L")  # greyscale: prints well, spares toner
-    except (UnidentifiedImageError, OSError):
-        log.warning("photo %s is not an image the bulletin can print; left out", file_id)
+    image = _readable(file_id, content)
+    if image is None:
         return
     width, height = image.size
     scale = min(PHOTO_MAX_MM[0] / width, PHOTO_MAX_MM[1] / height)
@@ -172,6 +173,27 @@ def _photo(pdf: FPDF, file_id: str, photo: Callable[[str], bytes | None]) -> Non
     image.save(buffer, format="PNG")
     pdf.image(buffer, x=pdf.l_margin, y=pdf.get_y(), w=w, h=h)
     pdf.set_y(pdf.get_y() + h + 3)
+
+
+def _readable(file_id: str, content: bytes) -> Image.Image | None:
+    """The photo in greyscale (prints well, spares toner), or None when it cannot be printed: not an image,
+    damaged, or claiming more pixels than a photo has (a decompression bomb); the story is printed without it."""
+    try:
+        with warnings.catch_warnings():
+            # Pillow only warns between 89 and 179 megapixels; such a picture is refused here all the same.
+            warnings.simplefilter("error", Image.DecompressionBombWarning)
+            image = Image.open(io.BytesIO(content))
+            width, height = image.size
+            if max(width, height) > MAX_SIDE_PX or width * height > MAX_PIXELS:
+                log.warning("photo %s claims %d x %d pixels; left out of the bulletin", file_id, width, height)
+                return None
+            image.draft("L", (PRINT_PX, PRINT_PX))  # JPEG: decode at about print size, not at full size
+            return image.convert("L")
+    except (Image.DecompressionBombError, Image.DecompressionBombWarning) as exc:
+        log.warning("photo %s is too large to decode (%s); left out of the bulletin", file_id, exc)
+    except (UnidentifiedImageError, OSError, SyntaxError, ValueError, EOFError) as exc:
+        log.warning("photo %s is not an image the bulletin can print (%s); left out", file_id, exc)
+    return None
 
 
 def photo_source(app: App) -> Callable[[str], bytes | None]:

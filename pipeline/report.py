@@ -146,6 +146,13 @@ def write_summary(review: ReviewSheet, tab: str, rows: list[list[Any]]) -> None:
 
 
 def write_files(report: MonthReport, renderer: Renderer, folder: Path, title: str) -> Written:
+    # Names, titles and categories come from forms: a `$` would start matplotlib's mathtext (`$\foo{$` stops
+    # the report with a parse error) and a backslash could reach LaTeX. Every text is drawn as it was typed.
+    with matplotlib.rc_context({"text.parse_math": False, "text.usetex": False}):
+        return _write_files(report, renderer, folder, title)
+
+
+def _write_files(report: MonthReport, renderer: Renderer, folder: Path, title: str) -> Written:
     folder.mkdir(parents=True, exist_ok=True)
     stem = folder / f"monev-{report.month}"
     figures = [_cover(report, title), _trends(report), *_desa_pages(report)]

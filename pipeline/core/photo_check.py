@@ -5,6 +5,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 BROWSER_IMAGE_TYPES = ("image/jpeg", "image/png", "image/webp", "image/gif")
+# A small file can claim a huge picture (a decompression bomb): decoding 15000 x 15000 pixels takes hundreds of
+# MB and Pillow refuses it outright. These admit every phone camera's photo up to 50 megapixels (8160 x 6120).
+MAX_SIDE_PX = 10_000
+MAX_PIXELS = 50_000_000
 
 
 @dataclass(frozen=True)
@@ -13,6 +17,8 @@ class PhotoInfo:
     name: str
     mime_type: str
     size: int | None
+    width: int | None = None  # from Drive's imageMediaMetadata; None until Drive has measured the picture
+    height: int | None = None
 
 
 def photo_problem(
@@ -31,5 +37,14 @@ def photo_problem(
         return (
             f"Foto '{info.name}' terlalu besar ({info.size / 1_000_000:.1f} MB, "
             f"paling besar {max_bytes / 1_000_000:.0f} MB)."
+        )
+    if (
+        info.width
+        and info.height
+        and (max(info.width, info.height) > MAX_SIDE_PX or info.width * info.height > MAX_PIXELS)
+    ):
+        return (
+            f"Foto '{info.name}' terlalu besar ({info.width} × {info.height} piksel; paling besar {MAX_SIDE_PX} "
+            f"piksel per sisi dan {MAX_PIXELS // 1_000_000} megapiksel). Kecilkan ukurannya lalu unggah ulang."
         )
     return None

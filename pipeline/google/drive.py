@@ -20,7 +20,7 @@ class DrivePhotos:
 
     def info(self, file_id: str) -> PhotoInfo | None:
         """The file's name, type and size; None when it does not exist or the account cannot read it."""
-        request = self.files.get(fileId=file_id, fields="id,name,mimeType,size")
+        request = self.files.get(fileId=file_id, fields="id,name,mimeType,size,imageMediaMetadata(width,height)")
         try:
             meta: dict[str, Any] = self.policy.call("drive.files.get", lambda: request.execute(num_retries=0))
         except GoogleApiError as exc:
@@ -28,7 +28,15 @@ class DrivePhotos:
                 return None
             raise
         size = meta.get("size")
-        return PhotoInfo(file_id, str(meta.get("name", "")), str(meta.get("mimeType", "")), int(size) if size else None)
+        picture = meta.get("imageMediaMetadata") or {}
+        return PhotoInfo(
+            file_id,
+            str(meta.get("name", "")),
+            str(meta.get("mimeType", "")),
+            int(size) if size else None,
+            width=_pixels(picture.get("width")),
+            height=_pixels(picture.get("height")),
+        )
 
     def download(self, file_id: str) -> bytes | None:
         """The file's bytes (a photo for the printed bulletin); None when it is gone or unreadable."""
@@ -65,3 +73,8 @@ class DrivePhotos:
         except GoogleApiError as exc:
             if not exc.not_found:  # already private: nothing to take back
                 raise
+
+
+def _pixels(value: object) -> int | None:
+    """A dimension from Drive's imageMediaMetadata, when it gave one."""
+    return int(value) if isinstance(value, int | str) and str(value).isdigit() else None

@@ -94,6 +94,8 @@ def select_fields(resource: dict[str, Any], fields: str | None, default: tuple[s
         if inner and isinstance(value, list):
             sub = inner.rstrip(")")
             value = [select_fields(v, sub, ()) if isinstance(v, dict) else v for v in value]
+        elif inner and isinstance(value, dict):
+            value = select_fields(value, inner.rstrip(")"), ())
         chosen[name] = value
     return chosen
 

@@ -5,7 +5,9 @@ other stories flow on."""
 from __future__ import annotations
 
 import re
+import struct
 import threading
+import zlib
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -14,16 +16,21 @@ from typing import Any
 import pytest
 import requests
 from click.testing import CliRunner
+from pypdf import PdfReader
 
 from pipeline.app import App, build_app, officer_sheets_client
 from pipeline.bulletin import collect_stories
 from pipeline.cli import main
 from pipeline.config import load_settings
 from pipeline.core.codes import code_in_post, marker_codes
-from pipeline.core.model import Status
+from pipeline.core.model import ReviewRow, Status
+from pipeline.core.post import post_view
 from pipeline.google.retry import RetryPolicy
 from pipeline.ledger import LEDGER_FILE
 from pipeline.outbox import Outbox
+from pipeline.render import Renderer
+from pipeline.sandbox.demo_data import DEMO_PHOTOS, png_bytes
+from pipeline.sandbox.seed import upload_file
 from pipeline.sandbox.server import Sandbox
 from pipeline.sync import run_cycle
 
@@ -345,3 +352,120 @@ def test_two_longest_bodies_from_one_village_are_compared_and_the_rest_flows_on(
         assert [rows[code]["Status"] for code in (A, B, C)] == ["Menunggu", "Duplikat", "Menunggu"]
     finally:
         app.close()
+
+
+# --- 5. reports and the bulletin never crash on text or pictures -----------------------------------------
+MATHTEXT = r"$\foo{$"
+
+
+def test_the_report_draws_dollar_signs_and_backslashes_as_text(sandbox: Sandbox, tmp_path: Path) -> None:
+    rows = [
+        response_row(1, title=f"Harga {MATHTEXT} naik"),
+        response_row(2, kecamatan=MATHTEXT, desa=MATHTEXT),
+        response_row(3, kecamatan="Batu Mandi", desa="Lok Batu"),
+    ]
+    rows[0][4] = f"Operator {MATHTEXT}"
+    world = make_world(sandbox.url, tmp_path, rows)
+    world.config.write_text(
+        world.config.read_text(encoding="utf-8") + f"report:\n  directory: {tmp_path / 'reports'}\n", encoding="utf-8"
+    )
+    app = _app(world)
+    try:
+        run_cycle(app)
+        _approve(app, A, C)
+        run_cycle(app)
+    finally:
+        app.close()
+    result = CliRunner().invoke(main, ["--config", str(world.config), "report", "--month", "2026-11"])
+    assert result.exit_code == 0, result.output
+    assert "monev 2026-11: 3 submissions, 2 published" in result.output
+    html = (tmp_path / "reports" / "monev-2026-11.html").read_text(encoding="utf-8")
+    assert "\\foo{" in html
+    assert (tmp_path / "reports" / "monev-2026-11.pdf").read_bytes().startswith(b"%PDF")
+
+
+def png_claiming(width: int, height: int, data: bytes = b"\x00" * 64) -> bytes:
+    """A small file whose PNG header claims `width` x `height` pixels: a decompression bomb's calling card."""
+
+    def chunk(kind: bytes, body: bytes) -> bytes:
+        return struct.pack(">I", len(body)) + kind + body + struct.pack(">I", zlib.crc32(kind + body))
+
+    header = struct.pack(">IIBBBBB", width, height, 8, 0, 0, 0, 0)
+    return b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", zlib.compress(data)) + chunk(b"IEND", b"")
+
+
+def test_a_photo_with_huge_dimensions_holds_its_row_with_a_reason_and_the_rest_publish(
+    sandbox: Sandbox, tmp_path: Path
+) -> None:
+    with requests.Session() as http:
+        bomb = upload_file(http, sandbox.url, "panen.png", png_claiming(15_000, 15_000), "image/png")
+    rows = [response_row(1, photos=f"https://drive.google.com/open?id={bomb}"), response_row(2)]
+    world = make_world(sandbox.url, tmp_path, rows)
+    app = _app(world)
+    try:
+        run_cycle(app)
+        _approve(app, A, B)
+        run_cycle(app)
+        sheet = records_by_code(review_sheet(app))
+        assert sheet[A]["Status"] == "Perlu perbaikan"
+        assert "15000 × 15000 piksel" in sheet[A]["Pesan"] and "panen.png" in sheet[A]["Pesan"]
+        assert sheet[B]["Status"] == "Terbit"
+        permissions = requests.get(f"{sandbox.url}/drive/v3/files/{bomb}/permissions", timeout=10).json()
+        assert permissions["permissions"] == []  # refused before anything was shared
+    finally:
+        app.close()
+
+
+def test_the_bulletin_prints_a_story_without_a_photo_it_cannot_read(sandbox: Sandbox, tmp_path: Path) -> None:
+    with requests.Session() as http:
+        good = upload_file(http, sandbox.url, "baik.png", png_bytes(DEMO_PHOTOS["panen"]), "image/png")
+        bomb = upload_file(http, sandbox.url, "bom.png", png_claiming(15_000, 15_000), "image/png")
+        broken = upload_file(http, sandbox.url, "rusak.png", png_claiming(120, 80, b"bukan gambar"), "image/png")
+    world = make_world(sandbox.url, tmp_path, [response_row(1, photos=f"https://drive.google.com/open?id={good}")])
+    world.config.write_text(
+        world.config.read_text(encoding="utf-8") + f"report:\n  directory: {tmp_path / 'out'}\n", encoding="utf-8"
+    )
+    app = _app(world)
+    try:
+        run_cycle(app)
+        _approve(app, A)
+        run_cycle(app)
+    finally:
+        app.close()
+    # Posts made before photos were checked for their size: their photos are what the bulletin downloads.
+    service = blogger_service(world.endpoint)
+    try:
+        for n, photo in ((8, bomb), (9, broken)):
+            row = ReviewRow(
+                row_number=2,
+                code=f"MM-20261115-000{n}",
+                kecamatan="Juai",
+                desa="Juai",
+                operator="Operator",
+                email="",
+                title=f"Berita lama {n}",
+                body=f"Isi berita lama nomor {n}.",
+                photos=(f"https://drive.google.com/open?id={photo}",),
+                labels=(),
+                approve=True,
+                reject=False,
+                mode_text="Terbit",
+                schedule_text="",
+                note="",
+            )
+            view = post_view(row)
+            body = {"title": view.title, "content": Renderer().post_html(view), "labels": list(view.labels)}
+            service.posts().insert(blogId=world.blog_id, body=body).execute()
+        published = {str(p["published"]) for p in blog_posts(world.endpoint, world.blog_id)}
+    finally:
+        service.close()
+    week = datetime.fromisoformat(min(published)).astimezone(load_settings(world.config).tz).strftime("%G-W%V")
+    result = CliRunner().invoke(main, ["--config", str(world.config), "bulletin", "--week", week])
+    assert result.exit_code == 0, result.output
+    assert "3 stories" in result.output
+    [pdf] = (tmp_path / "out").glob("buletin-*.pdf")
+    reader = PdfReader(pdf)
+    text = "\n".join(page.extract_text() or "" for page in reader.pages)
+    assert "Isi berita lama nomor 8." in text and "Isi berita lama nomor 9." in text
+    images = sum(len(page.images) for page in reader.pages)
+    assert images == 3 + 1  # a QR code per story, and the one readable photo
