@@ -172,12 +172,20 @@ class BloggerPublisher:
 
 
 def _ref(item: dict[str, Any]) -> PostRef:
-    published = item.get("published")
     return PostRef(
         post_id=str(item["id"]),
         url=str(item.get("url", "")),
         state=str(item.get("status", "LIVE")),
         content=str(item.get("content", "")),
         title=str(item.get("title", "")),
-        published=datetime.fromisoformat(str(published)) if published else None,
+        published=_time(item.get("published")),
     )
+
+
+def _time(value: object) -> datetime | None:
+    """A time Blogger gave (RFC 3339 with the blog's offset); None when absent or unreadable: it only orders
+    posts that carry the same code, and is never worth failing a call that succeeded."""
+    try:
+        return datetime.fromisoformat(str(value)) if value else None
+    except ValueError:
+        return None
