@@ -288,7 +288,8 @@ def _refuse(outbox: Outbox, key: str, code: str | None, kind: str, recipient: st
     """A notice due to an address that is not exactly one mailbox: not sent to any of what it names, recorded
     as failed so that `mymein status` shows it."""
     if outbox.refuse(key, code, kind, recipient, INVALID_ADDRESS):
-        log.warning("notice %s not sent: %r is not one usable e-mail address", key, recipient)
+        # The log names the notice, never what was typed as the address (it is someone's personal data).
+        log.warning("notice %s not sent: the address given is not one usable e-mail address", key)
 
 
 def _age(now: datetime, since: datetime) -> str:
