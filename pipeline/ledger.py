@@ -571,6 +571,17 @@ class Ledger:
             found.setdefault(fingerprint, []).append(code)
         return found
 
+    def doubt_notices(self, codes: Sequence[str], reason: str) -> int:
+        """Notices about `codes` not yet sent by this ledger's account, which a lost newer ledger may have sent:
+        marked uncertain, so never sent twice (`mymein status` shows them)."""
+        with self.transaction() as db:
+            cur = db.execute(
+                "UPDATE notices SET state = 'uncertain', error = ? WHERE state IN ('pending', 'sending')"
+                " AND code IN (SELECT value FROM json_each(?))",
+                (reason, json.dumps(list(codes))),
+            )
+            return int(cur.rowcount)
+
     def count_submissions(self) -> int:
         return int(self.db.execute("SELECT COUNT(*) FROM submissions").fetchone()[0])
 

@@ -10,7 +10,7 @@ from datetime import datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from . import comments, complaints, notices, registrations, sheet_repair, tabs
+from . import comments, complaints, notices, recovery, registrations, sheet_repair, tabs
 from .app import App
 from .core.bookmark import Bookmark, bookmark_after
 from .core.complaints import ComplaintLayout, ComplaintTabError
@@ -30,7 +30,7 @@ from .google.responses import ResponsesTab
 from .google.review_sheet import Archive, CellWrite, row_validations
 from .ledger import SubmissionRecord
 from .sheet_repair import pipeline_cells
-from .tabs import OPERATOR_KIND, REVIEW_KIND, tab_id, title_of
+from .tabs import ARCHIVE_KIND, OPERATOR_KIND, REVIEW_KIND, tab_id, title_of
 
 log = logging.getLogger("mymein.sync")
 
@@ -76,6 +76,7 @@ class CycleReport:
     comments: int = 0  # readers' comments found on the blog
     registered: int = 0  # KIMs given a registration number
     complaints: int = 0  # complaints received from the complaint form
+    adopted: int = 0  # stories the ledger lacked, adopted from the review sheet and the blog
 
     def count(self, action: str) -> int:
         return sum(1 for o in self.outcomes if o.action == action)
@@ -83,6 +84,7 @@ class CycleReport:
     def extras(self) -> list[str]:
         """What the cycle did besides the news rows, for the log; empty when nothing."""
         done = (
+            (self.adopted, "stories adopted from the sheet and the blog (the ledger lacked them)"),
             (self.complaints, "complaints received"),
             (self.registered, "KIMs registered"),
             (self.comments, "comments copied"),
@@ -99,6 +101,8 @@ def run_cycle(app: App, *, dry_run: bool = False) -> CycleReport:
         reconcile_intents(app, report)
         notice_went_live(app, report)
     values, registry, complaint_tabs = _read_review(app, report, dry_run=dry_run)
+    if not dry_run:  # before ingest: a lost or older ledger adopts what the sheet and the blog prove
+        report.adopted = recovery.recover(app, values).count
     ingest(app, report, dry_run=dry_run, registry=registry)
     headers = app.settings.review.headers
     if not values:
@@ -944,7 +948,7 @@ def _archive(
     codes = sorted(c for c in finished if len(where.get(c, [])) == 1 and c in by_code)
     if not codes:
         return None
-    sheet_id = tab_id(app, app.settings.review.archive_worksheet, values[0], "archive_sheet_id")
+    sheet_id = tab_id(app, app.settings.review.archive_worksheet, values[0], ARCHIVE_KIND)
     rows = [list(by_code[c]) for c in codes if (r := records.get(c)) is None or r.archived_at is None]
     return Archive(sheet_id, rows, [where[c][0] for c in codes], codes)
 

@@ -22,6 +22,7 @@ TAB_META = "tab:{}:{}"  # spreadsheet id, kind -> {"id", "title", "configured"}
 LEGACY_TAB_META = "{}:{}\t{}"  # kind, spreadsheet id, title -> id (before tabs were followed by id)
 REVIEW_KIND = "review_sheet_id"
 OPERATOR_KIND = "operator_sheet_id"
+ARCHIVE_KIND = "archive_sheet_id"
 NAMES = {
     REVIEW_KIND: "review tab",
     "archive_sheet_id": "archive tab",

@@ -134,6 +134,7 @@ class PostRef:
     url: str
     state: str
     content: str = ""
+    title: str = ""
 
 
 @dataclass(frozen=True)

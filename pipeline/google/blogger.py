@@ -175,4 +175,5 @@ def _ref(item: dict[str, Any]) -> PostRef:
         url=str(item.get("url", "")),
         state=str(item.get("status", "LIVE")),
         content=str(item.get("content", "")),
+        title=str(item.get("title", "")),
     )

@@ -6,6 +6,7 @@ that nobody approved. A mistake may stop the cycle with one clear line; it never
 from __future__ import annotations
 
 import logging
+import shutil
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -18,10 +19,14 @@ from gspread.utils import ValueRenderOption, rowcol_to_a1
 
 from pipeline.app import App
 from pipeline.cli import main
+from pipeline.config import load_settings
+from pipeline.ledger import LEDGER_FILE
 from pipeline.sandbox.server import Sandbox
 from pipeline.sync import CycleReport, run_cycle
 
 from .chaos import Verdict, judge, open_app, review_worksheet
+from .conftest import Inbox
+from .test_notices import _notices_yaml
 from .world import World, append_responses, blog_posts, make_world, response_row
 
 STORIES = 6
@@ -248,4 +253,84 @@ def test_the_kode_column_moved_and_the_rows_sorted_change_nothing(desk: Desk) ->
     assert quiet(desk.cycle())
     desk.officer_sets(code(6), Setujui=True)
     assert desk.cycle().count("publish") == 1
+    assert desk.verdict().clean, desk.verdict().details
+
+
+# --- the ledger lost, or restored from an old backup ------------------------------------------------------
+def _with_notices(desk: Desk, port: int) -> None:
+    config = desk.world.config.read_text(encoding="utf-8") + _notices_yaml(port)
+    desk.world.config.write_text(config, encoding="utf-8")
+
+
+def _ledger_files(desk: Desk) -> list[Path]:
+    state = load_settings(desk.world.config).state_dir
+    return [state / (LEDGER_FILE + suffix) for suffix in ("", "-wal", "-shm")]
+
+
+@pytest.fixture
+def mailed_desk(sandbox: Sandbox, tmp_path: Path, inbox: tuple[Inbox, int]) -> Iterator[tuple[Desk, Inbox]]:
+    """The desk with e-mail notices to operators: 1 and 2 published, 4 rejected, each told once."""
+    world = make_world(sandbox.url, tmp_path, [response_row(n) for n in range(1, STORIES + 1)])
+    desk = Desk(world)
+    _with_notices(desk, inbox[1])
+    desk.cycle()
+    backup = tmp_path / "backup"
+    backup.mkdir()
+    for path in _ledger_files(desk):  # a backup taken while every story still waited
+        if path.exists():
+            shutil.copy(path, backup / path.name)
+    desk.officer_sets(code(1), Setujui=True)
+    desk.officer_sets(code(2), Setujui=True)
+    desk.officer_sets(code(3), Setujui=True, Mode="Draf")
+    desk.officer_sets(code(4), Tolak=True, Catatan="Foto kurang jelas")
+    desk.cycle()
+    append_responses(world.endpoint, world.form_id, [response_row(7)])
+    desk.responses = 7
+    desk.cycle()
+    desk.officer_sets(code(7), Setujui=True)
+    desk.cycle()
+    assert len(inbox[0].messages) == 4  # published 1, 2, 7; rejected 4
+    yield desk, inbox[0]
+
+
+def test_a_lost_ledger_is_rebuilt_by_the_next_cycle_and_nothing_is_posted_or_mailed_twice(
+    mailed_desk: tuple[Desk, Inbox], caplog: pytest.LogCaptureFixture
+) -> None:
+    desk, mail = mailed_desk
+    before = desk.rows()
+    for path in _ledger_files(desk):
+        path.unlink(missing_ok=True)
+    append_responses(desk.world.endpoint, desk.world.form_id, [response_row(8)])
+    desk.responses = 8
+    with caplog.at_level(logging.WARNING, logger="mymein.recovery"):
+        report = desk.cycle()
+    assert report.adopted == 7 and report.queued == 1 and report.outcomes == []
+    assert any("the ledger lacked 7 stories" in m for m in caplog.messages)
+    after = desk.rows()
+    assert list(after) == [*before, code(8)]  # the new answer gets the next code, none repeats
+    for c, row in before.items():
+        assert {k: after[c][k] for k in ("Status", "Tautan", "Post ID", "Setujui", "Tolak", "Mode")} == {
+            k: row[k] for k in ("Status", "Tautan", "Post ID", "Setujui", "Tolak", "Mode")
+        }
+    assert quiet(desk.cycle())
+    desk.officer_sets(code(8), Setujui=True)
+    assert desk.cycle().count("publish") == 1
+    assert len(mail.messages) == 5  # only the new story's publication
+    assert len(desk.posts()) == 5
+    assert desk.verdict().clean, desk.verdict().details
+
+
+def test_a_ledger_restored_from_an_old_backup_redoes_nothing(mailed_desk: tuple[Desk, Inbox], tmp_path: Path) -> None:
+    desk, mail = mailed_desk
+    before = desk.rows()
+    for path in _ledger_files(desk):
+        path.unlink(missing_ok=True)
+        if (tmp_path / "backup" / path.name).exists():
+            shutil.copy(tmp_path / "backup" / path.name, path)
+    report = desk.cycle()
+    assert report.outcomes == [] and report.queued == 0
+    assert report.adopted == 5  # 1, 2, 3 and 4 newer on the sheet than in the backup; 7 unknown to it
+    assert desk.rows() == before
+    assert quiet(desk.cycle())
+    assert len(mail.messages) == 4 and len(desk.posts()) == 4
     assert desk.verdict().clean, desk.verdict().details
