@@ -45,13 +45,13 @@ from .google.errors import GoogleApiError
 from .google.review_sheet import Archive, CellWrite
 from .google.sheet_setup import department_rule
 from .google.sheets_values import quote_sheet
-from .tabs import TabRows, tab_id
+from .tabs import COMPLAINTS_ARCHIVE_KIND, COMPLAINTS_KIND, TabRows, tab_id
 
 log = logging.getLogger("mymein.complaints")
 
 CHECKED_META = "complaints_checked_at"
-TAB_KIND = "complaints_sheet_id"
-ARCHIVE_KIND = "complaints_archive_sheet_id"
+TAB_KIND = COMPLAINTS_KIND
+ARCHIVE_KIND = COMPLAINTS_ARCHIVE_KIND
 DEPARTMENTS_KIND = "departments_sheet_id"
 
 

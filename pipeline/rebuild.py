@@ -13,6 +13,7 @@ a second time, and the only event written is a neutral `complaint_rebuilt` (no n
 from __future__ import annotations
 
 import json
+import logging
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
@@ -42,6 +43,9 @@ from .google.errors import GoogleApiError
 from .google.sheets_values import quote_sheet
 from .ledger import SubmissionRecord
 from .recovery import NO_POST_MESSAGE, from_row, match, posts_by_code, read_answers
+from .tabs import COMPLAINTS_ARCHIVE_KIND, COMPLAINTS_KIND, title_of
+
+log = logging.getLogger("mymein.recovery")
 
 _COMPLAINT_CODE = re.compile(rf"^{CODE_PREFIX}-(\d{{8}})-(\d{{4,}})$")
 # Stands for an answer that was recorded (the tab shows when) but has since been erased from the Jawaban cell:
@@ -144,8 +148,10 @@ class _TabComplaint:
         return fold(self.name), fold(self.contact), fold(self.text)
 
 
-def _complaints(app: App, report: RebuildReport) -> list[dict[str, Any]]:
-    """The complaints table's rows as the Pengaduan tab and the complaint form say they were."""
+def _complaints(app: App, report: RebuildReport, only: set[str] | None = None) -> list[dict[str, Any]]:
+    """The complaints table's rows as the Pengaduan tab and the complaint form say they were; with `only`,
+    just those codes, matched to form complaints the ledger does not know yet (a cycle adopting what a lost or
+    older ledger lacks)."""
     settings = app.settings.complaints
     if not settings.enabled or app.complaints is None:
         return []
@@ -154,9 +160,14 @@ def _complaints(app: App, report: RebuildReport) -> list[dict[str, Any]]:
         found = read_complaints(app.complaints.get(quote_sheet(settings.worksheet)), tz)
     except ValueError as exc:
         raise RebuildRefused(f"complaints cannot be rebuilt: {exc}") from exc
+    if only is not None:
+        known = {r[0] for r in app.ledger.db.execute("SELECT response_key FROM complaints")}
+        found = [c for c in found if c.key not in known]
     entries: list[_TabComplaint] = []
     # The live tab first: a code also found in the archive (moved by hand and back) is the live row's.
-    for title, archived in ((settings.tab, False), (settings.archive_tab, True)):
+    tabs = ((COMPLAINTS_KIND, settings.tab, False), (COMPLAINTS_ARCHIVE_KIND, settings.archive_tab, True))
+    for kind, configured, archived in tabs:
+        title = title_of(app, kind, configured)
         tab = _read_tab(app, title)
         if not tab:
             continue
@@ -168,7 +179,11 @@ def _complaints(app: App, report: RebuildReport) -> list[dict[str, Any]]:
                 f"complaints cannot be rebuilt: {title!r}: {exc}; run `mymein init`, then rebuild"
             ) from exc
         seen = {e.row.code for e in entries}
-        entries += [e for e in _tab_complaints(layout, tab, tz, report, archived) if e.row.code not in seen]
+        entries += [
+            e
+            for e in _tab_complaints(layout, tab, tz, report, archived)
+            if e.row.code not in seen and (only is None or e.row.code in only)
+        ]
     matched = _match_complaints(entries, found, tz)
     report.complaints_not_on_tab = len({c.key for c in found} - {c.key for c in matched.values()})
     if not entries:
@@ -333,21 +348,66 @@ def _match_complaints(entries: list[_TabComplaint], found: list[Complaint], tz: 
 
 
 def _restore_complaints(app: App, items: list[dict[str, Any]]) -> None:
-    """Insert the complaints in one go. The one event each is `complaint_rebuilt`, which no notice is queued
-    from: the receipts, forwardings and answers the tab shows were mailed before the ledger was lost."""
+    """Insert the complaints in one go (a code already known takes what the tab shows as done). The one event
+    each is `complaint_rebuilt`, which no notice is queued from: the receipts, forwardings and answers the tab
+    shows were mailed before the ledger was lost."""
     if not items:
         return
+    keep = {"code", "response_key", "day", "seq", "received_at", "created_at", "reply_to"}
     with app.ledger.transaction() as tx:
         for item in items:
             columns = ", ".join(item)
             marks = ", ".join("?" for _ in item)
-            tx.execute(f"INSERT INTO complaints ({columns}) VALUES ({marks})", tuple(item.values()))
+            updates = ", ".join(f"{c} = excluded.{c}" for c in item if c not in keep)
+            tx.execute(
+                f"INSERT INTO complaints ({columns}) VALUES ({marks}) ON CONFLICT(code) DO UPDATE SET {updates}",
+                tuple(item.values()),
+            )
             detail = {
                 "status": item["status"],
                 "department": item["department"],
                 "matched": not str(item["response_key"]).startswith("rebuilt:"),
             }
             app.ledger.record_event(tx, item["code"], "complaint_rebuilt", detail)
+
+
+def adopt_complaints(app: App, tab: list[list[Any]]) -> int:
+    """A cycle's look at the Pengaduan tab as read: complaints the ledger lacks (a code it does not know, or
+    forwarded or answered there while the ledger says not) are adopted as `mymein rebuild` would rebuild
+    them, so nothing is numbered, forwarded or answered twice. Returns how many."""
+    if not tab or app.complaints is None:
+        return 0
+    try:
+        layout = ComplaintLayout.from_header(tab[0])
+    except ComplaintTabError:
+        return 0
+    rows = layout.parse(tab)
+    codes = [row.code for _, row in rows]
+    records = {
+        r["code"]: r
+        for r in app.ledger.db.execute(
+            "SELECT code, forwarded_at, answered_at FROM complaints WHERE code IN (SELECT value FROM json_each(?))",
+            (json.dumps(codes),),
+        )
+    }
+    wanted = {
+        row.code
+        for _, row in rows
+        if (record := records.get(row.code)) is None
+        or (row.shown.get("forwarded", "").strip() and not record["forwarded_at"])
+        or (row.shown.get("answered", "").strip() and not record["answered_at"])
+    }
+    if not wanted:
+        return 0
+    items = _complaints(app, RebuildReport(), only=wanted)
+    _restore_complaints(app, items)
+    if items:
+        log.warning(
+            "the ledger lacked %d complaints that the Pengaduan tab shows (it was lost or restored from an older "
+            "backup): adopted them; nothing is forwarded or answered again",
+            len(items),
+        )
+    return len(items)
 
 
 def _read_tab(app: App, title: str) -> list[list[Any]]:

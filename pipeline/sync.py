@@ -29,6 +29,7 @@ from .google.errors import GoogleApiError
 from .google.responses import ResponsesTab
 from .google.review_sheet import Archive, CellWrite, row_validations
 from .ledger import SubmissionRecord
+from .rebuild import adopt_complaints
 from .sheet_repair import pipeline_cells
 from .tabs import ARCHIVE_KIND, OPERATOR_KIND, REVIEW_KIND, tab_id, title_of
 
@@ -84,7 +85,7 @@ class CycleReport:
     def extras(self) -> list[str]:
         """What the cycle did besides the news rows, for the log; empty when nothing."""
         done = (
-            (self.adopted, "stories adopted from the sheet and the blog (the ledger lacked them)"),
+            (self.adopted, "stories and complaints adopted from the sheets and the blog (the ledger lacked them)"),
             (self.complaints, "complaints received"),
             (self.registered, "KIMs registered"),
             (self.comments, "comments copied"),
@@ -103,6 +104,8 @@ def run_cycle(app: App, *, dry_run: bool = False) -> CycleReport:
     values, registry, complaint_tabs = _read_review(app, report, dry_run=dry_run)
     if not dry_run:  # before ingest: a lost or older ledger adopts what the sheet and the blog prove
         report.adopted = recovery.recover(app, values).count
+        if complaint_tabs:
+            report.adopted += adopt_complaints(app, complaint_tabs[0])
     ingest(app, report, dry_run=dry_run, registry=registry)
     headers = app.settings.review.headers
     if not values:

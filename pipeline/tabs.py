@@ -23,6 +23,8 @@ LEGACY_TAB_META = "{}:{}\t{}"  # kind, spreadsheet id, title -> id (before tabs 
 REVIEW_KIND = "review_sheet_id"
 OPERATOR_KIND = "operator_sheet_id"
 ARCHIVE_KIND = "archive_sheet_id"
+COMPLAINTS_KIND = "complaints_sheet_id"
+COMPLAINTS_ARCHIVE_KIND = "complaints_archive_sheet_id"
 NAMES = {
     REVIEW_KIND: "review tab",
     "archive_sheet_id": "archive tab",

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import shutil
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
@@ -18,6 +19,7 @@ from pipeline.app import App, build_app, officer_sheets_client
 from pipeline.cli import main
 from pipeline.config import load_settings
 from pipeline.core.sheettime import to_serial
+from pipeline.ledger import LEDGER_FILE
 from pipeline.google.retry import RetryPolicy
 from pipeline.sandbox.server import Sandbox
 from pipeline.sync import run_cycle
@@ -385,3 +387,48 @@ def test_closed_complaints_move_to_the_archive_tab_a_month_later_and_stay_there(
         assert run_cycle(app).archived == 0
     assert list(_rows(app)) == ["PG-20261122-0001"]  # never put back
     assert len(_tab(app, "Arsip Pengaduan").get_all_records()) == 1
+
+
+def _ledger_files(app: App) -> list[Path]:
+    return [app.settings.state_dir / (LEDGER_FILE + suffix) for suffix in ("", "-wal", "-shm")]
+
+
+def test_a_lost_or_older_ledger_forwards_and_answers_nothing_twice(desk: Desk) -> None:
+    app, _ = desk.open(
+        [
+            _complaint(1, "warga1@example.com", "", "Juai", "Juai", "Jalan berlubang."),
+            _complaint(2, "warga2@example.com", "", "Juai", "Juai", "Lampu mati."),
+        ]
+    )
+    run_cycle(app)  # two receipts
+    desk.departments(app, ("Dinas PUPR", PUPR))
+    app.close()
+    backup = desk.folder / "backup"
+    backup.mkdir()
+    for path in _ledger_files(app):  # a backup taken before anything was forwarded
+        if path.exists():
+            shutil.copy(path, backup / path.name)
+    app = build_app(load_settings(desk.config), clock=desk.clock, policy=RetryPolicy(sleep=lambda _: None))
+    desk.apps.append(app)
+    _officer_enters(app, "PG-20261122-0001", SKPD="Dinas PUPR")
+    run_cycle(app)  # forwarded to PUPR
+    _officer_enters(app, "PG-20261122-0001", Jawaban="Sudah ditambal.")
+    run_cycle(app)  # the answer to warga1
+    sent = len(desk.mail.messages)
+    assert sent == 4
+    before = _rows(app)
+    app.close()
+    for restore in ("backup", "lost"):
+        for path in _ledger_files(app):
+            path.unlink(missing_ok=True)
+            if restore == "backup" and (backup / path.name).exists():
+                shutil.copy(backup / path.name, path)
+        again = build_app(load_settings(desk.config), clock=desk.clock, policy=RetryPolicy(sleep=lambda _: None))
+        desk.apps.append(again)
+        report = run_cycle(again)
+        assert report.adopted == (1 if restore == "backup" else 2), restore
+        assert report.complaints == 0  # the form's complaints are not numbered again
+        run_cycle(again)
+        assert len(desk.mail.messages) == sent, restore
+        assert _rows(again) == before, restore
+        again.close()

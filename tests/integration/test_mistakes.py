@@ -334,3 +334,26 @@ def test_a_ledger_restored_from_an_old_backup_redoes_nothing(mailed_desk: tuple[
     assert quiet(desk.cycle())
     assert len(mail.messages) == 4 and len(desk.posts()) == 4
     assert desk.verdict().clean, desk.verdict().details
+
+
+def test_the_ledger_and_the_review_tab_both_lost_come_back_from_the_blog_and_the_form(
+    mailed_desk: tuple[Desk, Inbox],
+) -> None:
+    desk, mail = mailed_desk
+    for path in _ledger_files(desk):
+        path.unlink(missing_ok=True)
+    desk.sheet().clear()
+    report = desk.cycle()
+    assert report.adopted == 4 and report.outcomes == []  # the posts of 1, 2, 3 (a draft) and 7
+    rows = desk.rows()
+    # The stories with a post are back under their codes, approved in their post's mode; the others come back
+    # from the form as new (their decisions were only in the lost ledger and the lost tab), under new codes.
+    assert {c: (rows[c]["Status"], rows[c]["Setujui"], rows[c]["Mode"]) for c in (code(1), code(3), code(7))} == {
+        code(1): ("Terbit", "TRUE", "Terbit"),
+        code(3): ("Draf", "TRUE", "Draf"),
+        code(7): ("Terbit", "TRUE", "Terbit"),
+    }
+    assert len(rows) == 7 and {rows[c]["Status"] for c in rows if c > code(7)} == {"Menunggu"}
+    assert quiet(desk.cycle())
+    assert len(mail.messages) == 4 and len(desk.posts()) == 4
+    assert desk.verdict().clean, desk.verdict().details
