@@ -19,8 +19,8 @@ from pipeline.app import App, build_app, officer_sheets_client
 from pipeline.cli import main
 from pipeline.config import load_settings
 from pipeline.core.sheettime import to_serial
-from pipeline.ledger import LEDGER_FILE
 from pipeline.google.retry import RetryPolicy
+from pipeline.ledger import LEDGER_FILE
 from pipeline.sandbox.server import Sandbox
 from pipeline.sync import run_cycle
 
