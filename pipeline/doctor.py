@@ -12,15 +12,16 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
+from . import tabs
 from .app import GMAIL_SEND_SCOPE, App, build_app
 from .config import ConfigError, Settings, load_settings
 from .core.complaints import DEPARTMENT_HEADER, ComplaintLayout, ComplaintTabError, read_complaints, read_departments
 from .core.form import FormLayout, FormLayoutError
 from .core.review import ReviewLayout, ReviewLayoutError
+from .core.tabs import TabMove, locate
 from .google.errors import GoogleApiError
 from .google.responses import ResponsesTabNotFound
 from .google.retry import RetryPolicy
-from .google.review_sheet import TAB_FIELDS
 from .google.sheets_values import quote_sheet
 from .mail import MailUnavailable, SmtpMailer
 
@@ -143,27 +144,36 @@ def _form(app: App) -> Check:
 def _review(app: App) -> Iterator[Check]:
     review = app.settings.review
     try:
-        sheet = app.review.tab(TAB_FIELDS)
+        listed = app.review.tabs()
     except GoogleApiError as exc:
         yield Check("review spreadsheet", False, _google(exc), _share_fix(app, review.spreadsheet_id))
         return
     yield Check("review spreadsheet", True, review.spreadsheet_id)
-    if sheet is None:
-        yield Check(f"review tab {review.worksheet!r}", False, "missing", "run `mymein init`")
+    name = f"review tab {review.worksheet!r}"
+    # The tab the cycle would use: known by its id, so a rename is followed and a stranger is not taken for it.
+    finding = locate(tabs.known(app, tabs.REVIEW_KIND, review.worksheet), review.worksheet, listed, "review tab")
+    if finding.move is TabMove.CONFLICT:
+        yield Check(name, False, "not the tab MyMeIn has used", finding.note)
         return
+    if finding.tab is None:
+        yield Check(name, False, "missing", "run `mymein init` (the next cycle also makes it again)")
+        return
+    title = finding.tab.title
+    if finding.move is TabMove.RENAMED:
+        name = f"review tab {review.worksheet!r} (now named {title!r}, followed)"
     try:
-        header = app.review.values.get(f"{quote_sheet(review.worksheet)}!1:1")
+        header = app.review.values.get(f"{quote_sheet(title)}!1:1")
         if not header or not any(str(c).strip() for c in header[0]):
-            yield Check(f"review tab {review.worksheet!r}", False, "no header row yet", "run `mymein init`")
+            yield Check(name, False, "no header row yet", "run `mymein init`")
             return
         ReviewLayout.from_header(header[0], review.headers)
     except ReviewLayoutError as exc:
-        yield Check(f"review tab {review.worksheet!r}", False, str(exc), "run `mymein init` to add the columns")
+        yield Check(name, False, str(exc), "run `mymein init` to add the columns")
         return
     except GoogleApiError as exc:
-        yield Check(f"review tab {review.worksheet!r}", False, _google(exc), "")
+        yield Check(name, False, _google(exc), "")
         return
-    yield Check(f"review tab {review.worksheet!r}", True, "header row has every column")
+    yield Check(name, True, "header row has every column")
     if app.settings.registry.enforce and app.review.tab("properties(title)", review.operator_worksheet) is None:
         yield Check(
             f"operator tab {review.operator_worksheet!r}", False, "missing (registry.enforce)", "run `mymein init`"

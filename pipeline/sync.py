@@ -102,6 +102,7 @@ def run_cycle(app: App, *, dry_run: bool = False) -> CycleReport:
         reconcile_intents(app, report)
         notice_went_live(app, report)
     values, registry, complaint_tabs = _read_review(app, report, dry_run=dry_run)
+    values = sheet_repair.header_back(app, values, dry_run=dry_run)
     if not dry_run:  # before ingest: a lost or older ledger adopts what the sheet and the blog prove
         report.adopted = recovery.recover(app, values).count
         if complaint_tabs:

@@ -131,6 +131,18 @@ class ReviewSheet:
             result.append(((list(header[0]) if header else []), texts))
         return result
 
+    def insert_header(self, sheet_id: int, header: Sequence[Any]) -> None:
+        """A header row put back above the data rows, in one call (not resent: a second row would be inserted)."""
+        span = {"sheetId": sheet_id, "dimension": "ROWS", "startIndex": 0, "endIndex": 1}
+        cells = {
+            "start": {"sheetId": sheet_id, "rowIndex": 0, "columnIndex": 0},
+            "rows": [{"values": [_cell_data(v) for v in header]}],
+            "fields": "userEnteredValue",
+        }
+        self.values.structure(
+            [{"insertDimension": {"range": span, "inheritFromBefore": False}}, {"updateCells": cells}], idempotent=False
+        )
+
     def ensure_tab(self, title: str, header: Sequence[Any]) -> int:
         """A tab's id by title (Rekap), created with `header` as its first row when missing."""
         for sheet_id, found in self.tabs():

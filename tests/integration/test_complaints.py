@@ -432,3 +432,22 @@ def test_a_lost_or_older_ledger_forwards_and_answers_nothing_twice(desk: Desk) -
         assert len(desk.mail.messages) == sent, restore
         assert _rows(again) == before, restore
         again.close()
+
+
+def test_a_renamed_pengaduan_tab_is_followed_and_no_second_one_is_made(desk: Desk) -> None:
+    app, _ = desk.open([_complaint(1, "", "", "Juai", "Juai", "Satu."), _complaint(2, "", "", "Juai", "Juai", "Dua.")])
+    run_cycle(app)
+    desk.departments(app, ("Dinas PUPR", PUPR))
+    _tab(app, "Pengaduan").update_title("Pengaduan 2026")
+    run_cycle(app)
+    run_cycle(app)
+    book = officer_sheets_client(app.settings).open_by_key(app.settings.review.spreadsheet_id)
+    assert "Pengaduan" not in [w.title for w in book.worksheets()]
+    tab = book.worksheet("Pengaduan 2026")
+    assert [r["Kode"] for r in tab.get_all_records()] == ["PG-20261122-0001", "PG-20261122-0002"]
+    values = tab.get_all_values()
+    tab.update_cell(2, values[0].index("SKPD") + 1, "Dinas PUPR")
+    run_cycle(app)
+    run_cycle(app)
+    assert len(desk.mail.to(PUPR)) == 1
+    assert [r["Status"] for r in tab.get_all_records()] == ["Diteruskan", "Diterima"]

@@ -9,6 +9,7 @@ import logging
 import shutil
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -17,19 +18,27 @@ import pytest
 from click.testing import CliRunner
 from gspread.utils import ValueRenderOption, rowcol_to_a1
 
-from pipeline.app import App
+from pipeline.app import App, build_app
 from pipeline.cli import main
 from pipeline.config import load_settings
 from pipeline.ledger import LEDGER_FILE
 from pipeline.sandbox.server import Sandbox
 from pipeline.sync import CycleReport, run_cycle
 
-from .chaos import Verdict, judge, open_app, review_worksheet
+from .chaos import NO_SLEEP, Verdict, judge, open_app, review_worksheet
 from .conftest import Inbox
 from .test_notices import _notices_yaml
 from .world import World, append_responses, blog_posts, make_world, response_row
 
 STORIES = 6
+
+
+class _Clock:
+    def __init__(self, now: datetime) -> None:
+        self.now = now
+
+    def __call__(self) -> datetime:
+        return self.now
 
 
 @dataclass
@@ -126,6 +135,8 @@ def test_a_renamed_review_tab_is_followed_and_nothing_is_appended_twice(
         assert quiet(desk.cycle())
     book = desk.sheet().spreadsheet
     assert [w.title for w in book.worksheets()] == ["Berita Lama"]  # no second review tab
+    doctor = CliRunner().invoke(main, ["--config", str(desk.world.config), "doctor"])
+    assert "review tab 'Berita' (now named 'Berita Lama', followed)" in doctor.output
     assert len(desk.rows()) == 7
     desk.officer_sets(code(7), Setujui=True)
     assert desk.cycle().count("publish") == 1
@@ -144,8 +155,17 @@ def test_a_new_tab_under_the_configured_name_while_ours_is_renamed_stops_with_on
     )
     assert "mymein init" in line
     assert not any(any(row) for row in book.worksheet("Berita").get_all_values())  # nothing written there
+    doctor = CliRunner().invoke(main, ["--config", str(desk.world.config), "doctor"])
+    assert doctor.exit_code != 0 and "not the tab MyMeIn has used" in doctor.output
     desk.tab = "Berita Lama"
     assert desk.verdict().clean
+    # The administrator takes the new tab on purpose: the stories come to it, the old tab is no longer read.
+    init = CliRunner().invoke(main, ["--config", str(desk.world.config), "init"])
+    assert init.exit_code == 0, init.output
+    desk.tab = "Berita"
+    assert desk.cycle().restored == STORIES
+    assert quiet(desk.cycle())
+    assert desk.verdict().clean, desk.verdict().details
 
 
 def test_a_deleted_review_tab_comes_back_whole(desk: Desk) -> None:
@@ -357,3 +377,37 @@ def test_the_ledger_and_the_review_tab_both_lost_come_back_from_the_blog_and_the
     assert quiet(desk.cycle())
     assert len(mail.messages) == 4 and len(desk.posts()) == 4
     assert desk.verdict().clean, desk.verdict().details
+
+
+def test_a_deleted_header_row_is_put_back_and_nothing_else_changes(desk: Desk) -> None:
+    sheet = desk.sheet()
+    before = desk.rows()
+    sheet.delete_rows(1)
+    report = desk.cycle()
+    assert (report.outcomes, report.restored, report.queued, report.errors) == ([], 0, 0, [])
+    assert desk.rows() == before
+    assert quiet(desk.cycle())
+    desk.officer_sets(code(6), Setujui=True)
+    assert desk.cycle().count("publish") == 1
+    assert desk.verdict().clean, desk.verdict().details
+
+
+def test_rows_pasted_back_from_the_archive_leave_again_and_the_archive_keeps_one_copy(desk: Desk) -> None:
+    config = desk.world.config
+    config.write_text(config.read_text(encoding="utf-8").replace("review:\n", "review:\n  archive_after_days: 1\n"))
+    clock = _Clock(datetime.now(UTC) + timedelta(days=2))
+    app = build_app(load_settings(config), clock=clock, policy=NO_SLEEP)
+    try:
+        assert run_cycle(app).archived == 3  # 1 and 2 published, 4 rejected, finished two days ago
+        book = desk.sheet().spreadsheet
+        archived = snapshot(book.worksheet("Arsip"))[1:]
+        desk.sheet().append_rows(archived, value_input_option="RAW", table_range="A1")  # "last month's rows"
+        report = run_cycle(app)
+        assert (report.outcomes, report.queued, report.restored) == ([], 0, 0)
+        assert report.archived == 3
+        assert quiet(run_cycle(app))
+    finally:
+        app.close()
+    assert sorted(r[0] for r in book.worksheet("Arsip").get_all_values()[1:]) == [code(1), code(2), code(4)]
+    assert sorted(desk.rows()) == [code(3), code(5), code(6)]
+    assert len(desk.posts()) == 3
