@@ -318,6 +318,46 @@ def _duration(delta: timedelta) -> str:
     return f"{minutes} min" if minutes < 60 else f"{minutes / 60:g} h"
 
 
+class WrongState(Exception):
+    """The notice is not in a state the administrator's command applies to (already sent, being sent, ...)."""
+
+    def __init__(self, notice: Notice) -> None:
+        super().__init__(f"notice {notice.key} is {notice.state}")
+        self.notice = notice
+
+
+def requeue(outbox: Outbox, notice: Notice) -> None:
+    """An administrator's decision to send an uncertain, failed or dismissed notice again, knowing it may arrive
+    twice: back in the queue with fresh attempts, and an event in the ledger saying so."""
+    if not outbox.requeue(notice):
+        raise WrongState(outbox.find(notice.key) or notice)
+    outbox.ledger.event(notice.code, "notice_resent", {"key": notice.key, "was": notice.state})
+
+
+def dismiss(outbox: Outbox, notice: Notice) -> None:
+    """An administrator's decision that a pending, uncertain or failed notice is not to be sent."""
+    if not outbox.dismiss(notice):
+        raise WrongState(outbox.find(notice.key) or notice)
+    outbox.ledger.event(notice.code, "notice_dismissed", {"key": notice.key, "was": notice.state})
+
+
+def send_now(app: App, outbox: Outbox, notice: Notice) -> tuple[Notice, str]:
+    """A pending notice sent at once, outside a cycle (the caller holds the cycle lock): the notice as it is
+    afterwards (`sent`, `failed`, `pending` when not sent now, `uncertain`) and what went wrong."""
+    notice = outbox.find(notice.key) or notice  # as queued now, its attempts counted afresh
+    errors: list[str] = []
+    if app.mailer is None:
+        errors.append("notices are off (notices.enabled): it waits in the queue")
+    else:
+        try:
+            with app.mailer.connection() as connection:
+                deliver(outbox, connection, notice, [], errors)
+        except MailUnavailable as exc:
+            if outbox.begin(notice):
+                _not_sent(outbox, notice, str(exc), errors)
+    return outbox.find(notice.key) or notice, "; ".join(errors)
+
+
 def _deliverable(address: str) -> bool:
     local, _, domain = address.strip().partition("@")
     return bool(local) and "." in domain and not any(c.isspace() for c in address.strip())
