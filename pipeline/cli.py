@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 import json
 import logging
+import os
 import signal
 import sys
 import threading
@@ -50,6 +51,13 @@ class CliState:
         """The chosen channel's settings (`--channel`), the default channel's without it."""
         try:
             return load_settings(config_path(self.config)).channel(self.channel)
+        except ConfigError as exc:
+            raise ConfigProblem(str(exc)) from exc
+
+    def root(self) -> Settings:
+        """The whole config's settings: the top-level state_dir holds what belongs to the config, not a channel."""
+        try:
+            return load_settings(config_path(self.config))
         except ConfigError as exc:
             raise ConfigProblem(str(exc)) from exc
 
@@ -283,10 +291,25 @@ def _sync_one(settings: Settings, dry_run: bool, label: str) -> None:
 @main.command()
 @click.pass_obj
 def run(state: CliState) -> None:
-    """Run cycles every schedule.interval_seconds until SIGTERM or Ctrl-C (every channel in turn)."""
-    from .daemon import heartbeat_path, run_daemon
+    """Run cycles every schedule.interval_seconds until SIGTERM or Ctrl-C (every channel in turn).
+
+    One daemon per config: a second `mymein run` exits at once (code 1) naming the first one's PID.
+    """
+    from .lock import DaemonRunning, daemon_lock
 
     channels = state.every_channel()
+    try:
+        # In the config's own state_dir, whichever channels this one serves: one daemon serves them all.
+        with daemon_lock(state.root().state_dir):
+            _run_daemon(channels)
+    except DaemonRunning as exc:
+        click.echo(f"error: {exc}", err=True)
+        sys.exit(EXIT_FAILED)
+
+
+def _run_daemon(channels: list[tuple[str, Settings]]) -> None:
+    from .daemon import heartbeat_path, run_daemon
+
     settings = channels[0][1]
     logging.getLogger("mymein").setLevel(logging.INFO)
     if _HANDLER is not None:
@@ -297,7 +320,7 @@ def run(state: CliState) -> None:
     signal.signal(signal.SIGINT, lambda *_: stop.set())
     served = f" for channels {', '.join(name for name, _ in channels)}" if len(channels) > 1 else ""
     click.echo(
-        f"mymein run: a cycle every {settings.schedule.interval_seconds:g} s{served}; "
+        f"mymein run (PID {os.getpid()}): a cycle every {settings.schedule.interval_seconds:g} s{served}; "
         f"heartbeat {heartbeat_path(apps[0])}; stop with SIGTERM or Ctrl-C"
     )
     try:
