@@ -5,6 +5,7 @@ answer was lost, so it may have arrived)."""
 from __future__ import annotations
 
 import base64
+import re
 import smtplib
 import ssl
 from collections.abc import Iterator
@@ -55,7 +56,10 @@ def compose(settings: NoticeSettings, recipient: str, subject: str, body: str, r
     message["Subject"] = subject
     message["Date"] = formatdate(localtime=False)
     domain = settings.sender.rpartition("@")[2] or None
-    message["Message-ID"] = make_msgid(idstring=reference.replace(":", "."), domain=domain)
+    # The key may hold an address (a complainant's, a department's): a second "@" would make the Message-ID
+    # malformed, which strict servers refuse. Only RFC 5322 atext and dots stay.
+    idstring = re.sub(r"[^A-Za-z0-9!#$%&'*+/=?^_`{|}~.-]", "=", reference.replace(":", "."))
+    message["Message-ID"] = make_msgid(idstring=idstring, domain=domain)
     message.set_content(body)
     return message
 
