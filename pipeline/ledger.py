@@ -248,6 +248,13 @@ def _m010_sheet_memory(db: sqlite3.Connection) -> None:
     )
 
 
+def _m011_notice_retry(db: sqlite3.Connection) -> None:
+    # A notice that was certainly not sent (the server or Google said no, for now, or the request never left)
+    # waits until `retry_at` before its next attempt, so a bounded number of attempts spans an outage of
+    # hours instead of a few cycles.
+    _run_script(db, "ALTER TABLE notices ADD COLUMN retry_at TEXT")
+
+
 # Named migrations, applied in order inside one transaction each; never edit a released one.
 MIGRATIONS: list[tuple[str, Callable[[sqlite3.Connection], None]]] = [
     ("001_initial", _m001_initial),
@@ -260,6 +267,7 @@ MIGRATIONS: list[tuple[str, Callable[[sqlite3.Connection], None]]] = [
     ("008_status_index", _m008_status_index),
     ("009_complaints", _m009_complaints),
     ("010_sheet_memory", _m010_sheet_memory),
+    ("011_notice_retry", _m011_notice_retry),
 ]
 
 

@@ -10,6 +10,7 @@ from typing import Any
 
 from .config import Settings
 from .core.model import Status
+from .core.text import mask_addresses
 from .ledger import Ledger
 from .outbox import Outbox
 
@@ -24,6 +25,8 @@ class StatusReport:
     notices: dict[str, int] = field(default_factory=dict)
     calls_today: dict[str, int] = field(default_factory=dict)  # Google requests by API, local day
     complaints: dict[str, int] = field(default_factory=dict)  # complaints by status
+    # Notices that may or may not have arrived, for the administrator to resend or dismiss; never an address.
+    uncertain_notices: list[dict[str, Any]] = field(default_factory=list)
 
     def as_dict(self) -> dict[str, Any]:
         return {
@@ -34,6 +37,7 @@ class StatusReport:
             "notices": self.notices,
             "api_calls_today": self.calls_today,
             "complaints": self.complaints,
+            "uncertain_notices": self.uncertain_notices,
         }
 
 
@@ -55,7 +59,20 @@ def collect_status(settings: Settings, ledger: Ledger, heartbeat: Path, now: dat
         str(status): int(n)
         for status, n in ledger.db.execute("SELECT status, COUNT(*) FROM complaints GROUP BY status ORDER BY status")
     }
-    return StatusReport(counts, oldest.code if oldest else None, age, posts_today, last, notices, by_api, complaints)
+    uncertain = [
+        {
+            "number": n.id,
+            "key": mask_addresses(n.key),
+            "kind": n.kind,
+            "code": n.code,
+            "since": n.created_at,
+            "reason": mask_addresses(n.error or ""),
+        }
+        for n in Outbox(ledger).listing(("uncertain",))
+    ]
+    return StatusReport(
+        counts, oldest.code if oldest else None, age, posts_today, last, notices, by_api, complaints, uncertain
+    )
 
 
 def format_status(report: StatusReport) -> str:
@@ -76,9 +93,16 @@ def format_status(report: StatusReport) -> str:
             "failed": "gagal",
             "uncertain": "tidak pasti",
             "sending": "dikirim",
+            "dismissed": "dibatalkan",
         }
         parts = [f"{names.get(state, state)} {n}" for state, n in sorted(report.notices.items())]
         lines.append(f"Pemberitahuan e-mail: {', '.join(parts)}")
+    if report.uncertain_notices:
+        lines.append(
+            "Pemberitahuan tidak pasti (mungkin sudah sampai, tidak dikirim ulang otomatis); putuskan dengan "
+            "`mymein notices resend NOMOR` atau `mymein notices dismiss NOMOR`:"
+        )
+        lines += [f"  #{n['number']} {n['key']} ({n['kind']}): {n['reason']}" for n in report.uncertain_notices]
     if report.last_cycle:
         c = report.last_cycle
         lines.append(f"Siklus terakhir: {c.get('finished')} ({c.get('seconds')} s, {c.get('outcome')})")
