@@ -16,8 +16,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from gspread.utils import ValueRenderOption
 import requests
+from gspread.utils import ValueRenderOption
 
 from pipeline.google.errors import GoogleApiError
 from pipeline.sandbox.server import Sandbox
