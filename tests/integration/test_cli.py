@@ -191,7 +191,7 @@ def test_status_counts_submissions_from_the_ledger(world: World) -> None:
     assert (
         "Menunggu" in text
         and "Postingan baru hari ini: 0" in text
-        and "Panggilan API Google hari ini: sheets 10" in text
+        and "Panggilan API Google hari ini: blogger 1, sheets 10" in text
     )
 
 

@@ -21,7 +21,7 @@ from pipeline.sync import run_cycle
 
 from .conftest import Inbox, _free_port
 from .test_pipeline import officer_sets, review_sheet
-from .world import World, make_world, response_row, stats
+from .world import World, make_world, reset_stats, response_row, stats
 
 
 class Clock:
@@ -249,6 +249,13 @@ def _gmail_world(sandbox: Sandbox, folder: Path, *, refresh: bool = False, timeo
     return world
 
 
+def _expire_owner_token(folder: Path) -> None:
+    path = folder / "owner-token.json"
+    token = json.loads(path.read_text(encoding="utf-8"))
+    token.update(token="expired", expiry="2020-01-01T00:00:00Z")
+    path.write_text(json.dumps(token), encoding="utf-8")
+
+
 def _faults(sandbox: Sandbox, *rules: dict[str, Any]) -> None:
     requests.post(f"{sandbox.url}/_sandbox/faults", json={"rules": list(rules)}, timeout=10).raise_for_status()
 
@@ -281,8 +288,12 @@ def test_a_token_that_cannot_be_refreshed_sends_nothing_and_the_notice_goes_once
     world = _gmail_world(fresh_sandbox, tmp_path, refresh=True)
     clock = Clock()
     app = _app(world, clock)
+    run_cycle(app)  # a new ledger's look at the blog refreshes the owner token once
+    app.close()
+    _expire_owner_token(tmp_path)  # as an hour later: the next use refreshes it again
+    reset_stats(fresh_sandbox.url)
+    app = _app(world, clock)
     try:
-        run_cycle(app)
         _rejected(app, CODE)
         _faults(fresh_sandbox, {"match": "oauth.token", "times": 1, **refusal})
         report = run_cycle(app)
