@@ -88,8 +88,24 @@ def tab_kinds(app: App) -> dict[str, str]:
         return {}
     titles = {TAB_KIND: settings.tab, DEPARTMENTS_KIND: settings.departments_tab}
     for kind, title in titles.items():
-        tab_id(app, title, TAB_KINDS[kind], kind)
+        tab_id(app, title, TAB_KINDS[kind], kind, LOOKS_LIKE.get(kind))
     return titles
+
+
+def _looks_like_pengaduan(header: list[Any]) -> bool:
+    try:
+        ComplaintLayout.from_header(header)
+    except ComplaintTabError:
+        return False
+    return True
+
+
+def _looks_like_departments(header: list[Any]) -> bool:
+    return [str(c).strip() for c in header[: len(DEPARTMENT_HEADER)]] == list(DEPARTMENT_HEADER)
+
+
+# How a renamed tab is recognised by a ledger that has no memory of it (new or lost): by its header row.
+LOOKS_LIKE = {TAB_KIND: _looks_like_pengaduan, DEPARTMENTS_KIND: _looks_like_departments}
 
 
 # --- from the form --------------------------------------------------------------------------------------

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 import logging
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 from typing import Any
@@ -180,6 +180,19 @@ def _read_review(
     return found[REVIEW_KIND], registry, (complaint_tabs if len(complaint_tabs) == 2 else None)
 
 
+def _looks_like_review(app: App) -> Callable[[list[Any]], bool]:
+    """A header row with every column of the review tab (the archive tab has them too: it is excluded by name)."""
+
+    def test(header: list[Any]) -> bool:
+        try:
+            ReviewLayout.from_header(header, app.settings.review.headers)
+        except ReviewLayoutError:
+            return False
+        return True
+
+    return test
+
+
 def _read_tabs(app: App, wanted: dict[str, str]) -> dict[str, list[list[Any]]] | None:
     """The tabs (kind -> configured title) in one call, by the titles they last had; None when one is gone."""
     found = app.review.read_tabs([title_of(app, kind, title) for kind, title in wanted.items()])
@@ -197,7 +210,8 @@ def _find_tabs_again(app: App, wanted: dict[str, str]) -> dict[str, list[list[An
             if tabs.find(app, kind, title, sheets).tab is None:
                 continue
         else:
-            tabs.ensure(app, kind, title, complaints.TAB_KINDS.get(kind, ()), sheets)
+            looks_like = _looks_like_review(app) if kind == REVIEW_KIND else complaints.LOOKS_LIKE.get(kind)
+            tabs.ensure(app, kind, title, complaints.TAB_KINDS.get(kind, ()), sheets, looks_like)
         readable[kind] = title
     found = _read_tabs(app, readable)
     if found is None:  # renamed again meanwhile

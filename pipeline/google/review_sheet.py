@@ -61,12 +61,14 @@ class ReviewSheet:
         review, *extra = found
         return review, extra
 
-    def read_tabs(self, titles: Sequence[str]) -> list[list[list[Any]]] | None:
-        """Whole tabs in one call; None when one of them does not exist (renamed or deleted)."""
+    def read_tabs(self, titles: Sequence[str], *, first_row_only: bool = False) -> list[list[list[Any]]] | None:
+        """Whole tabs (or their first rows) in one call; None when one of them does not exist (renamed or
+        deleted)."""
+        ranges = [quote_sheet(t) + ("!1:1" if first_row_only else "") for t in titles]
         try:
-            if len(titles) == 1:
-                return [self.values.get(quote_sheet(titles[0]))]
-            return self.values.batch_get([quote_sheet(t) for t in titles])
+            if len(ranges) == 1:
+                return [self.values.get(ranges[0])]
+            return self.values.batch_get(ranges)
         except GoogleApiError as exc:
             if exc.status == 400 and "parse range" in exc.message:
                 return None

@@ -411,3 +411,19 @@ def test_rows_pasted_back_from_the_archive_leave_again_and_the_archive_keeps_one
     assert sorted(r[0] for r in book.worksheet("Arsip").get_all_values()[1:]) == [code(1), code(2), code(4)]
     assert sorted(desk.rows()) == [code(3), code(5), code(6)]
     assert len(desk.posts()) == 3
+
+
+def test_a_lost_ledger_finds_the_renamed_review_tab_by_its_columns(mailed_desk: tuple[Desk, Inbox]) -> None:
+    desk, mail = mailed_desk
+    before = desk.rows()
+    desk.sheet().update_title("Berita Lama")
+    desk.tab = "Berita Lama"
+    for path in _ledger_files(desk):
+        path.unlink(missing_ok=True)
+    report = desk.cycle()
+    assert report.adopted == 7 and report.outcomes == [] and report.queued == 0
+    assert [w.title for w in desk.sheet().spreadsheet.worksheets()] == ["Berita Lama"]
+    assert desk.rows() == before
+    assert quiet(desk.cycle())
+    assert len(mail.messages) == 4
+    assert desk.verdict().clean, desk.verdict().details
