@@ -159,7 +159,7 @@ def _review(app: App) -> Iterator[Check]:
         yield Check(name, False, "missing", "run `mymein init` (the next cycle also makes it again)")
         return
     title = finding.tab.title
-    if finding.move is TabMove.RENAMED:
+    if title != review.worksheet:
         name = f"review tab {review.worksheet!r} (now named {title!r}, followed)"
     try:
         header = app.review.values.get(f"{quote_sheet(title)}!1:1")
