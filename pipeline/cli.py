@@ -176,9 +176,9 @@ def doctor(state: CliState) -> None:
 
     checks = run_checks(config_path(state.config), channel=state.channel)
     for check in checks:
-        mark = "ok  " if check.ok else "FAIL"
+        mark = ("warn" if check.warning else "ok  ") if check.ok else "FAIL"
         click.echo(f"[{mark}] {check.name}: {check.detail}".rstrip(": "))
-        if not check.ok and check.fix:
+        if (check.warning or not check.ok) and check.fix:
             click.echo(f"       fix: {check.fix}")
     failed = sum(1 for c in checks if not c.ok)
     click.echo(f"{len(checks) - failed} of {len(checks)} checks passed")

@@ -17,6 +17,7 @@ from .config import ConfigError, Settings, load_settings
 from .core.complaints import DEPARTMENT_HEADER, ComplaintLayout, ComplaintTabError, read_complaints, read_departments
 from .core.form import FormLayout, FormLayoutError
 from .core.review import ReviewLayout, ReviewLayoutError
+from .google.drive import FOLDER_MIME
 from .google.errors import GoogleApiError
 from .google.responses import ResponsesTabNotFound
 from .google.retry import RetryPolicy
@@ -34,6 +35,7 @@ class Check:
     ok: bool
     detail: str = ""
     fix: str = ""
+    warning: bool = False  # passes, but an administrator should know (and the fix says what to do)
 
 
 def run_checks(
@@ -57,7 +59,7 @@ def run_checks(
     except ConfigError as exc:
         return [*checks, Check("Google clients", False, str(exc), "see the credential checks above")]
     try:
-        checks += [_form(app), *_review(app), _blog(app), _drive(app)]
+        checks += [_form(app), *_review(app), _blog(app), _drive(app), _upload_folders(app)]
         if app.settings.notices.enabled:
             checks.append(_mail(app))
         if app.settings.complaints.enabled:
@@ -262,6 +264,39 @@ def _drive(app: App) -> Check:
     return Check("Drive (photos)", True, "reachable")
 
 
+def _upload_folders(app: App) -> Check:
+    """The form's upload folders exist and are readable folders; without any, say what sharing then means."""
+    name = "photo upload folders"
+    folders = app.settings.photos.upload_folders
+    if not folders:
+        detail = (
+            "photos.upload_folders is empty: any image the service account can read is shared with anyone "
+            "who has the link once its link is typed into Foto"
+        )
+        fix = "list the form's upload folder (its Drive folder id) under photos.upload_folders in config.yaml"
+        return Check(name, True, detail, fix, warning=True)
+    problems: list[str] = []
+    found: list[str] = []
+    try:
+        for folder_id in folders:
+            meta = app.photos.folder(folder_id)
+            if meta is None:
+                problems.append(f"{folder_id}: not found or not shared with {_service_account(app)}")
+            elif meta.get("mimeType") != FOLDER_MIME:
+                problems.append(f"{folder_id}: {str(meta.get('name', ''))!r} is a file, not a folder")
+            else:
+                found.append(f"{str(meta.get('name', ''))!r} ({folder_id})")
+    except GoogleApiError as exc:
+        return Check(name, False, _google(exc), "enable the Drive API for the project")
+    if problems:
+        fix = (
+            f"share each folder with {_service_account(app)} (Viewer is enough), or correct photos.upload_folders "
+            "(the id in the folder's address, drive.google.com/drive/folders/<ID>)"
+        )
+        return Check(name, False, "; ".join(problems), fix)
+    return Check(name, True, ", ".join(found))
+
+
 def _mail(app: App) -> Check:
     """Notices: the SMTP server takes a session (nothing is sent), or the owner's token may send Gmail."""
     notices = app.settings.notices
@@ -291,9 +326,13 @@ def _google(exc: GoogleApiError) -> str:
 
 
 def _share_fix(app: App, spreadsheet_id: str) -> str:
+    return f"check the id, and share spreadsheet {spreadsheet_id} with {_service_account(app)} as Editor"
+
+
+def _service_account(app: App) -> str:
     path = app.settings.google.service_account_file
     who = "the service account"
     if path is not None:
         with contextlib.suppress(OSError, ValueError):
             who = str(json.loads(path.read_text(encoding="utf-8")).get("client_email", who))
-    return f"check the id, and share spreadsheet {spreadsheet_id} with {who} as Editor"
+    return who

@@ -764,6 +764,22 @@ class Ledger:
                 shared.pop(file_id, None)
         return [f for f in shared if f]
 
+    def sharers(self, file_id: str) -> set[str]:
+        """The submissions this Drive file may still be shared for (see `shared_files`): a photo two stories
+        use stays public while either still shows it."""
+        rows = self.db.execute(
+            """SELECT code, action, state FROM intents
+               WHERE action IN ('share', 'unshare') AND json_extract(payload, '$.file_id') = ? ORDER BY id""",
+            (file_id,),
+        )
+        codes: set[str] = set()
+        for row in rows:
+            if row["action"] == "share":
+                codes.add(str(row["code"]))
+            elif row["state"] == "done":
+                codes.discard(str(row["code"]))
+        return codes
+
     def open_intents(self, action: str | None = None) -> list[Intent]:
         query = "SELECT * FROM intents WHERE state = 'open'"
         params: tuple[str, ...] = ()
