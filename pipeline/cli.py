@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 import json
 import logging
+import os
 import signal
 import sys
 import threading
@@ -32,6 +33,7 @@ if TYPE_CHECKING:
 EXIT_OK = 0
 EXIT_FAILED = 1
 EXIT_CONFIG = 2
+PRIVATE_UMASK = 0o077
 
 
 class ConfigProblem(click.ClickException):
@@ -120,6 +122,11 @@ def _build_app(settings: Settings) -> App:
 @click.pass_context
 def main(ctx: click.Context, config: str | None, verbose: int, log_json: bool, channel: str | None) -> None:
     """MyMeIn: village KIM news from a Google Form, through a review sheet, to the Blogger portal."""
+    # Everything the pipeline writes (ledger, heartbeat, reports, tokens) holds operators' and complainants'
+    # data: readable by the service's user only, whatever umask cron or a shell gave us. Restored after the
+    # command for whoever called us in-process (tests).
+    before = os.umask(PRIVATE_UMASK)
+    ctx.call_on_close(lambda: os.umask(before))
     _setup_logging(verbose, log_json)
     ctx.obj = CliState(config, channel)
 

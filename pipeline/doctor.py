@@ -5,7 +5,6 @@ from __future__ import annotations
 import contextlib
 import json
 import os
-import stat
 import tempfile
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -24,6 +23,7 @@ from .google.retry import RetryPolicy
 from .google.review_sheet import TAB_FIELDS
 from .google.sheets_values import quote_sheet
 from .mail import MailUnavailable, SmtpMailer
+from .private import loose_mode, private_dir
 
 # Refresh tokens of an OAuth app still in "Testing" stop working 7 days after they were issued.
 TESTING_TOKEN_DAYS = 7
@@ -47,7 +47,7 @@ def run_checks(
     except ConfigError as exc:
         return [Check("config file", False, str(exc), "correct the key named above; config.yaml documents each one")]
     checks = [Check("config file", True, str(config))]
-    checks += list(_credential_files(settings, clock))
+    checks += [*_credential_files(settings, clock), *_password_file(settings)]
     checks.append(_state_dir(settings))
     now = clock().astimezone(settings.tz)
     checks.append(Check("time zone", True, f"{settings.timezone}: now {now:%Y-%m-%d %H:%M %Z}"))
@@ -90,8 +90,8 @@ def _credential_files(settings: Settings, clock: Callable[[], datetime]) -> Iter
         except (OSError, ValueError) as exc:
             yield Check(name, False, f"{path} is not readable JSON ({exc})", how)
             continue
-        mode = stat.S_IMODE(path.stat().st_mode)
-        if mode & (stat.S_IRWXG | stat.S_IRWXO):
+        mode = loose_mode(path)
+        if mode is not None:
             yield Check(name, False, f"{path} can be read by other users (mode {mode:o})", f"chmod 600 {path}")
             continue
         if key == "google.oauth_token_file":
@@ -113,10 +113,25 @@ def _token(name: str, path: Path, content: dict[str, object], clock: Callable[[]
     return Check(name, True, detail)
 
 
+def _password_file(settings: Settings) -> Iterator[Check]:
+    path = settings.notices.password_file if settings.notices.enabled else None
+    if path is None:
+        return
+    name = "credentials notices.password_file"
+    if not path.exists():
+        yield Check(name, False, f"{path} does not exist", "write the SMTP password to it, one line")
+        return
+    mode = loose_mode(path)
+    if mode is not None:
+        yield Check(name, False, f"{path} can be read by other users (mode {mode:o})", f"chmod 600 {path}")
+        return
+    yield Check(name, True, str(path))
+
+
 def _state_dir(settings: Settings) -> Check:
     folder = settings.state_dir
     try:
-        folder.mkdir(parents=True, exist_ok=True)
+        private_dir(folder)
         with tempfile.NamedTemporaryFile(dir=folder, prefix=".doctor-") as probe:
             probe.write(b"ok")
             probe.flush()

@@ -6,8 +6,10 @@ and every side effect is preceded by an open intent so a crash can be reconciled
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
+import os
 import sqlite3
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
@@ -22,6 +24,7 @@ from .core.duplicates import Earlier
 from .core.model import Status, Submission
 from .core.monev import History
 from .core.text import clean_body, clean_line, fold
+from .private import FILE_MODE, private_dir, tighten
 
 LEDGER_FILE = "ledger.sqlite3"
 
@@ -316,11 +319,21 @@ class Event:
     detail: dict[str, Any]
 
 
+def _private_database(path: Path) -> None:
+    """The ledger holds operators' and complainants' names and addresses: 0600. SQLite gives its -wal and -shm
+    files the database file's own mode, so creating (or tightening) that one is enough."""
+    with contextlib.suppress(FileExistsError):
+        os.close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW, FILE_MODE))
+    for file in (path, path.with_name(path.name + "-wal"), path.with_name(path.name + "-shm")):
+        tighten(file)
+
+
 class Ledger:
     def __init__(self, path: Path, clock: Callable[[], datetime] = _utc_now) -> None:
-        path.parent.mkdir(parents=True, exist_ok=True)
+        private_dir(path.parent)
         self.path = path
         self.clock = clock
+        _private_database(path)
         self.db = sqlite3.connect(path, isolation_level=None, check_same_thread=False)
         self.db.row_factory = sqlite3.Row
         self.db.execute("PRAGMA journal_mode=WAL")

@@ -25,7 +25,10 @@ from pipeline.app import App, build_app
 from pipeline.auth import write_private
 from pipeline.cli import main
 from pipeline.config import load_settings
+from pipeline.daemon import Worker
 from pipeline.google.retry import RetryPolicy
+from pipeline.ledger import LEDGER_FILE
+from pipeline.lock import LOCK_FILE
 from pipeline.sandbox.credentials import throwaway_service_account, throwaway_user_token
 from pipeline.sandbox.demo_data import DEMO_PHOTOS, png_bytes
 from pipeline.sandbox.drive import ROOT_ID
@@ -368,6 +371,39 @@ def _cli(config: Path, *args: str) -> Result:
     return CliRunner().invoke(main, ["--config", str(config), *args])
 
 
+def test_state_reports_and_heartbeat_are_kept_to_this_user_whatever_the_umask(
+    sandbox: Sandbox, tmp_path: Path, loose_umask: None
+) -> None:
+    world = make_world(sandbox.url, tmp_path, [response_row(1)])
+    state = tmp_path / "state"
+    app = build_app(load_settings(world.config), policy=NO_SLEEP)  # in-process, under umask 022
+    try:
+        Worker(app).cycle()  # a cycle as `mymein run` makes it, with its lock and heartbeat
+        app.ledger.set_meta("probe", "x")  # the ledger is open: its -wal and -shm exist now
+        assert _mode(state) == 0o700
+        for name in (LEDGER_FILE, f"{LEDGER_FILE}-wal", f"{LEDGER_FILE}-shm", LOCK_FILE, "heartbeat"):
+            assert _mode(state / name) == 0o600, name
+    finally:
+        app.close()
+
+    result = _cli(world.config, "report", "--no-sheet", "--month", "2026-11")  # files made by matplotlib
+    assert result.exit_code == 0, result.output
+    reports = state / "reports"
+    assert _mode(reports) == 0o700 and {_mode(f) for f in reports.iterdir()} == {0o600}
+    assert os.umask(0o022) == 0o022  # the command's umask (077) did not outlive it
+
+
+def test_a_ledger_left_readable_by_an_older_version_is_made_private_when_opened(
+    sandbox: Sandbox, tmp_path: Path, loose_umask: None
+) -> None:
+    world = make_world(sandbox.url, tmp_path, [response_row(1)])
+    assert _cli(world.config, "sync").exit_code == 0
+    ledger = tmp_path / "state" / LEDGER_FILE
+    ledger.chmod(0o644)
+    assert _cli(world.config, "status").exit_code == 0
+    assert _mode(ledger) == 0o600
+
+
 def _credentials(sandbox: Sandbox, world: World, folder: Path) -> tuple[Path, Path]:
     key, token = folder / "service-account.json", folder / "blogger-token.json"
     write_private(key, json.dumps(throwaway_service_account(f"{sandbox.url}/token")))
@@ -376,6 +412,49 @@ def _credentials(sandbox: Sandbox, world: World, folder: Path) -> tuple[Path, Pa
     text = text.replace("google:\n", f"google:\n  service_account_file: {key}\n  oauth_token_file: {token}\n", 1)
     world.config.write_text(text, encoding="utf-8")
     return key, token
+
+
+def test_credential_files_other_users_can_read_stop_sync_and_run_with_the_chmod_fix(
+    sandbox: Sandbox, tmp_path: Path
+) -> None:
+    world = make_world(sandbox.url, tmp_path, [response_row(1)])
+    key, token = _credentials(sandbox, world, tmp_path)
+    assert _mode(key) == 0o600 and _mode(token) == 0o600
+    assert _cli(world.config, "sync").exit_code == 0
+
+    key.chmod(0o644)
+    for command in ("sync", "run"):
+        result = _cli(world.config, command)
+        assert result.exit_code == 2, result.output
+        [line] = [x for x in result.output.splitlines() if x.strip()]
+        assert f"google.service_account_file: {key} can be read by other users (mode 644)" in line
+        assert line.endswith(f"chmod 600 {key}")
+    key.chmod(0o600)
+    token.chmod(0o640)
+    result = _cli(world.config, "sync")
+    assert result.exit_code == 2 and f"google.oauth_token_file: {token} can be read by other users" in result.output
+    assert f"chmod 600 {token}" in result.output
+    token.chmod(0o600)
+    assert _cli(world.config, "sync").exit_code == 0
+
+
+def test_secrets_are_written_without_following_a_link_planted_at_the_temporary_path(tmp_path: Path) -> None:
+    victim = tmp_path / "victim.txt"
+    victim.write_text("do not touch", encoding="utf-8")
+    token = tmp_path / "secret" / "token.json"
+    token.parent.mkdir()
+    planted = token.with_name("token.json.tmp")
+    planted.symlink_to(victim)
+    write_private(token, json.dumps({"refresh_token": "r"}))
+    assert victim.read_text(encoding="utf-8") == "do not touch"
+    assert json.loads(token.read_text(encoding="utf-8")) == {"refresh_token": "r"} and _mode(token) == 0o600
+    assert not planted.is_symlink() and not planted.exists()
+
+    token.unlink()
+    token.symlink_to(victim)  # a link planted at the token's own name is replaced, never written through
+    write_private(token, json.dumps({"refresh_token": "s"}))
+    assert victim.read_text(encoding="utf-8") == "do not touch" and not token.is_symlink()
+    assert _mode(token) == 0o600
 
 
 # --- 3. The sandbox's own endpoints ---------------------------------------------------------------------------
