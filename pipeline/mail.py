@@ -39,6 +39,16 @@ def compose(settings: NoticeSettings, recipient: str, subject: str, body: str, r
     return message
 
 
+def codes_of(answers: dict[str, tuple[int, bytes]]) -> str:
+    """The SMTP server's answers to refused recipients, without saying who they were."""
+    return "; ".join(f"{code} {text.decode('utf-8', 'replace')}" for code, text in answers.values())
+
+
+def _without(recipient: str, text: str) -> str:
+    # Messages end up in logs and in the cycle's warnings: the refusal, not who was refused.
+    return text.replace(recipient, "<recipient>") if recipient else text
+
+
 class SmtpMailer:
     def __init__(self, settings: NoticeSettings, password: str | None = None, timeout: float = 30.0) -> None:
         self.settings = settings
@@ -83,12 +93,12 @@ class SmtpConnection:
         except smtplib.SMTPRecipientsRefused as exc:
             codes = [code for code, _ in exc.recipients.values()]
             error = MailRefused if all(500 <= c < 600 for c in codes) else MailUnavailable
-            raise error(f"{recipient} refused: {exc.recipients}") from exc
+            raise error(f"the recipient was refused: {_without(recipient, codes_of(exc.recipients))}") from exc
         except (smtplib.SMTPDataError, smtplib.SMTPSenderRefused) as exc:
             error = MailRefused if 500 <= exc.smtp_code < 600 else MailUnavailable
-            raise error(f"{exc.smtp_code} {exc.smtp_error!r}") from exc
+            raise error(_without(recipient, f"{exc.smtp_code} {exc.smtp_error!r}")) from exc
         if refused:
-            raise MailRefused(f"{recipient} refused: {refused}")
+            raise MailRefused(f"the recipient was refused: {_without(recipient, codes_of(refused))}")
 
 
 class GmailMailer:
@@ -117,5 +127,5 @@ class GmailMailer:
             if status == 429:
                 raise MailUnavailable(f"Gmail's sending limit: {exc}") from exc
             if 400 <= status < 500:
-                raise MailRefused(f"Gmail refused the message to {recipient}: {exc}") from exc
+                raise MailRefused(_without(recipient, f"Gmail refused the message: {exc}")) from exc
             raise

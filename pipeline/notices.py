@@ -10,6 +10,7 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
+import re
 from dataclasses import dataclass
 from datetime import datetime, time, timedelta
 from typing import Any
@@ -51,6 +52,7 @@ COMPLAINT_TEMPLATES = {
     "complaint_answered": "notice-complaint-answered.txt.j2",
 }
 REJECTED_PREFIX = "Alasan: "
+_ADDRESS = re.compile(r"[^\s:@]+@[^\s:@]+")
 
 
 @dataclass(frozen=True)
@@ -68,7 +70,9 @@ def notify(app: App, sent: list[str], errors: list[str]) -> None:
         return
     outbox = Outbox(app.ledger)
     for key in outbox.settle_interrupted():
-        errors.append(f"notice {key}: interrupted while sending; not sent again (check the mail server's log)")
+        errors.append(
+            f"notice {shown_key(key)}: interrupted while sending; not sent again (check the mail server's log)"
+        )
     queue_from_events(app, outbox)
     queue_reminder(app, outbox)
     queue_department_reminders(app, outbox)
@@ -261,7 +265,7 @@ def send_pending(app: App, outbox: Outbox, sent: list[str], errors: list[str]) -
                     connection.send(notice.recipient, notice.subject, notice.body, reference=notice.key)
                 except MailRefused as exc:
                     outbox.failed(notice, str(exc))
-                    errors.append(f"notice {notice.key} to {notice.recipient} refused: {exc}")
+                    errors.append(f"notice {shown_key(notice.key)} refused: {exc}")
                     continue
                 except MailUnavailable as exc:
                     outbox.retry_later(notice, str(exc))  # a definite "not now": nothing was accepted
@@ -271,9 +275,15 @@ def send_pending(app: App, outbox: Outbox, sent: list[str], errors: list[str]) -
     except MailUnavailable as exc:
         # A connection lost in the middle of a message leaves it `sending`: it may have arrived.
         for key in outbox.settle_interrupted():
-            errors.append(f"notice {key}: the connection broke while sending; not sent again")
+            errors.append(f"notice {shown_key(key)}: the connection broke while sending; not sent again")
         errors.append(f"notices wait for the next cycle: {exc}")
         log.warning("notices wait for the next cycle: %s", exc)
+
+
+def shown_key(key: str) -> str:
+    """A notice's key as logs may show it: reminders and department e-mails are keyed by address, and logs
+    (journald, a collector) are read by more people than the ledger."""
+    return _ADDRESS.sub("…", key)
 
 
 def _deliverable(address: str) -> bool:

@@ -9,6 +9,7 @@ contained and that the other stories flow on.
 from __future__ import annotations
 
 import json
+import logging
 import os
 import stat
 from collections.abc import Iterator
@@ -305,6 +306,25 @@ def test_a_rerouted_complaint_s_photos_are_taken_back_from_the_first_department(
     assert _readers(url, photo) == [DINKES]
     assert _rows(app)["PG-20261122-0001"]["Status"] == "Diteruskan" and len(desk.mail.to(DINKES)) == 1
     assert _rows(app)["PG-20261122-0002"]["Status"] == "Diteruskan"  # the other complaint flows on
+
+
+def test_warnings_name_codes_never_a_complainant_s_or_a_department_s_address(
+    desk: Desk, caplog: pytest.LogCaptureFixture
+) -> None:
+    photo = _photo(desk.sandbox.url, "jalan.png")
+    app, _ = desk.open([_complaint(1, "warga1@example.com", "0812 1", "Juai", "Juai", "Satu.", _link(photo))])
+    run_cycle(app)
+    desk.departments(app, ("Dinas PUPR", PUPR))
+    _officer_enters(app, "PG-20261122-0001", SKPD="Dinas PUPR")
+    desk.fault({"match": "drive.permissions.create", "status": 400})  # an address without a Google account
+    desk.mail.refuse.add(PUPR)  # and a mailbox that does not exist
+    with caplog.at_level(logging.INFO, logger="mymein"):
+        report = run_cycle(app)
+    assert _rows(app)["PG-20261122-0001"]["Status"] == "Diteruskan"
+    said = [r.getMessage() for r in caplog.records] + report.errors
+    assert any("PG-20261122-0001" in line and "photos not shared" in line for line in said), said
+    assert any("refused" in line for line in report.errors), report.errors
+    assert not [line for line in said if "@" in line or "Warga 1" in line], said
 
 
 # --- Drive as the sandbox emulates it ---------------------------------------------------------------------------

@@ -9,6 +9,7 @@ import pytest
 
 from pipeline.config import ConfigError, load_settings
 from pipeline.core.photo_check import PhotoInfo, photo_problem
+from pipeline.notices import shown_key
 from pipeline.render import Renderer
 
 from .test_config import MINIMAL, write
@@ -58,3 +59,16 @@ def test_an_upload_folder_that_is_not_a_drive_folder_names_the_key(tmp_path: Pat
 def _override(tmp_path: Path, name: str, source: str) -> Renderer:
     (tmp_path / name).write_text(source, encoding="utf-8")
     return Renderer(tmp_path)
+
+
+@pytest.mark.parametrize(
+    ("key", "shown"),
+    [
+        ("published:MM-20261122-0001", "published:MM-20261122-0001"),
+        ("reminder:2026-11-22:petugas@balangankab.example", "reminder:2026-11-22:…"),
+        ("complaint_forwarded:PG-20261122-0001:7:pupr@balangankab.example", "complaint_forwarded:PG-20261122-0001:7:…"),
+        ("complaint_reminder:2026-11-25:Kadis.PUPR+x@mail.example.go.id", "complaint_reminder:2026-11-25:…"),
+    ],
+)
+def test_notice_keys_are_logged_without_the_addresses_inside_them(key: str, shown: str) -> None:
+    assert shown_key(key) == shown
