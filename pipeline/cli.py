@@ -22,7 +22,7 @@ from .core.form import FormLayoutError
 from .core.review import ReviewLayoutError
 from .google.errors import GoogleApiError
 from .google.responses import ResponsesTabNotFound
-from .render import TemplateNotFound
+from .render import TemplateFailed
 
 if TYPE_CHECKING:
     from datetime import tzinfo
@@ -266,7 +266,7 @@ def _sync_one(settings: Settings, dry_run: bool, label: str) -> None:
             ResponsesTabNotFound,
             FormLayoutError,
             ReviewLayoutError,
-            TemplateNotFound,
+            TemplateFailed,
             StopCycle,
         ) as exc:
             raise _CycleFailed(str(exc)) from exc

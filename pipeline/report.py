@@ -152,7 +152,8 @@ def write_files(report: MonthReport, renderer: Renderer, folder: Path, title: st
     figures = [_cover(report, title), _trends(report), *_desa_pages(report)]
     if report.complaints is not None:
         figures.append(_complaint_page(report.month, report.complaints))
-    html = renderer.template("report.html.j2").render(
+    html = renderer.render(
+        "report.html.j2",
         report=report,
         title=title,
         charts=[_svg(figures[0]), _svg(figures[1])],

@@ -477,6 +477,24 @@ def test_secrets_are_written_without_following_a_link_planted_at_the_temporary_p
     assert _mode(token) == 0o600
 
 
+def test_an_override_template_reaching_for_python_internals_stops_with_a_clear_error(
+    sandbox: Sandbox, tmp_path: Path, opened: list[App]
+) -> None:
+    world = make_world(sandbox.url, tmp_path, [response_row(1)])
+    overrides = tmp_path / "templates"
+    overrides.mkdir()
+    (overrides / "post.html.j2").write_text("<p>{{ title }}</p>{{ ''.__class__.__mro__ }}\n", encoding="utf-8")
+    world.config.write_text(f"templates_dir: {overrides}\n" + world.config.read_text(encoding="utf-8"))
+    assert _cli(world.config, "sync").exit_code == 0
+    officer_sets(review_sheet(_open(world, opened)), "MM-20261122-0001", Setujui="TRUE")
+    result = _cli(world.config, "sync")
+    assert result.exit_code == 1
+    assert f"template 'post.html.j2' ({overrides / 'post.html.j2'}) was refused" in result.output
+    assert "access to attribute '__class__' of 'str' object is unsafe" in result.output
+    assert f"fix the template or remove it from {overrides}" in result.output
+    assert blog_posts(world.endpoint, world.blog_id) == []
+
+
 # --- 3. The sandbox's own endpoints ---------------------------------------------------------------------------
 
 

@@ -10,7 +10,7 @@ import pytest
 from pipeline.config import ConfigError, load_settings
 from pipeline.core.photo_check import PhotoInfo, photo_problem
 from pipeline.notices import shown_key
-from pipeline.render import Renderer
+from pipeline.render import Renderer, TemplateFailed, TemplateNotFound
 
 from .test_config import MINIMAL, write
 
@@ -59,6 +59,35 @@ def test_an_upload_folder_that_is_not_a_drive_folder_names_the_key(tmp_path: Pat
 def _override(tmp_path: Path, name: str, source: str) -> Renderer:
     (tmp_path / name).write_text(source, encoding="utf-8")
     return Renderer(tmp_path)
+
+
+@pytest.mark.parametrize(
+    "source",
+    [
+        "{{ ''.__class__.__mro__ }}",
+        "{{ ''.__class__.__mro__[1].__subclasses__() }}",
+        "{{ cycler.__init__.__globals__ }}",
+        "{{ code.__class__ }}",
+    ],
+)
+def test_an_override_template_cannot_reach_python_internals(tmp_path: Path, source: str) -> None:
+    renderer = _override(tmp_path, "notice-published.txt.j2", "Judul\n" + source + "\n")
+    with pytest.raises(TemplateFailed) as caught:
+        renderer.text("notice-published.txt.j2", code="MM-1", title="t", operator="o", desa="d", kecamatan="k", link="")
+    message = str(caught.value)
+    assert f"template 'notice-published.txt.j2' ({tmp_path / 'notice-published.txt.j2'}) was refused" in message
+    assert "unsafe" in message and f"remove it from {tmp_path}" in message
+
+
+def test_the_sandbox_keeps_escaping_strictness_and_the_not_found_error(tmp_path: Path) -> None:
+    renderer = _override(tmp_path, "page.html.j2", "<p>{{ text }}</p>")
+    assert renderer.render("page.html.j2", text="<script>") == "<p>&lt;script&gt;</p>"
+    with pytest.raises(TemplateFailed) as caught:
+        renderer.render("page.html.j2")
+    assert "'text' is undefined" in str(caught.value) and "failed" in str(caught.value)
+    with pytest.raises(TemplateNotFound):
+        renderer.render("nothing.html.j2")
+    assert issubclass(TemplateNotFound, TemplateFailed)
 
 
 @pytest.mark.parametrize(
