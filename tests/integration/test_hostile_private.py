@@ -496,6 +496,52 @@ def test_an_override_template_reaching_for_python_internals_stops_with_a_clear_e
 
 
 # --- 3. The sandbox's own endpoints ---------------------------------------------------------------------------
+def test_the_sandbox_serves_only_images_from_its_drive_and_says_nosniff(sandbox: Sandbox) -> None:
+    url = sandbox.url
+    png = _photo(url, "panen.png")
+    with requests.Session() as http:
+        page = upload_file(http, url, "x.html", b"<script>fetch('/_sandbox/faults')</script>", "text/html")
+        disguised = upload_file(http, url, "y.png", b"<html><script>alert(1)</script></html>", "image/png")
+        vector = upload_file(
+            http, url, "z.svg", b"<svg xmlns='http://www.w3.org/2000/svg'><script/></svg>", "image/svg+xml"
+        )
+        image = http.get(f"{url}/_sandbox/drive/{png}", timeout=10)
+        assert image.status_code == 200 and image.headers["Content-Type"] == "image/png"
+        assert image.headers["X-Content-Type-Options"] == "nosniff"
+        for refused in (page, disguised, vector):
+            answer = http.get(f"{url}/_sandbox/drive/{refused}", timeout=10)
+            assert answer.status_code == 404, refused
+            assert "script" not in answer.text and answer.headers["Content-Type"].startswith("application/json")
+
+
+def test_the_sandbox_takes_orders_only_as_json_addressed_to_this_machine(fresh_sandbox: Sandbox) -> None:
+    url, port = fresh_sandbox.url, fresh_sandbox.port
+    blogs, faults = f"{url}/_sandbox/blogs", f"{url}/_sandbox/faults"
+    with requests.Session() as http:
+        assert http.post(blogs, json={"name": "Portal"}, timeout=10).status_code == 200
+        local = http.post(blogs, json={"name": "Lokal"}, headers={"Host": f"localhost:{port}"}, timeout=10)
+        assert local.status_code == 200
+        for host in ("attacker.example", f"attacker.example:{port}", "127.0.0.1:1"):
+            rebound = http.post(blogs, json={"name": "x"}, headers={"Host": host}, timeout=10)
+            assert rebound.status_code == 403, host
+            assert rebound.json()["error"]["status"] == "PERMISSION_DENIED"
+            assert "127.0.0.1" in rebound.json()["error"]["message"]
+        plain = http.post(blogs, data='{"name": "x"}', headers={"Content-Type": "text/plain"}, timeout=10)
+        form = http.post(faults, data={"rules": "x"}, timeout=10)
+        for answer in (plain, form):
+            assert answer.status_code == 400 and answer.json()["error"]["status"] == "INVALID_ARGUMENT"
+            assert "Content-Type: application/json" in answer.json()["error"]["message"]
+        other_site = http.post(blogs, json={"name": "x"}, headers={"Origin": "https://attacker.example"}, timeout=10)
+        assert other_site.status_code == 403
+        access = f"{url}/_sandbox/files/abc/access"
+        assert http.post(access, data="readable=0", timeout=10).status_code == 400
+        assert http.delete(faults, headers={"Host": "attacker.example"}, timeout=10).status_code == 403
+        # No body is still fine where none is needed (DESIGN.md's fixed interface), and so is `{}`.
+        assert http.post(f"{url}/_sandbox/stats/reset", timeout=10).status_code == 200
+        assert http.post(f"{url}/_sandbox/stats/reset", json={}, timeout=10).status_code == 200
+        assert http.delete(faults, timeout=10).status_code == 200
+        # Reading stays open; only orders are guarded.
+        assert http.get(f"{url}/_sandbox/stats", timeout=10).status_code == 200
 
 
 def test_google_shaped_endpoints_still_answer_any_bearer_token(sandbox: Sandbox) -> None:
