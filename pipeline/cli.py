@@ -22,7 +22,7 @@ from .core.form import FormLayoutError
 from .core.review import ReviewLayoutError
 from .google.errors import GoogleApiError
 from .google.responses import ResponsesTabNotFound
-from .render import TemplateNotFound
+from .render import TemplateFailed
 
 if TYPE_CHECKING:
     from datetime import tzinfo
@@ -34,6 +34,7 @@ if TYPE_CHECKING:
 EXIT_OK = 0
 EXIT_FAILED = 1
 EXIT_CONFIG = 2
+PRIVATE_UMASK = 0o077
 
 
 class ConfigProblem(click.ClickException):
@@ -129,6 +130,11 @@ def _build_app(settings: Settings) -> App:
 @click.pass_context
 def main(ctx: click.Context, config: str | None, verbose: int, log_json: bool, channel: str | None) -> None:
     """MyMeIn: village KIM news from a Google Form, through a review sheet, to the Blogger portal."""
+    # Everything the pipeline writes (ledger, heartbeat, reports, tokens) holds operators' and complainants'
+    # data: readable by the service's user only, whatever umask cron or a shell gave us. Restored after the
+    # command for whoever called us in-process (tests).
+    before = os.umask(PRIVATE_UMASK)
+    ctx.call_on_close(lambda: os.umask(before))
     _setup_logging(verbose, log_json)
     ctx.obj = CliState(config, channel)
 
@@ -185,9 +191,9 @@ def doctor(state: CliState) -> None:
 
     checks = run_checks(config_path(state.config), channel=state.channel)
     for check in checks:
-        mark = "ok  " if check.ok else "FAIL"
+        mark = ("warn" if check.warning else "ok  ") if check.ok else "FAIL"
         click.echo(f"[{mark}] {check.name}: {check.detail}".rstrip(": "))
-        if not check.ok and check.fix:
+        if (check.warning or not check.ok) and check.fix:
             click.echo(f"       fix: {check.fix}")
     failed = sum(1 for c in checks if not c.ok)
     click.echo(f"{len(checks) - failed} of {len(checks)} checks passed")
@@ -268,7 +274,7 @@ def _sync_one(settings: Settings, dry_run: bool, label: str) -> None:
             ResponsesTabNotFound,
             FormLayoutError,
             ReviewLayoutError,
-            TemplateNotFound,
+            TemplateFailed,
             StopCycle,
         ) as exc:
             raise _CycleFailed(str(exc)) from exc

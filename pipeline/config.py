@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 from pathlib import Path
 from typing import Any, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -152,8 +153,37 @@ class BloggerSettings(_Section):
         return value
 
 
+# A folder's id as it appears in its address: drive.google.com/drive/folders/<ID> (u/0/ after drive/ when
+# several accounts are signed in).
+_FOLDER_ID = re.compile(r"[A-Za-z0-9_-]{10,}")
+_FOLDER_LINK = re.compile(r"https?://drive\.google\.com/drive/(?:u/\d+/)?folders/([A-Za-z0-9_-]{10,})(?:[?#].*)?")
+
+
 class PhotoSettings(_Section):
     max_megabytes: float = Field(default=10.0, gt=0)
+    # The form's upload folders (Drive folder ids or links). Set, only files in one of them, or in a folder
+    # right inside one, are ever shared; empty, any image the service account can read is (doctor warns).
+    upload_folders: list[str] = Field(default_factory=list)
+
+    @field_validator("upload_folders", mode="before")
+    @classmethod
+    def _upload_folders(cls, value: Any) -> Any:
+        if value is None:
+            return []
+        if not isinstance(value, list):
+            return value
+        folders: list[str] = []
+        for entry in value:
+            text = str(entry).strip()
+            link = _FOLDER_LINK.fullmatch(text)
+            folder = link.group(1) if link else text
+            if not _FOLDER_ID.fullmatch(folder):
+                raise ValueError(
+                    f"{text!r} is not a Drive folder id or folder link; photos.upload_folders takes the folder id "
+                    "from the folder's address (drive.google.com/drive/folders/<ID>)"
+                )
+            folders.append(folder)
+        return folders
 
     @property
     def max_bytes(self) -> int:

@@ -16,6 +16,7 @@ from apscheduler.triggers.interval import IntervalTrigger
 from .app import App
 from .lock import cycle_lock
 from .periodic import run_due_jobs
+from .private import write_private
 from .sync import CycleReport, run_cycle
 
 log = logging.getLogger("mymein.run")
@@ -73,10 +74,7 @@ class Worker:
             "outcome": outcome,
             "cycles": self.cycles,
         }
-        path = heartbeat_path(self.app)
-        tmp = path.with_suffix(".tmp")
-        tmp.write_text(json.dumps(payload), encoding="utf-8")
-        tmp.replace(path)
+        write_private(heartbeat_path(self.app), json.dumps(payload))
 
 
 def run_daemon(

@@ -6,8 +6,10 @@ and every side effect is preceded by an open intent so a crash can be reconciled
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
+import os
 import sqlite3
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
@@ -22,6 +24,7 @@ from .core.duplicates import Earlier
 from .core.model import Status, Submission
 from .core.monev import History
 from .core.text import clean_body, clean_line, fold
+from .private import FILE_MODE, private_dir, tighten
 
 LEDGER_FILE = "ledger.sqlite3"
 
@@ -324,11 +327,21 @@ class Event:
     detail: dict[str, Any]
 
 
+def _private_database(path: Path) -> None:
+    """The ledger holds operators' and complainants' names and addresses: 0600. SQLite gives its -wal and -shm
+    files the database file's own mode, so creating (or tightening) that one is enough."""
+    with contextlib.suppress(FileExistsError):
+        os.close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW, FILE_MODE))
+    for file in (path, path.with_name(path.name + "-wal"), path.with_name(path.name + "-shm")):
+        tighten(file)
+
+
 class Ledger:
     def __init__(self, path: Path, clock: Callable[[], datetime] = _utc_now) -> None:
-        path.parent.mkdir(parents=True, exist_ok=True)
+        private_dir(path.parent)
         self.path = path
         self.clock = clock
+        _private_database(path)
         self.db = sqlite3.connect(path, isolation_level=None, check_same_thread=False)
         self.db.row_factory = sqlite3.Row
         self.db.execute("PRAGMA journal_mode=WAL")
@@ -782,6 +795,22 @@ class Ledger:
             elif row["state"] == "done":
                 shared.pop(file_id, None)
         return [f for f in shared if f]
+
+    def sharers(self, file_id: str) -> set[str]:
+        """The submissions this Drive file may still be shared for (see `shared_files`): a photo two stories
+        use stays public while either still shows it."""
+        rows = self.db.execute(
+            """SELECT code, action, state FROM intents
+               WHERE action IN ('share', 'unshare') AND json_extract(payload, '$.file_id') = ? ORDER BY id""",
+            (file_id,),
+        )
+        codes: set[str] = set()
+        for row in rows:
+            if row["action"] == "share":
+                codes.add(str(row["code"]))
+            elif row["state"] == "done":
+                codes.discard(str(row["code"]))
+        return codes
 
     def open_intents(self, action: str | None = None) -> list[Intent]:
         query = "SELECT * FROM intents WHERE state = 'open'"

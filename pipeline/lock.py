@@ -9,6 +9,8 @@ from pathlib import Path
 
 import filelock
 
+from .private import FILE_MODE, private_dir
+
 LOCK_FILE = "mymein.lock"
 RUN_LOCK_FILE = "mymein-run.lock"
 # The daemon's PID lives beside its lock, not in it: filelock owns the lock file's content (its soft fallback,
@@ -19,9 +21,9 @@ RUN_PID_FILE = "mymein-run.pid"
 @contextmanager
 def cycle_lock(state_dir: Path) -> Iterator[bool]:
     """Yields True when this process holds the lock, False when another cycle is running."""
-    state_dir.mkdir(parents=True, exist_ok=True)
+    private_dir(state_dir)
     # filelock uses flock(): a crashed holder's lock disappears with its process, so it is never stale.
-    lock = filelock.FileLock(str(state_dir / LOCK_FILE), timeout=0)
+    lock = filelock.FileLock(str(state_dir / LOCK_FILE), timeout=0, mode=FILE_MODE)
     try:
         lock.acquire()
     except filelock.Timeout:

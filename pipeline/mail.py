@@ -85,6 +85,16 @@ class _SmtpSession(smtplib.SMTP):
             self.message_left = True
 
 
+def codes_of(answers: dict[str, tuple[int, bytes]]) -> str:
+    """The SMTP server's answers to refused recipients, without saying who they were."""
+    return "; ".join(f"{code} {text.decode('utf-8', 'replace')}" for code, text in answers.values())
+
+
+def _without(recipient: str, text: str) -> str:
+    # Messages end up in logs and in the cycle's warnings: the refusal, not who was refused.
+    return text.replace(recipient, "<recipient>") if recipient else text
+
+
 class SmtpMailer:
     def __init__(self, settings: NoticeSettings, password: str | None = None, timeout: float = 30.0) -> None:
         self.settings = settings
@@ -139,9 +149,13 @@ class SmtpConnection:
             refused = self.smtp.send_message(message)
         except smtplib.SMTPRecipientsRefused as exc:
             codes = [code for code, _ in exc.recipients.values()]
-            self._refusal(all(500 <= c < 600 for c in codes), f"{recipient} refused: {exc.recipients}", exc)
+            self._refusal(
+                all(500 <= c < 600 for c in codes),
+                f"the recipient was refused: {_without(recipient, codes_of(exc.recipients))}",
+                exc,
+            )
         except (smtplib.SMTPDataError, smtplib.SMTPSenderRefused) as exc:
-            self._refusal(500 <= exc.smtp_code < 600, f"{exc.smtp_code} {exc.smtp_error!r}", exc)
+            self._refusal(500 <= exc.smtp_code < 600, _without(recipient, f"{exc.smtp_code} {exc.smtp_error!r}"), exc)
         except smtplib.SMTPNotSupportedError as exc:
             raise MailRefused(f"the SMTP server cannot take this message: {exc}") from exc
         except (smtplib.SMTPException, OSError) as exc:  # disconnected, reset, timed out, an odd answer
@@ -149,7 +163,7 @@ class SmtpConnection:
                 raise MailUncertain(f"no answer from the SMTP server after the message: {exc!r}") from exc
             raise MailUnavailable(f"the SMTP session broke before the message was complete: {exc!r}") from exc
         if refused:
-            raise MailRefused(f"{recipient} refused: {refused}")
+            raise MailRefused(f"the recipient was refused: {_without(recipient, codes_of(refused))}")
 
     def _refusal(self, permanent: bool, text: str, cause: Exception) -> NoReturn:
         if permanent:
@@ -188,10 +202,12 @@ class GmailMailer:
         except HttpError as exc:
             status = int(exc.resp.status)
             if status in GMAIL_MESSAGE_REFUSED:
-                raise MailRefused(f"Gmail refused the message to {recipient}: {exc}") from exc
+                raise MailRefused(_without(recipient, f"Gmail refused the message: {exc}")) from exc
             if status < 500 or status in GMAIL_NOT_SENT_5XX:
-                raise MailUnavailable(f"Gmail answered {status}, not sent: {exc}") from exc
-            raise MailUncertain(f"Gmail answered {status}, which does not say whether it was sent: {exc}") from exc
+                raise MailUnavailable(_without(recipient, f"Gmail answered {status}, not sent: {exc}")) from exc
+            raise MailUncertain(
+                _without(recipient, f"Gmail answered {status}, which does not say whether it was sent: {exc}")
+            ) from exc
         except (google.auth.exceptions.RefreshError, google.auth.exceptions.TransportError) as exc:
             # The session refreshes the token before sending (and after a 401, which sent nothing either).
             raise MailUnavailable(f"the Google token could not be refreshed, nothing sent: {exc}") from exc

@@ -10,6 +10,7 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
+import re
 from dataclasses import dataclass
 from datetime import datetime, time, timedelta
 from typing import Any
@@ -51,6 +52,7 @@ COMPLAINT_TEMPLATES = {
     "complaint_answered": "notice-complaint-answered.txt.j2",
 }
 REJECTED_PREFIX = "Alasan: "
+_ADDRESS = re.compile(r"[^\s:@]+@[^\s:@]+")
 
 
 @dataclass(frozen=True)
@@ -275,7 +277,7 @@ def deliver(outbox: Outbox, connection: Connection, notice: Notice, sent: list[s
         connection.send(notice.recipient, notice.subject, notice.body, reference=notice.key)
     except MailRefused as exc:
         outbox.failed(notice, str(exc))
-        errors.append(f"notice {notice.key} to {notice.recipient} refused: {exc}")
+        errors.append(f"notice {shown_key(notice.key)} refused: {exc}")
         return "refused"
     except MailUnavailable as exc:
         _not_sent(outbox, notice, str(exc), errors)
@@ -285,7 +287,7 @@ def deliver(outbox: Outbox, connection: Connection, notice: Notice, sent: list[s
         _uncertain(errors, notice.key, str(exc))
         return "uncertain"
     except Exception as exc:  # anything unforeseen while sending: it may have gone out
-        log.exception("notice %s: unexpected error while sending", notice.key)
+        log.exception("notice %s: unexpected error while sending", shown_key(notice.key))
         outbox.uncertain(notice, f"unexpected error while sending: {exc!r}")
         _uncertain(errors, notice.key, f"unexpected error while sending: {exc!r}")
         return "uncertain"
@@ -296,18 +298,19 @@ def deliver(outbox: Outbox, connection: Connection, notice: Notice, sent: list[s
 
 def _not_sent(outbox: Outbox, notice: Notice, reason: str, errors: list[str]) -> None:
     if outbox.not_sent(notice, reason) == "failed":
-        message = f"notice {notice.key} not sent after {MAX_ATTEMPTS} attempts, given up: {reason}"
+        message = f"notice {shown_key(notice.key)} not sent after {MAX_ATTEMPTS} attempts, given up: {reason}"
     else:
         wait = retry_delay(notice.attempts + 1)
-        message = f"notice {notice.key} not sent ({reason}); tried again in {_duration(wait)}"
+        message = f"notice {shown_key(notice.key)} not sent ({reason}); tried again in {_duration(wait)}"
     errors.append(message)
     log.warning("%s", message)
 
 
 def _uncertain(errors: list[str], key: str, reason: str) -> None:
+    shown = shown_key(key)
     message = (
-        f"notice {key} may or may not have arrived ({reason}); not sent again by itself: "
-        f"`mymein notices resend {key}` or `mymein notices dismiss {key}`"
+        f"notice {shown} may or may not have arrived ({reason}); not sent again by itself: "
+        f"`mymein notices resend {shown}` or `mymein notices dismiss {shown}`"
     )
     errors.append(message)
     log.warning("%s", message)
@@ -356,6 +359,12 @@ def send_now(app: App, outbox: Outbox, notice: Notice) -> tuple[Notice, str]:
             if outbox.begin(notice):
                 _not_sent(outbox, notice, str(exc), errors)
     return outbox.find(notice.key) or notice, "; ".join(errors)
+
+
+def shown_key(key: str) -> str:
+    """A notice's key as logs may show it: reminders and department e-mails are keyed by address, and logs
+    (journald, a collector) are read by more people than the ledger."""
+    return _ADDRESS.sub("…", key)
 
 
 def _deliverable(address: str) -> bool:

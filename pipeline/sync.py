@@ -10,7 +10,7 @@ from datetime import datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from . import comments, complaints, notices, recovery, registrations, sheet_repair, tabs
+from . import comments, complaints, notices, photo_access, recovery, registrations, sheet_repair, tabs
 from .app import App
 from .core.bookmark import Bookmark, bookmark_after
 from .core.complaints import ComplaintLayout, ComplaintTabError
@@ -620,6 +620,7 @@ def _publish_or_update(app: App, row: ReviewRow, record: SubmissionRecord, decis
     check_and_share_photos(app, row.code, view.photo_file_ids)
     wanted = MODE_TO_STATE[decision.mode]
     if decision.action is Action.PUBLISH:
+        photo_access.unshare_replaced(app, row.code, view.photo_file_ids)  # shared by an earlier failed attempt
         intent = app.ledger.open_intent(row.code, "insert", {"hash": decision.content_hash})
         try:
             ref = app.publisher.insert(view.title, html, view.labels, draft=wanted is not PostState.LIVE)
@@ -635,6 +636,7 @@ def _publish_or_update(app: App, row: ReviewRow, record: SubmissionRecord, decis
             ref = app.publisher.patch(record.post_id, view.title, html, view.labels)
         current = PostState(record.post_state or PostState.DRAFT)
         ref = _move_to_state(app, row.code, ref, current, wanted, decision)
+        photo_access.unshare_replaced(app, row.code, view.photo_file_ids)  # before recording: retried if it fails
         _record_post(app, row.code, ref, decision, kind="updated")
         return _outcome(row.code, decision, ref, "Perubahan diterapkan ke postingan.")
     if wanted is PostState.SCHEDULED:
@@ -646,7 +648,7 @@ def _publish_or_update(app: App, row: ReviewRow, record: SubmissionRecord, decis
 def check_and_share_photos(app: App, code: str, file_ids: tuple[str, ...]) -> None:
     """Every photo must be an image a browser shows before any is shared; only single files are shared."""
     for file_id in file_ids:
-        problem = photo_problem(file_id, app.photos.info(file_id), app.settings.photos.max_bytes)
+        problem = photo_access.refusal(app, file_id)
         if problem:
             raise PhotoRefused(problem)
     for file_id in file_ids:
@@ -661,9 +663,7 @@ def check_and_share_photos(app: App, code: str, file_ids: tuple[str, ...]) -> No
 
 def _unshare_photos(app: App, code: str, current: tuple[str, ...]) -> None:
     """The row's photos and any it had before an edit go private again; unsharing twice is harmless."""
-    for file_id in dict.fromkeys([*current, *app.ledger.shared_files(code)]):
-        with app.ledger.intended(code, "unshare", {"file_id": file_id}):
-            app.photos.unshare(file_id)
+    photo_access.unshare(app, code, [*current, *app.ledger.shared_files(code)])
 
 
 def _publish(app: App, code: str, post_id: str, when: datetime | None = None) -> PostRef:

@@ -73,6 +73,8 @@ class SandboxApp:
             return Response(status=404, json=ApiError(404, f"Not found: {req.path}", "NOT_FOUND").body()), False
         route, params = matched
         req.params = params
+        if control.is_order(req) and (refused := control.order_refusal(req)) is not None:
+            return Response(status=refused.code, json=refused.body()), False
         late: Fault | None = None
         described = for_method(route.method_id) if route.method_id else None
         if route.method_id:
