@@ -71,7 +71,7 @@ class ComplaintWork:
     def writes(self, where: dict[str, list[int]]) -> list[CellWrite]:
         """The changed cells placed where each code is now (`where`: code -> row numbers)."""
         return [
-            CellWrite(number, self.layout.columns[role], value, self.sheet_id)
+            CellWrite(number, self.layout.columns[role], value, self.sheet_id, code)
             for code, cells in self.changes.items()
             for number in where.get(code, [])
             for role, value in cells.items()

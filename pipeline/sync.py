@@ -31,7 +31,7 @@ from .google.review_sheet import Archive, CellWrite, row_validations
 from .ledger import SubmissionRecord
 from .rebuild import adopt_complaints
 from .sheet_repair import pipeline_cells
-from .tabs import ARCHIVE_KIND, OPERATOR_KIND, REVIEW_KIND, tab_id, title_of
+from .tabs import ARCHIVE_KIND, OPERATOR_KIND, REVIEW_KIND, TabRows, tab_id, title_of
 
 log = logging.getLogger("mymein.sync")
 
@@ -809,7 +809,7 @@ def write_back(
                     CellWrite(number, now.columns["message"], copy_note),
                 ]
         writes += [
-            CellWrite(number, now.columns[role], value)
+            CellWrite(number, now.columns[role], value, code=code)
             for code, cells in changes.items()
             for number in where.get(code, [])
             for role, value in cells.items()
@@ -836,10 +836,14 @@ def write_back(
         with app.ledger.intended(WRITE_BACK, "write_back", detail):
             archives = [a for a in (archive, complaint_archive) if a is not None]
             review_id = _review_sheet_id(app)
-            app.review.commit(review_id, writes, new_rows, row_validations(now.columns), archives, extra)
+            refused = app.review.commit(
+                review_id, writes, new_rows, row_validations(now.columns), archives, extra, [r.code for r in appends]
+            )
         comments.mark(app, tanggapan, "written")
         registrations.mark(app, operators, "written")
         complaints.mark(app, pengaduan, "written")
+        if refused:
+            _refused(app, refused, (tanggapan, operators, pengaduan), report)
     except ReviewLayoutError as exc:
         report.errors.append(f"write-back deferred to the next cycle: {exc}")
         return
@@ -852,19 +856,38 @@ def write_back(
             tabs.verify_all(app)  # a tab was deleted meanwhile: look the ids up again
         report.errors.append(f"write-back deferred to the next cycle: {exc}")
         return
-    queued = [r.code for r in appends if not r.queued]
+    landed = [r for r in appends if r.code not in refused]
+    queued = [r.code for r in landed if not r.queued]
     if queued:
         app.ledger.mark_queued(queued)
+    placed = {code: numbers for code, numbers in where.items() if code not in refused}
     for code, cells in changes.items():
-        if "mode" in cells and code in where:
+        if "mode" in cells and code in placed:
             app.ledger.clear_mode_override(code)  # the sheet says it now; the officer's word counts again
-    _remember_shown(app, rows, records, wanted_by_code, where)
-    _remember_appended(app, appends, now)
-    report.cells_written = len(writes)
-    report.archived += complaints.archived(app, complaint_archive)
-    if archive is not None:
+    _remember_shown(app, rows, records, wanted_by_code, placed)
+    _remember_appended(app, landed, now)
+    report.cells_written = sum(1 for w in writes if w.code not in refused)
+    if complaint_archive is not None and "archive:" + ",".join(complaint_archive.codes) not in refused:
+        report.archived += complaints.archived(app, complaint_archive)
+    if archive is not None and "archive:" + ",".join(archive.codes) not in refused:
         app.ledger.mark_archived(archive.codes, app.settings.review.archive_worksheet)
         report.archived += len(archive.codes)
+
+
+def _refused(app: App, refused: dict[str, str], side: Sequence[TabRows | None], report: CycleReport) -> None:
+    """Parts of the write-back Google would not take (the rest landed): each story says so in `Pesan`, a line
+    names it in the log, and side-tab rows go again next cycle."""
+    for label, reason in refused.items():
+        line = f"{label}: Google refused this part of the write-back ({reason}); the other rows landed"
+        log.warning("%s", line)
+        report.errors.append(line)
+        if label.startswith("tab:"):
+            row_id = label.removeprefix("tab:")
+            for rows, module in zip(side, (comments, registrations, complaints), strict=True):
+                if rows is not None and row_id in rows.ids:
+                    module.mark(app, TabRows(rows.sheet_id, [], [row_id]), "new")
+        elif app.ledger.get(label) is not None:
+            app.ledger.note(label, f"Google menolak menulis baris ini ke sheet ({reason[:200]}).", kind="write_refused")
 
 
 def _remember_shown(

@@ -50,7 +50,7 @@ class TabRows:
     validations: Mapping[int, dict[str, Any]] | None = None
 
     def as_append(self) -> TabAppend:
-        return TabAppend(self.sheet_id, self.rows, self.validations)
+        return TabAppend(self.sheet_id, self.rows, self.validations, self.ids)
 
 
 def known(app: App, kind: str, configured: str) -> KnownTab | None:

@@ -6,6 +6,7 @@ from typing import Any
 
 import gspread
 
+from ..core.cells import fit_cell
 from .retry import RetryPolicy
 
 # gspread's own annotation of query parameters.
@@ -54,6 +55,7 @@ class SheetValues:
 
     def update(self, a1: str, rows: list[list[Any]]) -> None:
         # RAW: whatever an operator typed (`=IMPORTXML(...)`, `+62...`) stays text, never a formula.
+        rows = [[fit_cell(v) if isinstance(v, str) else v for v in row] for row in rows]
         self.policy.call(
             "sheets.spreadsheets.values.update",
             lambda: self.http.values_update(

@@ -85,7 +85,7 @@ class SandboxApp:
                 self.rates.admit(self.state.limits, route.method_id, req.headers.get("authorization", ""))
             except ApiError as err:
                 return Response(status=err.code, json=err.body()), False
-            fault = self.faults.next_fault(route.method_id)
+            fault = self.faults.next_fault(route.method_id, req.body)
             if fault is not None:
                 if fault.delay_ms and not fault.after_effect and not self.faults.hold(fault.delay_ms):
                     return Response(), True  # the rules were cleared while it waited: it never arrived
