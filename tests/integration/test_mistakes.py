@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import logging
 import shutil
+import threading
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
@@ -15,6 +16,7 @@ from typing import Any
 
 import gspread
 import pytest
+import requests
 from click.testing import CliRunner
 from gspread.utils import ValueRenderOption, rowcol_to_a1
 
@@ -27,6 +29,7 @@ from pipeline.sync import CycleReport, run_cycle
 
 from .chaos import NO_SLEEP, Verdict, judge, open_app, review_worksheet
 from .conftest import Inbox
+from .test_chaos import hold, wait_until_held
 from .test_notices import _notices_yaml
 from .world import World, append_responses, blog_posts, make_world, response_row
 
@@ -426,4 +429,50 @@ def test_a_lost_ledger_finds_the_renamed_review_tab_by_its_columns(mailed_desk: 
     assert desk.rows() == before
     assert quiet(desk.cycle())
     assert len(mail.messages) == 4
+    assert desk.verdict().clean, desk.verdict().details
+
+
+def test_sorting_by_status_and_deleting_a_row_while_a_cycle_posts_misplace_nothing(
+    fresh_sandbox: Sandbox, tmp_path: Path
+) -> None:
+    world = make_world(fresh_sandbox.url, tmp_path, [response_row(n) for n in range(1, STORIES + 1)])
+    desk = Desk(world)
+    desk.cycle()
+    for n in (1, 3, 5):
+        desk.officer_sets(code(n), Setujui=True)
+    desk.officer_sets(code(2), Tolak=True)
+    hold(fresh_sandbox.url, "blogger.posts.insert", after=1, after_effect=True)  # the second post's answer waits
+    app = desk.app()
+    done: list[CycleReport] = []
+    worker = threading.Thread(target=lambda: done.append(run_cycle(app)))
+    worker.start()
+    try:
+        wait_until_held(fresh_sandbox.url, None)
+        sheet = desk.sheet()
+        header = sheet.row_values(1)
+        sort = {
+            "sortRange": {
+                "range": {
+                    "sheetId": sheet.id,
+                    "startRowIndex": 1,
+                    "startColumnIndex": 0,
+                    "endColumnIndex": len(header),
+                },
+                "sortSpecs": [{"dimensionIndex": header.index("Status"), "sortOrder": "DESCENDING"}],
+            }
+        }
+        sheet.spreadsheet.batch_update({"requests": [sort]})
+        found = sheet.find(code(6), in_column=header.index("Kode") + 1)
+        assert found is not None
+        sheet.delete_rows(found.row)
+    finally:
+        requests.delete(f"{fresh_sandbox.url}/_sandbox/faults", timeout=10).raise_for_status()
+        worker.join(timeout=120)
+        app.close()
+    [report] = done
+    assert report.count("publish") == 3
+    verdict = desk.verdict()
+    assert verdict.misplaced == 0 and verdict.duplicates == 0, verdict.details
+    desk.cycle()  # 6 comes back
+    assert quiet(desk.cycle())
     assert desk.verdict().clean, desk.verdict().details
