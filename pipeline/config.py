@@ -11,6 +11,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
+from .core.errors import ConfigurationError
 from .core.model import Mode
 from .core.review import DEFAULT_HEADERS, OPTIONAL_HEADERS
 
@@ -29,7 +30,7 @@ DEFAULT_FORM_COLUMNS: dict[str, list[str]] = {
 }
 
 
-class ConfigError(Exception):
+class ConfigError(ConfigurationError):
     """The configuration cannot be used; the message says which key or file, and how to fix it."""
 
 
@@ -446,19 +447,37 @@ def load_settings(path: Path) -> Settings:
     try:
         settings = Settings.model_validate(raw)
     except ValidationError as exc:
-        raise ConfigError(f"{path} has invalid settings:\n{_describe(exc)}") from exc
+        problems = _describe(exc)
+        if len(problems) == 1:
+            raise ConfigError(f"{path}: {problems[0]}") from exc
+        raise ConfigError(f"{path} has invalid settings:\n" + "\n".join(f"  - {p}" for p in problems)) from exc
     return _resolve_paths(settings, path.parent)
 
 
-def _describe(exc: ValidationError) -> str:
+# A section left empty in YAML is None: say which keys belong under it, not pydantic's "valid dictionary".
+_SECTION_KEYS = {
+    "blogger": "blogger.blog_id",
+    "form": "form.spreadsheet_id",
+    "review": "review.spreadsheet_id",
+    "google": "google.service_account_file and google.oauth_token_file",
+}
+
+
+def _describe(exc: ValidationError) -> list[str]:
+    """Each problem as `key: what is wrong`, naming the key as config.yaml spells it."""
     lines = []
     for error in exc.errors():
         key = ".".join(str(part) for part in error["loc"])
         message = "is required" if error["type"] == "missing" else error["msg"]
         if error["type"] == "extra_forbidden":
             message = "is not a known key (check its spelling and indentation)"
-        lines.append(f"  - {key}: {message}")
-    return "\n".join(lines)
+        if error["type"] in ("model_type", "dict_type") and error.get("input") is None:
+            needed = _SECTION_KEYS.get(key, f"the keys of {key}")
+            message = f"is empty: give {needed} under it (indented), as the example config.yaml does"
+        if error["type"] == "missing" and "." in key:
+            message = f"is required: set {key} in config.yaml"
+        lines.append(f"{key}: {message}")
+    return lines
 
 
 def _resolve_paths(settings: Settings, base: Path) -> Settings:

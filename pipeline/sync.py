@@ -25,7 +25,7 @@ from .core.registry import Registry
 from .core.review import OPTIONAL_HEADERS, PIPELINE_OWNED, ReviewLayout, ReviewLayoutError
 from .core.sheettime import format_local
 from .core.validate import normalise
-from .google.errors import GoogleApiError
+from .google.errors import CredentialsRefused, GoogleApiError
 from .google.responses import ResponsesTab
 from .google.review_sheet import Archive, CellWrite, row_validations
 from .ledger import SubmissionRecord
@@ -77,6 +77,8 @@ class CycleReport:
     comments: int = 0  # readers' comments found on the blog
     registered: int = 0  # KIMs given a registration number
     complaints: int = 0  # complaints received from the complaint form
+    down: dict[str, str] = field(default_factory=dict)  # service -> why it refused us this cycle (one line)
+    waiting: int = 0  # stories that wait for a service that is down
     adopted: int = 0  # stories the ledger lacked, adopted from the review sheet and the blog
 
     def count(self, action: str) -> int:
@@ -125,13 +127,19 @@ def run_cycle(app: App, *, dry_run: bool = False) -> CycleReport:
         if act_on_row(app, row, report, dry_run=dry_run, record=records.get(row.code), registry=registry):
             records[row.code] = app.ledger.get(row.code) or records[row.code]
     if not dry_run:
-        report.comments = comments.collect(app, report.errors)
+        if BLOG not in report.down:
+            report.comments = comments.collect(app, report.errors)
         report.registered = registrations.collect(app, report.errors)
         report.complaints = complaints.collect(app, report.errors)
         work = complaints.review(app, complaint_tabs[0], complaint_tabs[1], report.errors) if complaint_tabs else None
         write_back(app, layout, found, appends, report, values, work)
         notices.notify(app, report.notices, report.errors)
         _count_calls(app)
+    for line in report.down.values():  # one line per service, however many stories it held back
+        waiting = (
+            f"; {report.waiting} {'story waits' if report.waiting == 1 else 'stories wait'}" if report.waiting else ""
+        )
+        report.errors.append(f"{line}{waiting}")
     return report
 
 
@@ -236,8 +244,13 @@ def reconcile_intents(app: App, report: CycleReport) -> None:
             app.ledger.close_intent(intent.id)
             continue
         since = intent.created_at - timedelta(days=1)
+        if BLOG in report.down:
+            continue
         try:
             found = app.publisher.find_by_code(intent.code, since)
+        except CredentialsRefused as exc:
+            report.down[BLOG] = str(exc)
+            continue
         except GoogleApiError as exc:
             report.errors.append(f"{intent.code}: cannot check for an earlier post yet: {exc}")
             continue
@@ -277,8 +290,13 @@ def notice_went_live(app: App, report: CycleReport) -> None:
     earliest = min(r.processed_at or r.received_at for r in watched.values())
     # Blogger's clock and ours may differ a little: look a few minutes further back than the last look.
     since = max(earliest, last) - STATE_CHECK_MARGIN if last is not None else earliest - STATE_CHECK_MARGIN
+    if BLOG in report.down:
+        return
     try:
         live = app.publisher.live_since(since)
+    except CredentialsRefused as exc:
+        report.down[BLOG] = str(exc)
+        return
     except GoogleApiError as exc:
         report.errors.append(f"could not look for posts that went live: {exc}")
         return
@@ -505,11 +523,20 @@ def act_on_row(
     if decision.action is Action.PUBLISH and (wait := _daily_cap_reached(app)):
         _defer(app, record, wait, report)
         return True
+    if decision.action in BLOG_ACTIONS and BLOG in report.down:
+        _wait_for_blog(app, record, report)
+        return True
     try:
         outcome = _apply(app, row, record, decision)
     except PhotoRefused as exc:
         app.ledger.set_outcome(row.code, Status.NEEDS_FIX, exc.reason, kind="held")
         outcome = Outcome(row.code, Action.HOLD.value, Status.NEEDS_FIX.value, exc.reason)
+    except CredentialsRefused as exc:
+        report.down[BLOG if exc.owner else "google"] = str(exc)
+        if not exc.owner:
+            raise  # the service-account key: nothing else of the cycle can go on either
+        _wait_for_blog(app, record, report)
+        return True
     except GoogleApiError as exc:
         if decision.action is Action.PUBLISH and _is_daily_cap(exc):
             app.ledger.set_meta(BLOGGER_PAUSE_META, _quota_day(app)[1].isoformat())
@@ -525,6 +552,21 @@ def act_on_row(
         report.errors.append(f"{row.code}: {exc}")
     report.outcomes.append(outcome)
     return True
+
+
+BLOG = "blogger"
+BLOG_ACTIONS = {Action.PUBLISH, Action.UPDATE, Action.RETRACT}
+BLOG_DOWN_MESSAGE = (
+    "Menunggu: Google menolak akses MyMeIn ke blog. Administrator perlu menjalankan `mymein auth`; "
+    "berita ini diproses setelah itu."
+)
+
+
+def _wait_for_blog(app: App, record: SubmissionRecord, report: CycleReport) -> None:
+    """The blog refused our token this cycle: the story waits as it is, saying why, without another call."""
+    report.waiting += 1
+    if record.message != BLOG_DOWN_MESSAGE:
+        app.ledger.note(record.code, BLOG_DOWN_MESSAGE, kind="service_down")
 
 
 AWAIT_MESSAGES = {

@@ -15,6 +15,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, tzinfo
 
+from .errors import LayoutError
 from .form_roles import cell as role_cell
 from .form_roles import locate
 from .officer_input import checkbox_problem, read_checkbox
@@ -195,7 +196,7 @@ class ComplaintRow:
     unreadable: str = ""  # why `Selesai` could not be read ('' when it could): then it changes nothing
 
 
-class ComplaintTabError(ValueError):
+class ComplaintTabError(LayoutError, ValueError):
     """The Pengaduan tab's header lacks a column the pipeline needs."""
 
 
