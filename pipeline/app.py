@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from pathlib import Path
 from typing import Any
 
 import gspread
@@ -18,6 +19,7 @@ from .config import ConfigError, Settings
 from .core.regions import RegionDirectory
 from .google.blogger import BloggerPublisher
 from .google.drive import DrivePhotos
+from .google.errors import Resource
 from .google.responses import ResponsesSource
 from .google.retry import RetryPolicy
 from .google.review_sheet import ReviewSheet
@@ -25,6 +27,7 @@ from .google.sheets_values import SheetValues
 from .google.transport import RequestsHttp, authorized_session
 from .ledger import LEDGER_FILE, Ledger
 from .mail import GmailMailer, SmtpMailer
+from .private import loose_mode, private_dir
 from .regions_file import load_regions
 from .render import Renderer
 
@@ -68,11 +71,21 @@ class App:
         self.ledger.close()
 
 
+def _refuse_if_readable(key: str, path: Path) -> None:
+    """Like ssh with a private key: a secret other users can read is not used, however it got that way."""
+    mode = loose_mode(path)
+    if mode is not None:
+        raise ConfigError(
+            f"{key}: {path} can be read by other users (mode {mode:o}); refused until you run: chmod 600 {path}"
+        )
+
+
 def _service_credentials(settings: Settings) -> Credentials:
     path = settings.google.service_account_file
     if path is not None:
         if not path.exists():
             raise ConfigError(f"google.service_account_file: {path} does not exist; download the key from Google Cloud")
+        _refuse_if_readable("google.service_account_file", path)
         try:
             creds: Credentials = service_account.Credentials.from_service_account_file(str(path), scopes=SHEETS_SCOPES)
         except (ValueError, KeyError) as exc:
@@ -88,6 +101,7 @@ def _blogger_credentials(settings: Settings) -> Credentials:
     if path is not None:
         if not path.exists():
             raise ConfigError(f"google.oauth_token_file: {path} does not exist; run `mymein auth` to create it")
+        _refuse_if_readable("google.oauth_token_file", path)
         try:
             creds = user_credentials.Credentials.from_authorized_user_file(str(path), owner_scopes(settings))
         except (ValueError, KeyError) as exc:
@@ -122,17 +136,28 @@ def build_app(
     blogger = _discovery_service("blogger", "v3", blogger_http, settings, "/")
     drive = _discovery_service("drive", "v3", drive_http, settings, "/drive/v3/")
     regions = load_regions(settings.regions.file)
-    state_dir = settings.state_dir
-    state_dir.mkdir(parents=True, exist_ok=True)
+    state_dir = private_dir(settings.state_dir)
+    account = str(getattr(sheets_creds, "service_account_email", "") or "the service account")
+
+    def sheet(section: str, role: str) -> Resource:
+        """A spreadsheet named by its config key, and the sharing it needs, for error lines."""
+        names = {"form": "form responses spreadsheet", "complaints": "complaint form spreadsheet"}
+        name = names.get(section, f"{section} spreadsheet")
+        spreadsheet_id = getattr(settings, section).spreadsheet_id
+        return Resource(name, f"{section}.spreadsheet_id", spreadsheet_id, f"share it with {account} as {role}")
+
     return App(
         settings=settings,
         ledger=Ledger(state_dir / LEDGER_FILE, clock=clock),
         responses=ResponsesSource(
-            SheetValues(gclient, settings.form.spreadsheet_id, policy),
+            SheetValues(gclient, settings.form.spreadsheet_id, policy, sheet("form", "Viewer")),
             settings.form.worksheet,
             settings.form.columns,
         ),
-        review=ReviewSheet(SheetValues(gclient, settings.review.spreadsheet_id, policy), settings.review.worksheet),
+        review=ReviewSheet(
+            SheetValues(gclient, settings.review.spreadsheet_id, policy, sheet("review", "Editor")),
+            settings.review.worksheet,
+        ),
         publisher=BloggerPublisher(blogger, settings.blogger.blog_id, policy),
         photos=DrivePhotos(drive, policy),
         renderer=Renderer(settings.templates_dir),
@@ -143,12 +168,14 @@ def build_app(
         sessions=[session, blogger_http.session, drive_http.session],
         mailer=_mailer(settings, blogger_http),
         registrations=(
-            SheetValues(gclient, settings.registration.spreadsheet_id, policy)
+            SheetValues(gclient, settings.registration.spreadsheet_id, policy, sheet("registration", "Viewer"))
             if settings.registration.enabled
             else None
         ),
         complaints=(
-            SheetValues(gclient, settings.complaints.spreadsheet_id, policy) if settings.complaints.enabled else None
+            SheetValues(gclient, settings.complaints.spreadsheet_id, policy, sheet("complaints", "Viewer"))
+            if settings.complaints.enabled
+            else None
         ),
     )
 
@@ -161,6 +188,8 @@ def _mailer(settings: Settings, owner_http: RequestsHttp) -> SmtpMailer | GmailM
         return GmailMailer(_discovery_service("gmail", "v1", owner_http, settings, "/"), notices)
     password = None
     if notices.password_file is not None:
+        if notices.password_file.exists():
+            _refuse_if_readable("notices.password_file", notices.password_file)
         try:
             password = notices.password_file.read_text(encoding="utf-8").strip()
         except OSError as exc:

@@ -16,7 +16,9 @@ from typing import Any
 
 from google_auth_oauthlib.flow import InstalledAppFlow
 
+from . import private
 from .app import BLOGGER_SCOPES
+from .core.errors import CredentialsError
 
 INSECURE = "OAUTHLIB_INSECURE_TRANSPORT"
 TESTING_NOTE = (
@@ -25,7 +27,7 @@ TESTING_NOTE = (
 )
 
 
-class AuthError(Exception):
+class AuthError(CredentialsError):
     """The sign-in did not give what the pipeline needs; the message says what to do."""
 
 
@@ -87,12 +89,7 @@ def _loopback_transport(token_uri: str) -> Iterator[None]:
 
 
 def write_private(path: Path, text: str) -> None:
-    """Write `text` to `path` readable by this user only, never briefly readable by others."""
-    path.parent.mkdir(parents=True, exist_ok=True)
+    """Write `text` to `path` readable by this user only, never briefly readable by others, and never through
+    a link someone planted at `PATH.tmp` (O_EXCL|O_NOFOLLOW)."""
     json.loads(text)  # a token file is JSON; refuse to write anything else
-    tmp = path.with_name(path.name + ".tmp")
-    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-    with os.fdopen(fd, "w", encoding="utf-8") as out:
-        out.write(text)
-    os.chmod(tmp, 0o600)  # O_CREAT's mode does not apply to a file left over from an earlier try
-    tmp.replace(path)
+    private.write_private(path, text)

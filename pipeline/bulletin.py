@@ -27,6 +27,7 @@ from .core.bulletin import Story, by_kecamatan, story_from_post, week_bounds
 from .core.codes import code_in_post
 from .core.photo_check import MAX_PIXELS, MAX_SIDE_PX
 from .google.errors import GoogleApiError
+from .private import private_dir
 
 log = logging.getLogger("mymein.bulletin")
 FONTS = Path(matplotlib.get_data_path()) / "fonts" / "ttf"  # DejaVu: every character Indonesian text needs
@@ -108,7 +109,7 @@ def write_bulletin(
         pdf.ln(2)
         for story in stories:
             _story(pdf, story, photo, tz)
-    path.parent.mkdir(parents=True, exist_ok=True)
+    private_dir(path.parent)
     pdf.output(str(path))
     return Bulletin(path, pdf.page_no(), count)
 

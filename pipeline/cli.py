@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 import json
 import logging
+import os
 import signal
 import sys
 import threading
@@ -16,22 +17,24 @@ from typing import TYPE_CHECKING, Any
 import click
 
 from .config import ConfigError, Settings, config_path, load_settings
-from .core.errors import StopCycle
+from .core.errors import MyMeInError, StopCycle
 from .core.form import FormLayoutError
 from .core.review import ReviewLayoutError
 from .google.errors import GoogleApiError
 from .google.responses import ResponsesTabNotFound
-from .render import TemplateNotFound
+from .render import TemplateFailed
 
 if TYPE_CHECKING:
     from datetime import tzinfo
 
     from .app import App
     from .ledger import Ledger
+    from .outbox import Notice
 
 EXIT_OK = 0
 EXIT_FAILED = 1
 EXIT_CONFIG = 2
+PRIVATE_UMASK = 0o077
 
 
 class ConfigProblem(click.ClickException):
@@ -49,6 +52,13 @@ class CliState:
         """The chosen channel's settings (`--channel`), the default channel's without it."""
         try:
             return load_settings(config_path(self.config)).channel(self.channel)
+        except ConfigError as exc:
+            raise ConfigProblem(str(exc)) from exc
+
+    def root(self) -> Settings:
+        """The whole config's settings: the top-level state_dir holds what belongs to the config, not a channel."""
+        try:
+            return load_settings(config_path(self.config))
         except ConfigError as exc:
             raise ConfigProblem(str(exc)) from exc
 
@@ -102,7 +112,33 @@ def _build_app(settings: Settings) -> App:
         raise ConfigProblem(str(exc)) from exc
 
 
-@click.group()
+class _Main(click.Group):
+    """Every command ends the same way: a MyMeIn error is one line on stderr and its exit code; anything
+    unforeseen is one line too, with its traceback only under `-v` (log it with --log-json for a collector)."""
+
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except MyMeInError as exc:
+            _fail(ctx, exc, str(exc), exc.exit_code)
+        except (click.exceptions.Exit, click.ClickException, click.Abort, KeyboardInterrupt, SystemExit):
+            raise
+        except Exception as exc:  # a bug, or a library failing in a way we did not foresee
+            what = f"unexpected {type(exc).__name__}: {exc}"
+            _fail(ctx, exc, f"{what} (run again with -v to see where; please report it)", EXIT_FAILED)
+
+
+def _fail(ctx: click.Context, exc: BaseException, line: str, code: int) -> None:
+    verbose = bool(ctx.params.get("verbose"))
+    if verbose:
+        logging.getLogger("mymein").error("%s", line, exc_info=exc)
+    click.echo(f"error: {line.splitlines()[0] if line else type(exc).__name__}", err=True)
+    for extra in line.splitlines()[1:]:  # a config error lists each bad key on its own line
+        click.echo(extra, err=True)
+    ctx.exit(code)
+
+
+@click.group(cls=_Main)
 @click.option(
     "--config",
     "config",
@@ -120,6 +156,11 @@ def _build_app(settings: Settings) -> App:
 @click.pass_context
 def main(ctx: click.Context, config: str | None, verbose: int, log_json: bool, channel: str | None) -> None:
     """MyMeIn: village KIM news from a Google Form, through a review sheet, to the Blogger portal."""
+    # Everything the pipeline writes (ledger, heartbeat, reports, tokens) holds operators' and complainants'
+    # data: readable by the service's user only, whatever umask cron or a shell gave us. Restored after the
+    # command for whoever called us in-process (tests).
+    before = os.umask(PRIVATE_UMASK)
+    ctx.call_on_close(lambda: os.umask(before))
     _setup_logging(verbose, log_json)
     ctx.obj = CliState(config, channel)
 
@@ -176,9 +217,9 @@ def doctor(state: CliState) -> None:
 
     checks = run_checks(config_path(state.config), channel=state.channel)
     for check in checks:
-        mark = "ok  " if check.ok else "FAIL"
+        mark = ("warn" if check.warning else "ok  ") if check.ok else "FAIL"
         click.echo(f"[{mark}] {check.name}: {check.detail}".rstrip(": "))
-        if not check.ok and check.fix:
+        if (check.warning or not check.ok) and check.fix:
             click.echo(f"       fix: {check.fix}")
     failed = sum(1 for c in checks if not c.ok)
     click.echo(f"{len(checks) - failed} of {len(checks)} checks passed")
@@ -259,7 +300,7 @@ def _sync_one(settings: Settings, dry_run: bool, label: str) -> None:
             ResponsesTabNotFound,
             FormLayoutError,
             ReviewLayoutError,
-            TemplateNotFound,
+            TemplateFailed,
             StopCycle,
         ) as exc:
             raise _CycleFailed(str(exc)) from exc
@@ -275,17 +316,36 @@ def _sync_one(settings: Settings, dry_run: bool, label: str) -> None:
         click.echo(f"{label}  also: {', '.join(report.extras())}")
     for outcome in report.outcomes:
         click.echo(f"  {outcome.code} {outcome.action}: {outcome.status} {outcome.message} {outcome.link}".rstrip())
+    down = [e for e in report.errors if any(e.startswith(line) for line in report.down.values())]
     for error in report.errors:
-        click.echo(f"  {label}warning: {error}", err=True)
+        if error not in down:
+            click.echo(f"  {label}warning: {error}", err=True)
+    if down:  # the cycle ran, but a service refused us: the administrator must act, and cron must notice
+        raise _CycleFailed("; ".join(down))
 
 
 @main.command()
 @click.pass_obj
 def run(state: CliState) -> None:
-    """Run cycles every schedule.interval_seconds until SIGTERM or Ctrl-C (every channel in turn)."""
-    from .daemon import heartbeat_path, run_daemon
+    """Run cycles every schedule.interval_seconds until SIGTERM or Ctrl-C (every channel in turn).
+
+    One daemon per config: a second `mymein run` exits at once (code 1) naming the first one's PID.
+    """
+    from .lock import DaemonRunning, daemon_lock
 
     channels = state.every_channel()
+    try:
+        # In the config's own state_dir, whichever channels this one serves: one daemon serves them all.
+        with daemon_lock(state.root().state_dir):
+            _run_daemon(channels)
+    except DaemonRunning as exc:
+        click.echo(f"error: {exc}", err=True)
+        sys.exit(EXIT_FAILED)
+
+
+def _run_daemon(channels: list[tuple[str, Settings]]) -> None:
+    from .daemon import heartbeat_path, run_daemon
+
     settings = channels[0][1]
     logging.getLogger("mymein").setLevel(logging.INFO)
     if _HANDLER is not None:
@@ -296,7 +356,7 @@ def run(state: CliState) -> None:
     signal.signal(signal.SIGINT, lambda *_: stop.set())
     served = f" for channels {', '.join(name for name, _ in channels)}" if len(channels) > 1 else ""
     click.echo(
-        f"mymein run: a cycle every {settings.schedule.interval_seconds:g} s{served}; "
+        f"mymein run (PID {os.getpid()}): a cycle every {settings.schedule.interval_seconds:g} s{served}; "
         f"heartbeat {heartbeat_path(apps[0])}; stop with SIGTERM or Ctrl-C"
     )
     try:
@@ -398,6 +458,154 @@ def status(state: CliState, as_json: bool) -> None:
     finally:
         ledger.close()
     click.echo(json.dumps(report.as_dict(), ensure_ascii=False, indent=2) if as_json else format_status(report))
+
+
+@main.group()
+def notices() -> None:
+    """E-mail notices: list them, and settle the uncertain ones (send again, or not at all)."""
+
+
+@notices.command(name="list")
+@click.option(
+    "--state",
+    "states",
+    multiple=True,
+    type=click.Choice(["pending", "sending", "sent", "failed", "uncertain", "dismissed"]),
+    help="Only notices in this state (repeatable).",
+)
+@click.option("--json", "as_json", is_flag=True, help="One JSON object per notice, with its recipient's address.")
+@click.pass_obj
+def notices_list(state: CliState, states: tuple[str, ...], as_json: bool) -> None:
+    """The queued notices, oldest first: number, state, kind, key, masked recipient, attempts and last error."""
+    from .app import open_ledger
+    from .core.sheettime import format_local
+    from .core.text import mask_addresses
+    from .outbox import Outbox
+
+    settings = state.settings()
+    ledger = open_ledger(settings)
+    try:
+        listed = Outbox(ledger).listing(states)
+    finally:
+        ledger.close()
+    for n in listed:
+        if as_json:
+            fields = ("key", "kind", "code", "recipient", "subject", "state", "attempts", "error")
+            entry = {"number": n.id, **{name: getattr(n, name) for name in fields}}
+            entry |= {"created_at": n.created_at, "sent_at": n.sent_at, "retry_at": n.retry_at}
+            click.echo(json.dumps(entry, ensure_ascii=False))
+            continue
+        queued = format_local(datetime.fromisoformat(n.created_at), settings.tz)
+        line = f"#{n.id:<4} {n.state:<9} {n.kind:<20} {mask_addresses(n.key)}  to {mask_addresses(n.recipient)}"
+        line += f"  queued {queued}, {n.attempts} attempt{'s' * (n.attempts != 1)}"
+        if n.state == "pending" and n.retry_at:
+            line += f", next {format_local(datetime.fromisoformat(n.retry_at), settings.tz)}"
+        click.echo(line + (f"  {mask_addresses(n.error)}" if n.error and n.state != "sent" else ""))
+    if not listed and not as_json:
+        click.echo("no notices" + (f" in state {', '.join(states)}" if states else ""))
+
+
+@notices.command(name="resend")
+@click.argument("keys", nargs=-1, required=True, metavar="KEY...")
+@click.pass_obj
+def notices_resend(state: CliState, keys: tuple[str, ...]) -> None:
+    """Send uncertain, failed or dismissed notices again, once each, knowing they may arrive twice.
+
+    KEY is a notice's key or its number (7 or #7) as `mymein notices list` shows it. Sent at once when no
+    cycle is running; otherwise the running cycle or the next one sends them. Exit code 1 unless all went.
+    """
+    from .app import open_ledger
+    from .lock import cycle_lock
+    from .notices import WrongState, requeue, send_now
+    from .outbox import Outbox
+
+    settings = state.settings()
+    ok = True
+    with cycle_lock(settings.state_dir) as held:
+        app = _build_app(settings) if held else None  # only the holder of the cycle lock may send
+        ledger = app.ledger if app is not None else open_ledger(settings)
+        try:
+            outbox = Outbox(ledger)
+            for handle in keys:
+                notice = outbox.find(handle)
+                if notice is None:
+                    click.echo(f"error: no notice {handle!r}; `mymein notices list` shows them", err=True)
+                    ok = False
+                    continue
+                try:
+                    requeue(outbox, notice)
+                except WrongState as exc:
+                    click.echo(f"error: {_notice_label(notice)}: not resent, {_state_words(exc.notice)}", err=True)
+                    ok = False
+                    continue
+                if app is None:
+                    click.echo(f"{_notice_label(notice)}: queued; a cycle is running, it or the next one sends it")
+                    continue
+                after, problem = send_now(app, outbox, notice)
+                ok = ok and after.state == "sent"
+                click.echo(
+                    f"{_notice_label(notice)}: {_resend_words(after.state)}" + (f" ({problem})" if problem else "")
+                )
+        finally:
+            (app.close if app is not None else ledger.close)()
+    if not ok:
+        sys.exit(EXIT_FAILED)
+
+
+@notices.command(name="dismiss")
+@click.argument("keys", nargs=-1, required=True, metavar="KEY...")
+@click.pass_obj
+def notices_dismiss(state: CliState, keys: tuple[str, ...]) -> None:
+    """Mark pending, uncertain or failed notices as not to be sent (KEY: a key or a number, as listed)."""
+    from .app import open_ledger
+    from .notices import WrongState, dismiss
+    from .outbox import Outbox
+
+    ledger = open_ledger(state.settings())
+    ok = True
+    try:
+        outbox = Outbox(ledger)
+        for handle in keys:
+            notice = outbox.find(handle)
+            if notice is None:
+                click.echo(f"error: no notice {handle!r}; `mymein notices list` shows them", err=True)
+                ok = False
+                continue
+            try:
+                dismiss(outbox, notice)
+            except WrongState as exc:
+                click.echo(f"error: {_notice_label(notice)}: not dismissed, {_state_words(exc.notice)}", err=True)
+                ok = False
+                continue
+            click.echo(f"{_notice_label(notice)}: dismissed; it will not be sent")
+    finally:
+        ledger.close()
+    if not ok:
+        sys.exit(EXIT_FAILED)
+
+
+def _notice_label(notice: Notice) -> str:
+    from .core.text import mask_addresses
+
+    return f"#{notice.id} {mask_addresses(notice.key)}"
+
+
+def _state_words(notice: Notice) -> str:
+    return {
+        "sent": f"it was sent at {notice.sent_at}",
+        "sending": "it is being sent right now",
+        "pending": "it waits to be sent already",
+        "dismissed": "it is dismissed already",
+    }.get(notice.state, f"it is {notice.state}")
+
+
+def _resend_words(state: str) -> str:
+    return {
+        "sent": "sent",
+        "pending": "not sent now; the next cycles try again",
+        "failed": "refused",
+        "uncertain": "the answer was lost again; still uncertain",
+    }.get(state, state)
 
 
 @main.command(name="log")

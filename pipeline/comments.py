@@ -1,9 +1,8 @@
 """Readers' comments on our posts, copied once each to the review spreadsheet's `Tanggapan` tab.
 
 Blogger is asked for new comments at most every `comments.check_seconds`; the rows go out in the cycle's
-write-back batchUpdate, so they cost no Sheets call of their own. A comment is `sending` from just before
-that batchUpdate until it returns; one found `sending` later (the answer was lost) is looked for on the tab
-by its id before it is written again, so none is written twice.
+write-back batchUpdate, at the cost of one read of the tab's id column: a comment already there (a write-back
+whose answer was lost, or a lost ledger that collected it again) is not written twice.
 """
 
 from __future__ import annotations
@@ -75,8 +74,7 @@ def pending_rows(app: App) -> TabRows | None:
     if db.execute("SELECT 1 FROM comments WHERE state != 'written' LIMIT 1").fetchone() is None:
         return None
     sheet_id = _tab(app)
-    if db.execute("SELECT 1 FROM comments WHERE state = 'sending' LIMIT 1").fetchone() is not None:
-        _settle_uncertain(app)
+    _settle(app)
     chosen = db.execute(
         """SELECT c.*, s.desa, s.kecamatan, s.post_url FROM comments c JOIN submissions s ON s.code = c.code
            WHERE c.state = 'new' ORDER BY c.published, c.id"""
@@ -106,11 +104,13 @@ def mark(app: App, rows: TabRows | None, state: str) -> None:
         app.ledger.db.executemany("UPDATE comments SET state = ? WHERE id = ?", [(state, i) for i in rows.ids])
 
 
-def _settle_uncertain(app: App) -> None:
-    """Comments whose write-back answer was lost: those on the tab are written, the others go again."""
+def _settle(app: App) -> None:
+    """Comments not known to be on the tab: those on it are written (a write-back answer lost, or a lost or
+    older ledger collecting them again), the others go in this write-back. One read of the id column, only in
+    a cycle that has comments to write."""
     on_tab = column_values(app, title_of(app, COMMENTS_KIND, app.settings.comments.worksheet), ID_COLUMN)
     db = app.ledger.db
-    for (comment_id,) in db.execute("SELECT id FROM comments WHERE state = 'sending'").fetchall():
+    for (comment_id,) in db.execute("SELECT id FROM comments WHERE state != 'written'").fetchall():
         state = "written" if str(comment_id) in on_tab else "new"
         db.execute("UPDATE comments SET state = ? WHERE id = ?", (state, comment_id))
 

@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
+from . import photo_access
 from .app import App
 from .core.complaints import (
     DEPARTMENT_HEADER,
@@ -34,6 +35,7 @@ from .core.complaints import (
     answer_digest,
     complaint_code,
     decide_complaint,
+    mailboxes,
     read_complaints,
     read_departments,
     received_as,
@@ -46,13 +48,13 @@ from .google.errors import GoogleApiError
 from .google.review_sheet import Archive, CellWrite
 from .google.sheet_setup import department_rule
 from .google.sheets_values import quote_sheet
-from .tabs import TabRows, tab_id
+from .tabs import COMPLAINTS_ARCHIVE_KIND, COMPLAINTS_KIND, TabRows, tab_id
 
 log = logging.getLogger("mymein.complaints")
 
 CHECKED_META = "complaints_checked_at"
-TAB_KIND = "complaints_sheet_id"
-ARCHIVE_KIND = "complaints_archive_sheet_id"
+TAB_KIND = COMPLAINTS_KIND
+ARCHIVE_KIND = COMPLAINTS_ARCHIVE_KIND
 DEPARTMENTS_KIND = "departments_sheet_id"
 
 
@@ -70,7 +72,7 @@ class ComplaintWork:
     def writes(self, where: dict[str, list[int]]) -> list[CellWrite]:
         """The changed cells placed where each code is now (`where`: code -> row numbers)."""
         return [
-            CellWrite(number, self.layout.columns[role], value, self.sheet_id)
+            CellWrite(number, self.layout.columns[role], value, self.sheet_id, code)
             for code, cells in self.changes.items()
             for number in where.get(code, [])
             for role, value in cells.items()
@@ -89,8 +91,24 @@ def tab_kinds(app: App) -> dict[str, str]:
         return {}
     titles = {TAB_KIND: settings.tab, DEPARTMENTS_KIND: settings.departments_tab}
     for kind, title in titles.items():
-        tab_id(app, title, TAB_KINDS[kind], kind)
+        tab_id(app, title, TAB_KINDS[kind], kind, LOOKS_LIKE.get(kind))
     return titles
+
+
+def _looks_like_pengaduan(header: list[Any]) -> bool:
+    try:
+        ComplaintLayout.from_header(header)
+    except ComplaintTabError:
+        return False
+    return True
+
+
+def _looks_like_departments(header: list[Any]) -> bool:
+    return [str(c).strip() for c in header[: len(DEPARTMENT_HEADER)]] == list(DEPARTMENT_HEADER)
+
+
+# How a renamed tab is recognised by a ledger that has no memory of it (new or lost): by its header row.
+LOOKS_LIKE = {TAB_KIND: _looks_like_pengaduan, DEPARTMENTS_KIND: _looks_like_departments}
 
 
 # --- from the form --------------------------------------------------------------------------------------
@@ -333,15 +351,32 @@ def _message(step: ComplaintStep, state: ComplaintState) -> str:
 
 def _share_photos(app: App, code: str, department: Department) -> bool:
     """Let the department open the complaint's photos (only they, not anyone with the link); False when Drive
-    refused (e.g. an address without a Google account): the complaint is forwarded all the same, and the
-    e-mail tells them to ask the office for the photos."""
-    row = app.ledger.db.execute("SELECT photos FROM complaints WHERE code = ?", (code,)).fetchone()
+    refused (e.g. an address without a Google account) or a photo is not a form upload (`photos.upload_folders`):
+    the complaint is forwarded all the same, and the e-mail tells them to ask the office for the photos.
+
+    A complaint re-routed to another department is first taken back from the one it went to before; should
+    Drive fail at that, the re-routing waits for the next cycle (raises), so no department keeps a complaint
+    that is no longer theirs."""
+    row = app.ledger.db.execute("SELECT photos, department_email FROM complaints WHERE code = ?", (code,)).fetchone()
+    photos = file_ids(json.loads(row["photos"]))
+    now = {address.casefold() for address in department.addresses}
+    before = [address for address in mailboxes(row["department_email"] or "") if address.casefold() not in now]
+    for file_id in photos if before else ():
+        app.photos.unshare_with(file_id, before)
     try:
-        for file_id in file_ids(json.loads(row["photos"])):
+        shareable = [file_id for file_id in photos if photo_access.uploaded(app, file_id)]
+        for file_id in shareable:
             for address in department.addresses:
                 app.photos.share_with(file_id, address)
     except GoogleApiError as exc:
-        log.warning("complaint %s: photos not shared with %s: %s", code, department.email, exc)
+        # Drive's message may quote the address: the log keeps the code and Google's reason only.
+        log.warning(
+            "complaint %s: photos not shared with %s: HTTP %s %s", code, department.name, exc.status, exc.reason
+        )
+        return False
+    if len(shareable) < len(photos):
+        outside = len(photos) - len(shareable)
+        log.warning("complaint %s: %d photo(s) not from a form's upload folder, not shared", code, outside)
         return False
     return True
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 from pathlib import Path
 from typing import Any, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -11,6 +12,7 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from .core.addresses import one_address
+from .core.errors import ConfigurationError
 from .core.model import Mode
 from .core.review import DEFAULT_HEADERS, OPTIONAL_HEADERS
 
@@ -29,7 +31,7 @@ DEFAULT_FORM_COLUMNS: dict[str, list[str]] = {
 }
 
 
-class ConfigError(Exception):
+class ConfigError(ConfigurationError):
     """The configuration cannot be used; the message says which key or file, and how to fix it."""
 
 
@@ -153,8 +155,37 @@ class BloggerSettings(_Section):
         return value
 
 
+# A folder's id as it appears in its address: drive.google.com/drive/folders/<ID> (u/0/ after drive/ when
+# several accounts are signed in).
+_FOLDER_ID = re.compile(r"[A-Za-z0-9_-]{10,}")
+_FOLDER_LINK = re.compile(r"https?://drive\.google\.com/drive/(?:u/\d+/)?folders/([A-Za-z0-9_-]{10,})(?:[?#].*)?")
+
+
 class PhotoSettings(_Section):
     max_megabytes: float = Field(default=10.0, gt=0)
+    # The form's upload folders (Drive folder ids or links). Set, only files in one of them, or in a folder
+    # right inside one, are ever shared; empty, any image the service account can read is (doctor warns).
+    upload_folders: list[str] = Field(default_factory=list)
+
+    @field_validator("upload_folders", mode="before")
+    @classmethod
+    def _upload_folders(cls, value: Any) -> Any:
+        if value is None:
+            return []
+        if not isinstance(value, list):
+            return value
+        folders: list[str] = []
+        for entry in value:
+            text = str(entry).strip()
+            link = _FOLDER_LINK.fullmatch(text)
+            folder = link.group(1) if link else text
+            if not _FOLDER_ID.fullmatch(folder):
+                raise ValueError(
+                    f"{text!r} is not a Drive folder id or folder link; photos.upload_folders takes the folder id "
+                    "from the folder's address (drive.google.com/drive/folders/<ID>)"
+                )
+            folders.append(folder)
+        return folders
 
     @property
     def max_bytes(self) -> int:
@@ -426,19 +457,37 @@ def load_settings(path: Path) -> Settings:
     try:
         settings = Settings.model_validate(raw)
     except ValidationError as exc:
-        raise ConfigError(f"{path} has invalid settings:\n{_describe(exc)}") from exc
+        problems = _describe(exc)
+        if len(problems) == 1:
+            raise ConfigError(f"{path}: {problems[0]}") from exc
+        raise ConfigError(f"{path} has invalid settings:\n" + "\n".join(f"  - {p}" for p in problems)) from exc
     return _resolve_paths(settings, path.parent)
 
 
-def _describe(exc: ValidationError) -> str:
+# A section left empty in YAML is None: say which keys belong under it, not pydantic's "valid dictionary".
+_SECTION_KEYS = {
+    "blogger": "blogger.blog_id",
+    "form": "form.spreadsheet_id",
+    "review": "review.spreadsheet_id",
+    "google": "google.service_account_file and google.oauth_token_file",
+}
+
+
+def _describe(exc: ValidationError) -> list[str]:
+    """Each problem as `key: what is wrong`, naming the key as config.yaml spells it."""
     lines = []
     for error in exc.errors():
         key = ".".join(str(part) for part in error["loc"])
         message = "is required" if error["type"] == "missing" else error["msg"]
         if error["type"] == "extra_forbidden":
             message = "is not a known key (check its spelling and indentation)"
-        lines.append(f"  - {key}: {message}")
-    return "\n".join(lines)
+        if error["type"] in ("model_type", "dict_type") and error.get("input") is None:
+            needed = _SECTION_KEYS.get(key, f"the keys of {key}")
+            message = f"is empty: give {needed} under it (indented), as the example config.yaml does"
+        if error["type"] == "missing" and "." in key:
+            message = f"is required: set {key} in config.yaml"
+        lines.append(f"{key}: {message}")
+    return lines
 
 
 def _resolve_paths(settings: Settings, base: Path) -> Settings:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import contextlib
-import os
 import shutil
 import signal
 import threading
@@ -19,6 +18,7 @@ from .app import build_app, officer_sheets_client
 from .config import load_settings
 from .core.review import column_letter
 from .core.text import fold
+from .private import write_private
 from .sandbox.credentials import throwaway_service_account, throwaway_user_token
 from .sandbox.demo_data import DEMO_COMPLAINTS, DEMO_RESPONSES, OFFICER_ACTIONS
 from .sandbox.seed import REVIEW_TAB, DemoWorld, demo_config, save_world, seed_demo
@@ -39,13 +39,6 @@ def _fresh_folder(folder: Path) -> None:
     (folder / MARKER).write_text("made by mymein demo\n", encoding="utf-8")
 
 
-def _write_secret(path: Path, content: str) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
-    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-    with os.fdopen(fd, "w", encoding="utf-8") as handle:
-        handle.write(content)
-
-
 def prepare_world(folder: Path, endpoint: str, now: datetime) -> tuple[DemoWorld, Path]:
     """Seed the sandbox and write a config (with throwaway credentials) that points the pipeline at it."""
     import json
@@ -53,8 +46,9 @@ def prepare_world(folder: Path, endpoint: str, now: datetime) -> tuple[DemoWorld
     world = seed_demo(endpoint, now)
     save_world(world, folder)
     creds = folder / "credentials"
-    _write_secret(creds / "service-account.json", json.dumps(throwaway_service_account(f"{endpoint}/token")))
-    _write_secret(creds / "blogger-token.json", json.dumps(throwaway_user_token(f"{endpoint}/token")))
+    # 0600, as the pipeline refuses credentials other users can read (and as `mymein auth` writes them).
+    write_private(creds / "service-account.json", json.dumps(throwaway_service_account(f"{endpoint}/token")))
+    write_private(creds / "blogger-token.json", json.dumps(throwaway_user_token(f"{endpoint}/token")))
     config = folder / "config.yaml"
     config.write_text(demo_config(world, folder / "state", creds), encoding="utf-8")
     return world, config

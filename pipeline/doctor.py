@@ -5,24 +5,26 @@ from __future__ import annotations
 import contextlib
 import json
 import os
-import stat
 import tempfile
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
+from . import tabs
 from .app import GMAIL_SEND_SCOPE, App, build_app
 from .config import ConfigError, Settings, load_settings
 from .core.complaints import DEPARTMENT_HEADER, ComplaintLayout, ComplaintTabError, read_complaints, read_departments
 from .core.form import FormLayout, FormLayoutError
 from .core.review import ReviewLayout, ReviewLayoutError
+from .core.tabs import TabMove, locate
+from .google.drive import FOLDER_MIME
 from .google.errors import GoogleApiError
 from .google.responses import ResponsesTabNotFound
 from .google.retry import RetryPolicy
-from .google.review_sheet import TAB_FIELDS
 from .google.sheets_values import quote_sheet
 from .mail import MailUnavailable, SmtpMailer
+from .private import loose_mode, private_dir
 
 # Refresh tokens of an OAuth app still in "Testing" stop working 7 days after they were issued.
 TESTING_TOKEN_DAYS = 7
@@ -34,6 +36,7 @@ class Check:
     ok: bool
     detail: str = ""
     fix: str = ""
+    warning: bool = False  # passes, but an administrator should know (and the fix says what to do)
 
 
 def run_checks(
@@ -45,7 +48,7 @@ def run_checks(
     except ConfigError as exc:
         return [Check("config file", False, str(exc), "correct the key named above; config.yaml documents each one")]
     checks = [Check("config file", True, str(config))]
-    checks += list(_credential_files(settings, clock))
+    checks += [*_credential_files(settings, clock), *_password_file(settings)]
     checks.append(_state_dir(settings))
     now = clock().astimezone(settings.tz)
     checks.append(Check("time zone", True, f"{settings.timezone}: now {now:%Y-%m-%d %H:%M %Z}"))
@@ -57,7 +60,7 @@ def run_checks(
     except ConfigError as exc:
         return [*checks, Check("Google clients", False, str(exc), "see the credential checks above")]
     try:
-        checks += [_form(app), *_review(app), _blog(app), _drive(app)]
+        checks += [_form(app), *_review(app), _blog(app), _drive(app), _upload_folders(app)]
         if app.settings.notices.enabled:
             checks.append(_mail(app))
         if app.settings.complaints.enabled:
@@ -88,8 +91,8 @@ def _credential_files(settings: Settings, clock: Callable[[], datetime]) -> Iter
         except (OSError, ValueError) as exc:
             yield Check(name, False, f"{path} is not readable JSON ({exc})", how)
             continue
-        mode = stat.S_IMODE(path.stat().st_mode)
-        if mode & (stat.S_IRWXG | stat.S_IRWXO):
+        mode = loose_mode(path)
+        if mode is not None:
             yield Check(name, False, f"{path} can be read by other users (mode {mode:o})", f"chmod 600 {path}")
             continue
         if key == "google.oauth_token_file":
@@ -111,10 +114,25 @@ def _token(name: str, path: Path, content: dict[str, object], clock: Callable[[]
     return Check(name, True, detail)
 
 
+def _password_file(settings: Settings) -> Iterator[Check]:
+    path = settings.notices.password_file if settings.notices.enabled else None
+    if path is None:
+        return
+    name = "credentials notices.password_file"
+    if not path.exists():
+        yield Check(name, False, f"{path} does not exist", "write the SMTP password to it, one line")
+        return
+    mode = loose_mode(path)
+    if mode is not None:
+        yield Check(name, False, f"{path} can be read by other users (mode {mode:o})", f"chmod 600 {path}")
+        return
+    yield Check(name, True, str(path))
+
+
 def _state_dir(settings: Settings) -> Check:
     folder = settings.state_dir
     try:
-        folder.mkdir(parents=True, exist_ok=True)
+        private_dir(folder)
         with tempfile.NamedTemporaryFile(dir=folder, prefix=".doctor-") as probe:
             probe.write(b"ok")
             probe.flush()
@@ -143,27 +161,36 @@ def _form(app: App) -> Check:
 def _review(app: App) -> Iterator[Check]:
     review = app.settings.review
     try:
-        sheet = app.review.tab(TAB_FIELDS)
+        listed = app.review.tabs()
     except GoogleApiError as exc:
         yield Check("review spreadsheet", False, _google(exc), _share_fix(app, review.spreadsheet_id))
         return
     yield Check("review spreadsheet", True, review.spreadsheet_id)
-    if sheet is None:
-        yield Check(f"review tab {review.worksheet!r}", False, "missing", "run `mymein init`")
+    name = f"review tab {review.worksheet!r}"
+    # The tab the cycle would use: known by its id, so a rename is followed and a stranger is not taken for it.
+    finding = locate(tabs.known(app, tabs.REVIEW_KIND, review.worksheet), review.worksheet, listed, "review tab")
+    if finding.move is TabMove.CONFLICT:
+        yield Check(name, False, "not the tab MyMeIn has used", finding.note)
         return
+    if finding.tab is None:
+        yield Check(name, False, "missing", "run `mymein init` (the next cycle also makes it again)")
+        return
+    title = finding.tab.title
+    if title != review.worksheet:
+        name = f"review tab {review.worksheet!r} (now named {title!r}, followed)"
     try:
-        header = app.review.values.get(f"{quote_sheet(review.worksheet)}!1:1")
+        header = app.review.values.get(f"{quote_sheet(title)}!1:1")
         if not header or not any(str(c).strip() for c in header[0]):
-            yield Check(f"review tab {review.worksheet!r}", False, "no header row yet", "run `mymein init`")
+            yield Check(name, False, "no header row yet", "run `mymein init`")
             return
         ReviewLayout.from_header(header[0], review.headers)
     except ReviewLayoutError as exc:
-        yield Check(f"review tab {review.worksheet!r}", False, str(exc), "run `mymein init` to add the columns")
+        yield Check(name, False, str(exc), "run `mymein init` to add the columns")
         return
     except GoogleApiError as exc:
-        yield Check(f"review tab {review.worksheet!r}", False, _google(exc), "")
+        yield Check(name, False, _google(exc), "")
         return
-    yield Check(f"review tab {review.worksheet!r}", True, "header row has every column")
+    yield Check(name, True, "header row has every column")
     if app.settings.registry.enforce and app.review.tab("properties(title)", review.operator_worksheet) is None:
         yield Check(
             f"operator tab {review.operator_worksheet!r}", False, "missing (registry.enforce)", "run `mymein init`"
@@ -262,6 +289,39 @@ def _drive(app: App) -> Check:
     return Check("Drive (photos)", True, "reachable")
 
 
+def _upload_folders(app: App) -> Check:
+    """The form's upload folders exist and are readable folders; without any, say what sharing then means."""
+    name = "photo upload folders"
+    folders = app.settings.photos.upload_folders
+    if not folders:
+        detail = (
+            "photos.upload_folders is empty: any image the service account can read is shared with anyone "
+            "who has the link once its link is typed into Foto"
+        )
+        fix = "list the form's upload folder (its Drive folder id) under photos.upload_folders in config.yaml"
+        return Check(name, True, detail, fix, warning=True)
+    problems: list[str] = []
+    found: list[str] = []
+    try:
+        for folder_id in folders:
+            meta = app.photos.folder(folder_id)
+            if meta is None:
+                problems.append(f"{folder_id}: not found or not shared with {_service_account(app)}")
+            elif meta.get("mimeType") != FOLDER_MIME:
+                problems.append(f"{folder_id}: {str(meta.get('name', ''))!r} is a file, not a folder")
+            else:
+                found.append(f"{str(meta.get('name', ''))!r} ({folder_id})")
+    except GoogleApiError as exc:
+        return Check(name, False, _google(exc), "enable the Drive API for the project")
+    if problems:
+        fix = (
+            f"share each folder with {_service_account(app)} (Viewer is enough), or correct photos.upload_folders "
+            "(the id in the folder's address, drive.google.com/drive/folders/<ID>)"
+        )
+        return Check(name, False, "; ".join(problems), fix)
+    return Check(name, True, ", ".join(found))
+
+
 def _mail(app: App) -> Check:
     """Notices: the SMTP server takes a session (nothing is sent), or the owner's token may send Gmail."""
     notices = app.settings.notices
@@ -291,9 +351,13 @@ def _google(exc: GoogleApiError) -> str:
 
 
 def _share_fix(app: App, spreadsheet_id: str) -> str:
+    return f"check the id, and share spreadsheet {spreadsheet_id} with {_service_account(app)} as Editor"
+
+
+def _service_account(app: App) -> str:
     path = app.settings.google.service_account_file
     who = "the service account"
     if path is not None:
         with contextlib.suppress(OSError, ValueError):
             who = str(json.loads(path.read_text(encoding="utf-8")).get("client_email", who))
-    return f"check the id, and share spreadsheet {spreadsheet_id} with {who} as Editor"
+    return who

@@ -6,8 +6,10 @@ and every side effect is preceded by an open intent so a crash can be reconciled
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
+import os
 import sqlite3
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
@@ -19,9 +21,11 @@ from typing import Any
 from .core.codes import format_code, split_code
 from .core.decide import PostState, Record
 from .core.duplicates import Earlier
+from .core.errors import StateError
 from .core.model import Status, Submission
 from .core.monev import History
 from .core.text import clean_body, clean_line, fold
+from .private import FILE_MODE, private_dir, tighten
 
 LEDGER_FILE = "ledger.sqlite3"
 
@@ -248,6 +252,13 @@ def _m010_sheet_memory(db: sqlite3.Connection) -> None:
     )
 
 
+def _m011_notice_retry(db: sqlite3.Connection) -> None:
+    # A notice that was certainly not sent (the server or Google said no, for now, or the request never left)
+    # waits until `retry_at` before its next attempt, so a bounded number of attempts spans an outage of
+    # hours instead of a few cycles.
+    _run_script(db, "ALTER TABLE notices ADD COLUMN retry_at TEXT")
+
+
 # Named migrations, applied in order inside one transaction each; never edit a released one.
 MIGRATIONS: list[tuple[str, Callable[[sqlite3.Connection], None]]] = [
     ("001_initial", _m001_initial),
@@ -260,6 +271,7 @@ MIGRATIONS: list[tuple[str, Callable[[sqlite3.Connection], None]]] = [
     ("008_status_index", _m008_status_index),
     ("009_complaints", _m009_complaints),
     ("010_sheet_memory", _m010_sheet_memory),
+    ("011_notice_retry", _m011_notice_retry),
 ]
 
 
@@ -316,17 +328,33 @@ class Event:
     detail: dict[str, Any]
 
 
+def _private_database(path: Path) -> None:
+    """The ledger holds operators' and complainants' names and addresses: 0600. SQLite gives its -wal and -shm
+    files the database file's own mode, so creating (or tightening) that one is enough."""
+    with contextlib.suppress(FileExistsError):
+        os.close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW, FILE_MODE))
+    for file in (path, path.with_name(path.name + "-wal"), path.with_name(path.name + "-shm")):
+        tighten(file)
+
+
 class Ledger:
     def __init__(self, path: Path, clock: Callable[[], datetime] = _utc_now) -> None:
-        path.parent.mkdir(parents=True, exist_ok=True)
+        private_dir(path.parent)
         self.path = path
         self.clock = clock
-        self.db = sqlite3.connect(path, isolation_level=None, check_same_thread=False)
-        self.db.row_factory = sqlite3.Row
-        self.db.execute("PRAGMA journal_mode=WAL")
-        self.db.execute("PRAGMA synchronous=FULL")
-        self.db.execute("PRAGMA busy_timeout=10000")
-        self._migrate()
+        try:
+            _private_database(path)
+            self.db = sqlite3.connect(path, isolation_level=None, check_same_thread=False)
+            self.db.row_factory = sqlite3.Row
+            self.db.execute("PRAGMA journal_mode=WAL")
+            self.db.execute("PRAGMA synchronous=FULL")
+            self.db.execute("PRAGMA busy_timeout=10000")
+            self._migrate()
+        except (OSError, sqlite3.Error) as exc:  # read-only, full, not a database, locked by a dead NFS lock
+            raise StateError(
+                f"the ledger {path} cannot be opened ({exc}); check that state_dir is writable by this user and "
+                "that the file is MyMeIn's ledger (restore it from a backup, or move it away to rebuild)"
+            ) from exc
 
     def close(self) -> None:
         self.db.close()
@@ -571,6 +599,17 @@ class Ledger:
             found.setdefault(fingerprint, []).append(code)
         return found
 
+    def doubt_notices(self, codes: Sequence[str], reason: str) -> int:
+        """Notices about `codes` not yet sent by this ledger's account, which a lost newer ledger may have sent:
+        marked uncertain, so never sent twice (`mymein status` shows them)."""
+        with self.transaction() as db:
+            cur = db.execute(
+                "UPDATE notices SET state = 'uncertain', error = ? WHERE state IN ('pending', 'sending')"
+                " AND code IN (SELECT value FROM json_each(?))",
+                (reason, json.dumps(list(codes))),
+            )
+            return int(cur.rowcount)
+
     def count_submissions(self) -> int:
         return int(self.db.execute("SELECT COUNT(*) FROM submissions").fetchone()[0])
 
@@ -771,6 +810,22 @@ class Ledger:
             elif row["state"] == "done":
                 shared.pop(file_id, None)
         return [f for f in shared if f]
+
+    def sharers(self, file_id: str) -> set[str]:
+        """The submissions this Drive file may still be shared for (see `shared_files`): a photo two stories
+        use stays public while either still shows it."""
+        rows = self.db.execute(
+            """SELECT code, action, state FROM intents
+               WHERE action IN ('share', 'unshare') AND json_extract(payload, '$.file_id') = ? ORDER BY id""",
+            (file_id,),
+        )
+        codes: set[str] = set()
+        for row in rows:
+            if row["action"] == "share":
+                codes.add(str(row["code"]))
+            elif row["state"] == "done":
+                codes.discard(str(row["code"]))
+        return codes
 
     def open_intents(self, action: str | None = None) -> list[Intent]:
         query = "SELECT * FROM intents WHERE state = 'open'"

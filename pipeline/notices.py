@@ -10,6 +10,7 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
+import re
 from dataclasses import dataclass
 from datetime import datetime, time, timedelta
 from typing import Any
@@ -22,8 +23,8 @@ from .core.model import Status
 from .core.officer_input import operator_reason
 from .core.sheettime import format_local
 from .ledger import Event
-from .mail import MailRefused, MailUnavailable
-from .outbox import Outbox
+from .mail import Connection, MailRefused, MailUnavailable, MailUncertain
+from .outbox import MAX_ATTEMPTS, Notice, Outbox, retry_delay
 
 log = logging.getLogger("mymein.notices")
 
@@ -52,6 +53,7 @@ COMPLAINT_TEMPLATES = {
     "complaint_answered": "notice-complaint-answered.txt.j2",
 }
 REJECTED_PREFIX = "Alasan: "
+_ADDRESS = re.compile(r"[^\s:@]+@[^\s:@]+")
 
 
 @dataclass(frozen=True)
@@ -69,7 +71,7 @@ def notify(app: App, sent: list[str], errors: list[str]) -> None:
         return
     outbox = Outbox(app.ledger)
     for key in outbox.settle_interrupted():
-        errors.append(f"notice {key}: interrupted while sending; not sent again (check the mail server's log)")
+        _uncertain(errors, key, "interrupted while sending")
     queue_from_events(app, outbox)
     queue_reminder(app, outbox)
     queue_department_reminders(app, outbox)
@@ -258,30 +260,125 @@ def queue_reminder(app: App, outbox: Outbox) -> None:
 
 
 def send_pending(app: App, outbox: Outbox, sent: list[str], errors: list[str]) -> None:
-    pending = outbox.pending()
-    if not pending or app.mailer is None:
+    """Send the notices that are due, in order, until the first that the mail service does not take now."""
+    due = outbox.pending()
+    if not due or app.mailer is None:
         return
     try:
         with app.mailer.connection() as connection:
-            for notice in pending:
-                outbox.begin(notice)  # from here a crash means "maybe sent": never resent
-                try:
-                    connection.send(notice.recipient, notice.subject, notice.body, reference=notice.key)
-                except MailRefused as exc:
-                    outbox.failed(notice, str(exc))
-                    errors.append(f"notice {notice.key} to {notice.recipient} refused: {exc}")
-                    continue
-                except MailUnavailable as exc:
-                    outbox.retry_later(notice, str(exc))  # a definite "not now": nothing was accepted
-                    raise
-                outbox.sent(notice)
-                sent.append(notice.key)
+            for notice in due:
+                if deliver(outbox, connection, notice, sent, errors) in ("not_sent", "uncertain"):
+                    break  # the service is failing: the rest keep their attempts for a later cycle
     except MailUnavailable as exc:
-        # A connection lost in the middle of a message leaves it `sending`: it may have arrived.
-        for key in outbox.settle_interrupted():
-            errors.append(f"notice {key}: the connection broke while sending; not sent again")
-        errors.append(f"notices wait for the next cycle: {exc}")
-        log.warning("notices wait for the next cycle: %s", exc)
+        # No session (SMTP server unreachable, login refused): the first notice due counts it as its attempt,
+        # so an outage is bounded the same way, whichever transport.
+        if outbox.begin(due[0]):
+            _not_sent(outbox, due[0], str(exc), errors)
+
+
+def deliver(outbox: Outbox, connection: Connection, notice: Notice, sent: list[str], errors: list[str]) -> str:
+    """One attempt at one notice: `sent`, `refused` (for good), `not_sent` (tried again later, or given up after
+    the last attempt), `uncertain`, or `skipped` when it was not pending any more."""
+    if not outbox.begin(notice):  # from here a crash leaves it `sending`: uncertain, never resent by itself
+        return "skipped"
+    if one_address(notice.recipient) is None:
+        # Never sendable (`_refuse`), even when an administrator resends it: it would reach several people, or
+        # someone the operator did not mean. The fix is a correct address in the sheet.
+        outbox.failed(notice, INVALID_ADDRESS)
+        errors.append(f"notice {shown_key(notice.key)} not sent: the address given is not one usable e-mail address")
+        return "refused"
+    try:
+        connection.send(notice.recipient, notice.subject, notice.body, reference=notice.key)
+    except MailRefused as exc:
+        outbox.failed(notice, str(exc))
+        errors.append(f"notice {shown_key(notice.key)} refused: {exc}")
+        return "refused"
+    except MailUnavailable as exc:
+        _not_sent(outbox, notice, str(exc), errors)
+        return "not_sent"
+    except MailUncertain as exc:
+        outbox.uncertain(notice, str(exc))
+        _uncertain(errors, notice.key, str(exc))
+        return "uncertain"
+    except Exception as exc:  # anything unforeseen while sending: it may have gone out
+        log.exception("notice %s: unexpected error while sending", shown_key(notice.key))
+        outbox.uncertain(notice, f"unexpected error while sending: {exc!r}")
+        _uncertain(errors, notice.key, f"unexpected error while sending: {exc!r}")
+        return "uncertain"
+    outbox.sent(notice)
+    sent.append(notice.key)
+    return "sent"
+
+
+def _not_sent(outbox: Outbox, notice: Notice, reason: str, errors: list[str]) -> None:
+    if outbox.not_sent(notice, reason) == "failed":
+        message = f"notice {shown_key(notice.key)} not sent after {MAX_ATTEMPTS} attempts, given up: {reason}"
+    else:
+        wait = retry_delay(notice.attempts + 1)
+        message = f"notice {shown_key(notice.key)} not sent ({reason}); tried again in {_duration(wait)}"
+    errors.append(message)
+    log.warning("%s", message)
+
+
+def _uncertain(errors: list[str], key: str, reason: str) -> None:
+    shown = shown_key(key)
+    message = (
+        f"notice {shown} may or may not have arrived ({reason}); not sent again by itself: "
+        f"`mymein notices resend {shown}` or `mymein notices dismiss {shown}`"
+    )
+    errors.append(message)
+    log.warning("%s", message)
+
+
+def _duration(delta: timedelta) -> str:
+    minutes = int(delta.total_seconds() // 60)
+    return f"{minutes} min" if minutes < 60 else f"{minutes / 60:g} h"
+
+
+class WrongState(Exception):
+    """The notice is not in a state the administrator's command applies to (already sent, being sent, ...)."""
+
+    def __init__(self, notice: Notice) -> None:
+        super().__init__(f"notice {notice.key} is {notice.state}")
+        self.notice = notice
+
+
+def requeue(outbox: Outbox, notice: Notice) -> None:
+    """An administrator's decision to send an uncertain, failed or dismissed notice again, knowing it may arrive
+    twice: back in the queue with fresh attempts, and an event in the ledger saying so."""
+    if not outbox.requeue(notice):
+        raise WrongState(outbox.find(notice.key) or notice)
+    outbox.ledger.event(notice.code, "notice_resent", {"key": notice.key, "was": notice.state})
+
+
+def dismiss(outbox: Outbox, notice: Notice) -> None:
+    """An administrator's decision that a pending, uncertain or failed notice is not to be sent."""
+    if not outbox.dismiss(notice):
+        raise WrongState(outbox.find(notice.key) or notice)
+    outbox.ledger.event(notice.code, "notice_dismissed", {"key": notice.key, "was": notice.state})
+
+
+def send_now(app: App, outbox: Outbox, notice: Notice) -> tuple[Notice, str]:
+    """A pending notice sent at once, outside a cycle (the caller holds the cycle lock): the notice as it is
+    afterwards (`sent`, `failed`, `pending` when not sent now, `uncertain`) and what went wrong."""
+    notice = outbox.find(notice.key) or notice  # as queued now, its attempts counted afresh
+    errors: list[str] = []
+    if app.mailer is None:
+        errors.append("notices are off (notices.enabled): it waits in the queue")
+    else:
+        try:
+            with app.mailer.connection() as connection:
+                deliver(outbox, connection, notice, [], errors)
+        except MailUnavailable as exc:
+            if outbox.begin(notice):
+                _not_sent(outbox, notice, str(exc), errors)
+    return outbox.find(notice.key) or notice, "; ".join(errors)
+
+
+def shown_key(key: str) -> str:
+    """A notice's key as logs may show it: reminders and department e-mails are keyed by address, and logs
+    (journald, a collector) are read by more people than the ledger."""
+    return _ADDRESS.sub("…", key)
 
 
 def _refuse(outbox: Outbox, key: str, code: str | None, kind: str, recipient: str) -> None:
@@ -289,7 +386,7 @@ def _refuse(outbox: Outbox, key: str, code: str | None, kind: str, recipient: st
     as failed so that `mymein status` shows it."""
     if outbox.refuse(key, code, kind, recipient, INVALID_ADDRESS):
         # The log names the notice, never what was typed as the address (it is someone's personal data).
-        log.warning("notice %s not sent: the address given is not one usable e-mail address", key)
+        log.warning("notice %s not sent: the address given is not one usable e-mail address", shown_key(key))
 
 
 def _age(now: datetime, since: datetime) -> str:

@@ -28,6 +28,8 @@ from .google.sheet_setup import (
     review_tab_requests,
 )
 from .google.sheets_values import SheetValues, quote_sheet
+from .tabs import COMPLAINTS_KIND, REVIEW_KIND
+from .tabs import find as find_tab
 
 SUMMARY_HEADER = [
     "Bulan",
@@ -66,10 +68,15 @@ def prepare_review_spreadsheet(app: App) -> Prepared:
         others[app.settings.comments.worksheet] = COMMENTS_HEADER
     if complaints.enabled:
         others[complaints.departments_tab] = DEPARTMENT_HEADER
+    # The review and Pengaduan tabs are known by id: a renamed one is prepared under its new name, never made a
+    # second time; `init` is also how an administrator takes a new tab under the configured name on purpose.
+    listed = app.review.tabs()
+    review_title = _our_title(app, REVIEW_KIND, review.worksheet, listed)
+    complaint_title = _our_title(app, COMPLAINTS_KIND, complaints.tab, listed) if complaints.enabled else ""
     # Tabs whose header the pipeline reads by name: missing columns come back at the end.
-    working: dict[str, Mapping[str, str]] = {review.worksheet: headers}
+    working: dict[str, Mapping[str, str]] = {review_title: headers}
     if complaints.enabled:
-        working[complaints.tab] = TAB_HEADERS
+        working[complaint_title] = TAB_HEADERS
     titles = [*working, *others]
     done = Prepared()
 
@@ -80,11 +87,11 @@ def prepare_review_spreadsheet(app: App) -> Prepared:
         tabs = _tabs(app)
 
     first_rows = dict(zip(titles, values.batch_get([f"{quote_sheet(t)}!1:1" for t in titles]), strict=True))
-    header = _complete_header(values, review.worksheet, first_rows[review.worksheet], headers, done, review=True)
+    header = _complete_header(values, review_title, first_rows[review_title], headers, done, review=True)
     layout = ReviewLayout.from_header(header, headers)
     complaint_columns: Mapping[str, int] = {}
     if complaints.enabled:
-        complaint_header = _complete_header(values, complaints.tab, first_rows[complaints.tab], TAB_HEADERS, done)
+        complaint_header = _complete_header(values, complaint_title, first_rows[complaint_title], TAB_HEADERS, done)
         complaint_columns = ComplaintLayout.from_header(complaint_header).columns
 
     written: dict[str, list[str]] = {}
@@ -97,9 +104,9 @@ def prepare_review_spreadsheet(app: App) -> Prepared:
         else:
             written[title] = [str(c) for c in rows[0]]
 
-    done.requests = review_tab_requests(tabs[review.worksheet], layout.columns, headers)
+    done.requests = review_tab_requests(tabs[review_title], layout.columns, headers)
     if complaints.enabled:
-        done.requests += complaint_tab_requests(tabs[complaints.tab], complaint_columns, complaints.departments_tab)
+        done.requests += complaint_tab_requests(tabs[complaint_title], complaint_columns, complaints.departments_tab)
     for title in others:
         sheet_id = int(tabs[title]["properties"]["sheetId"])
         if complaints.enabled and title == complaints.departments_tab:
@@ -107,7 +114,18 @@ def prepare_review_spreadsheet(app: App) -> Prepared:
         else:
             done.requests += plain_tab_requests(sheet_id)
     values.structure(done.requests)
+    listed = [(int(t["properties"]["sheetId"]), title) for title, t in tabs.items()]
+    _our_title(app, REVIEW_KIND, review.worksheet, listed)  # remembered by id from now on
+    if complaints.enabled:
+        _our_title(app, COMPLAINTS_KIND, complaints.tab, listed)
     return done
+
+
+def _our_title(app: App, kind: str, configured: str, listed: list[tuple[int, str]]) -> str:
+    """The title of the tab that stands for `configured`: followed when renamed, the configured one when it
+    is missing (made here) or when another tab holds the name (taken on purpose)."""
+    found = find_tab(app, kind, configured, listed, adopt=True)
+    return found.tab.title if found.tab is not None else configured
 
 
 def _complete_header(

@@ -1,7 +1,7 @@
 """`mymein rebuild`: a lost ledger reconstructed from the review sheet, the blog and the form's responses.
 
 The review sheet says which codes exist and what officers decided; the blog says which of them have a post
-(the code is printed in every post's footer); the responses say which form answers are already on the sheet,
+(every post carries its code in the pipeline's marker); the responses say which form answers are already on the sheet,
 so they are not ingested a second time. Nothing remote is changed: the next cycle writes back as usual.
 
 With `complaints.enabled` the complaints come back too, from the Pengaduan tab (codes, the SKPD picked, the
@@ -13,6 +13,7 @@ a second time, and the only event written is a neutral `complaint_rebuilt` (no n
 from __future__ import annotations
 
 import json
+import logging
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
@@ -21,7 +22,6 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from .app import App
-from .core.codes import code_in_post
 from .core.complaints import (
     CODE_PREFIX,
     Complaint,
@@ -35,9 +35,8 @@ from .core.complaints import (
     received_as,
     reply_address,
 )
-from .core.decide import STATE_TO_STATUS, PostState, content_hash
-from .core.form import FormLayout
-from .core.model import PostRef, ReviewRow, Status
+from .core.errors import StateError
+from .core.model import PostRef, ReviewRow
 from .core.photos import split_links
 from .core.review import ReviewLayout
 from .core.sheettime import format_local, parse_timestamp
@@ -45,19 +44,19 @@ from .core.text import clean_body, clean_line, fold
 from .google.errors import GoogleApiError
 from .google.sheets_values import quote_sheet
 from .ledger import SubmissionRecord
+from .recovery import NO_POST_MESSAGE, from_row, match, named_post, posts_by_code, read_answers, shown_post_id
+from .tabs import COMPLAINTS_ARCHIVE_KIND, COMPLAINTS_KIND, title_of
 
-NO_POST_MESSAGE = (
-    "Ledger dibangun ulang: tidak ada postingan dengan kode ini di blog. Bila disetujui, berita diterbitkan lagi."
-)
-_UNDECIDED = {Status.WAITING, Status.NEEDS_FIX, Status.DUPLICATE, Status.FAILED, Status.REJECTED}
+log = logging.getLogger("mymein.recovery")
+
 _COMPLAINT_CODE = re.compile(rf"^{CODE_PREFIX}-(\d{{8}})-(\d{{4,}})$")
 # Stands for an answer that was recorded (the tab shows when) but has since been erased from the Jawaban cell:
 # a new answer there is then an edit, as it would have been, and is not mailed as a first answer.
 _ERASED_ANSWER = "rebuilt"
 
 
-class RebuildRefused(Exception):
-    """The ledger still holds history; rebuilding over it could only lose some."""
+class RebuildRefused(StateError):
+    """Rebuilding would lose or guess: the ledger still holds history, or copies of a post are not told apart."""
 
 
 @dataclass
@@ -78,16 +77,6 @@ class RebuildReport:
     complaints_closed: int = 0
     complaints_not_on_tab: int = 0  # form complaints without a row: the next sync numbers them as new
     complaint_codes_ignored: list[str] = field(default_factory=list)  # rows whose code is not PG-YYYYMMDD-NNNN
-
-
-@dataclass(frozen=True)
-class _Answer:
-    key: str
-    received_at: datetime
-    minute: str
-    email: str
-    operator: str
-    title: str
 
 
 def rebuild(app: App) -> RebuildReport:
@@ -115,18 +104,24 @@ def _submissions(app: App, report: RebuildReport) -> None:
         return
     rows = ReviewLayout.from_header(values[0], app.settings.review.headers).parse(values)
     posts = _posts_by_code(app, rows, report)
-    answers = _answers(app)
+    answers = read_answers(app)
     restored: list[SubmissionRecord] = []
     seen: set[str] = set()
     for row in sorted(rows, key=lambda r: r.code):
         if row.code in seen:
             continue  # a row an officer copied: the first one is the submission
         seen.add(row.code)
-        answer = _match(row, answers)
+        answer = match(app, row, answers)
         if answer is not None:
             answers.remove(answer)
             report.responses_matched += 1
-        restored.append(_record(app, row, answer, posts.get(row.code), report))
+        post = posts.get(row.code)
+        record = from_row(app, row, answer, post)
+        if post is not None:
+            report.with_post += 1
+        elif record.message == NO_POST_MESSAGE:
+            report.published_without_post.append(row.code)
+        restored.append(record)
     report.responses_unmatched = len(answers)
     report.posts_without_row = sorted(set(posts) - seen)
     app.ledger.restore(restored)
@@ -134,27 +129,23 @@ def _submissions(app: App, report: RebuildReport) -> None:
 
 
 def _posts_by_code(app: App, rows: Sequence[ReviewRow], report: RebuildReport) -> dict[str, PostRef]:
-    """Each code's post, read from the marker every post carries. A code two posts carry (a post copied by
-    hand in Blogger) is the one whose id the review sheet's `Post ID` shows; without that, rebuilding stops
-    rather than guess: a wrong guess would tie the story to the copy, and none would have it posted again."""
-    claims: dict[str, list[PostRef]] = {}
-    for post in app.publisher.all_posts():
-        code = code_in_post(post.content)
-        if code is not None:
-            claims.setdefault(code, []).append(post)
-    shown = {row.code: row.pipeline_cells.get("post_id", "").strip().lstrip("'") for row in rows}
+    """Each code's post (`recovery.posts_by_code`, read from the marker every post carries). A code two posts
+    carry (a post copied by hand in Blogger) is the one whose id the review sheet's `Post ID` shows; without
+    that, rebuilding stops rather than guess: a wrong guess would tie the story to the copy, and none would have
+    it posted again."""
+    shown: dict[str, str] = {}
+    for row in sorted(rows, key=lambda r: r.code):
+        shown.setdefault(row.code, shown_post_id(row))  # a row an officer copied: the first one is the story
     posts: dict[str, PostRef] = {}
     unresolved: list[str] = []
-    for code, found in claims.items():
-        if len(found) == 1:
-            posts[code] = found[0]
-            continue
-        ids = sorted(post.post_id for post in found)
-        report.posts_claimed_twice[code] = ids
-        chosen = next((post for post in found if post.post_id == shown.get(code)), None)
-        if chosen is None:
-            unresolved.append(f"{code} (posts {', '.join(ids)})")
-        else:
+    for code, found in posts_by_code(app).items():
+        chosen = named_post(found, shown.get(code, ""))
+        if len(found) > 1:
+            ids = sorted(post.post_id for post in found)
+            report.posts_claimed_twice[code] = ids
+            if chosen is None:
+                unresolved.append(f"{code} (posts {', '.join(ids)})")
+        if chosen is not None:
             posts[code] = chosen
     if unresolved:
         raise RebuildRefused(
@@ -164,100 +155,6 @@ def _posts_by_code(app: App, rows: Sequence[ReviewRow], report: RebuildReport) -
             "leading '), then rebuild again"
         )
     return posts
-
-
-def _answers(app: App) -> list[_Answer]:
-    tab = app.responses.locate()
-    values = app.responses.read(tab)
-    if not values:
-        return []
-    layout = FormLayout.from_header(values[0], app.settings.form.columns)
-    sheet_tz = ZoneInfo(tab.timezone)
-    answers: list[_Answer] = []
-    for row in values[1:]:
-        response = layout.parse(row, sheet_tz)
-        if response is None:
-            continue
-        answers.append(
-            _Answer(
-                key=layout.response_key(row),
-                received_at=response.received_at,
-                minute=format_local(response.received_at, app.settings.tz),
-                email=fold(response.email),
-                operator=fold(response.operator),
-                title=fold(response.title),
-            )
-        )
-    return answers
-
-
-def _match(row: ReviewRow, answers: list[_Answer]) -> _Answer | None:
-    """The form answer this row came from: same minute received, and the most other fields still equal
-    (officers may have corrected any one of them)."""
-    minute = row.received_text.strip()
-    best: tuple[int, _Answer] | None = None
-    for answer in answers:
-        if answer.minute != minute:
-            continue
-        score = sum(
-            (answer.email == fold(row.email), answer.operator == fold(row.operator), answer.title == fold(row.title))
-        )
-        if score and (best is None or score > best[0]):
-            best = (score, answer)
-    return best[1] if best else None
-
-
-def _record(
-    app: App, row: ReviewRow, answer: _Answer | None, post: PostRef | None, report: RebuildReport
-) -> SubmissionRecord:
-    tz = app.settings.tz
-    received = answer.received_at if answer else _parse_minute(row.received_text, tz) or app.clock()
-    sheet_status = Status(row.pipeline_cells.get("status", "")) if _is_status(row) else Status.WAITING
-    post_state: PostState | None = None
-    if post is not None:
-        report.with_post += 1
-        post_state = PostState(post.state) if post.state in PostState.__members__ else PostState.LIVE
-        retracted = sheet_status is Status.RETRACTED and post_state is PostState.DRAFT
-        status = Status.RETRACTED if retracted else STATE_TO_STATUS[post_state]
-        message = row.pipeline_cells.get("message", "")
-    elif sheet_status in _UNDECIDED or sheet_status is Status.RETRACTED:
-        status, message = sheet_status, row.pipeline_cells.get("message", "")
-    else:
-        report.published_without_post.append(row.code)
-        status, message = Status.FAILED, NO_POST_MESSAGE
-    return SubmissionRecord(
-        code=row.code,
-        response_key=answer.key if answer else f"rebuilt:{row.code}",
-        received_at=received,
-        kecamatan=row.kecamatan,
-        desa=row.desa,
-        operator=row.operator,
-        email=row.email,
-        title=row.title,
-        body=row.body,
-        photos=row.photos,
-        status=status,
-        message=message,
-        queued=True,
-        post_id=post.post_id if post else None,
-        post_url=(post.url if post_state is PostState.LIVE else "") if post else None,
-        post_state=post_state,
-        # What the post shows is taken to be the row as it is now: edits made while the ledger was lost
-        # are not replayed.
-        published_hash=content_hash(row) if post else None,
-        processed_at=_parse_minute(row.pipeline_cells.get("processed", ""), tz),
-    )
-
-
-def _is_status(row: ReviewRow) -> bool:
-    return row.pipeline_cells.get("status", "") in {s.value for s in Status}
-
-
-def _parse_minute(text: str, tz: ZoneInfo) -> datetime | None:
-    try:
-        return datetime.strptime(text.strip(), "%Y-%m-%d %H:%M").replace(tzinfo=tz)
-    except ValueError:
-        return None
 
 
 # --- complaints -----------------------------------------------------------------------------------------
@@ -284,8 +181,10 @@ class _TabComplaint:
         return fold(self.name), fold(self.contact), fold(self.text)
 
 
-def _complaints(app: App, report: RebuildReport) -> list[dict[str, Any]]:
-    """The complaints table's rows as the Pengaduan tab and the complaint form say they were."""
+def _complaints(app: App, report: RebuildReport, only: set[str] | None = None) -> list[dict[str, Any]]:
+    """The complaints table's rows as the Pengaduan tab and the complaint form say they were; with `only`,
+    just those codes, matched to form complaints the ledger does not know yet (a cycle adopting what a lost or
+    older ledger lacks)."""
     settings = app.settings.complaints
     if not settings.enabled or app.complaints is None:
         return []
@@ -294,9 +193,14 @@ def _complaints(app: App, report: RebuildReport) -> list[dict[str, Any]]:
         found = read_complaints(app.complaints.get(quote_sheet(settings.worksheet)), tz)
     except ValueError as exc:
         raise RebuildRefused(f"complaints cannot be rebuilt: {exc}") from exc
+    if only is not None:
+        known = {r[0] for r in app.ledger.db.execute("SELECT response_key FROM complaints")}
+        found = [c for c in found if c.key not in known]
     entries: list[_TabComplaint] = []
     # The live tab first: a code also found in the archive (moved by hand and back) is the live row's.
-    for title, archived in ((settings.tab, False), (settings.archive_tab, True)):
+    tabs = ((COMPLAINTS_KIND, settings.tab, False), (COMPLAINTS_ARCHIVE_KIND, settings.archive_tab, True))
+    for kind, configured, archived in tabs:
+        title = title_of(app, kind, configured)
         tab = _read_tab(app, title)
         if not tab:
             continue
@@ -308,7 +212,11 @@ def _complaints(app: App, report: RebuildReport) -> list[dict[str, Any]]:
                 f"complaints cannot be rebuilt: {title!r}: {exc}; run `mymein init`, then rebuild"
             ) from exc
         seen = {e.row.code for e in entries}
-        entries += [e for e in _tab_complaints(layout, tab, tz, report, archived) if e.row.code not in seen]
+        entries += [
+            e
+            for e in _tab_complaints(layout, tab, tz, report, archived)
+            if e.row.code not in seen and (only is None or e.row.code in only)
+        ]
     matched = _match_complaints(entries, found, tz)
     report.complaints_not_on_tab = len({c.key for c in found} - {c.key for c in matched.values()})
     if not entries:
@@ -473,21 +381,66 @@ def _match_complaints(entries: list[_TabComplaint], found: list[Complaint], tz: 
 
 
 def _restore_complaints(app: App, items: list[dict[str, Any]]) -> None:
-    """Insert the complaints in one go. The one event each is `complaint_rebuilt`, which no notice is queued
-    from: the receipts, forwardings and answers the tab shows were mailed before the ledger was lost."""
+    """Insert the complaints in one go (a code already known takes what the tab shows as done). The one event
+    each is `complaint_rebuilt`, which no notice is queued from: the receipts, forwardings and answers the tab
+    shows were mailed before the ledger was lost."""
     if not items:
         return
+    keep = {"code", "response_key", "day", "seq", "received_at", "created_at", "reply_to"}
     with app.ledger.transaction() as tx:
         for item in items:
             columns = ", ".join(item)
             marks = ", ".join("?" for _ in item)
-            tx.execute(f"INSERT INTO complaints ({columns}) VALUES ({marks})", tuple(item.values()))
+            updates = ", ".join(f"{c} = excluded.{c}" for c in item if c not in keep)
+            tx.execute(
+                f"INSERT INTO complaints ({columns}) VALUES ({marks}) ON CONFLICT(code) DO UPDATE SET {updates}",
+                tuple(item.values()),
+            )
             detail = {
                 "status": item["status"],
                 "department": item["department"],
                 "matched": not str(item["response_key"]).startswith("rebuilt:"),
             }
             app.ledger.record_event(tx, item["code"], "complaint_rebuilt", detail)
+
+
+def adopt_complaints(app: App, tab: list[list[Any]]) -> int:
+    """A cycle's look at the Pengaduan tab as read: complaints the ledger lacks (a code it does not know, or
+    forwarded or answered there while the ledger says not) are adopted as `mymein rebuild` would rebuild
+    them, so nothing is numbered, forwarded or answered twice. Returns how many."""
+    if not tab or app.complaints is None:
+        return 0
+    try:
+        layout = ComplaintLayout.from_header(tab[0])
+    except ComplaintTabError:
+        return 0
+    rows = layout.parse(tab)
+    codes = [row.code for _, row in rows]
+    records = {
+        r["code"]: r
+        for r in app.ledger.db.execute(
+            "SELECT code, forwarded_at, answered_at FROM complaints WHERE code IN (SELECT value FROM json_each(?))",
+            (json.dumps(codes),),
+        )
+    }
+    wanted = {
+        row.code
+        for _, row in rows
+        if (record := records.get(row.code)) is None
+        or (row.shown.get("forwarded", "").strip() and not record["forwarded_at"])
+        or (row.shown.get("answered", "").strip() and not record["answered_at"])
+    }
+    if not wanted:
+        return 0
+    items = _complaints(app, RebuildReport(), only=wanted)
+    _restore_complaints(app, items)
+    if items:
+        log.warning(
+            "the ledger lacked %d complaints that the Pengaduan tab shows (it was lost or restored from an older "
+            "backup): adopted them; nothing is forwarded or answered again",
+            len(items),
+        )
+    return len(items)
 
 
 def _read_tab(app: App, title: str) -> list[list[Any]]:

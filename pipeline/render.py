@@ -1,4 +1,8 @@
-"""One Jinja2 environment for everything the pipeline writes as HTML; nh3 as the last guard on post HTML."""
+"""One Jinja2 environment for everything the pipeline writes as HTML; nh3 as the last guard on post HTML.
+
+The environment is Jinja's sandbox: a template from the override folder (`templates_dir`) may print and loop
+over what it is given, but not reach Python's internals (`''.__class__.__mro__`...) to run code as the service.
+"""
 
 from __future__ import annotations
 
@@ -9,9 +13,12 @@ from pathlib import Path
 
 import jinja2
 import nh3
+from jinja2.exceptions import SecurityError
+from jinja2.sandbox import SandboxedEnvironment
 from markupsafe import Markup, escape
 
 from .core.codes import MARKER_ATTRIBUTE, code_in_post, marker, marker_codes
+from .core.errors import MyMeInError
 from .core.post import PostView
 
 log = logging.getLogger("mymein.render")
@@ -32,7 +39,12 @@ ALLOWED_ATTRIBUTES = {
 }
 
 
-class TemplateNotFound(Exception):
+class TemplateFailed(MyMeInError):
+    """A template could not be rendered: refused by the sandbox, or broken; the message names the file and
+    the fix."""
+
+
+class TemplateNotFound(TemplateFailed):
     """A template is missing; the message lists every folder that was searched."""
 
 
@@ -52,7 +64,8 @@ def linkify(text: str) -> Markup:
 class Renderer:
     def __init__(self, override_dir: Path | None = None) -> None:
         self.search_path = [p for p in (override_dir, DEFAULT_TEMPLATE_DIR) if p is not None]
-        self.env = jinja2.Environment(
+        self.override_dir = override_dir
+        self.env = SandboxedEnvironment(
             loader=jinja2.FileSystemLoader([str(p) for p in self.search_path]),
             # HTML templates escape everything they print; plain-text mail templates (`.txt.j2`) must not.
             autoescape=jinja2.select_autoescape(disabled_extensions=("txt.j2", "txt"), default=True),
@@ -69,11 +82,33 @@ class Renderer:
         except jinja2.TemplateNotFound as exc:
             where = ", ".join(str(p) for p in self.search_path)
             raise TemplateNotFound(f"template {name!r} not found; looked in: {where}") from exc
+        except jinja2.TemplateSyntaxError as exc:
+            raise self._failed(name, exc.filename, exc, "is not valid Jinja") from exc
+
+    def render(self, name: str, /, **values: object) -> str:
+        """`name` rendered with `values`; any failure as `TemplateFailed`, naming the file and the fix."""
+        template = self.template(name)
+        try:
+            return template.render(**values)
+        except SecurityError as exc:
+            raise self._failed(name, template.filename, exc, "was refused") from exc
+        except jinja2.TemplateError as exc:
+            raise self._failed(name, template.filename, exc, "failed") from exc
+
+    def _failed(self, name: str, filename: str | None, exc: Exception, what: str) -> TemplateFailed:
+        path = Path(filename) if filename else None
+        mine = path is not None and path.parent == DEFAULT_TEMPLATE_DIR
+        if mine or self.override_dir is None:
+            fix = "this is a bug in MyMeIn's own template: report it"
+        else:
+            fix = f"fix the template or remove it from {self.override_dir} to use the default one"
+        reason = str(exc).rstrip(".")
+        return TemplateFailed(f"template {name!r} ({filename}) {what}: {reason}; {fix}")
 
     def post_html(self, view: PostView) -> str:
         """The post's HTML, carrying exactly one code: the story's own, in the marker the pipeline writes."""
         kode_berita = Markup(marker(view.code))
-        html = self.template(POST_TEMPLATE).render(post=view, kode_berita=kode_berita, **asdict(view))
+        html = self.render(POST_TEMPLATE, post=view, kode_berita=kode_berita, **asdict(view))
         html = sanitise(html, code=view.code)
         if not marker_codes(html):
             # A template from before the marker (an override folder): without it the post could not be found
@@ -86,7 +121,7 @@ class Renderer:
 
     def text(self, template: str, /, **values: object) -> tuple[str, str]:
         """A plain-text message from `template`: its first line is the subject, the rest the body."""
-        rendered = self.template(template).render(**values)
+        rendered = self.render(template, **values)
         subject, _, body = rendered.partition("\n")
         return " ".join(subject.split()), body.lstrip("\n")
 

@@ -42,6 +42,7 @@ from .google.review_sheet import ReviewSheet
 from .google.sheets_values import quote_sheet
 from .ledger import Ledger
 from .prepare import SUMMARY_HEADER
+from .private import private_dir
 from .render import Renderer
 
 A4 = (8.27, 11.69)
@@ -153,12 +154,13 @@ def write_files(report: MonthReport, renderer: Renderer, folder: Path, title: st
 
 
 def _write_files(report: MonthReport, renderer: Renderer, folder: Path, title: str) -> Written:
-    folder.mkdir(parents=True, exist_ok=True)
+    private_dir(folder)
     stem = folder / f"monev-{report.month}"
     figures = [_cover(report, title), _trends(report), *_desa_pages(report)]
     if report.complaints is not None:
         figures.append(_complaint_page(report.month, report.complaints))
-    html = renderer.template("report.html.j2").render(
+    html = renderer.render(
+        "report.html.j2",
         report=report,
         title=title,
         charts=[_svg(figures[0]), _svg(figures[1])],

@@ -8,6 +8,7 @@ written (`shown`); both are what let a restored row read exactly as the officer 
 
 from __future__ import annotations
 
+import json
 import logging
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
@@ -15,8 +16,9 @@ from typing import Any
 
 from . import tabs
 from .app import App
+from .core.codes import is_code
 from .core.model import ReviewRow
-from .core.review import ReviewLayout, sheet_is_behind
+from .core.review import ReviewLayout, ReviewLayoutError, sheet_is_behind
 from .core.sheettime import format_local
 from .core.text import fold
 from .ledger import SubmissionRecord, text_fingerprint
@@ -107,6 +109,34 @@ def survey(
         # otherwise be filled with copies while ours, renamed, still holds them). Raises TabConflict.
         tabs.find(app, tabs.REVIEW_KIND, app.settings.review.worksheet)
     return found
+
+
+HEADER_META = "review_header:{}"
+
+
+def header_back(app: App, values: list[list[Any]], *, dry_run: bool) -> list[list[Any]]:
+    """The review tab with its header row: remembered each time it changes, and put back when an officer deleted
+    it (the first row then holds a story's code): one inserted row, in one call. Other header trouble is left to
+    the cycle's own one-line error."""
+    key = HEADER_META.format(app.settings.review.spreadsheet_id)
+    remembered = app.ledger.get_meta(key)
+    if not values:
+        return values
+    first = [str(c) for c in values[0]]
+    try:
+        ReviewLayout.from_header(first, app.settings.review.headers)
+    except ReviewLayoutError:
+        if not remembered or not any(is_code(c.strip()) for c in first):
+            return values
+        header: list[Any] = json.loads(remembered)
+        if not dry_run:
+            sheet_id = tabs.tab_id(app, app.settings.review.worksheet, (), tabs.REVIEW_KIND)
+            app.review.insert_header(sheet_id, header)
+            log.warning("the review tab's header row was deleted; it is put back (run `mymein init` for its format)")
+        return [header, *values]
+    if json.dumps(first, ensure_ascii=False) != remembered and not dry_run:
+        app.ledger.set_meta(key, json.dumps(first, ensure_ascii=False))
+    return values
 
 
 def pipeline_cells(app: App, record: SubmissionRecord) -> dict[str, str]:

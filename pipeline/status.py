@@ -10,8 +10,9 @@ from typing import Any
 
 from .config import Settings
 from .core.model import Status
+from .core.text import mask_addresses
 from .ledger import Ledger
-from .outbox import Outbox
+from .outbox import Notice, Outbox
 
 
 @dataclass(frozen=True)
@@ -24,8 +25,10 @@ class StatusReport:
     notices: dict[str, int] = field(default_factory=dict)
     calls_today: dict[str, int] = field(default_factory=dict)  # Google requests by API, local day
     complaints: dict[str, int] = field(default_factory=dict)  # complaints by status
-    # The latest notices that failed, newest first: (code or notice key, kind, why), e.g. an unusable address.
-    notice_failures: list[tuple[str, str, str]] = field(default_factory=list)
+    # Notices that may or may not have arrived, for the administrator to resend or dismiss; never an address.
+    uncertain_notices: list[dict[str, Any]] = field(default_factory=list)
+    # The latest notices that failed, newest first (e.g. to an unusable address); never an address.
+    notice_failures: list[dict[str, Any]] = field(default_factory=list)
 
     def as_dict(self) -> dict[str, Any]:
         return {
@@ -36,7 +39,8 @@ class StatusReport:
             "notices": self.notices,
             "api_calls_today": self.calls_today,
             "complaints": self.complaints,
-            "notice_failures": [{"about": a, "kind": k, "error": e} for a, k, e in self.notice_failures],
+            "uncertain_notices": self.uncertain_notices,
+            "notice_failures": self.notice_failures,
         }
 
 
@@ -59,6 +63,8 @@ def collect_status(settings: Settings, ledger: Ledger, heartbeat: Path, now: dat
         str(status): int(n)
         for status, n in ledger.db.execute("SELECT status, COUNT(*) FROM complaints GROUP BY status ORDER BY status")
     }
+    uncertain = [_shown(n) for n in outbox.listing(("uncertain",))]
+    failures = [_shown(n) for n in outbox.failures()] if notices.get("failed") else []
     return StatusReport(
         counts,
         oldest.code if oldest else None,
@@ -68,8 +74,21 @@ def collect_status(settings: Settings, ledger: Ledger, heartbeat: Path, now: dat
         notices,
         by_api,
         complaints,
-        outbox.failures() if notices.get("failed") else [],
+        uncertain,
+        failures,
     )
+
+
+def _shown(notice: Notice) -> dict[str, Any]:
+    """A notice as the status shows it: its number, to resend or dismiss it by, and never an address."""
+    return {
+        "number": notice.id,
+        "key": mask_addresses(notice.key),
+        "kind": notice.kind,
+        "code": notice.code,
+        "since": notice.created_at,
+        "reason": mask_addresses(notice.error or ""),
+    }
 
 
 def format_status(report: StatusReport) -> str:
@@ -90,11 +109,22 @@ def format_status(report: StatusReport) -> str:
             "failed": "gagal",
             "uncertain": "tidak pasti",
             "sending": "dikirim",
+            "dismissed": "dibatalkan",
         }
         parts = [f"{names.get(state, state)} {n}" for state, n in sorted(report.notices.items())]
         lines.append(f"Pemberitahuan e-mail: {', '.join(parts)}")
-        for about, kind, error in report.notice_failures:
-            lines.append(f"  gagal: {about} ({kind}): {error}")
+    if report.uncertain_notices:
+        lines.append(
+            "Pemberitahuan tidak pasti (mungkin sudah sampai, tidak dikirim ulang otomatis); putuskan dengan "
+            "`mymein notices resend NOMOR` atau `mymein notices dismiss NOMOR`:"
+        )
+        lines += [f"  #{n['number']} {n['key']} ({n['kind']}): {n['reason']}" for n in report.uncertain_notices]
+    if report.notice_failures:
+        lines.append("Pemberitahuan gagal (terbaru dulu):")
+        lines += [
+            f"  gagal: #{n['number']} {n['code'] or n['key']} ({n['kind']}): {n['reason']}"
+            for n in report.notice_failures
+        ]
     if report.last_cycle:
         c = report.last_cycle
         lines.append(f"Siklus terakhir: {c.get('finished')} ({c.get('seconds')} s, {c.get('outcome')})")

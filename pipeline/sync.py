@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import json
 import logging
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from . import comments, complaints, notices, registrations, sheet_repair, tabs
+from . import comments, complaints, notices, photo_access, recovery, registrations, sheet_repair, tabs
 from .app import App
 from .core.bookmark import Bookmark, bookmark_after
 from .core.complaints import ComplaintLayout, ComplaintTabError
@@ -25,13 +25,14 @@ from .core.registry import Registry
 from .core.review import OPTIONAL_HEADERS, PIPELINE_OWNED, ReviewLayout, ReviewLayoutError
 from .core.sheettime import format_local
 from .core.validate import normalise
-from .google.errors import GoogleApiError
+from .google.errors import CredentialsRefused, GoogleApiError
 from .google.responses import ResponsesTab
 from .google.review_sheet import Archive, CellWrite, row_validations
 from .ledger import SubmissionRecord
 from .own_posts import find_own_post, insert_payload
+from .rebuild import adopt_complaints
 from .sheet_repair import pipeline_cells
-from .tabs import OPERATOR_KIND, REVIEW_KIND, tab_id, title_of
+from .tabs import ARCHIVE_KIND, OPERATOR_KIND, REVIEW_KIND, TabRows, tab_id, title_of
 
 log = logging.getLogger("mymein.sync")
 
@@ -77,6 +78,9 @@ class CycleReport:
     comments: int = 0  # readers' comments found on the blog
     registered: int = 0  # KIMs given a registration number
     complaints: int = 0  # complaints received from the complaint form
+    down: dict[str, str] = field(default_factory=dict)  # service -> why it refused us this cycle (one line)
+    waiting: int = 0  # stories that wait for a service that is down
+    adopted: int = 0  # stories the ledger lacked, adopted from the review sheet and the blog
 
     def count(self, action: str) -> int:
         return sum(1 for o in self.outcomes if o.action == action)
@@ -84,6 +88,7 @@ class CycleReport:
     def extras(self) -> list[str]:
         """What the cycle did besides the news rows, for the log; empty when nothing."""
         done = (
+            (self.adopted, "stories and complaints adopted from the sheets and the blog (the ledger lacked them)"),
             (self.complaints, "complaints received"),
             (self.registered, "KIMs registered"),
             (self.comments, "comments copied"),
@@ -100,6 +105,11 @@ def run_cycle(app: App, *, dry_run: bool = False) -> CycleReport:
         reconcile_intents(app, report)
         notice_went_live(app, report)
     values, registry, complaint_tabs = _read_review(app, report, dry_run=dry_run)
+    values = sheet_repair.header_back(app, values, dry_run=dry_run)
+    if not dry_run:  # before ingest: a lost or older ledger adopts what the sheet and the blog prove
+        report.adopted = recovery.recover(app, values).count
+        if complaint_tabs:
+            report.adopted += adopt_complaints(app, complaint_tabs[0])
     ingest(app, report, dry_run=dry_run, registry=registry)
     headers = app.settings.review.headers
     if not values:
@@ -118,13 +128,19 @@ def run_cycle(app: App, *, dry_run: bool = False) -> CycleReport:
         if act_on_row(app, row, report, dry_run=dry_run, record=records.get(row.code), registry=registry):
             records[row.code] = app.ledger.get(row.code) or records[row.code]
     if not dry_run:
-        report.comments = comments.collect(app, report.errors)
+        if BLOG not in report.down:
+            report.comments = comments.collect(app, report.errors)
         report.registered = registrations.collect(app, report.errors)
         report.complaints = complaints.collect(app, report.errors)
         work = complaints.review(app, complaint_tabs[0], complaint_tabs[1], report.errors) if complaint_tabs else None
         write_back(app, layout, found, appends, report, values, work)
         notices.notify(app, report.notices, report.errors)
         _count_calls(app)
+    for line in report.down.values():  # one line per service, however many stories it held back
+        waiting = (
+            f"; {report.waiting} {'story waits' if report.waiting == 1 else 'stories wait'}" if report.waiting else ""
+        )
+        report.errors.append(f"{line}{waiting}")
     return report
 
 
@@ -173,6 +189,19 @@ def _read_review(
     return found[REVIEW_KIND], registry, (complaint_tabs if len(complaint_tabs) == 2 else None)
 
 
+def _looks_like_review(app: App) -> Callable[[list[Any]], bool]:
+    """A header row with every column of the review tab (the archive tab has them too: it is excluded by name)."""
+
+    def test(header: list[Any]) -> bool:
+        try:
+            ReviewLayout.from_header(header, app.settings.review.headers)
+        except ReviewLayoutError:
+            return False
+        return True
+
+    return test
+
+
 def _read_tabs(app: App, wanted: dict[str, str]) -> dict[str, list[list[Any]]] | None:
     """The tabs (kind -> configured title) in one call, by the titles they last had; None when one is gone."""
     found = app.review.read_tabs([title_of(app, kind, title) for kind, title in wanted.items()])
@@ -190,7 +219,8 @@ def _find_tabs_again(app: App, wanted: dict[str, str]) -> dict[str, list[list[An
             if tabs.find(app, kind, title, sheets).tab is None:
                 continue
         else:
-            tabs.ensure(app, kind, title, complaints.TAB_KINDS.get(kind, ()), sheets)
+            looks_like = _looks_like_review(app) if kind == REVIEW_KIND else complaints.LOOKS_LIKE.get(kind)
+            tabs.ensure(app, kind, title, complaints.TAB_KINDS.get(kind, ()), sheets, looks_like)
         readable[kind] = title
     found = _read_tabs(app, readable)
     if found is None:  # renamed again meanwhile
@@ -215,8 +245,13 @@ def reconcile_intents(app: App, report: CycleReport) -> None:
             app.ledger.close_intent(intent.id)
             continue
         since = intent.created_at - timedelta(days=1)
+        if BLOG in report.down:
+            continue
         try:
             found = find_own_post(app, intent.code, intent.payload, since)
+        except CredentialsRefused as exc:
+            report.down[BLOG] = str(exc)
+            continue
         except GoogleApiError as exc:
             report.errors.append(f"{intent.code}: cannot check for an earlier post yet: {exc}")
             continue
@@ -256,8 +291,13 @@ def notice_went_live(app: App, report: CycleReport) -> None:
     earliest = min(r.processed_at or r.received_at for r in watched.values())
     # Blogger's clock and ours may differ a little: look a few minutes further back than the last look.
     since = max(earliest, last) - STATE_CHECK_MARGIN if last is not None else earliest - STATE_CHECK_MARGIN
+    if BLOG in report.down:
+        return
     try:
         live = app.publisher.live_since(since)
+    except CredentialsRefused as exc:
+        report.down[BLOG] = str(exc)
+        return
     except GoogleApiError as exc:
         report.errors.append(f"could not look for posts that went live: {exc}")
         return
@@ -484,11 +524,20 @@ def act_on_row(
     if decision.action is Action.PUBLISH and (wait := _daily_cap_reached(app)):
         _defer(app, record, wait, report)
         return True
+    if decision.action in BLOG_ACTIONS and BLOG in report.down:
+        _wait_for_blog(app, record, report)
+        return True
     try:
         outcome = _apply(app, row, record, decision)
     except PhotoRefused as exc:
         app.ledger.set_outcome(row.code, Status.NEEDS_FIX, exc.reason, kind="held")
         outcome = Outcome(row.code, Action.HOLD.value, Status.NEEDS_FIX.value, exc.reason)
+    except CredentialsRefused as exc:
+        report.down[BLOG if exc.owner else "google"] = str(exc)
+        if not exc.owner:
+            raise  # the service-account key: nothing else of the cycle can go on either
+        _wait_for_blog(app, record, report)
+        return True
     except GoogleApiError as exc:
         if decision.action is Action.PUBLISH and _is_daily_cap(exc):
             app.ledger.set_meta(BLOGGER_PAUSE_META, _quota_day(app)[1].isoformat())
@@ -504,6 +553,21 @@ def act_on_row(
         report.errors.append(f"{row.code}: {exc}")
     report.outcomes.append(outcome)
     return True
+
+
+BLOG = "blogger"
+BLOG_ACTIONS = {Action.PUBLISH, Action.UPDATE, Action.RETRACT}
+BLOG_DOWN_MESSAGE = (
+    "Menunggu: Google menolak akses MyMeIn ke blog. Administrator perlu menjalankan `mymein auth`; "
+    "berita ini diproses setelah itu."
+)
+
+
+def _wait_for_blog(app: App, record: SubmissionRecord, report: CycleReport) -> None:
+    """The blog refused our token this cycle: the story waits as it is, saying why, without another call."""
+    report.waiting += 1
+    if record.message != BLOG_DOWN_MESSAGE:
+        app.ledger.note(record.code, BLOG_DOWN_MESSAGE, kind="service_down")
 
 
 AWAIT_MESSAGES = {
@@ -601,6 +665,7 @@ def _publish_or_update(app: App, row: ReviewRow, record: SubmissionRecord, decis
     check_and_share_photos(app, row.code, view.photo_file_ids)
     wanted = MODE_TO_STATE[decision.mode]
     if decision.action is Action.PUBLISH:
+        photo_access.unshare_replaced(app, row.code, view.photo_file_ids)  # shared by an earlier failed attempt
         intent = app.ledger.open_intent(row.code, "insert", insert_payload(view, decision.content_hash))
         try:
             ref = app.publisher.insert(view.title, html, view.labels, draft=wanted is not PostState.LIVE)
@@ -616,6 +681,7 @@ def _publish_or_update(app: App, row: ReviewRow, record: SubmissionRecord, decis
             ref = app.publisher.patch(record.post_id, view.title, html, view.labels)
         current = PostState(record.post_state or PostState.DRAFT)
         ref = _move_to_state(app, row.code, ref, current, wanted, decision)
+        photo_access.unshare_replaced(app, row.code, view.photo_file_ids)  # before recording: retried if it fails
         _record_post(app, row.code, ref, decision, kind="updated")
         return _outcome(row.code, decision, ref, "Perubahan diterapkan ke postingan.")
     if wanted is PostState.SCHEDULED:
@@ -627,7 +693,7 @@ def _publish_or_update(app: App, row: ReviewRow, record: SubmissionRecord, decis
 def check_and_share_photos(app: App, code: str, file_ids: tuple[str, ...]) -> None:
     """Every photo must be an image a browser shows before any is shared; only single files are shared."""
     for file_id in file_ids:
-        problem = photo_problem(file_id, app.photos.info(file_id), app.settings.photos.max_bytes)
+        problem = photo_access.refusal(app, file_id)
         if problem:
             raise PhotoRefused(problem)
     for file_id in file_ids:
@@ -642,9 +708,7 @@ def check_and_share_photos(app: App, code: str, file_ids: tuple[str, ...]) -> No
 
 def _unshare_photos(app: App, code: str, current: tuple[str, ...]) -> None:
     """The row's photos and any it had before an edit go private again; unsharing twice is harmless."""
-    for file_id in dict.fromkeys([*current, *app.ledger.shared_files(code)]):
-        with app.ledger.intended(code, "unshare", {"file_id": file_id}):
-            app.photos.unshare(file_id)
+    photo_access.unshare(app, code, [*current, *app.ledger.shared_files(code)])
 
 
 def _publish(app: App, code: str, post_id: str, when: datetime | None = None) -> PostRef:
@@ -790,7 +854,7 @@ def write_back(
                     CellWrite(number, now.columns["message"], copy_note),
                 ]
         writes += [
-            CellWrite(number, now.columns[role], value)
+            CellWrite(number, now.columns[role], value, code=code)
             for code, cells in changes.items()
             for number in where.get(code, [])
             for role, value in cells.items()
@@ -817,10 +881,14 @@ def write_back(
         with app.ledger.intended(WRITE_BACK, "write_back", detail):
             archives = [a for a in (archive, complaint_archive) if a is not None]
             review_id = _review_sheet_id(app)
-            app.review.commit(review_id, writes, new_rows, row_validations(now.columns), archives, extra)
+            refused = app.review.commit(
+                review_id, writes, new_rows, row_validations(now.columns), archives, extra, [r.code for r in appends]
+            )
         comments.mark(app, tanggapan, "written")
         registrations.mark(app, operators, "written")
         complaints.mark(app, pengaduan, "written")
+        if refused:
+            _refused(app, refused, (tanggapan, operators, pengaduan), report)
     except ReviewLayoutError as exc:
         report.errors.append(f"write-back deferred to the next cycle: {exc}")
         return
@@ -833,19 +901,38 @@ def write_back(
             tabs.verify_all(app)  # a tab was deleted meanwhile: look the ids up again
         report.errors.append(f"write-back deferred to the next cycle: {exc}")
         return
-    queued = [r.code for r in appends if not r.queued]
+    landed = [r for r in appends if r.code not in refused]
+    queued = [r.code for r in landed if not r.queued]
     if queued:
         app.ledger.mark_queued(queued)
+    placed = {code: numbers for code, numbers in where.items() if code not in refused}
     for code, cells in changes.items():
-        if "mode" in cells and code in where:
+        if "mode" in cells and code in placed:
             app.ledger.clear_mode_override(code)  # the sheet says it now; the officer's word counts again
-    _remember_shown(app, rows, records, wanted_by_code, where)
-    _remember_appended(app, appends, now)
-    report.cells_written = len(writes)
-    report.archived += complaints.archived(app, complaint_archive)
-    if archive is not None:
+    _remember_shown(app, rows, records, wanted_by_code, placed)
+    _remember_appended(app, landed, now)
+    report.cells_written = sum(1 for w in writes if w.code not in refused)
+    if complaint_archive is not None and "archive:" + ",".join(complaint_archive.codes) not in refused:
+        report.archived += complaints.archived(app, complaint_archive)
+    if archive is not None and "archive:" + ",".join(archive.codes) not in refused:
         app.ledger.mark_archived(archive.codes, app.settings.review.archive_worksheet)
         report.archived += len(archive.codes)
+
+
+def _refused(app: App, refused: dict[str, str], side: Sequence[TabRows | None], report: CycleReport) -> None:
+    """Parts of the write-back Google would not take (the rest landed): each story says so in `Pesan`, a line
+    names it in the log, and side-tab rows go again next cycle."""
+    for label, reason in refused.items():
+        line = f"{label}: Google refused this part of the write-back ({reason}); the other rows landed"
+        log.warning("%s", line)
+        report.errors.append(line)
+        if label.startswith("tab:"):
+            row_id = label.removeprefix("tab:")
+            for rows, module in zip(side, (comments, registrations, complaints), strict=True):
+                if rows is not None and row_id in rows.ids:
+                    module.mark(app, TabRows(rows.sheet_id, [], [row_id]), "new")
+        elif app.ledger.get(label) is not None:
+            app.ledger.note(label, f"Google menolak menulis baris ini ke sheet ({reason[:200]}).", kind="write_refused")
 
 
 def _remember_shown(
@@ -947,7 +1034,7 @@ def _archive(
     codes = sorted(c for c in finished if len(where.get(c, [])) == 1 and c in by_code)
     if not codes:
         return None
-    sheet_id = tab_id(app, app.settings.review.archive_worksheet, values[0], "archive_sheet_id")
+    sheet_id = tab_id(app, app.settings.review.archive_worksheet, values[0], ARCHIVE_KIND)
     rows = [list(by_code[c]) for c in codes if (r := records.get(c)) is None or r.archived_at is None]
     return Archive(sheet_id, rows, [where[c][0] for c in codes], codes)
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import json
 import logging
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -22,6 +22,9 @@ TAB_META = "tab:{}:{}"  # spreadsheet id, kind -> {"id", "title", "configured"}
 LEGACY_TAB_META = "{}:{}\t{}"  # kind, spreadsheet id, title -> id (before tabs were followed by id)
 REVIEW_KIND = "review_sheet_id"
 OPERATOR_KIND = "operator_sheet_id"
+ARCHIVE_KIND = "archive_sheet_id"
+COMPLAINTS_KIND = "complaints_sheet_id"
+COMPLAINTS_ARCHIVE_KIND = "complaints_archive_sheet_id"
 NAMES = {
     REVIEW_KIND: "review tab",
     "archive_sheet_id": "archive tab",
@@ -47,7 +50,7 @@ class TabRows:
     validations: Mapping[int, dict[str, Any]] | None = None
 
     def as_append(self) -> TabAppend:
-        return TabAppend(self.sheet_id, self.rows, self.validations)
+        return TabAppend(self.sheet_id, self.rows, self.validations, self.ids)
 
 
 def known(app: App, kind: str, configured: str) -> KnownTab | None:
@@ -76,28 +79,102 @@ def title_of(app: App, kind: str, configured: str) -> str:
     return tab.title if tab is not None and tab.configured == configured else configured
 
 
-def tab_id(app: App, title: str, header: Sequence[Any], kind: str) -> int:
+def tab_id(
+    app: App, title: str, header: Sequence[Any], kind: str, looks_like: Callable[[list[Any]], bool] | None = None
+) -> int:
     """The id of the tab configured as `title`, found by id, followed or made (with `header`) as needed."""
     tab = known(app, kind, title)
     if tab is not None and tab.configured == title:
         return tab.id
-    return ensure(app, kind, title, header).id
+    return ensure(app, kind, title, header, looks_like=looks_like).id
 
 
 def ensure(
-    app: App, kind: str, configured: str, header: Sequence[Any], sheets: Sequence[tuple[int, str]] | None = None
+    app: App,
+    kind: str,
+    configured: str,
+    header: Sequence[Any],
+    sheets: Sequence[tuple[int, str]] | None = None,
+    looks_like: Callable[[list[Any]], bool] | None = None,
 ) -> KnownTab:
     """Look the tab up (one `spreadsheets.get`, unless `sheets` is given), follow or adopt it, or make it.
 
-    Raises TabConflict when the configured name points at another tab while ours still exists.
+    With `looks_like` (a test of a header row), a tab the ledger has no memory of (a new or lost ledger) and
+    that is not under its configured name is looked for by its header before a new one is made: a renamed
+    review tab is never left behind for an empty new one. Raises TabConflict when the configured name points
+    at another tab while ours still exists, or when several tabs look like it.
     """
-    finding = find(app, kind, configured, sheets)
+    listed = app.review.tabs() if sheets is None else sheets
+    remembered = known(app, kind, configured)
+    finding = find(app, kind, configured, listed)
     if finding.tab is not None:
         return finding.tab
+    if remembered is None and looks_like is not None:
+        found = _look_alike(app, kind, listed, looks_like)
+        if found is not None:
+            return found
     sheet_id = app.review.add_tab(configured, header)
     tab = KnownTab(sheet_id, configured, configured)
     remember(app, kind, tab)
     return tab
+
+
+def _look_alike(
+    app: App, kind: str, listed: Sequence[tuple[int, str]], looks_like: Callable[[list[Any]], bool]
+) -> KnownTab | None:
+    """The one tab, among those no other kind owns or is configured as, whose header row passes `looks_like`."""
+    others = _claimed(app, kind)
+    candidates = [(sheet_id, title) for sheet_id, title in listed if sheet_id not in others and title not in others]
+    if not candidates:
+        return None
+    headers = app.review.read_tabs([f"{t}" for _, t in candidates], first_row_only=True) or []
+    alike = [(i, t) for (i, t), rows in zip(candidates, headers, strict=False) if rows and looks_like(list(rows[0]))]
+    if not alike:
+        return None
+    what = NAMES.get(kind, kind)
+    if len(alike) > 1:
+        titles = ", ".join(repr(t) for _, t in alike)
+        raise TabConflict(f"{what}: not found by name, and several tabs look like it ({titles}); rename the right one")
+    sheet_id, title = alike[0]
+    configured = _configured(app, kind)
+    log.warning("%s %r not found; using %r, which has its columns", what, configured, title)
+    tab = KnownTab(sheet_id, title, configured)
+    remember(app, kind, tab)
+    return tab
+
+
+def _claimed(app: App, kind: str) -> set[int | str]:
+    """Ids remembered for the other kinds and the titles they are configured as."""
+    review = app.settings.review
+    claimed: set[int | str] = {
+        review.worksheet,
+        review.archive_worksheet,
+        review.operator_worksheet,
+        review.summary_worksheet,
+        app.settings.comments.worksheet,
+        app.settings.complaints.tab,
+        app.settings.complaints.archive_tab,
+        app.settings.complaints.departments_tab,
+    }
+    claimed.discard(_configured(app, kind))
+    for other in NAMES:
+        text = app.ledger.get_meta(TAB_META.format(review.spreadsheet_id, other)) if other != kind else None
+        if text:
+            claimed.add(int(json.loads(text)["id"]))
+    return claimed
+
+
+def _configured(app: App, kind: str) -> str:
+    review, complaints = app.settings.review, app.settings.complaints
+    return {
+        REVIEW_KIND: review.worksheet,
+        ARCHIVE_KIND: review.archive_worksheet,
+        OPERATOR_KIND: review.operator_worksheet,
+        COMPLAINTS_KIND: complaints.tab,
+        COMPLAINTS_ARCHIVE_KIND: complaints.archive_tab,
+        "departments_sheet_id": complaints.departments_tab,
+        "comments_sheet_id": app.settings.comments.worksheet,
+    }.get(kind, "")
 
 
 def find(

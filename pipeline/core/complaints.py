@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, tzinfo
 
 from .addresses import one_address
+from .errors import LayoutError
 from .form_roles import cell as role_cell
 from .form_roles import locate
 from .officer_input import checkbox_problem, read_checkbox
@@ -213,7 +214,7 @@ class ComplaintRow:
     unreadable: str = ""  # why `Selesai` could not be read ('' when it could): then it changes nothing
 
 
-class ComplaintTabError(ValueError):
+class ComplaintTabError(LayoutError, ValueError):
     """The Pengaduan tab's header lacks a column the pipeline needs."""
 
 

@@ -8,6 +8,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import tzinfo
 
+from .errors import LayoutError
 from .model import FormResponse
 from .photos import split_links
 from .sheettime import parse_timestamp
@@ -17,7 +18,7 @@ FIELDS = ("timestamp", "email", "kecamatan", "desa", "operator", "title", "body"
 REQUIRED_FIELDS = ("timestamp", "kecamatan", "desa", "title", "body")
 
 
-class FormLayoutError(ValueError):
+class FormLayoutError(LayoutError, ValueError):
     """The responses sheet's header row lacks a question the config maps."""
 
 
@@ -39,7 +40,11 @@ class FormLayout:
         missing = [name for name in REQUIRED_FIELDS if name not in columns]
         if missing:
             wanted = "; ".join(f"{name}: {', '.join(aliases.get(name, ()))}" for name in missing)
-            raise FormLayoutError(f"header row lacks the questions for {', '.join(missing)} (looked for {wanted})")
+            raise FormLayoutError(
+                f"the form responses sheet's header row lacks the questions for {', '.join(missing)} (looked for "
+                f"{wanted}); if a question was renamed in the form, name it again, or add its new title under "
+                f'form.columns in config.yaml (e.g. form.columns.{missing[0]}: ["New title"])'
+            )
         return cls(columns)
 
     @staticmethod

@@ -22,6 +22,8 @@ _BARE_ID = re.compile(r"[A-Za-z0-9_-]{25,}")
 # Between links: what Forms writes (`, `), and what a paste brings (line breaks, semicolons).
 _SEPARATORS = re.compile(r"[,;\n]+")
 
+# Photos per story: a post stays readable and a Foto cell small; an answer pasting more is held with the reason.
+MAX_PHOTOS = 10
 DEFAULT_IMAGE_URL = "https://lh3.googleusercontent.com/d/{file_id}=w1600"
 
 
@@ -78,14 +80,25 @@ def photo_link_problems(links: Iterable[str]) -> tuple[str, ...]:
     Only Drive files can be shared and shown on the blog; an entry that is not one was dropped silently before,
     and the story went out without the photo the operator meant to send.
     """
+    links = list(links)
+    problems: list[str] = []
+    if len(links) > MAX_PHOTOS:
+        problems.append(
+            f"Terlalu banyak foto ({len(links)}); paling banyak {MAX_PHOTOS} per berita. "
+            "Hapus sebagian tautan dari kolom Foto."
+        )
     others = [link for link in links if drive_file_id(link) is None]
     if not others:
-        return ()
-    shown = ", ".join(f'"{_shortened(link)}"' for link in others)
-    return (
+        return tuple(problems)
+    # A few are named; an answer pasting thousands would otherwise make a `Pesan` longer than any cell.
+    shown = ", ".join(f'"{_shortened(link)}"' for link in others[:3])
+    if len(others) > 3:
+        shown += f" dan {len(others) - 3} lainnya"
+    problems.append(
         f"Foto {shown} bukan berkas Google Drive, jadi tidak bisa tampil di blog. Minta operator mengunggah foto "
-        "lewat pertanyaan unggah foto di formulir, atau hapus tautannya dari kolom Foto agar berita terbit tanpa foto.",
+        "lewat pertanyaan unggah foto di formulir, atau hapus tautannya dari kolom Foto agar berita terbit tanpa foto."
     )
+    return tuple(problems)
 
 
 def _shortened(link: str, limit: int = 80) -> str:

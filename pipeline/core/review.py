@@ -6,6 +6,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
 from .codes import is_code
+from .errors import LayoutError
 from .model import ReviewRow
 from .officer_input import checkbox_problem, read_checkbox
 from .photos import split_links
@@ -45,7 +46,7 @@ NOT_OFFICERS = ("code", "received", *PIPELINE_OWNED)
 CHECKBOX_ROLES = ("approve", "reject", *OPTIONAL_HEADERS)
 
 
-class ReviewLayoutError(ValueError):
+class ReviewLayoutError(LayoutError, ValueError):
     """The review sheet's header row lacks columns the pipeline needs."""
 
 
@@ -158,15 +159,18 @@ def _plain(value: object) -> object:
 
 
 def sheet_is_behind(now: Mapping[str, str], wanted: Mapping[str, str], last_shown: Mapping[str, str] | None) -> bool:
-    """The row shows an older state than the ledger, and not the one the pipeline last wrote there: it came
-    back from the past (a restored version of the spreadsheet, an old row pasted over it). Its officer cells
-    are as old, so they are not a decision to act on."""
+    """The row came back from the past (a restored version of the spreadsheet, an old row pasted over it): its
+    cells are neither what the ledger wants nor what the pipeline last wrote there, and its `Diproses` is not
+    later than the last one written (minutes: two outcomes may share one). Its officer cells may be as old, so
+    they are not a decision to act on: the row is set back to the last recorded state. Text typed over
+    `Status` looks the same and is treated the same way, on the safe side."""
     if last_shown is None:
         return False
     shown = tuple(now.get(c, "") for c in TIME_CELLS)
     if shown in (tuple(wanted.get(c, "") for c in TIME_CELLS), tuple(last_shown.get(c, "") for c in TIME_CELLS)):
         return False
-    return not sheet_is_ahead(now, wanted)
+    processed, last = now.get("processed", "").strip(), last_shown.get("processed", "")
+    return (processed == "" or is_minute(processed)) and processed <= last
 
 
 def sheet_is_ahead(now: Mapping[str, str], wanted: Mapping[str, str]) -> bool:

@@ -46,6 +46,8 @@ def locate(known: KnownTab | None, configured: str, sheets: Sequence[tuple[int, 
             move = TabMove.SAME if current == known.title and known.configured == configured else TabMove.RENAMED
             note = "" if move is TabMove.SAME else f"{what} {known.title!r} is named {current!r} again"
             return TabFinding(move, KnownTab(known.id, current, configured), note)
+        if current == known.title and known.configured == configured:
+            return TabFinding(TabMove.SAME, known)  # followed earlier
         if known.configured != configured:
             return TabFinding(
                 TabMove.CONFLICT,

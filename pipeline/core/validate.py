@@ -17,6 +17,7 @@ class Limits:
     title_max: int = 150
     body_min: int = 20
     body_max: int = 20_000
+    name_max: int = 200  # the operator's name: a longer answer is not a name
 
 
 DEFAULT_LIMITS = Limits()
@@ -28,7 +29,13 @@ def normalise(response: FormResponse, regions: RegionDirectory, limits: Limits =
     kecamatan = clean_line(response.kecamatan)
     desa = clean_line(response.desa)
     photos = _photos(response.photos)
+    operator = clean_line(response.operator)
     problems = (*check_fields(title, body, kecamatan, desa, regions, limits), *photo_link_problems(photos))
+    if len(operator) > limits.name_max:
+        problems = (
+            *problems,
+            f"Nama operator terlalu panjang ({len(operator)} karakter, paling banyak {limits.name_max}).",
+        )
     canonical_kecamatan = regions.kecamatan(kecamatan) if kecamatan else None
     village = regions.village(kecamatan, desa) if kecamatan and desa else None
     return Submission(
@@ -36,7 +43,7 @@ def normalise(response: FormResponse, regions: RegionDirectory, limits: Limits =
         email=clean_line(response.email),
         kecamatan=canonical_kecamatan or kecamatan,
         desa=village.desa if village else desa,
-        operator=clean_line(response.operator),
+        operator=operator,
         title=title,
         body=body,
         photos=photos,

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from datetime import datetime
 from typing import Any
 
 from ..core.codes import code_in_post
 from ..core.model import PostRef, ReaderComment
+from .errors import GoogleApiError, Resource
 from .retry import RetryPolicy
 
 # Blogger's largest page for posts.list (reference: posts.list maxResults).
@@ -24,15 +26,29 @@ class BloggerPublisher:
         self.policy = policy
 
     def _run(self, method: str, request: Any, *, idempotent: bool = True) -> dict[str, Any]:
-        result: dict[str, Any] = self.policy.call(
-            f"blogger.posts.{method}", lambda: request.execute(num_retries=0), idempotent=idempotent
-        )
+        with self._naming():
+            result: dict[str, Any] = self.policy.call(
+                f"blogger.posts.{method}", lambda: request.execute(num_retries=0), idempotent=idempotent
+            )
         return result or {}
 
+    @contextmanager
+    def _naming(self) -> Iterator[None]:
+        """A failed call's error names the blog and its config key."""
+        try:
+            yield
+        except GoogleApiError as exc:
+            if exc.resource is None:
+                exc.resource = Resource(
+                    "blog", "blogger.blog_id", self.blog_id, "the account that ran `mymein auth` must be its author"
+                )
+            raise
+
     def blog(self) -> dict[str, Any]:
-        result: dict[str, Any] = self.policy.call(
-            "blogger.blogs.get", lambda: self.blogs.get(blogId=self.blog_id).execute(num_retries=0)
-        )
+        with self._naming():
+            result: dict[str, Any] = self.policy.call(
+                "blogger.blogs.get", lambda: self.blogs.get(blogId=self.blog_id).execute(num_retries=0)
+            )
         return result
 
     def insert(self, title: str, html: str, labels: Sequence[str], *, draft: bool) -> PostRef:

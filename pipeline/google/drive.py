@@ -1,15 +1,21 @@
-"""Photos on Drive: share exactly one file with anyone who has the link, and take that back."""
+"""Photos on Drive: share exactly one file with anyone who has the link (or with one person), and take that
+back; tell whether a file lies in the form's upload folders."""
 
 from __future__ import annotations
 
+from collections.abc import Collection, Iterable, Sequence
 from typing import Any
 
-from ..core.photo_check import PhotoInfo
+from ..core.photo_check import UPLOAD_FOLDER_LEVELS, PhotoInfo
 from .errors import GoogleApiError
 from .retry import RetryPolicy
 
 # Drive gives the "anyone" permission this fixed id (permissions resource reference).
 ANYONE_PERMISSION_ID = "anyoneWithLink"
+# Drive v3 answers only a few fields unless asked: `parents`, a picture's pixel size and a permission's
+# `emailAddress` must be named.
+INFO_FIELDS = "id,name,mimeType,size,parents,imageMediaMetadata(width,height)"
+FOLDER_MIME = "application/vnd.google-apps.folder"
 
 
 class DrivePhotos:
@@ -19,14 +25,11 @@ class DrivePhotos:
         self.policy = policy
 
     def info(self, file_id: str) -> PhotoInfo | None:
-        """The file's name, type and size; None when it does not exist or the account cannot read it."""
-        request = self.files.get(fileId=file_id, fields="id,name,mimeType,size,imageMediaMetadata(width,height)")
-        try:
-            meta: dict[str, Any] = self.policy.call("drive.files.get", lambda: request.execute(num_retries=0))
-        except GoogleApiError as exc:
-            if exc.not_found:
-                return None
-            raise
+        """The file's name, type, size, folders and pixel size; None when it does not exist or the account cannot
+        read it."""
+        meta = self._get(file_id, INFO_FIELDS)
+        if meta is None:
+            return None
         size = meta.get("size")
         picture = meta.get("imageMediaMetadata") or {}
         return PhotoInfo(
@@ -34,9 +37,39 @@ class DrivePhotos:
             str(meta.get("name", "")),
             str(meta.get("mimeType", "")),
             int(size) if size else None,
+            tuple(str(p) for p in meta.get("parents", [])),
             width=_pixels(picture.get("width")),
             height=_pixels(picture.get("height")),
         )
+
+    def folder(self, folder_id: str) -> dict[str, Any] | None:
+        """A folder's id, name and type as this account sees it; None when missing or not shared with it."""
+        return self._get(folder_id, "id,name,mimeType")
+
+    def within(self, parents: Sequence[str], folders: Collection[str], levels: int = UPLOAD_FOLDER_LEVELS) -> bool:
+        """Whether a file with these `parents` lies in one of `folders`: in it, or `levels - 1` folders deeper
+        at most. Each level climbed costs one files.get; a folder this account cannot see ends the climb."""
+        level = tuple(parents)
+        for depth in range(levels):
+            if any(parent in folders for parent in level):
+                return True
+            if depth + 1 < levels:
+                level = tuple(dict.fromkeys(up for parent in level for up in self._parents(parent)))
+        return False
+
+    def _parents(self, file_id: str) -> list[str]:
+        meta = self._get(file_id, "parents")
+        return [str(p) for p in meta.get("parents", [])] if meta else []
+
+    def _get(self, file_id: str, fields: str) -> dict[str, Any] | None:
+        request = self.files.get(fileId=file_id, fields=fields)
+        try:
+            meta: dict[str, Any] = self.policy.call("drive.files.get", lambda: request.execute(num_retries=0))
+        except GoogleApiError as exc:
+            if exc.not_found:
+                return None
+            raise
+        return meta
 
     def download(self, file_id: str) -> bytes | None:
         """The file's bytes (a photo for the printed bulletin); None when it is gone or unreadable."""
@@ -67,11 +100,45 @@ class DrivePhotos:
         self.policy.call("drive.permissions.create", lambda: request.execute(num_retries=0))
 
     def unshare(self, file_id: str) -> None:
-        request = self.permissions.delete(fileId=file_id, permissionId=ANYONE_PERMISSION_ID)
+        self._delete_permission(file_id, ANYONE_PERMISSION_ID)
+
+    def unshare_with(self, file_id: str, emails: Iterable[str]) -> None:
+        """Take back what `share_with` gave these people (a department a complaint no longer goes to). Drive
+        has no lookup by address in v3: the file's permissions are listed and theirs deleted."""
+        wanted = {email.strip().casefold() for email in emails}
+        if not wanted:
+            return
+        for permission in self._permissions(file_id):
+            if permission.get("type") == "user" and str(permission.get("emailAddress", "")).casefold() in wanted:
+                self._delete_permission(file_id, str(permission["id"]))
+
+    def _permissions(self, file_id: str) -> list[dict[str, Any]]:
+        found: list[dict[str, Any]] = []
+        token: str | None = None
+        while True:
+            try:
+                page = self._permission_page(file_id, token)
+            except GoogleApiError as exc:
+                if exc.not_found:  # the file is gone, or no longer shared with us: nothing left to take back
+                    return found
+                raise
+            found += page.get("permissions", [])
+            token = page.get("nextPageToken")
+            if not token:
+                return found
+
+    def _permission_page(self, file_id: str, token: str | None) -> dict[str, Any]:
+        fields = "nextPageToken,permissions(id,type,emailAddress)"
+        request = self.permissions.list(fileId=file_id, fields=fields, pageSize=100, pageToken=token)
+        page: dict[str, Any] = self.policy.call("drive.permissions.list", lambda: request.execute(num_retries=0))
+        return page
+
+    def _delete_permission(self, file_id: str, permission_id: str) -> None:
+        request = self.permissions.delete(fileId=file_id, permissionId=permission_id)
         try:
             self.policy.call("drive.permissions.delete", lambda: request.execute(num_retries=0))
         except GoogleApiError as exc:
-            if not exc.not_found:  # already private: nothing to take back
+            if not exc.not_found:  # already taken back: nothing to do
                 raise
 
 

@@ -6,6 +6,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from ..core.cells import fit_cell
 from ..core.review import CHECKBOX_ROLES, column_letter
 from .errors import GoogleApiError
 from .sheet_setup import MODE_RULE, review_tab_requests
@@ -31,6 +32,7 @@ class CellWrite:
     column: int  # 0-based column index
     value: Any
     sheet_id: int | None = None  # another tab than the review tab (Pengaduan)
+    code: str = ""  # the story or complaint the cell belongs to: a refused batch is sent again by code
 
 
 @dataclass(frozen=True)
@@ -40,6 +42,7 @@ class TabAppend:
     sheet_id: int
     rows: Sequence[Sequence[Any]]
     validations: Mapping[int, dict[str, Any]] | None = None  # column index -> rule each new row carries
+    ids: Sequence[str] = ()  # each row's id (a comment's, a registration's, a complaint's code)
 
 
 class ReviewSheet:
@@ -61,12 +64,14 @@ class ReviewSheet:
         review, *extra = found
         return review, extra
 
-    def read_tabs(self, titles: Sequence[str]) -> list[list[list[Any]]] | None:
-        """Whole tabs in one call; None when one of them does not exist (renamed or deleted)."""
+    def read_tabs(self, titles: Sequence[str], *, first_row_only: bool = False) -> list[list[list[Any]]] | None:
+        """Whole tabs (or their first rows) in one call; None when one of them does not exist (renamed or
+        deleted)."""
+        ranges = [quote_sheet(t) + ("!1:1" if first_row_only else "") for t in titles]
         try:
-            if len(titles) == 1:
-                return [self.values.get(quote_sheet(titles[0]))]
-            return self.values.batch_get([quote_sheet(t) for t in titles])
+            if len(ranges) == 1:
+                return [self.values.get(ranges[0])]
+            return self.values.batch_get(ranges)
         except GoogleApiError as exc:
             if exc.status == 400 and "parse range" in exc.message:
                 return None
@@ -131,6 +136,18 @@ class ReviewSheet:
             result.append(((list(header[0]) if header else []), texts))
         return result
 
+    def insert_header(self, sheet_id: int, header: Sequence[Any]) -> None:
+        """A header row put back above the data rows, in one call (not resent: a second row would be inserted)."""
+        span = {"sheetId": sheet_id, "dimension": "ROWS", "startIndex": 0, "endIndex": 1}
+        cells = {
+            "start": {"sheetId": sheet_id, "rowIndex": 0, "columnIndex": 0},
+            "rows": [{"values": [_cell_data(v) for v in header]}],
+            "fields": "userEnteredValue",
+        }
+        self.values.structure(
+            [{"insertDimension": {"range": span, "inheritFromBefore": False}}, {"updateCells": cells}], idempotent=False
+        )
+
     def ensure_tab(self, title: str, header: Sequence[Any]) -> int:
         """A tab's id by title (Rekap), created with `header` as its first row when missing."""
         for sheet_id, found in self.tabs():
@@ -146,49 +163,84 @@ class ReviewSheet:
         validations: Mapping[int, dict[str, Any]],
         archives: Sequence[Archive] = (),
         appended: Sequence[TabAppend] = (),
-    ) -> None:
+        new_codes: Sequence[str] = (),
+    ) -> dict[str, str]:
         """Changed cells and new rows in one spreadsheets.batchUpdate: all of it lands, or none of it.
 
         Not idempotent (a resent append doubles rows), so a lost answer is never resent: the next cycle
-        reads the sheet and finds out what landed.
+        reads the sheet and finds out what landed. When Google refuses the batch outright (a 400: nothing
+        landed), it is sent again in parts, one story (or archive, or side-tab row) each, in the same order,
+        so one row Google will not take does not hold back the others. Returns the parts refused (their code,
+        or `archive`, or a side-tab row's id) with Google's reason.
         """
-        requests: list[dict[str, Any]] = [
-            {
-                "updateCells": {
-                    "start": {
-                        "sheetId": sheet_id if c.sheet_id is None else c.sheet_id,
-                        "rowIndex": c.row - 1,
-                        "columnIndex": c.column,
-                    },
-                    "rows": [{"values": [_cell_data(c.value)]}],
-                    "fields": "userEnteredValue",
-                }
-            }
-            for c in sorted(cells, key=lambda c: (c.sheet_id or -1, c.row, c.column))
-        ]
-        if new_rows:
-            rows = [{"values": [_cell_data(v, validations.get(i)) for i, v in enumerate(row)]} for row in new_rows]
-            requests.append(
-                {"appendCells": {"sheetId": sheet_id, "rows": rows, "fields": "userEnteredValue,dataValidation"}}
-            )
-        for archive in archives:
-            if archive.rows:
-                moved = [{"values": [_cell_data(v) for v in row]} for row in archive.rows]
-                append = {"sheetId": archive.sheet_id, "rows": moved, "fields": "userEnteredValue"}
-                requests.append({"appendCells": append})
-            source = sheet_id if archive.source_sheet_id is None else archive.source_sheet_id
-            # Bottom up, so each deletion leaves the rows above it where they were.
-            for number in sorted(archive.row_numbers, reverse=True):
-                span = {"sheetId": source, "dimension": "ROWS", "startIndex": number - 1, "endIndex": number}
-                requests.append({"deleteDimension": {"range": span}})
-        for other in appended:  # rows for other tabs (Tanggapan, Operator, Pengaduan), in the same call
-            if other.rows:
-                rules = other.validations or {}
-                values = [{"values": [_cell_data(v, rules.get(i)) for i, v in enumerate(row)]} for row in other.rows]
-                fields = "userEnteredValue,dataValidation" if rules else "userEnteredValue"
-                requests.append({"appendCells": {"sheetId": other.sheet_id, "rows": values, "fields": fields}})
-        if requests:
+        parts = _parts(sheet_id, cells, new_rows, validations, archives, appended, new_codes)
+        requests = [r for _, part in parts for r in part]
+        if not requests:
+            return {}
+        try:
             self.values.structure(requests, idempotent=False)
+            return {}
+        except GoogleApiError as exc:
+            # A tab deleted meanwhile ("no grid with id") is not one row's fault: the next cycle looks again.
+            if exc.outcome_unknown or exc.status != 400 or len(parts) < 2 or "grid" in exc.message.lower():
+                raise
+        refused: dict[str, str] = {}
+        for label, part in parts:
+            try:
+                self.values.structure(part, idempotent=False)
+            except GoogleApiError as exc:
+                if exc.outcome_unknown or exc.status != 400:
+                    raise  # what landed is read back by the next cycle
+                refused[label] = exc.message
+        return refused
+
+
+def _parts(
+    sheet_id: int,
+    cells: Sequence[CellWrite],
+    new_rows: Sequence[Sequence[Any]],
+    validations: Mapping[int, dict[str, Any]],
+    archives: Sequence[Archive],
+    appended: Sequence[TabAppend],
+    new_codes: Sequence[str],
+) -> list[tuple[str, list[dict[str, Any]]]]:
+    """The write-back's requests by what they are about, in the one safe order: cells first (placed by the rows
+    as they are now), then new rows, then archives (their deletions last, bottom up), then other tabs."""
+    parts: dict[str, list[dict[str, Any]]] = {}
+    for c in sorted(cells, key=lambda c: (c.sheet_id or -1, c.row, c.column)):
+        start = {
+            "sheetId": sheet_id if c.sheet_id is None else c.sheet_id,
+            "rowIndex": c.row - 1,
+            "columnIndex": c.column,
+        }
+        cell = {"start": start, "rows": [{"values": [_cell_data(c.value)]}], "fields": "userEnteredValue"}
+        parts.setdefault(c.code or f"cell:{c.sheet_id}:{c.row}", []).append({"updateCells": cell})
+    fields = "userEnteredValue,dataValidation"
+    codes = [*new_codes, *(f"row:{n}" for n in range(len(new_codes), len(new_rows)))]
+    for code, row in zip(codes, new_rows, strict=False):
+        values = [{"values": [_cell_data(v, validations.get(i)) for i, v in enumerate(row)]}]
+        parts.setdefault(code, []).append({"appendCells": {"sheetId": sheet_id, "rows": values, "fields": fields}})
+    for archive in archives:
+        label = "archive:" + ",".join(archive.codes)
+        if archive.rows:
+            moved = [{"values": [_cell_data(v) for v in row]} for row in archive.rows]
+            append = {"sheetId": archive.sheet_id, "rows": moved, "fields": "userEnteredValue"}
+            parts.setdefault(label, []).append({"appendCells": append})
+        source = sheet_id if archive.source_sheet_id is None else archive.source_sheet_id
+        # Bottom up, so each deletion leaves the rows above it where they were.
+        for number in sorted(archive.row_numbers, reverse=True):
+            span = {"sheetId": source, "dimension": "ROWS", "startIndex": number - 1, "endIndex": number}
+            parts.setdefault(label, []).append({"deleteDimension": {"range": span}})
+    for other in appended:  # rows for other tabs (Tanggapan, Operator, Pengaduan), in the same call
+        rules = other.validations or {}
+        kind = "userEnteredValue,dataValidation" if rules else "userEnteredValue"
+        ids = [*other.ids, *(f"{other.sheet_id}:{n}" for n in range(len(other.ids), len(other.rows)))]
+        for row_id, row in zip(ids, other.rows, strict=False):
+            values = [{"values": [_cell_data(v, rules.get(i)) for i, v in enumerate(row)]}]
+            parts.setdefault(f"tab:{row_id}", []).append(
+                {"appendCells": {"sheetId": other.sheet_id, "rows": values, "fields": kind}}
+            )
+    return list(parts.items())
 
 
 def _cell_data(value: Any, validation: dict[str, Any] | None = None) -> dict[str, Any]:
@@ -199,7 +251,7 @@ def _cell_data(value: Any, validation: dict[str, Any] | None = None) -> dict[str
     elif isinstance(value, int | float):
         cell["userEnteredValue"] = {"numberValue": value}
     elif value is not None and str(value) != "":
-        cell["userEnteredValue"] = {"stringValue": str(value)}
+        cell["userEnteredValue"] = {"stringValue": fit_cell(str(value))}
     if validation is not None:
         cell["dataValidation"] = validation
     return cell

@@ -11,6 +11,7 @@ from typing import Any
 import google.auth.transport.requests
 import httplib2
 import requests
+import urllib3.exceptions
 from google.auth.credentials import Credentials
 from google.auth.transport.requests import AuthorizedSession
 from requests.adapters import HTTPAdapter
@@ -88,3 +89,21 @@ class RequestsHttp:
 
     def close(self) -> None:
         self.session.close()
+
+
+def request_never_left(exc: requests.RequestException) -> bool:
+    """Whether a request that failed through requests certainly never reached the server.
+
+    True for failures while connecting: refused, no route, DNS (urllib3's NewConnectionError, wrapped in a
+    MaxRetryError since our sessions never retry), a connect timeout, and TLS errors, which come from the
+    handshake: once a TLS session is up, a lost answer shows as a reset or an early EOF (ProtocolError) or a
+    ReadTimeout. Everything else may have been received, and its answer lost.
+    """
+    if isinstance(exc, requests.exceptions.ConnectTimeout | requests.exceptions.SSLError):
+        return True
+    if isinstance(exc, requests.exceptions.ConnectionError) and exc.args:
+        cause = exc.args[0]
+        return isinstance(cause, urllib3.exceptions.MaxRetryError) and isinstance(
+            cause.reason, urllib3.exceptions.NewConnectionError
+        )
+    return False

@@ -1,14 +1,50 @@
-"""The sandbox's own endpoints (`/_sandbox/...`): create blogs, read and reset call stats, inject faults."""
+"""The sandbox's own endpoints (`/_sandbox/...`): create blogs, read and reset call stats, inject faults.
+
+Orders (every POST and DELETE under `/_sandbox/`) are taken only from this machine: addressed to
+127.0.0.1:PORT or localhost:PORT (a web page that rebinds its own name to 127.0.0.1 sends its name as Host),
+not from another site's page (Origin), and with a JSON body sent as `application/json` (which a page can send
+elsewhere only after a CORS preflight the sandbox never grants). An empty body is fine where nothing is
+needed, as for `POST /_sandbox/stats/reset` in DESIGN.md's fixed interface.
+"""
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING
+from urllib.parse import urlsplit
 
-from .errors import bad_request
+from .errors import ApiError, bad_request
 from .routing import Request, Response, Router
 
 if TYPE_CHECKING:
     from .server import SandboxApp
+
+
+def is_order(req: Request) -> bool:
+    return req.path.startswith("/_sandbox/") and req.method != "GET"
+
+
+def order_refusal(req: Request) -> ApiError | None:
+    """Why the sandbox will not take this order (a Google-shaped 403 or 400), or None."""
+    port = urlsplit(req.base_url).port
+    ours = {f"127.0.0.1:{port}", f"localhost:{port}"}
+    host = req.headers.get("host", "").strip().lower()
+    if host not in ours:
+        return ApiError(
+            403,
+            f"The sandbox takes orders only addressed to 127.0.0.1:{port} or localhost:{port}, "
+            f"not {host or 'no host'}.",
+            reason="forbidden",
+        )
+    origin = req.headers.get("origin")
+    if origin is not None and urlsplit(origin.strip().lower()).netloc not in ours:
+        return ApiError(403, f"The sandbox takes no orders from another site's page ({origin}).", reason="forbidden")
+    kind = req.headers.get("content-type", "").split(";")[0].strip().lower()
+    if (req.body or kind) and kind != "application/json":
+        return bad_request(
+            "The sandbox's own endpoints take a JSON body sent with Content-Type: application/json, "
+            f"not {kind or 'none'}."
+        )
+    return None
 
 
 def register(router: Router, app: SandboxApp) -> None:

@@ -20,6 +20,9 @@ FILE = r"^/drive/v3/files/(?P<file>[^/]+)"
 DEFAULT_FIELDS = ("kind", "id", "name", "mimeType")
 PERMISSION_FIELDS = ("kind", "id", "type", "role")
 ANYONE_ID = "anyoneWithLink"  # Drive's fixed id for the "anyone with the link" permission
+# My Drive's own folder: `root` is its alias in requests; answers give its id, as Drive does.
+ROOT_ID = "0AMyMeInSandboxRootFolderUk9PVA"
+ROOT_ALIASES = ("root", ROOT_ID)
 
 
 def _file_not_found(file_id: str) -> ApiError:
@@ -53,7 +56,7 @@ def _image_size(content: bytes) -> tuple[int, int] | None:
     return None
 
 
-def _sniff(content: bytes) -> str:
+def sniff(content: bytes) -> str:
     if content.startswith(b"\x89PNG"):
         return "image/png"
     if content.startswith(b"\xff\xd8"):
@@ -65,6 +68,13 @@ def _sniff(content: bytes) -> str:
     if content.startswith(b"%PDF"):
         return "application/pdf"
     return "application/octet-stream"
+
+
+def _grantee_id(email: object) -> str:
+    """Drive gives a person one permission id, the same on every file: derived here from the address."""
+    if not isinstance(email, str) or not email.strip():
+        return ""
+    return str(int(hashlib.sha256(email.strip().casefold().encode()).hexdigest(), 16))[:20]
 
 
 def select_fields(resource: dict[str, Any], fields: str | None, default: tuple[str, ...]) -> dict[str, Any]:
@@ -118,7 +128,7 @@ class DriveApi:
             "id": file_id,
             "name": name,
             "mimeType": mime,
-            "parents": parents or ["root"],
+            "parents": parents or [ROOT_ID],
             "createdTime": now,
             "modifiedTime": now,
             "trashed": False,
@@ -140,8 +150,43 @@ class DriveApi:
             raise _file_not_found(file_id)
         return record
 
+    def _root(self) -> dict[str, Any]:
+        return {"kind": "drive#file", "id": ROOT_ID, "name": "My Drive", "mimeType": FOLDER}
+
+    def _visible_parents(self, record: dict[str, Any]) -> list[str]:
+        """The parents this account may see: Drive leaves out a folder that was not shared with the caller
+        (a file shared on its own shows no parents at all)."""
+        shown: list[str] = []
+        for parent in record.get("parents", []):
+            if parent in ROOT_ALIASES:
+                shown.append(ROOT_ID)
+            elif (folder := self._files.get(parent)) is not None and folder.get("_readable", True):
+                shown.append(str(parent))
+        return shown
+
+    def _parents_for(self, metadata: dict[str, Any]) -> list[str]:
+        """A new file's parent, checked as Drive v3 checks it: one at most, an existing folder."""
+        parents = metadata.get("parents")
+        if parents is None or parents == []:
+            return [ROOT_ID]
+        if not isinstance(parents, list) or not all(isinstance(p, str) for p in parents):
+            raise bad_request("Invalid value for parents: expected a list of folder ids.")
+        if len(parents) > 1:
+            # A file has one folder since September 2020; more answers 403 (seen in users' reports).
+            raise ApiError(403, "Increasing the number of parents is not allowed", reason="cannotAddParent")
+        if parents[0] in ROOT_ALIASES:
+            return [ROOT_ID]
+        parent = self._file(parents[0])  # 404 "File not found: ID." when missing or not shared with us
+        if parent["mimeType"] != FOLDER:
+            raise ApiError(400, "The specified parent is not a folder.", reason="invalid")
+        return [str(parent["id"])]
+
     def _public(self, record: dict[str, Any]) -> dict[str, Any]:
         public = {k: v for k, v in record.items() if not k.startswith("_")}
+        public.pop("parents", None)
+        parents = self._visible_parents(record)
+        if parents:
+            public["parents"] = parents
         if record["mimeType"] == SPREADSHEET:
             # A spreadsheet's title lives in its Sheets book; a rename through Sheets (updateSpreadsheetProperties)
             # shows as the Drive name, as on Google.
@@ -176,13 +221,15 @@ class DriveApi:
 
     def _create(self, metadata: dict[str, Any], content: bytes | None, content_type: str | None) -> dict[str, Any]:
         name = str(metadata.get("name") or "Untitled")
-        mime = str(metadata.get("mimeType") or content_type or (content is not None and _sniff(content)) or "")
+        mime = str(metadata.get("mimeType") or content_type or (content is not None and sniff(content)) or "")
+        parents = self._parents_for(metadata)
         if mime == SPREADSHEET:
             created = self.sheets.create_spreadsheet(name)
             spreadsheet: dict[str, Any] = self._files[str(created["spreadsheetId"])]
+            spreadsheet["parents"] = parents
             return spreadsheet
         file_id = self.state.new_token_id(33)
-        record = self._new_file(file_id, name, mime or "application/octet-stream", metadata.get("parents"))
+        record = self._new_file(file_id, name, mime or "application/octet-stream", parents)
         if content is not None:
             self.state.put_blob(file_id, content)
             record["size"] = str(len(content))
@@ -229,7 +276,10 @@ class DriveApi:
                 raise _file_not_found(str(source["id"]))
             record = self._files[copied_id]
         else:
-            record = self._new_file(self.state.new_token_id(33), str(name), str(source["mimeType"]))
+            # Drive v3: a copy without `parents` goes where the source is, as far as the caller can see.
+            record = self._new_file(
+                self.state.new_token_id(33), str(name), str(source["mimeType"]), source.get("parents")
+            )
             content = self.state.get_blob(str(source["id"]))
             if content is not None:
                 self.state.put_blob(str(record["id"]), content)
@@ -245,6 +295,8 @@ class DriveApi:
         return Response(json=select_fields(resource, req.arg("fields"), ("kind", "comments")))
 
     def get(self, req: Request) -> Response:
+        if req.params["file"] in ROOT_ALIASES:
+            return Response(json=select_fields(self._root(), req.arg("fields"), DEFAULT_FIELDS))
         record = self._file(req.params["file"])
         if req.arg("alt") == "media":
             content = self.state.get_blob(record["id"])
@@ -268,7 +320,8 @@ class DriveApi:
                 records = [r for r in records if str(r.get("trashed", False)).lower() == value]
             elif " in parents" in clause:
                 parent = clause.split(" in parents")[0].strip().strip("'")
-                records = [r for r in records if parent in r.get("parents", [])]
+                parent = ROOT_ID if parent in ROOT_ALIASES else parent
+                records = [r for r in records if parent in self._visible_parents(r)]
         size = int(req.arg("pageSize") or 100)
         start = int(req.arg("pageToken") or 0)
         page = records[start : start + size]
@@ -315,7 +368,9 @@ class DriveApi:
             "reader",
         ):
             raise bad_request("The permission type or role is invalid.")
-        perm_id = ANYONE_ID if kind == "anyone" else self.state.new_numeric_id(20)
+        perm_id = (
+            ANYONE_ID if kind == "anyone" else _grantee_id(body.get("emailAddress")) or self.state.new_numeric_id(20)
+        )
         permission = {"kind": "drive#permission", "id": perm_id, "type": kind, "role": role}
         if body.get("emailAddress"):
             permission["emailAddress"] = body["emailAddress"]
@@ -323,8 +378,23 @@ class DriveApi:
         return Response(json=select_fields(permission, req.arg("fields"), PERMISSION_FIELDS))
 
     def list_permissions(self, req: Request) -> Response:
+        """Pages of a file's permissions; each with only kind, id, type and role unless `fields` asks for
+        more (an address must be asked for as `permissions(emailAddress)`)."""
         record = self._file(req.params["file"])
-        return Response(json={"kind": "drive#permissionList", "permissions": record["permissions"]})
+        try:
+            size = min(int(req.arg("pageSize") or 100), 100)
+            start = int(req.arg("pageToken") or 0)
+        except ValueError as exc:
+            raise bad_request("Invalid page token.") from exc
+        permissions: list[dict[str, Any]] = record["permissions"]
+        page = permissions[start : start + size]
+        fields = req.arg("fields")
+        if fields is None:
+            page = [select_fields(p, None, PERMISSION_FIELDS) for p in page]
+        resource: dict[str, Any] = {"kind": "drive#permissionList", "permissions": page}
+        if start + size < len(permissions):
+            resource["nextPageToken"] = str(start + size)
+        return Response(json=resource if fields is None else select_fields(resource, fields, ()))
 
     def delete_permission(self, req: Request) -> Response:
         record = self._file(req.params["file"])

@@ -22,6 +22,7 @@ class FaultRule:
     delay_ms: int = 0
     after_effect: bool = False  # run the call, then fail or drop its answer (a lost response)
     probability: float = 1.0  # chance that an eligible call is hit: storms of random failures
+    body_contains: str | None = None  # only calls whose request body holds this text (one row of a batch)
     seen: int = 0
     fired: int = 0
     rng: random.Random = field(default_factory=random.Random, repr=False)
@@ -49,11 +50,14 @@ class FaultRule:
             delay_ms=delay,
             after_effect=bool(raw.get("after_effect", False)),
             probability=probability,
+            body_contains=str(raw["body_contains"]) if raw.get("body_contains") is not None else None,
             # A seed makes a storm repeatable: the same rules hit the same calls in the same order.
             rng=random.Random(raw.get("seed")),
         )
 
-    def applies_to(self, method_id: str) -> bool:
+    def applies_to(self, method_id: str, body: bytes = b"") -> bool:
+        if self.body_contains is not None and self.body_contains.encode("utf-8") not in body:
+            return False
         return self.match in ("*", method_id)
 
 
@@ -107,12 +111,12 @@ class FaultTable:
             rules = [{k: v for k, v in vars(r).items() if k != "rng"} for r in self._rules]
             return {"rules": rules, "holding": self.holding}
 
-    def next_fault(self, method_id: str) -> Fault | None:
+    def next_fault(self, method_id: str, body: bytes = b"") -> Fault | None:
         """Advance every matching rule's counter; return the first rule that fires for this call."""
         chosen: Fault | None = None
         with self._lock:
             for rule in self._rules:
-                if not rule.applies_to(method_id):
+                if not rule.applies_to(method_id, body):
                     continue
                 rule.seen += 1
                 if chosen is None and rule.seen > rule.after and rule.fired < rule.times and self._hits(rule):

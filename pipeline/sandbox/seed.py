@@ -50,6 +50,7 @@ COMPLAINT_HEADER = [
 ]
 DEPARTMENTS_TAB = "SKPD"
 WORLD_FILE = "demo-world.json"
+FOLDER = "application/vnd.google-apps.folder"
 TIMEZONE = "Asia/Makassar"
 
 
@@ -62,6 +63,7 @@ class DemoWorld:
     blog_url: str
     photo_ids: dict[str, str]
     complaint_spreadsheet_id: str = ""
+    upload_folder_id: str = ""  # the news form's `(File responses)` folder, where its photos are
 
 
 def _check(response: requests.Response) -> dict[str, Any]:
@@ -80,10 +82,12 @@ def _create_spreadsheet(http: requests.Session, endpoint: str, title: str, tab: 
     return str(_check(http.post(f"{endpoint}/v4/spreadsheets", json=body))["spreadsheetId"])
 
 
-def upload_file(http: requests.Session, endpoint: str, name: str, content: bytes, mime: str) -> str:
+def upload_file(
+    http: requests.Session, endpoint: str, name: str, content: bytes, mime: str, *, parent: str | None = None
+) -> str:
     """Drive's multipart upload, sent by hand: googleapiclient's media uploads insist on https."""
     boundary = uuid.uuid4().hex
-    metadata = json.dumps({"name": name, "mimeType": mime}).encode()
+    metadata = json.dumps({"name": name, "mimeType": mime, **({"parents": [parent]} if parent else {})}).encode()
     body = (
         f"--{boundary}\r\nContent-Type: application/json; charset=UTF-8\r\n\r\n".encode()
         + metadata
@@ -99,14 +103,23 @@ def upload_file(http: requests.Session, endpoint: str, name: str, content: bytes
     return str(_check(response)["id"])
 
 
+def create_folder(http: requests.Session, endpoint: str, name: str, *, parent: str | None = None) -> str:
+    """A Drive folder (files.create with the folder type), in `parent` or in My Drive."""
+    body = {"name": name, "mimeType": FOLDER, **({"parents": [parent]} if parent else {})}
+    return str(_check(http.post(f"{endpoint}/drive/v3/files", json=body))["id"])
+
+
 def seed_demo(endpoint: str, now: datetime) -> DemoWorld:
     """Create the demo world in the sandbox at `endpoint`; responses are dated relative to `now`."""
     tz = ZoneInfo(TIMEZONE)
     with requests.Session() as http:
         http.headers["Authorization"] = "Bearer demo"
         blog = _check(http.post(f"{endpoint}/_sandbox/blogs", json={"name": DEMO_BLOG_NAME}))
+        # Where Google Forms puts the upload question's files: a folder per question inside the form's folder.
+        uploads = create_folder(http, endpoint, f"{DEMO_FORM_TITLE.removesuffix(' (Jawaban)')} (File responses)")
+        question = create_folder(http, endpoint, f"{FORM_HEADER[-1]} (File responses)", parent=uploads)
         photo_ids = {
-            key: upload_file(http, endpoint, f"{key}.png", png_bytes(spec), "image/png")
+            key: upload_file(http, endpoint, f"{key}.png", png_bytes(spec), "image/png", parent=question)
             for key, spec in DEMO_PHOTOS.items()
         }
         form_id = _create_spreadsheet(http, endpoint, DEMO_FORM_TITLE, FORM_TAB)
@@ -137,6 +150,7 @@ def seed_demo(endpoint: str, now: datetime) -> DemoWorld:
         blog_url=str(blog.get("url", "")),
         photo_ids=photo_ids,
         complaint_spreadsheet_id=complaint_id,
+        upload_folder_id=uploads,
     )
 
 
@@ -205,6 +219,9 @@ def demo_config(world: DemoWorld, state_dir: Path, credentials_dir: Path | None 
         "blogger:",
         f'  blog_id: "{world.blog_id}"',
     ]
+    if world.upload_folder_id:
+        # Only photos the form's upload question put there are shared (the complaints' demo photos too).
+        lines += ["photos:", "  upload_folders:", f"    - {world.upload_folder_id}"]
     if world.complaint_spreadsheet_id:
         # Notices go through the sandbox's Gmail, where the demo reads them back (/_sandbox/gmail/sent).
         lines += [

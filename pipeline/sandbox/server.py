@@ -73,6 +73,8 @@ class SandboxApp:
             return Response(status=404, json=ApiError(404, f"Not found: {req.path}", "NOT_FOUND").body()), False
         route, params = matched
         req.params = params
+        if control.is_order(req) and (refused := control.order_refusal(req)) is not None:
+            return Response(status=refused.code, json=refused.body()), False
         late: Fault | None = None
         described = for_method(route.method_id) if route.method_id else None
         if route.method_id:
@@ -83,7 +85,7 @@ class SandboxApp:
                 self.rates.admit(self.state.limits, route.method_id, req.headers.get("authorization", ""))
             except ApiError as err:
                 return Response(status=err.code, json=err.body()), False
-            fault = self.faults.next_fault(route.method_id)
+            fault = self.faults.next_fault(route.method_id, req.body)
             if fault is not None:
                 if fault.delay_ms and not fault.after_effect and not self.faults.hold(fault.delay_ms):
                     return Response(), True  # the rules were cleared while it waited: it never arrived

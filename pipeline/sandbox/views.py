@@ -6,6 +6,8 @@ import re
 from html import escape
 from typing import TYPE_CHECKING, Any
 
+from ..core.photo_check import BROWSER_IMAGE_TYPES
+from .drive import sniff
 from .errors import not_found
 from .routing import Request, Response, Router
 
@@ -13,6 +15,8 @@ if TYPE_CHECKING:
     from .server import SandboxApp
 
 HTML = "text/html; charset=utf-8"
+# An image is displayed, never sniffed into something else, and runs nothing even when opened on its own.
+IMAGE_HEADERS = {"X-Content-Type-Options": "nosniff", "Content-Security-Policy": "default-src 'none'; sandbox"}
 STYLE = """
 body{font-family:system-ui,sans-serif;margin:0;background:#f4f6f4;color:#1d2a1d}
 header{background:#1f6f43;color:#fff;padding:1rem 2rem}header a{color:#fff}
@@ -110,10 +114,13 @@ def register(router: Router, app: SandboxApp) -> None:
         return _page(found["title"], _article(req.params["blog"], found, link=False))
 
     def drive_file(req: Request) -> Response:
+        # Only what a post can show: a raster image whose bytes are what it claims to be. Anything else
+        # (an uploaded HTML page, an SVG with a script) is 404, never a page on this origin, where a script
+        # could give the sandbox its orders as this machine.
         content = app.drive.file_content(req.params["file"])
-        if content is None:
+        if content is None or content[1] not in BROWSER_IMAGE_TYPES or sniff(content[0]) != content[1]:
             raise not_found()
-        return Response(body=content[0], content_type=content[1])
+        return Response(body=content[0], content_type=content[1], headers=dict(IMAGE_HEADERS))
 
     router.add("GET", r"^/_sandbox/?$", "", index)
     router.add("GET", r"^/_sandbox/sheets/(?P<id>[^/]+)$", "", sheet)

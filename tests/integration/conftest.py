@@ -13,16 +13,20 @@ from aiosmtpd.smtp import SMTP, Envelope, Session
 
 
 class Inbox:
-    """Collects every message the server accepts; can refuse one recipient for good or all for now."""
+    """Collects every message the server accepts; can refuse one recipient for good or all for now, and hang
+    up without answering: at RCPT (before any message) or after taking a message (its answer is lost)."""
 
     def __init__(self) -> None:
         self.messages: list[Message] = []
         self.refuse: set[str] = set()
         self.down = False
+        self.hang_up_at: str | None = None  # "RCPT" or "DATA", once
 
     async def handle_RCPT(
         self, server: SMTP, session: Session, envelope: Envelope, address: str, options: list[str]
     ) -> str:
+        if self.hang_up_at == "RCPT":
+            return self._hang_up(server)
         if self.down:
             return "451 4.3.0 try again later"
         if address in self.refuse:
@@ -33,7 +37,15 @@ class Inbox:
     async def handle_DATA(self, server: SMTP, session: Session, envelope: Envelope) -> str:
         assert isinstance(envelope.content, bytes)
         self.messages.append(message_from_bytes(envelope.content))
+        if self.hang_up_at == "DATA":
+            return self._hang_up(server)
         return "250 Message accepted for delivery"
+
+    def _hang_up(self, server: SMTP) -> str:
+        self.hang_up_at = None
+        assert server.transport is not None
+        server.transport.abort()
+        return "250 never heard"
 
     def to(self, address: str) -> list[Message]:
         return [m for m in self.messages if m["To"] == address]

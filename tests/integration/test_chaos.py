@@ -17,6 +17,7 @@ from typing import Any
 
 import pytest
 import requests
+from gspread.utils import ValueRenderOption
 
 from pipeline.google.errors import GoogleApiError
 from pipeline.sandbox.server import Sandbox
@@ -205,14 +206,14 @@ class Officer:
         self.rng = rng
         self.sheet = review_worksheet(world)
         self.approved: set[str] = set()
-        self.gone: set[str] = set()  # titles of decided rows deleted on purpose: they stay deleted
         self.extra_columns = 0
         self.done: Counter[str] = Counter()
 
     def act(self) -> None:
         values = self.sheet.get_all_values()
         header = values[0]
-        action = self.rng.choice(["sort", "blank", "delete", "move", "column", "approve", "approve", "reject"])
+        actions = ["sort", "blank", "delete", "move", "column", "approve", "approve", "reject"]
+        action = self.rng.choice([*actions, "unkode", "copy", "rename"])
         self.done[action] += 1
         getattr(self, action)(values, header)
 
@@ -239,11 +240,27 @@ class Officer:
         rows = self._rows(values, header)
         if not rows:
             return
-        number, row = self.rng.choice(rows)
-        if row.get("Status") not in UNDECIDED or row.get("Post ID"):
-            self.gone.add(row["Judul"])
+        number, _ = self.rng.choice(rows)
         span = {"sheetId": self.sheet.id, "dimension": "ROWS", "startIndex": number - 1, "endIndex": number}
         self._batch({"deleteDimension": {"range": span}})
+
+    def unkode(self, values: list[list[str]], header: list[str]) -> None:
+        """A Kode cell deleted by mistake (a stray Delete key)."""
+        rows = self._rows(values, header)
+        if rows:
+            number, _ = self.rng.choice(rows)
+            self.sheet.update_cell(number, header.index("Kode") + 1, "")
+
+    def copy(self, values: list[list[str]], header: list[str]) -> None:
+        """A whole row copied below the others, its Kode with it."""
+        rows = self._rows(values, header)
+        if rows:
+            number, _ = self.rng.choice(rows)
+            [row] = self.sheet.get(f"{number}:{number}", value_render_option=ValueRenderOption.unformatted)
+            self.sheet.append_row(row, value_input_option="RAW", table_range="A1")
+
+    def rename(self, values: list[list[str]], header: list[str]) -> None:
+        self.sheet.update_title(f"Berita {self.done['rename']}")
 
     def move(self, values: list[list[str]], header: list[str]) -> None:
         source = self.rng.randrange(len(header))
@@ -295,7 +312,7 @@ def test_officers_reshaping_the_sheet_between_cycles_misplace_nothing(
             append_responses(world.endpoint, world.form_id, [response_row(responses + 1), response_row(responses + 2)])
             responses += 2
     run_until_quiet(world)
-    verdict = judge(world, officer.approved, responses, gone=frozenset(officer.gone))
+    verdict = judge(world, officer.approved, responses, tab=officer.sheet.title)
     assert verdict.clean, (verdict.details, officer.done)
     assert len(officer.done) >= 5, officer.done
 

@@ -14,7 +14,7 @@ from typing import IO
 import gspread
 import pytest
 import requests
-from click.testing import CliRunner
+from click.testing import CliRunner, Result
 
 from pipeline.app import officer_sheets_client
 from pipeline.cli import main
@@ -22,6 +22,8 @@ from pipeline.config import load_settings
 from pipeline.lock import cycle_lock
 from pipeline.sandbox.server import Sandbox
 
+from .conftest import Inbox
+from .test_pipeline import officer_sets
 from .world import World, blog_posts, make_world, reset_stats, response_row, stats
 
 
@@ -182,13 +184,14 @@ def test_status_counts_submissions_from_the_ledger(world: World) -> None:
     assert report["counts"] == {"Menunggu": 2}
     assert report["oldest_waiting"]["code"] == "MM-20261122-0001"
     assert report["posts_today"] == 0
-    # The first cycle's Sheets requests: it found the tabs, wrote the header and the rows (10, as the bench shows).
-    assert report["api_calls_today"] == {"sheets": 10}
+    # The first cycle's requests: it found the tabs, wrote the header and the rows (10, as the bench shows), and
+    # a new ledger looks once at the blog for posts it would otherwise not know about.
+    assert report["api_calls_today"] == {"sheets": 10, "blogger": 1}
     text = runner.invoke(main, ["--config", str(world.config), "status"]).output
     assert (
         "Menunggu" in text
         and "Postingan baru hari ini: 0" in text
-        and "Panggilan API Google hari ini: sheets 10" in text
+        and "Panggilan API Google hari ini: blogger 1, sheets 10" in text
     )
 
 
@@ -202,3 +205,93 @@ def test_log_json_writes_one_json_object_per_line() -> None:
     entry = json.loads(JsonLines().format(record))
     assert entry["level"] == "WARNING" and entry["logger"] == "mymein.sync" and entry["message"] == "retry 2 in 1.0s"
     assert entry["time"].endswith("+00:00")
+
+
+def test_uncertain_notices_are_shown_without_addresses_and_settled_by_the_administrator(
+    sandbox: Sandbox, tmp_path: Path, inbox: tuple[Inbox, int]
+) -> None:
+    mail, port = inbox
+    world = make_world(sandbox.url, tmp_path, [response_row(1), response_row(2), response_row(3)])
+    notices = (
+        "notices:\n  enabled: true\n  sender: kim@balangankab.example\n  smtp_host: 127.0.0.1\n"
+        f"  smtp_port: {port}\n  starttls: false\n"
+    )
+    world.config.write_text(world.config.read_text(encoding="utf-8") + notices, encoding="utf-8")
+    runner = CliRunner()
+
+    def mymein(*args: str) -> Result:
+        return runner.invoke(main, ["--config", str(world.config), *args])
+
+    assert mymein("sync").exit_code == 0
+    sheet = officer_sheets_client(load_settings(world.config)).open_by_key(world.review_id).worksheet("Berita")
+    for n in (1, 2, 3):
+        officer_sets(sheet, f"MM-20261122-000{n}", Tolak="TRUE")
+    for _ in range(2):  # the server takes a message and hangs up before answering: twice, one notice each
+        mail.hang_up_at = "DATA"
+        assert mymein("sync").exit_code == 0
+    assert mymein("sync").exit_code == 0  # the third goes out
+    assert [m["To"] for m in mail.messages] == [f"operator{n}@example.com" for n in (1, 2, 3)]
+
+    status = mymein("status").output
+    assert "tidak pasti 2" in status and "terkirim 1" in status
+    assert "#1 rejected:MM-20261122-0001 (rejected)" in status and "#2 rejected:MM-20261122-0002" in status
+    as_json = mymein("status", "--json").output
+    assert "@example.com" not in as_json and "@example.com" not in status
+    assert [n["key"] for n in json.loads(as_json)["uncertain_notices"]] == [
+        "rejected:MM-20261122-0001",
+        "rejected:MM-20261122-0002",
+    ]
+    listed = mymein("notices", "list", "--state", "uncertain").output
+    assert listed.count("uncertain") == 2 and "to o***@example.com" in listed and "operator1@" not in listed
+    full = [json.loads(line) for line in mymein("notices", "list", "--json").output.splitlines()]
+    assert [(n["recipient"], n["state"]) for n in full] == [
+        ("operator1@example.com", "uncertain"),
+        ("operator2@example.com", "uncertain"),
+        ("operator3@example.com", "sent"),
+    ]
+
+    # The administrator checked: the first never arrived (resend it), the second did (dismiss it).
+    resent = mymein("notices", "resend", "#1")
+    assert resent.exit_code == 0, resent.output
+    assert "#1 rejected:MM-20261122-0001: sent" in resent.output
+    dismissed = mymein("notices", "dismiss", "rejected:MM-20261122-0002")
+    assert dismissed.exit_code == 0 and "dismissed; it will not be sent" in dismissed.output
+    for _ in range(2):
+        assert mymein("sync").exit_code == 0
+    assert [m["To"] for m in mail.messages].count("operator1@example.com") == 2  # as the administrator chose
+    assert [m["To"] for m in mail.messages].count("operator2@example.com") == 1
+    assert "uncertain_notices" in as_json and json.loads(mymein("status", "--json").output)["uncertain_notices"] == []
+
+    again = mymein("notices", "resend", "3")
+    assert again.exit_code == 1 and "not resent, it was sent at" in again.output
+    unknown = mymein("notices", "dismiss", "rejected:MM-20991231-0001")
+    assert unknown.exit_code == 1 and "no notice 'rejected:MM-20991231-0001'" in unknown.output
+    history = mymein("log", "MM-20261122-0001").output
+    assert "notice_resent" in history and "was=uncertain" in history
+    assert "notice_dismissed" in mymein("log", "MM-20261122-0002").output
+
+
+def test_resend_while_a_cycle_runs_leaves_the_sending_to_that_cycle(
+    sandbox: Sandbox, tmp_path: Path, inbox: tuple[Inbox, int]
+) -> None:
+    mail, port = inbox
+    world = make_world(sandbox.url, tmp_path, [response_row(1)])
+    notices = (
+        "notices:\n  enabled: true\n  sender: kim@balangankab.example\n  smtp_host: 127.0.0.1\n"
+        f"  smtp_port: {port}\n  starttls: false\n"
+    )
+    world.config.write_text(world.config.read_text(encoding="utf-8") + notices, encoding="utf-8")
+    runner = CliRunner()
+    assert runner.invoke(main, ["--config", str(world.config), "sync"]).exit_code == 0
+    sheet = officer_sheets_client(load_settings(world.config)).open_by_key(world.review_id).worksheet("Berita")
+    officer_sets(sheet, "MM-20261122-0001", Tolak="TRUE")
+    mail.hang_up_at = "DATA"
+    assert runner.invoke(main, ["--config", str(world.config), "sync"]).exit_code == 0
+    with cycle_lock(load_settings(world.config).state_dir) as held:
+        assert held
+        result = runner.invoke(main, ["--config", str(world.config), "notices", "resend", "1"])
+        assert result.exit_code == 0 and "queued; a cycle is running" in result.output
+        assert len(mail.messages) == 1
+    result = runner.invoke(main, ["--config", str(world.config), "sync"])
+    assert result.exit_code == 0 and "1 e-mails sent" in result.output
+    assert [m["To"] for m in mail.messages] == ["operator1@example.com"] * 2

@@ -9,6 +9,7 @@ import requests
 from pipeline.app import build_app
 from pipeline.config import load_settings
 from pipeline.google.retry import RetryPolicy
+from pipeline.ledger import LEDGER_FILE
 from pipeline.sandbox.server import Sandbox
 from pipeline.sync import run_cycle
 
@@ -87,3 +88,31 @@ def test_a_lost_answer_to_the_write_back_does_not_write_a_comment_twice(sandbox:
         assert [r[5] for r in tab[1:]] == ["Bagus.", "Mantap."]
     finally:
         app.close()
+
+
+def test_a_lost_ledger_copies_no_comment_twice(sandbox: Sandbox, tmp_path: Path) -> None:
+    world = make_world(sandbox.url, tmp_path, [response_row(1)])
+    config = world.config.read_text(encoding="utf-8") + "comments:\n  enabled: true\n  check_seconds: 0\n"
+    world.config.write_text(config, encoding="utf-8")
+    settings = load_settings(world.config)
+    app = build_app(settings, policy=RetryPolicy(sleep=lambda _: None))
+    try:
+        run_cycle(app)
+        officer_sets(review_sheet(app), "MM-20261122-0001", Setujui="TRUE")
+        run_cycle(app)
+        [post] = blog_posts(world.endpoint, world.blog_id)
+        _comment(sandbox, world.blog_id, post["id"], "Orang pertama", "Bagus.")
+        run_cycle(app)
+    finally:
+        app.close()
+    for suffix in ("", "-wal", "-shm"):
+        (settings.state_dir / (LEDGER_FILE + suffix)).unlink(missing_ok=True)
+    _comment(sandbox, world.blog_id, post["id"], "Pembaca", "Mantap.")
+    app = build_app(settings, policy=RetryPolicy(sleep=lambda _: None))
+    try:
+        run_cycle(app)
+        run_cycle(app)
+        tab = review_sheet(app).spreadsheet.worksheet("Tanggapan").get_all_values()
+    finally:
+        app.close()
+    assert [r[5] for r in tab[1:]] == ["Bagus.", "Mantap."]

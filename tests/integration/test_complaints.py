@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import shutil
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
@@ -19,6 +20,7 @@ from pipeline.cli import main
 from pipeline.config import load_settings
 from pipeline.core.sheettime import to_serial
 from pipeline.google.retry import RetryPolicy
+from pipeline.ledger import LEDGER_FILE
 from pipeline.sandbox.server import Sandbox
 from pipeline.sync import run_cycle
 
@@ -165,7 +167,8 @@ def test_a_complaint_goes_to_its_department_and_the_answer_back_to_the_complaina
     # Personal data stays with the office: the department sees neither name nor contact.
     assert "Warga 1" not in body and "0812 1" not in body and "warga1@example.com" not in body
     permissions = f"{desk.sandbox.url}/drive/v3/files/{photo}/permissions"
-    shared = requests.get(permissions, timeout=10).json()["permissions"]
+    fields = {"fields": "permissions(type,emailAddress)"}  # Drive leaves the address out unless asked
+    shared = requests.get(permissions, params=fields, timeout=10).json()["permissions"]
     assert [(p["type"], p.get("emailAddress")) for p in shared] == [("user", PUPR)]
 
     run_cycle(app)  # nothing new: nothing sent again
@@ -354,7 +357,9 @@ def test_a_department_with_two_addresses_gets_the_complaint_and_the_reminder_at_
     run_cycle(app)
     both = (PUPR, "kadis.pupr@balangankab.example")
     assert [len(desk.mail.to(address)) for address in both] == [1, 1]
-    permissions = requests.get(f"{desk.sandbox.url}/drive/v3/files/{photo}/permissions", timeout=10).json()
+    fields = {"fields": "permissions(emailAddress)"}  # Drive leaves the address out unless asked
+    url = f"{desk.sandbox.url}/drive/v3/files/{photo}/permissions"
+    permissions = requests.get(url, params=fields, timeout=10).json()
     assert sorted(p["emailAddress"] for p in permissions["permissions"]) == sorted(both)
     desk.clock.now += timedelta(hours=73)
     run_cycle(app)
@@ -385,3 +390,67 @@ def test_closed_complaints_move_to_the_archive_tab_a_month_later_and_stay_there(
         assert run_cycle(app).archived == 0
     assert list(_rows(app)) == ["PG-20261122-0001"]  # never put back
     assert len(_tab(app, "Arsip Pengaduan").get_all_records()) == 1
+
+
+def _ledger_files(app: App) -> list[Path]:
+    return [app.settings.state_dir / (LEDGER_FILE + suffix) for suffix in ("", "-wal", "-shm")]
+
+
+def test_a_lost_or_older_ledger_forwards_and_answers_nothing_twice(desk: Desk) -> None:
+    app, _ = desk.open(
+        [
+            _complaint(1, "warga1@example.com", "", "Juai", "Juai", "Jalan berlubang."),
+            _complaint(2, "warga2@example.com", "", "Juai", "Juai", "Lampu mati."),
+        ]
+    )
+    run_cycle(app)  # two receipts
+    desk.departments(app, ("Dinas PUPR", PUPR))
+    app.close()
+    backup = desk.folder / "backup"
+    backup.mkdir()
+    for path in _ledger_files(app):  # a backup taken before anything was forwarded
+        if path.exists():
+            shutil.copy(path, backup / path.name)
+    app = build_app(load_settings(desk.config), clock=desk.clock, policy=RetryPolicy(sleep=lambda _: None))
+    desk.apps.append(app)
+    _officer_enters(app, "PG-20261122-0001", SKPD="Dinas PUPR")
+    run_cycle(app)  # forwarded to PUPR
+    _officer_enters(app, "PG-20261122-0001", Jawaban="Sudah ditambal.")
+    run_cycle(app)  # the answer to warga1
+    sent = len(desk.mail.messages)
+    assert sent == 4
+    before = _rows(app)
+    app.close()
+    for restore in ("backup", "lost"):
+        for path in _ledger_files(app):
+            path.unlink(missing_ok=True)
+            if restore == "backup" and (backup / path.name).exists():
+                shutil.copy(backup / path.name, path)
+        again = build_app(load_settings(desk.config), clock=desk.clock, policy=RetryPolicy(sleep=lambda _: None))
+        desk.apps.append(again)
+        report = run_cycle(again)
+        assert report.adopted == (1 if restore == "backup" else 2), restore
+        assert report.complaints == 0  # the form's complaints are not numbered again
+        run_cycle(again)
+        assert len(desk.mail.messages) == sent, restore
+        assert _rows(again) == before, restore
+        again.close()
+
+
+def test_a_renamed_pengaduan_tab_is_followed_and_no_second_one_is_made(desk: Desk) -> None:
+    app, _ = desk.open([_complaint(1, "", "", "Juai", "Juai", "Satu."), _complaint(2, "", "", "Juai", "Juai", "Dua.")])
+    run_cycle(app)
+    desk.departments(app, ("Dinas PUPR", PUPR))
+    _tab(app, "Pengaduan").update_title("Pengaduan 2026")
+    run_cycle(app)
+    run_cycle(app)
+    book = officer_sheets_client(app.settings).open_by_key(app.settings.review.spreadsheet_id)
+    assert "Pengaduan" not in [w.title for w in book.worksheets()]
+    tab = book.worksheet("Pengaduan 2026")
+    assert [r["Kode"] for r in tab.get_all_records()] == ["PG-20261122-0001", "PG-20261122-0002"]
+    values = tab.get_all_values()
+    tab.update_cell(2, values[0].index("SKPD") + 1, "Dinas PUPR")
+    run_cycle(app)
+    run_cycle(app)
+    assert len(desk.mail.to(PUPR)) == 1
+    assert [r["Status"] for r in tab.get_all_records()] == ["Diteruskan", "Diterima"]

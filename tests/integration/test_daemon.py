@@ -3,16 +3,24 @@
 from __future__ import annotations
 
 import json
+import os
+import signal
+import subprocess
+import sys
 import threading
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 import requests
+from click.testing import CliRunner
 
 from pipeline.app import build_app
+from pipeline.cli import main
 from pipeline.config import load_settings
 from pipeline.daemon import heartbeat_path, run_daemon
 from pipeline.google.retry import RetryPolicy
+from pipeline.lock import daemon_lock
 from pipeline.sandbox.server import Sandbox
 from pipeline.sync import CycleReport
 
@@ -113,3 +121,97 @@ def test_a_failing_monthly_job_is_retried_an_hour_later_not_every_cycle(sandbox:
         assert json.loads(heartbeat_path(app).read_text(encoding="utf-8"))["outcome"] == "ok"
     finally:
         app.close()
+
+
+# --- one daemon per config ----------------------------------------------------------------------------------
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def _start_run(config: Path, log: Path) -> subprocess.Popen[bytes]:
+    """`mymein run` as the administrator (or systemd) starts it, its output in `log`."""
+    with log.open("wb") as out:
+        return subprocess.Popen(
+            [sys.executable, "-m", "pipeline", "--config", str(config), "run"],
+            cwd=ROOT,
+            stdout=out,
+            stderr=subprocess.STDOUT,
+            env={**os.environ, "PYTHONUNBUFFERED": "1"},
+        )
+
+
+def _cycles(heartbeat: Path) -> int:
+    try:
+        return int(json.loads(heartbeat.read_text(encoding="utf-8"))["cycles"])
+    except (OSError, ValueError, KeyError):
+        return 0
+
+
+def _wait_until(what: str, check: Callable[[], bool], child: subprocess.Popen[bytes], seconds: float = 60) -> None:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        assert child.poll() is None, f"the daemon exited ({child.returncode}) while waiting for {what}"
+        if check():
+            return
+        time.sleep(0.1)  # polling a child process's file, with a deadline
+    raise AssertionError(f"gave up waiting for {what}")
+
+
+def _stop(child: subprocess.Popen[bytes]) -> int:
+    child.send_signal(signal.SIGTERM)
+    try:
+        return child.wait(timeout=60)
+    except subprocess.TimeoutExpired:
+        child.kill()
+        child.wait()
+        raise
+
+
+def test_a_second_run_exits_at_once_naming_the_first_which_goes_on(sandbox: Sandbox, tmp_path: Path) -> None:
+    world = make_world(sandbox.url, tmp_path, [response_row(1)])
+    world.config.write_text(world.config.read_text() + "schedule:\n  interval_seconds: 0.5\n", encoding="utf-8")
+    heartbeat = load_settings(world.config).heartbeat_path
+    first = _start_run(world.config, tmp_path / "first.log")
+    try:
+        _wait_until("the first cycle", lambda: _cycles(heartbeat) >= 1, first)
+        started = time.monotonic()
+        second = subprocess.run(
+            [sys.executable, "-m", "pipeline", "--config", str(world.config), "run"],
+            cwd=ROOT,
+            capture_output=True,
+            text=True,
+            timeout=120,
+        )
+        assert second.returncode == 1
+        assert time.monotonic() - started < 30  # at once: no cycle, no Google client
+        [line] = second.stderr.strip().splitlines()
+        assert f"another `mymein run` (PID {first.pid}) already serves this config" in line
+        assert "a cycle every" not in second.stdout  # it never started
+        seen = _cycles(heartbeat)
+        _wait_until("the first to go on cycling", lambda: _cycles(heartbeat) > seen, first)
+    finally:
+        code = _stop(first)
+    assert code == 0 and "stopped after" in (tmp_path / "first.log").read_text(encoding="utf-8")
+    assert not (heartbeat.parent / "mymein-run.pid").exists()
+    heartbeat.unlink()
+    third = _start_run(world.config, tmp_path / "third.log")
+    try:
+        _wait_until("a cycle of the new daemon", lambda: _cycles(heartbeat) >= 1, third)
+    finally:
+        assert _stop(third) == 0
+
+
+def test_one_daemon_serves_every_channel_and_cron_syncs_still_run_beside_it(sandbox: Sandbox, tmp_path: Path) -> None:
+    world = make_world(sandbox.url, tmp_path, [response_row(1)])
+    other = (
+        "channels:\n  - name: tabalong\n    form: {spreadsheet_id: F}\n"
+        '    review: {spreadsheet_id: R, worksheet: Berita}\n    blogger: {blog_id: "1"}\n'
+    )
+    world.config.write_text(world.config.read_text(encoding="utf-8") + other, encoding="utf-8")
+    runner = CliRunner()
+    with daemon_lock(load_settings(world.config).state_dir):  # a daemon of this config runs: this process
+        for args in (["run"], ["--channel", "tabalong", "run"]):
+            result = runner.invoke(main, ["--config", str(world.config), *args])
+            assert result.exit_code == 1
+            assert f"another `mymein run` (PID {os.getpid()}) already serves this config" in result.output
+        synced = runner.invoke(main, ["--config", str(world.config), "--channel", "default", "sync"])
+        assert synced.exit_code == 0 and "done: ingest 1" in synced.output

@@ -6,25 +6,42 @@ that nobody approved. A mistake may stop the cycle with one clear line; it never
 from __future__ import annotations
 
 import logging
+import shutil
+import threading
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
 import gspread
 import pytest
+import requests
 from click.testing import CliRunner
 from gspread.utils import ValueRenderOption, rowcol_to_a1
 
-from pipeline.app import App
+from pipeline.app import App, build_app
 from pipeline.cli import main
+from pipeline.config import load_settings
+from pipeline.ledger import LEDGER_FILE
 from pipeline.sandbox.server import Sandbox
 from pipeline.sync import CycleReport, run_cycle
 
-from .chaos import Verdict, judge, open_app, review_worksheet
+from .chaos import NO_SLEEP, Verdict, judge, open_app, review_worksheet
+from .conftest import Inbox
+from .test_chaos import hold, wait_until_held
+from .test_notices import _notices_yaml
 from .world import World, append_responses, blog_posts, make_world, response_row
 
 STORIES = 6
+
+
+class _Clock:
+    def __init__(self, now: datetime) -> None:
+        self.now = now
+
+    def __call__(self) -> datetime:
+        return self.now
 
 
 @dataclass
@@ -121,6 +138,8 @@ def test_a_renamed_review_tab_is_followed_and_nothing_is_appended_twice(
         assert quiet(desk.cycle())
     book = desk.sheet().spreadsheet
     assert [w.title for w in book.worksheets()] == ["Berita Lama"]  # no second review tab
+    doctor = CliRunner().invoke(main, ["--config", str(desk.world.config), "doctor"])
+    assert "review tab 'Berita' (now named 'Berita Lama', followed)" in doctor.output
     assert len(desk.rows()) == 7
     desk.officer_sets(code(7), Setujui=True)
     assert desk.cycle().count("publish") == 1
@@ -139,8 +158,17 @@ def test_a_new_tab_under_the_configured_name_while_ours_is_renamed_stops_with_on
     )
     assert "mymein init" in line
     assert not any(any(row) for row in book.worksheet("Berita").get_all_values())  # nothing written there
+    doctor = CliRunner().invoke(main, ["--config", str(desk.world.config), "doctor"])
+    assert doctor.exit_code != 0 and "not the tab MyMeIn has used" in doctor.output
     desk.tab = "Berita Lama"
     assert desk.verdict().clean
+    # The administrator takes the new tab on purpose: the stories come to it, the old tab is no longer read.
+    init = CliRunner().invoke(main, ["--config", str(desk.world.config), "init"])
+    assert init.exit_code == 0, init.output
+    desk.tab = "Berita"
+    assert desk.cycle().restored == STORIES
+    assert quiet(desk.cycle())
+    assert desk.verdict().clean, desk.verdict().details
 
 
 def test_a_deleted_review_tab_comes_back_whole(desk: Desk) -> None:
@@ -248,4 +276,203 @@ def test_the_kode_column_moved_and_the_rows_sorted_change_nothing(desk: Desk) ->
     assert quiet(desk.cycle())
     desk.officer_sets(code(6), Setujui=True)
     assert desk.cycle().count("publish") == 1
+    assert desk.verdict().clean, desk.verdict().details
+
+
+# --- the ledger lost, or restored from an old backup ------------------------------------------------------
+def _with_notices(desk: Desk, port: int) -> None:
+    config = desk.world.config.read_text(encoding="utf-8") + _notices_yaml(port)
+    desk.world.config.write_text(config, encoding="utf-8")
+
+
+def _ledger_files(desk: Desk) -> list[Path]:
+    state = load_settings(desk.world.config).state_dir
+    return [state / (LEDGER_FILE + suffix) for suffix in ("", "-wal", "-shm")]
+
+
+@pytest.fixture
+def mailed_desk(sandbox: Sandbox, tmp_path: Path, inbox: tuple[Inbox, int]) -> Iterator[tuple[Desk, Inbox]]:
+    """The desk with e-mail notices to operators: 1 and 2 published, 4 rejected, each told once."""
+    world = make_world(sandbox.url, tmp_path, [response_row(n) for n in range(1, STORIES + 1)])
+    desk = Desk(world)
+    _with_notices(desk, inbox[1])
+    desk.cycle()
+    backup = tmp_path / "backup"
+    backup.mkdir()
+    for path in _ledger_files(desk):  # a backup taken while every story still waited
+        if path.exists():
+            shutil.copy(path, backup / path.name)
+    desk.officer_sets(code(1), Setujui=True)
+    desk.officer_sets(code(2), Setujui=True)
+    desk.officer_sets(code(3), Setujui=True, Mode="Draf")
+    desk.officer_sets(code(4), Tolak=True, Catatan="Foto kurang jelas")
+    desk.cycle()
+    append_responses(world.endpoint, world.form_id, [response_row(7)])
+    desk.responses = 7
+    desk.cycle()
+    desk.officer_sets(code(7), Setujui=True)
+    desk.cycle()
+    assert len(inbox[0].messages) == 4  # published 1, 2, 7; rejected 4
+    yield desk, inbox[0]
+
+
+def test_a_lost_ledger_is_rebuilt_by_the_next_cycle_and_nothing_is_posted_or_mailed_twice(
+    mailed_desk: tuple[Desk, Inbox], caplog: pytest.LogCaptureFixture
+) -> None:
+    desk, mail = mailed_desk
+    before = desk.rows()
+    for path in _ledger_files(desk):
+        path.unlink(missing_ok=True)
+    append_responses(desk.world.endpoint, desk.world.form_id, [response_row(8)])
+    desk.responses = 8
+    with caplog.at_level(logging.WARNING, logger="mymein.recovery"):
+        report = desk.cycle()
+    assert report.adopted == 7 and report.queued == 1 and report.outcomes == []
+    assert any("the ledger lacked 7 stories" in m for m in caplog.messages)
+    after = desk.rows()
+    assert list(after) == [*before, code(8)]  # the new answer gets the next code, none repeats
+    for c, row in before.items():
+        assert {k: after[c][k] for k in ("Status", "Tautan", "Post ID", "Setujui", "Tolak", "Mode")} == {
+            k: row[k] for k in ("Status", "Tautan", "Post ID", "Setujui", "Tolak", "Mode")
+        }
+    assert quiet(desk.cycle())
+    desk.officer_sets(code(8), Setujui=True)
+    assert desk.cycle().count("publish") == 1
+    assert len(mail.messages) == 5  # only the new story's publication
+    assert len(desk.posts()) == 5
+    assert desk.verdict().clean, desk.verdict().details
+
+
+def test_a_ledger_restored_from_an_old_backup_redoes_nothing(mailed_desk: tuple[Desk, Inbox], tmp_path: Path) -> None:
+    desk, mail = mailed_desk
+    before = desk.rows()
+    for path in _ledger_files(desk):
+        path.unlink(missing_ok=True)
+        if (tmp_path / "backup" / path.name).exists():
+            shutil.copy(tmp_path / "backup" / path.name, path)
+    report = desk.cycle()
+    assert report.outcomes == [] and report.queued == 0
+    assert report.adopted == 5  # 1, 2, 3 and 4 newer on the sheet than in the backup; 7 unknown to it
+    assert desk.rows() == before
+    assert quiet(desk.cycle())
+    assert len(mail.messages) == 4 and len(desk.posts()) == 4
+    assert desk.verdict().clean, desk.verdict().details
+
+
+def test_the_ledger_and_the_review_tab_both_lost_come_back_from_the_blog_and_the_form(
+    mailed_desk: tuple[Desk, Inbox],
+) -> None:
+    desk, mail = mailed_desk
+    for path in _ledger_files(desk):
+        path.unlink(missing_ok=True)
+    desk.sheet().clear()
+    report = desk.cycle()
+    assert report.adopted == 4 and report.outcomes == []  # the posts of 1, 2, 3 (a draft) and 7
+    rows = desk.rows()
+    # The stories with a post are back under their codes, approved in their post's mode; the others come back
+    # from the form as new (their decisions were only in the lost ledger and the lost tab), under new codes.
+    assert {c: (rows[c]["Status"], rows[c]["Setujui"], rows[c]["Mode"]) for c in (code(1), code(3), code(7))} == {
+        code(1): ("Terbit", "TRUE", "Terbit"),
+        code(3): ("Draf", "TRUE", "Draf"),
+        code(7): ("Terbit", "TRUE", "Terbit"),
+    }
+    assert len(rows) == 7 and {rows[c]["Status"] for c in rows if c > code(7)} == {"Menunggu"}
+    assert quiet(desk.cycle())
+    assert len(mail.messages) == 4 and len(desk.posts()) == 4
+    assert desk.verdict().clean, desk.verdict().details
+
+
+def test_a_deleted_header_row_is_put_back_and_nothing_else_changes(desk: Desk) -> None:
+    sheet = desk.sheet()
+    before = desk.rows()
+    sheet.delete_rows(1)
+    report = desk.cycle()
+    assert (report.outcomes, report.restored, report.queued, report.errors) == ([], 0, 0, [])
+    assert desk.rows() == before
+    assert quiet(desk.cycle())
+    desk.officer_sets(code(6), Setujui=True)
+    assert desk.cycle().count("publish") == 1
+    assert desk.verdict().clean, desk.verdict().details
+
+
+def test_rows_pasted_back_from_the_archive_leave_again_and_the_archive_keeps_one_copy(desk: Desk) -> None:
+    config = desk.world.config
+    config.write_text(config.read_text(encoding="utf-8").replace("review:\n", "review:\n  archive_after_days: 1\n"))
+    clock = _Clock(datetime.now(UTC) + timedelta(days=2))
+    app = build_app(load_settings(config), clock=clock, policy=NO_SLEEP)
+    try:
+        assert run_cycle(app).archived == 3  # 1 and 2 published, 4 rejected, finished two days ago
+        book = desk.sheet().spreadsheet
+        archived = snapshot(book.worksheet("Arsip"))[1:]
+        desk.sheet().append_rows(archived, value_input_option="RAW", table_range="A1")  # "last month's rows"
+        report = run_cycle(app)
+        assert (report.outcomes, report.queued, report.restored) == ([], 0, 0)
+        assert report.archived == 3
+        assert quiet(run_cycle(app))
+    finally:
+        app.close()
+    assert sorted(r[0] for r in book.worksheet("Arsip").get_all_values()[1:]) == [code(1), code(2), code(4)]
+    assert sorted(desk.rows()) == [code(3), code(5), code(6)]
+    assert len(desk.posts()) == 3
+
+
+def test_a_lost_ledger_finds_the_renamed_review_tab_by_its_columns(mailed_desk: tuple[Desk, Inbox]) -> None:
+    desk, mail = mailed_desk
+    before = desk.rows()
+    desk.sheet().update_title("Berita Lama")
+    desk.tab = "Berita Lama"
+    for path in _ledger_files(desk):
+        path.unlink(missing_ok=True)
+    report = desk.cycle()
+    assert report.adopted == 7 and report.outcomes == [] and report.queued == 0
+    assert [w.title for w in desk.sheet().spreadsheet.worksheets()] == ["Berita Lama"]
+    assert desk.rows() == before
+    assert quiet(desk.cycle())
+    assert len(mail.messages) == 4
+    assert desk.verdict().clean, desk.verdict().details
+
+
+def test_sorting_by_status_and_deleting_a_row_while_a_cycle_posts_misplace_nothing(
+    fresh_sandbox: Sandbox, tmp_path: Path
+) -> None:
+    world = make_world(fresh_sandbox.url, tmp_path, [response_row(n) for n in range(1, STORIES + 1)])
+    desk = Desk(world)
+    desk.cycle()
+    for n in (1, 3, 5):
+        desk.officer_sets(code(n), Setujui=True)
+    desk.officer_sets(code(2), Tolak=True)
+    hold(fresh_sandbox.url, "blogger.posts.insert", after=1, after_effect=True)  # the second post's answer waits
+    app = desk.app()
+    done: list[CycleReport] = []
+    worker = threading.Thread(target=lambda: done.append(run_cycle(app)))
+    worker.start()
+    try:
+        wait_until_held(fresh_sandbox.url, None)
+        sheet = desk.sheet()
+        header = sheet.row_values(1)
+        sort = {
+            "sortRange": {
+                "range": {
+                    "sheetId": sheet.id,
+                    "startRowIndex": 1,
+                    "startColumnIndex": 0,
+                    "endColumnIndex": len(header),
+                },
+                "sortSpecs": [{"dimensionIndex": header.index("Status"), "sortOrder": "DESCENDING"}],
+            }
+        }
+        sheet.spreadsheet.batch_update({"requests": [sort]})
+        found = sheet.find(code(6), in_column=header.index("Kode") + 1)
+        assert found is not None
+        sheet.delete_rows(found.row)
+    finally:
+        requests.delete(f"{fresh_sandbox.url}/_sandbox/faults", timeout=10).raise_for_status()
+        worker.join(timeout=120)
+        app.close()
+    [report] = done
+    assert report.count("publish") == 3
+    verdict = desk.verdict()
+    assert verdict.misplaced == 0 and verdict.duplicates == 0, verdict.details
+    desk.cycle()  # 6 comes back
+    assert quiet(desk.cycle())
     assert desk.verdict().clean, desk.verdict().details

@@ -187,7 +187,8 @@ def test_photos_go_private_again_on_reject_after_a_failed_post_and_on_retract_af
             run_cycle(app)
             officer_sets(sheet, other, Foto=f"https://drive.google.com/open?id={third}")
             run_cycle(app)
-            assert _anyone_can_read(sandbox.url, second) and _anyone_can_read(sandbox.url, third)
+            # The replaced photo goes private with the update (#16), the new one is public.
+            assert not _anyone_can_read(sandbox.url, second) and _anyone_can_read(sandbox.url, third)
             officer_sets(sheet, other, Tolak="TRUE")
             run_cycle(app)
             assert records_by_code(sheet)[other]["Status"] == "Ditarik"

@@ -10,6 +10,7 @@ from pipeline.app import build_app
 from pipeline.config import load_settings
 from pipeline.core.sheettime import to_serial
 from pipeline.google.retry import RetryPolicy
+from pipeline.ledger import LEDGER_FILE
 from pipeline.sandbox.server import Sandbox
 from pipeline.sync import run_cycle
 
@@ -71,3 +72,41 @@ def test_applications_become_numbered_operators_and_each_applicant_hears_once(
         assert numbers == ["KIM-6311-0001", "KIM-6311-0002", "KIM-6311-0003"]
     finally:
         app.close()
+
+
+def test_a_lost_ledger_numbers_no_kim_twice_and_mails_nobody_again(
+    sandbox: Sandbox, tmp_path: Path, inbox: tuple[Inbox, int]
+) -> None:
+    mail, port = inbox
+    form = create_spreadsheet(sandbox.url, "Pendaftaran KIM", "Form Responses 1")
+    rows = [
+        _application(1, "Juai", "Juai", "KIM Juai Maju"),
+        _application(2, "juai", "JUAI", "KIM Juai Lain"),  # refused: Juai has its KIM
+        _application(3, "Lok Batu", "Batu Mandi", "KIM Lok Batu"),
+    ]
+    append_responses(sandbox.url, form, [HEADER, *rows])
+    world = make_world(sandbox.url, tmp_path, [])
+    registration = f"registration:\n  enabled: true\n  spreadsheet_id: {form}\n  check_seconds: 0\n"
+    world.config.write_text(
+        world.config.read_text(encoding="utf-8") + registration + _notices_yaml(port), encoding="utf-8"
+    )
+    settings = load_settings(world.config)
+    app = build_app(settings, policy=RetryPolicy(sleep=lambda _: None))
+    try:
+        run_cycle(app)
+        run_cycle(app)
+    finally:
+        app.close()
+    assert len(mail.messages) == 3
+    for suffix in ("", "-wal", "-shm"):
+        (settings.state_dir / (LEDGER_FILE + suffix)).unlink(missing_ok=True)
+    append_responses(sandbox.url, form, [_application(4, "Awayan", "Awayan", "KIM Awayan")])
+    app = build_app(settings, policy=RetryPolicy(sleep=lambda _: None))
+    try:
+        assert run_cycle(app).registered == 1  # only the new application
+        run_cycle(app)
+        operators = review_sheet(app).spreadsheet.worksheet("Operator").get_all_values()[1:]
+    finally:
+        app.close()
+    assert [r[-1] for r in operators] == ["KIM-6311-0001", "KIM-6311-0002", "KIM-6311-0003"]
+    assert len(mail.messages) == 4 and len(mail.to("op4@example.com")) == 1

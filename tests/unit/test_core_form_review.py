@@ -107,3 +107,21 @@ def test_checkbox_values_and_column_letters() -> None:
     assert read_checkbox(True) and read_checkbox("TRUE") and read_checkbox("ya")
     assert read_checkbox("FALSE") is False and read_checkbox("") is False
     assert [column_letter(i) for i in (0, 25, 26, 27)] == ["A", "Z", "AA", "AB"]
+
+
+def test_a_row_is_behind_when_it_shows_another_state_from_no_later_than_the_last_written() -> None:
+    from pipeline.core.review import sheet_is_ahead, sheet_is_behind
+
+    last = {"status": "Terbit", "link": "http://b/1", "post_id": "1", "processed": "2026-11-22 10:00"}
+    retracted = {"status": "Ditarik", "link": "", "post_id": "1", "processed": "2026-11-22 11:00"}
+    old = {"status": "Menunggu", "link": "", "post_id": "", "processed": ""}
+    assert not sheet_is_behind(last, last, last)  # as written
+    assert not sheet_is_behind(last, retracted, last)  # an outcome not yet written back
+    assert sheet_is_behind(old, retracted, retracted)  # a version from before anything was done
+    assert sheet_is_behind(last, retracted, retracted)  # a version from before the retraction
+    same_minute = {**last, "processed": retracted["processed"]}  # published and retracted within one minute
+    assert sheet_is_behind(same_minute, retracted, retracted)
+    later = {**old, "processed": "2026-11-22 12:00"}  # later than the ledger: not behind (maybe ahead)
+    assert not sheet_is_behind(later, retracted, retracted)
+    assert not sheet_is_behind(old, retracted, None)  # nothing known of what the sheet showed
+    assert sheet_is_ahead(retracted, last) and not sheet_is_ahead(last, retracted)

@@ -8,7 +8,7 @@ from zoneinfo import ZoneInfo
 from pipeline.core.codes import format_code, is_code
 from pipeline.core.photos import drive_file_id, file_ids, split_links
 from pipeline.core.sheettime import from_serial, parse_timestamp, to_serial
-from pipeline.core.text import clean_body, clean_line, fold, paragraphs
+from pipeline.core.text import clean_body, clean_line, fold, mask_addresses, paragraphs
 from pipeline.regions_file import load_regions
 
 WITA = ZoneInfo("Asia/Makassar")
@@ -78,3 +78,12 @@ def test_the_code_is_found_in_a_rendered_post_footer_and_split() -> None:
     assert code_in_post("<p>Kode berita dihapus</p>") is None
     assert split_code("MM-20261122-0012") == (date(2026, 11, 22), 12)
     assert split_code("bukan kode") is None
+
+
+def test_addresses_are_masked_wherever_they_are_in_a_notice_key_or_error() -> None:
+    assert mask_addresses("operator1@example.com") == "o***@example.com"
+    key = "complaint_received:PG-20261122-0001:41:warga.desa@mail.example.id"
+    assert mask_addresses(key) == "complaint_received:PG-20261122-0001:41:w***@mail.example.id"
+    error = "operator1@example.com refused: {'operator1@example.com': (550, b'no such mailbox')}"
+    assert "operator1" not in mask_addresses(error)
+    assert mask_addresses("rejected:MM-20261122-0001") == "rejected:MM-20261122-0001"

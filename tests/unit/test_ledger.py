@@ -57,7 +57,7 @@ def test_state_survives_reopening_and_migrations_run_once(tmp_path: Path) -> Non
     )
     ledger.close()
     again = Ledger(path, clock=lambda: NOW)
-    assert again.schema_version == 10
+    assert again.schema_version == 11
     stored = again.get(record.code)
     assert stored is not None
     assert (stored.status, stored.post_id, stored.post_state, stored.queued) == (
