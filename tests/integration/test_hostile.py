@@ -272,6 +272,17 @@ def test_an_answer_with_several_addresses_gets_no_mail_and_the_failure_shows_in_
     status = CliRunner().invoke(main, ["--config", str(world.config), "status"])
     assert status.exit_code == 0, status.output
     assert "gagal 5" in status.output and "alamat e-mail tidak valid" in status.output and codes[0] in status.output
+    # An administrator who resends one gets it refused again: it never reaches what was typed as the address.
+    resent = CliRunner().invoke(main, ["--config", str(world.config), "notices", "resend", f"published:{codes[0]}"])
+    assert resent.exit_code == 1 and "refused" in resent.output, resent.output
+    assert "siti" not in resent.output.casefold() and "x.id" not in resent.output
+    assert len(mail.messages) == 1
+    app = _app(world, clock=Clock())
+    try:
+        notice = Outbox(app.ledger).find(f"published:{codes[0]}")
+        assert notice is not None and (notice.state, notice.error) == ("failed", "alamat e-mail tidak valid")
+    finally:
+        app.close()
 
 
 def test_through_gmail_too_an_answer_with_several_addresses_reaches_nobody(

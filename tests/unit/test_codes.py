@@ -108,3 +108,17 @@ def test_the_own_post_is_chosen_by_code_title_and_ledger() -> None:
 def test_the_title_digest_ignores_spacing_and_entities() -> None:
     assert title_digest("Harga  cabai &amp; bawang ") == title_digest("Harga cabai & bawang")
     assert title_digest("Berita A") != title_digest("Berita B")
+
+
+def test_of_several_posts_carrying_a_code_the_story_is_the_one_its_rows_post_id_names() -> None:
+    from dataclasses import replace
+
+    from pipeline.recovery import named_post, shown_post_id
+
+    original, copy = (PostRef(pid, "", "LIVE", marker(A)) for pid in ("101", "202"))
+    assert named_post([], "") is None
+    assert named_post([original], "") is original  # one post: the story's, whatever the row shows
+    assert named_post([original, copy], "") is None  # a copy made by hand, and no row to tell: no guess
+    assert named_post([original, copy], "303") is None
+    row = replace(_row(A, "Judul", "Isi"), pipeline_cells={"post_id": " '202 "})
+    assert shown_post_id(row) == "202" and named_post([original, copy], shown_post_id(row)) is copy
