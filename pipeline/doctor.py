@@ -97,6 +97,12 @@ def _credential_files(settings: Settings, clock: Callable[[], datetime]) -> Iter
             continue
         if key == "google.oauth_token_file":
             yield _token(name, path, content, clock)
+        elif content.get("type") != "service_account" or not content.get("private_key"):
+            # An OAuth token or client secret here would only fail at the first call, with Google's words.
+            kind = (
+                "an OAuth token" if "refresh_token" in content else f"not a service-account key ({content.get('type')})"
+            )
+            yield Check(name, False, f"{path} is {kind}", f"download a JSON key of the service account; {how}")
         else:
             yield Check(name, True, f"{path} ({content.get('client_email', 'no client_email')})")
 
@@ -163,7 +169,7 @@ def _review(app: App) -> Iterator[Check]:
     try:
         listed = app.review.tabs()
     except GoogleApiError as exc:
-        yield Check("review spreadsheet", False, _google(exc), _share_fix(app, review.spreadsheet_id))
+        yield Check("review spreadsheet", False, _google(exc), _share_fix(app, review.spreadsheet_id, "Editor"))
         return
     yield Check("review spreadsheet", True, review.spreadsheet_id)
     name = f"review tab {review.worksheet!r}"
@@ -237,7 +243,7 @@ def _complaint_tabs(app: App) -> Iterator[Check]:
         )
         header, rows = read.get(tab, []), read.get(departments, [])
     except GoogleApiError as exc:
-        yield Check(tab_name, False, _google(exc), _share_fix(app, app.settings.review.spreadsheet_id))
+        yield Check(tab_name, False, _google(exc), _share_fix(app, app.settings.review.spreadsheet_id, "Editor"))
         return
     if tab in missing:
         yield Check(tab_name, False, "missing", "run `mymein init`")
@@ -350,8 +356,9 @@ def _google(exc: GoogleApiError) -> str:
     return f"Google answered {exc.status}: {exc.message}"
 
 
-def _share_fix(app: App, spreadsheet_id: str) -> str:
-    return f"check the id, and share spreadsheet {spreadsheet_id} with {_service_account(app)} as Editor"
+def _share_fix(app: App, spreadsheet_id: str, role: str = "Viewer") -> str:
+    """Spreadsheets the pipeline only reads (forms' responses) need Viewer; the review spreadsheet, Editor."""
+    return f"check the id, and share spreadsheet {spreadsheet_id} with {_service_account(app)} as {role}"
 
 
 def _service_account(app: App) -> str:
