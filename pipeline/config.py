@@ -12,15 +12,17 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from .core.errors import ConfigurationError
+from .core.form_roles import EMAIL_HEADERS, TIMESTAMP_HEADERS
 from .core.model import Mode
 from .core.review import DEFAULT_HEADERS, OPTIONAL_HEADERS
 
 CONFIG_ENV = "MYMEIN_CONFIG"
 DEFAULT_CONFIG = Path("config.yaml")
 
+# The timestamp and e-mail columns are always also found under the names Forms gives them (core.form_roles).
 DEFAULT_FORM_COLUMNS: dict[str, list[str]] = {
-    "timestamp": ["Timestamp", "Cap waktu"],
-    "email": ["Email Address", "Alamat email", "Nama pengguna", "Username"],
+    "timestamp": list(TIMESTAMP_HEADERS),
+    "email": list(EMAIL_HEADERS),
     "kecamatan": ["Kecamatan"],
     "desa": ["Desa"],
     "operator": ["Nama Operator KIM"],
