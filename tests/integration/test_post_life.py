@@ -195,3 +195,16 @@ def test_photos_go_private_again_on_reject_after_a_failed_post_and_on_retract_af
             assert not _anyone_can_read(sandbox.url, second) and not _anyone_can_read(sandbox.url, third)
         finally:
             app.close()
+
+
+def test_labels_an_officer_types_past_blogger_limit_are_cut_and_the_post_still_goes_out(app: App, world: World) -> None:
+    run_cycle(app)
+    sheet = review_sheet(app)
+    many = ", ".join(f"Topik panjang nomor {n:02d}" for n in range(12))  # 12 x 22 characters
+    officer_sets(sheet, CODE, Setujui="TRUE", Label=many)
+    report = run_cycle(app)
+    assert [o.action for o in report.outcomes] == ["publish"] and report.errors == []
+    [post] = blog_posts(world.endpoint, world.blog_id)
+    assert post["labels"][:3] == ["Kecamatan Juai", "Desa Juai", "Topik panjang nomor 00"]
+    assert len(", ".join(post["labels"])) <= 200 < len(", ".join(["Kecamatan Juai", "Desa Juai", many]))
+    assert records_by_code(sheet)[CODE]["Status"] == "Terbit"
