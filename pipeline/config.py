@@ -135,7 +135,7 @@ class BloggerSettings(_Section):
     image_url: str = "https://lh3.googleusercontent.com/d/{file_id}=w1600"
     daily_post_limit: int = Field(default=50, ge=1)
     quota_timezone: str = "America/Los_Angeles"
-    # While drafts or scheduled posts wait, how often to look for the ones that went live on the blog.
+    # While drafts or scheduled posts wait, how often to ask the blog which posts are not live (went_live.py).
     state_check_seconds: float = Field(default=300.0, ge=0)
 
     @field_validator("quota_timezone")
