@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -18,7 +19,16 @@ from pipeline.sandbox.server import Sandbox
 from pipeline.sync import run_cycle
 
 from .test_pipeline import officer_sets, records_by_code, review_sheet
-from .world import World, blog_posts, blogger_service, make_world, reset_stats, response_row, stats
+from .world import (
+    World,
+    append_responses,
+    blog_posts,
+    blogger_service,
+    make_world,
+    reset_stats,
+    response_row,
+    stats,
+)
 
 CODE = "MM-20261122-0001"
 
@@ -304,3 +314,34 @@ def test_labels_an_officer_types_past_blogger_limit_are_cut_and_the_post_still_g
     assert post["labels"][:3] == ["Kecamatan Juai", "Desa Juai", "Topik panjang nomor 00"]
     assert len(", ".join(post["labels"])) <= 200 < len(", ".join(["Kecamatan Juai", "Desa Juai", many]))
     assert records_by_code(sheet)[CODE]["Status"] == "Terbit"
+
+
+def test_a_refused_blog_token_while_a_draft_waits_is_one_line_and_the_watch_resumes_after_sign_in(
+    sandbox: Sandbox, tmp_path: Path
+) -> None:
+    from .test_setup_failures import _approve, _cli, _credentials, _revoke
+
+    world = make_world(sandbox.url, tmp_path, [response_row(1)], default_mode="Draf")
+    _, token = _credentials(sandbox, world, tmp_path)
+    world.config.write_text(world.config.read_text() + "  state_check_seconds: 0\n", encoding="utf-8")
+    assert _cli(world.config, "sync").exit_code == 0
+    _approve(world, CODE)
+    assert _cli(world.config, "sync").exit_code == 0
+    [draft] = blog_posts(world.endpoint, world.blog_id)
+    _revoke(sandbox, refresh_token=token["refresh_token"])
+    _publish_by_hand(world, draft["id"], keep_date=True)
+    append_responses(world.endpoint, world.form_id, [response_row(2)])
+    refused = _cli(world.config, "sync")
+    assert refused.exit_code == 1 and refused.output.count("error:") == 1 and "mymein auth" in refused.output
+    assert "ingest 1, queue 1" in refused.output  # only the blog's work waits
+    token["refresh_token"] += "-new"  # the owner signs in again
+    (tmp_path / "token.json").write_text(json.dumps(token), encoding="utf-8")
+    (tmp_path / "token.json").chmod(0o600)
+    assert _cli(world.config, "sync").exit_code == 0
+    app = build_app(load_settings(world.config), policy=RetryPolicy(sleep=lambda _: None))
+    try:
+        row = records_by_code(review_sheet(app))[CODE]
+    finally:
+        app.close()
+    [post] = blog_posts(world.endpoint, world.blog_id)
+    assert (row["Status"], row["Tautan"], row["Mode"]) == ("Terbit", post["url"], "Terbit")
