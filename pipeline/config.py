@@ -13,15 +13,17 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 
 from .core.addresses import one_address
 from .core.errors import ConfigurationError
+from .core.form_roles import EMAIL_HEADERS, TIMESTAMP_HEADERS
 from .core.model import Mode
 from .core.review import DEFAULT_HEADERS, OPTIONAL_HEADERS
 
 CONFIG_ENV = "MYMEIN_CONFIG"
 DEFAULT_CONFIG = Path("config.yaml")
 
+# The timestamp and e-mail columns are always also found under the names Forms gives them (core.form_roles).
 DEFAULT_FORM_COLUMNS: dict[str, list[str]] = {
-    "timestamp": ["Timestamp", "Cap waktu"],
-    "email": ["Email Address", "Alamat email", "Nama pengguna", "Username"],
+    "timestamp": list(TIMESTAMP_HEADERS),
+    "email": list(EMAIL_HEADERS),
     "kecamatan": ["Kecamatan"],
     "desa": ["Desa"],
     "operator": ["Nama Operator KIM"],
@@ -134,7 +136,7 @@ class BloggerSettings(_Section):
     image_url: str = "https://lh3.googleusercontent.com/d/{file_id}=w1600"
     daily_post_limit: int = Field(default=50, ge=1)
     quota_timezone: str = "America/Los_Angeles"
-    # While drafts or scheduled posts wait, how often to look for the ones that went live on the blog.
+    # While drafts or scheduled posts wait, how often to ask the blog which posts are not live (went_live.py).
     state_check_seconds: float = Field(default=300.0, ge=0)
 
     @field_validator("quota_timezone")

@@ -10,7 +10,7 @@ from datetime import datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from . import comments, complaints, notices, photo_access, recovery, registrations, sheet_repair, tabs
+from . import comments, complaints, notices, photo_access, recovery, registrations, sheet_repair, tabs, went_live
 from .app import App
 from .core.bookmark import Bookmark, bookmark_after
 from .core.complaints import ComplaintLayout, ComplaintTabError
@@ -40,9 +40,7 @@ RESPONSES_TAB_META = "responses_tab:{}"
 RESPONSES_BOOKMARK_META = "responses_bookmark:{}"
 WRITE_BACK = "*"  # the code of intents that concern the whole review sheet
 BLOGGER_PAUSE_META = "blogger_paused_until"
-STATE_CHECK_META = "blogger_state_checked_at"
 CALLS_META = "api_calls:{}"
-STATE_CHECK_MARGIN = timedelta(minutes=10)
 RESTORED_MESSAGE = "Baris ini sempat terhapus dari sheet dan dikembalikan. Centang Tolak bila berita tidak diterbitkan."
 
 
@@ -275,49 +273,16 @@ def reconcile_intents(app: App, report: CycleReport) -> None:
 
 # --- posts that went live without us ------------------------------------------------------------------
 def notice_went_live(app: App, report: CycleReport) -> None:
-    """Drafts published by hand in Blogger and schedules that came due become `Terbit`, with their link.
-
-    Costs nothing while no draft or scheduled post waits; else one listing of the newest live posts every
-    `blogger.state_check_seconds`.
-    """
-    watched = {r.post_id: r for r in app.ledger.awaiting_live() if r.post_id}
-    if not watched:
-        return
-    now = app.clock()
-    last_text = app.ledger.get_meta(STATE_CHECK_META)
-    last = datetime.fromisoformat(last_text) if last_text else None
-    if last is not None and (now - last).total_seconds() < app.settings.blogger.state_check_seconds:
-        return
-    earliest = min(r.processed_at or r.received_at for r in watched.values())
-    # Blogger's clock and ours may differ a little: look a few minutes further back than the last look.
-    since = max(earliest, last) - STATE_CHECK_MARGIN if last is not None else earliest - STATE_CHECK_MARGIN
+    """Drafts published by hand in Blogger and schedules that came due become `Terbit` (see `went_live`)."""
     if BLOG in report.down:
         return
     try:
-        live = app.publisher.live_since(since)
+        found = went_live.check(app, report.errors)
     except CredentialsRefused as exc:
         report.down[BLOG] = str(exc)
         return
-    except GoogleApiError as exc:
-        report.errors.append(f"could not look for posts that went live: {exc}")
-        return
-    for ref in live:
-        record = watched.get(ref.post_id)
-        if record is None:
-            continue
-        by_hand = record.status is Status.DRAFT
-        message = "Terbit di blog (diterbitkan langsung di Blogger)." if by_hand else "Terbit di blog sesuai jadwal."
-        app.ledger.set_outcome(
-            record.code,
-            Status.PUBLISHED,
-            message,
-            kind="went_live",
-            post_url=ref.url,
-            post_state=PostState.LIVE,
-            mode_override=Mode.LIVE.value if by_hand else None,
-        )
-        report.outcomes.append(Outcome(record.code, "went_live", Status.PUBLISHED.value, message, ref.url))
-    app.ledger.set_meta(STATE_CHECK_META, now.isoformat())
+    for live in found:
+        report.outcomes.append(Outcome(live.code, "went_live", Status.PUBLISHED.value, live.message, live.url))
 
 
 # --- ingest ---------------------------------------------------------------------------------------------

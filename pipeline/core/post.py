@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from .model import ReviewRow
 from .photos import DEFAULT_IMAGE_URL, file_ids, image_url
 from .text import clean_body, clean_line, fold, paragraphs, plain_text
 
-# Blogger rejects label sets longer than 200 characters in all, the commas between labels counted (its help
-# pages; users' reports confirm the separators count).
+# Blogger refuses (400 "the value for field labels was not valid") a post whose labels take more than 200
+# characters in all, counting the ", " between them (its help pages and users' reports).
 LABELS_MAX_TOTAL = 200
+LABELS_SEPARATOR = ", "
 
 
 @dataclass(frozen=True)
@@ -27,29 +29,39 @@ class PostView:
     labels_dropped: tuple[str, ...] = ()  # the officer's labels left out to stay within Blogger's limit
 
 
-def choose_labels(kecamatan: str, desa: str, extra: tuple[str, ...]) -> tuple[tuple[str, ...], tuple[str, ...]]:
-    """The post's labels and those left out: kecamatan and desa first, then the officer's, as plain text,
-    de-duplicated case-insensitively; whole labels, in order, as many as Blogger's limit takes (a label too
-    long to fit is left out and a shorter one after it may still go in)."""
+def fit_labels(labels: Sequence[str]) -> tuple[str, ...]:
+    """The labels, in order, that fit Blogger's limit together with the separators between them; one that would
+    go over is left out and the next ones still tried, so the first (kecamatan, desa) always stay."""
+    return _fit(labels)[0]
+
+
+def _fit(labels: Sequence[str]) -> tuple[tuple[str, ...], tuple[str, ...]]:
     chosen: list[str] = []
     dropped: list[str] = []
+    for label in labels:
+        if len(LABELS_SEPARATOR.join([*chosen, label])) <= LABELS_MAX_TOTAL:
+            chosen.append(label)
+        else:
+            dropped.append(label)
+    return tuple(chosen), tuple(dropped)
+
+
+def choose_labels(kecamatan: str, desa: str, extra: tuple[str, ...]) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """The post's labels and those left out: kecamatan and desa first, then the officer's, as plain text,
+    de-duplicated case-insensitively; whole labels, in order, as many as Blogger's limit takes (`fit_labels`)."""
+    candidates: list[str] = []
     seen: set[str] = set()
-    total = 0
     for raw in (f"Kecamatan {kecamatan}", f"Desa {desa}", *extra):
         label = clean_line(plain_text(raw).replace(",", " "))
         if not label or fold(label) in seen:
             continue
         seen.add(fold(label))
-        size = len(label) + (1 if chosen else 0)  # the comma before it
-        if total + size > LABELS_MAX_TOTAL:
-            dropped.append(label)
-            continue
-        chosen.append(label)
-        total += size
-    return tuple(chosen), tuple(dropped)
+        candidates.append(label)
+    return _fit(candidates)
 
 
 def labels_for(kecamatan: str, desa: str, extra: tuple[str, ...]) -> tuple[str, ...]:
+    """Kecamatan and desa first, then the officer's labels; de-duplicated case-insensitively, within limits."""
     return choose_labels(kecamatan, desa, extra)[0]
 
 

@@ -221,10 +221,10 @@ def test_titles_and_labels_reach_blogger_as_plain_text_within_its_label_limit(sa
     assert labels[:2] == ["Kecamatan Juai", "Desa Juai"]
     assert labels[2 : 2 + len(LABEL_VECTORS)] == [plain for _, plain in LABEL_VECTORS]
     assert all(not re.search(r"[<>]", label) for label in labels)
-    # Blogger's 200 characters count the commas between labels; whole labels, in order, as many as fit.
-    assert len(",".join(labels)) <= 200
+    # Blogger's 200 characters count the ", " between labels; whole labels, in order, as many as fit.
+    assert len(", ".join(labels)) <= 200
     assert labels[2 + len(LABEL_VECTORS) :] == long_labels[: len(labels) - 2 - len(LABEL_VECTORS)]
-    assert len(",".join([*labels, long_labels[len(labels) - 2 - len(LABEL_VECTORS)]])) > 200
+    assert len(", ".join([*labels, long_labels[len(labels) - 2 - len(LABEL_VECTORS)]])) > 200
 
 
 # --- 3. one address per e-mail answer -------------------------------------------------------------------

@@ -42,10 +42,10 @@ def test_the_post_gets_a_plain_title_and_plain_labels() -> None:
 def test_labels_keep_whole_labels_in_order_within_blogger_s_limit_counting_commas() -> None:
     extra = tuple(f"Label nomor {n:02d} " + "x" * 29 for n in range(1, 11))  # 44 characters each
     chosen, dropped = choose_labels("Juai", "Juai", extra)
-    assert len(",".join(chosen)) <= LABELS_MAX_TOTAL
+    assert len(", ".join(chosen)) <= LABELS_MAX_TOTAL
     kept = chosen[2:]
     assert kept == extra[: len(kept)] and dropped == extra[len(kept) :]
-    # Four would fit if the commas did not count (14 + 9 + 4 * 44 = 199); with them it is 24 + 4 * 45 = 204.
+    # Four would fit if the separators did not count (14 + 9 + 4 * 44 = 199); with the five ", " it is 209.
     assert len(kept) == 3
     # A long label that does not fit leaves room for a shorter one after it.
     chosen, dropped = choose_labels("Juai", "Juai", ("y" * 190, "Pertanian"))
