@@ -20,6 +20,7 @@ from .config import ConfigError, Settings, config_path, load_settings
 from .core.errors import StopCycle
 from .core.form import FormLayoutError
 from .core.review import ReviewLayoutError
+from .core.text import counted
 from .google.errors import GoogleApiError
 from .google.responses import ResponsesTabNotFound
 from .render import TemplateFailed
@@ -281,15 +282,24 @@ def _sync_one(settings: Settings, dry_run: bool, label: str) -> None:
         finally:
             app.close()
     prefix = "dry run: would" if dry_run else "done:"
+    restored = f", restore {report.restored}" if report.restored else ""
+    written = (
+        "nothing written"
+        if dry_run
+        else f"{counted(report.rows_added, 'row')} added, {counted(report.cells_written, 'cell')} written"
+    )
     click.echo(
-        f"{label}{prefix} ingest {report.ingested}, queue {report.queued}, publish {report.count('publish')}, "
-        f"update {report.count('update')}, reject {report.count('reject')}, retract {report.count('retract')}, "
-        f"hold {report.count('hold')}; {report.cells_written} cells written"
+        f"{label}{prefix} ingest {report.ingested}, queue {report.queued}{restored}, "
+        f"publish {report.count('publish')}, update {report.count('update')}, reject {report.count('reject')}, "
+        f"retract {report.count('retract')}, hold {report.count('hold')}; {written}"
     )
     if report.extras():
         click.echo(f"{label}  also: {', '.join(report.extras())}")
     for outcome in report.outcomes:
-        click.echo(f"  {outcome.code} {outcome.action}: {outcome.status} {outcome.message} {outcome.link}".rstrip())
+        said = (outcome.status, outcome.message, outcome.link)
+        click.echo(f"  {outcome.code} {outcome.action}: {' '.join(part for part in said if part)}".rstrip())
+    if report.held_line():
+        click.echo(f"{label}  {report.held_line()}")
     for error in report.errors:
         click.echo(f"  {label}warning: {error}", err=True)
 

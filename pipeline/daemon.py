@@ -14,6 +14,7 @@ from apscheduler.schedulers.background import BackgroundScheduler
 from apscheduler.triggers.interval import IntervalTrigger
 
 from .app import App
+from .core.text import counted
 from .lock import cycle_lock
 from .periodic import run_due_jobs
 from .private import write_private
@@ -44,14 +45,15 @@ class Worker:
                     return
                 report = run_cycle(self.app)
                 made = run_due_jobs(self.app, self.app.clock())
-            log.info(
-                "cycle: ingested %d, queued %d, actions %d, cells written %d, warnings %d",
-                report.ingested,
-                report.queued,
-                len(report.outcomes),
-                report.cells_written,
-                len(report.errors),
+            counts = (
+                counted(report.ingested, "response") + " ingested",
+                counted(report.queued, "row") + " queued",
+                counted(report.rows_added, "row") + " added",
+                counted(report.cells_written, "cell") + " written",
+                counted(len(report.outcomes), "action"),
+                counted(len(report.errors), "warning"),
             )
+            log.info("cycle: %s", ", ".join(counts))
             if report.extras():
                 log.info("cycle also: %s", ", ".join(report.extras()))
             if made:
