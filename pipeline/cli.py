@@ -344,7 +344,7 @@ def _run_daemon(channels: list[tuple[str, Settings]]) -> None:
     finally:
         for app in apps:
             app.close()
-    click.echo(f"stopped after {worker.cycles} cycles")
+    click.echo(f"stopped after {counted(worker.cycles, 'cycle')}")
 
 
 @main.command()
@@ -379,8 +379,8 @@ def report(state: CliState, month: str | None, no_sheet: bool) -> None:
         rows = all_summary_rows(ledger, settings, regions, now)
     finally:
         ledger.close()
-    click.echo(f"monev {month}: {built.total.submissions} submissions, {built.total.published} published")
-    click.echo(f"  {written.html}\n  {written.pdf} ({written.pages} pages)\n  {written.png}")
+    click.echo(f"monev {month}: {counted(built.total.submissions, 'submission')}, {built.total.published} published")
+    click.echo(f"  {written.html}\n  {written.pdf} ({counted(written.pages, 'page')})\n  {written.png}")
     if no_sheet:
         return
     app = _build_app(settings)
@@ -391,7 +391,7 @@ def report(state: CliState, month: str | None, no_sheet: bool) -> None:
         sys.exit(EXIT_FAILED)
     finally:
         app.close()
-    click.echo(f"  {len(rows)} rows written to the {settings.review.summary_worksheet!r} tab")
+    click.echo(f"  {counted(len(rows), 'row')} written to the {settings.review.summary_worksheet!r} tab")
 
 
 @main.command()
@@ -418,7 +418,9 @@ def bulletin(state: CliState, week: str | None, kecamatan: str | None) -> None:
         sys.exit(EXIT_FAILED)
     finally:
         app.close()
-    click.echo(f"bulletin {week}: {made.stories} stories, {made.pages} pages\n  {made.path}")
+    click.echo(
+        f"bulletin {week}: {counted(made.stories, 'story', 'stories')}, {counted(made.pages, 'page')}\n  {made.path}"
+    )
 
 
 @main.command()
@@ -673,8 +675,8 @@ def rebuild(state: CliState) -> None:
         finally:
             app.close()
     click.echo(
-        f"rebuilt {report.submissions} submissions ({report.with_post} with a post); "
-        f"{report.responses_matched} form responses matched to their rows, "
+        f"rebuilt {counted(report.submissions, 'submission')} ({report.with_post} with a post); "
+        f"{counted(report.responses_matched, 'form response')} matched to their rows, "
         f"{report.responses_unmatched} not matched (the next sync ingests them; repeated texts become Duplikat)"
     )
     if report.published_without_post:
@@ -687,10 +689,10 @@ def rebuild(state: CliState) -> None:
         click.echo("note: posts whose row is gone from the sheet: " + ", ".join(report.posts_without_row))
     if report.complaints or report.complaints_not_on_tab:
         click.echo(
-            f"rebuilt {report.complaints} complaints ({report.complaints_matched} matched to the complaint form; "
-            f"{report.complaints_forwarded} forwarded, {report.complaints_answered} answered, "
-            f"{report.complaints_closed} closed); {report.complaints_not_on_tab} form complaints without a row "
-            "are numbered as new by the next sync"
+            f"rebuilt {counted(report.complaints, 'complaint')} ({report.complaints_matched} matched to the "
+            f"complaint form; {report.complaints_forwarded} forwarded, {report.complaints_answered} answered, "
+            f"{report.complaints_closed} closed); {counted(report.complaints_not_on_tab, 'form complaint')} "
+            f"without a row {'is' if report.complaints_not_on_tab == 1 else 'are'} numbered as new by the next sync"
         )
     if report.complaints_unmatched:
         unmatched = ", ".join(report.complaints_unmatched)

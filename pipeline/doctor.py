@@ -18,6 +18,7 @@ from .core.complaints import DEPARTMENT_HEADER, ComplaintLayout, ComplaintTabErr
 from .core.form import FormLayout, FormLayoutError
 from .core.review import ReviewLayout, ReviewLayoutError
 from .core.tabs import TabMove, locate
+from .core.text import counted
 from .google.drive import FOLDER_MIME
 from .google.errors import GoogleApiError
 from .google.responses import ResponsesTabNotFound
@@ -261,7 +262,7 @@ def _complaint_tabs(app: App) -> Iterator[Check]:
         detail = "no department yet" if not found else "no department has an e-mail address"
         yield Check(departments_name, False, detail, fix)
         return
-    detail = f"{len(reachable)} department(s) with an e-mail address"
+    detail = f"{counted(len(reachable), 'department')} with an e-mail address"
     unreachable = sorted(d.name for d in found if not d.email)
     if unreachable:
         detail += f"; without one (complaints cannot be forwarded to them): {', '.join(unreachable)}"

@@ -88,7 +88,7 @@ def test_one_kecamatan_only(sandbox: Sandbox, tmp_path: Path) -> None:
     finally:
         app.close()
     result = CliRunner().invoke(main, ["--config", str(world.config), "bulletin", "--kecamatan", "batu mandi"])
-    assert result.exit_code == 0 and ": 1 stories" in result.output, result.output
+    assert result.exit_code == 0 and ": 1 story, " in result.output, result.output
     [pdf_path] = (tmp_path / "out").glob("buletin-*-batu-mandi.pdf")
     text = "".join(page.extract_text() or "" for page in PdfReader(pdf_path).pages)
     assert "Berita nomor 2" in text and "Berita nomor 1" not in text

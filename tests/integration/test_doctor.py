@@ -145,7 +145,7 @@ def test_with_complaints_on_the_form_the_pengaduan_tab_and_a_reachable_departmen
     assert "FAIL" not in result.output
     assert f"[ok  ] complaint form sheet: {form_id}, tab 'Form Responses 1'" in result.output
     assert (
-        "[ok  ] departments tab 'SKPD': 1 department(s) with an e-mail address;"
+        "[ok  ] departments tab 'SKPD': 1 department with an e-mail address;"
         " without one (complaints cannot be forwarded to them): Dinas Kesehatan"
     ) in result.output
     assert "their replies go to notices.sender (kim@balangankab.example): set notices.reply_to" in result.output
