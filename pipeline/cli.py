@@ -309,6 +309,9 @@ def _sync_one(settings: Settings, dry_run: bool, label: str) -> None:
 def run(state: CliState) -> None:
     """Run cycles every schedule.interval_seconds until SIGTERM or Ctrl-C (every channel in turn).
 
+    The running cycle finishes first; a second Ctrl-C stops at once (exit code 130), which is safe: the next
+    cycle takes up what was left.
+
     One daemon per config: a second `mymein run` exits at once (code 1) naming the first one's PID.
     """
     from .lock import DaemonRunning, daemon_lock
@@ -324,7 +327,7 @@ def run(state: CliState) -> None:
 
 
 def _run_daemon(channels: list[tuple[str, Settings]]) -> None:
-    from .daemon import heartbeat_path, run_daemon
+    from .daemon import StopSignals, heartbeat_path, run_daemon
 
     settings = channels[0][1]
     logging.getLogger("mymein").setLevel(logging.INFO)
@@ -332,8 +335,7 @@ def _run_daemon(channels: list[tuple[str, Settings]]) -> None:
         _HANDLER.setStream(sys.stdout)  # the daemon's log is its output (journald, docker logs)
     apps = [_build_app(s) for _, s in channels]
     stop = threading.Event()
-    signal.signal(signal.SIGTERM, lambda *_: stop.set())
-    signal.signal(signal.SIGINT, lambda *_: stop.set())
+    StopSignals(stop, click.echo).install()
     served = f" for channels {', '.join(name for name, _ in channels)}" if len(channels) > 1 else ""
     click.echo(
         f"mymein run (PID {os.getpid()}): a cycle every {settings.schedule.interval_seconds:g} s{served}; "
