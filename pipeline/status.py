@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -27,6 +27,9 @@ class StatusReport:
     complaints: dict[str, int] = field(default_factory=dict)  # complaints by status
     # Notices that may or may not have arrived, for the administrator to resend or dismiss; never an address.
     uncertain_notices: list[dict[str, Any]] = field(default_factory=list)
+    # When the last cycle finished, in the office's zone with its name (`2026-11-22 08:05 WITA`): the heartbeat
+    # keeps UTC for machines, people read their own clock.
+    last_cycle_local: str | None = None
 
     def as_dict(self) -> dict[str, Any]:
         return {
@@ -71,8 +74,28 @@ def collect_status(settings: Settings, ledger: Ledger, heartbeat: Path, now: dat
         for n in Outbox(ledger).listing(("uncertain",))
     ]
     return StatusReport(
-        counts, oldest.code if oldest else None, age, posts_today, last, notices, by_api, complaints, uncertain
+        counts,
+        oldest.code if oldest else None,
+        age,
+        posts_today,
+        last,
+        notices,
+        by_api,
+        complaints,
+        uncertain,
+        _local_time(last.get("finished") if last else None, settings),
     )
+
+
+def _local_time(stamp: object, settings: Settings) -> str | None:
+    """An ISO time from the heartbeat in `settings.timezone`, with the zone's abbreviation (WITA, WIB, WIT)."""
+    try:
+        moment = datetime.fromisoformat(str(stamp))
+    except ValueError:
+        return None
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=UTC)  # the heartbeat is written in UTC
+    return moment.astimezone(settings.tz).strftime("%Y-%m-%d %H:%M %Z")
 
 
 def format_status(report: StatusReport) -> str:
@@ -105,7 +128,8 @@ def format_status(report: StatusReport) -> str:
         lines += [f"  #{n['number']} {n['key']} ({n['kind']}): {n['reason']}" for n in report.uncertain_notices]
     if report.last_cycle:
         c = report.last_cycle
-        lines.append(f"Siklus terakhir: {c.get('finished')} ({c.get('seconds')} s, {c.get('outcome')})")
+        finished = report.last_cycle_local or c.get("finished")
+        lines.append(f"Siklus terakhir: {finished} ({c.get('seconds')} s, {c.get('outcome')})")
     else:
         lines.append("Siklus terakhir: belum ada catatan (`mymein run` menulis heartbeat)")
     return "\n".join(lines)

@@ -3,6 +3,7 @@ count, counts read as English, and a row held for the same reason is not announc
 
 from __future__ import annotations
 
+import json
 import logging
 from pathlib import Path
 
@@ -158,3 +159,19 @@ def test_one_email_reads_as_one_email() -> None:
         "2 comments copied",
         "2 e-mails sent",
     ]
+
+
+def test_status_shows_the_last_cycle_in_the_office_s_time_with_its_zone(sandbox: Sandbox, tmp_path: Path) -> None:
+    world = make_world(sandbox.url, tmp_path, [])
+    settings = load_settings(world.config)
+    settings.heartbeat_path.parent.mkdir(parents=True, exist_ok=True)
+    beat = {"finished": "2026-11-22T00:05:09+00:00", "seconds": 1.5, "outcome": "ok", "cycles": 3}
+    settings.heartbeat_path.write_text(json.dumps(beat), encoding="utf-8")
+    shown = CliRunner().invoke(main, ["--config", str(world.config), "status"])
+    assert shown.exit_code == 0, shown.output
+    assert "Siklus terakhir: 2026-11-22 08:05 WITA (1.5 s, ok)" in shown.output
+    world.config.write_text(world.config.read_text(encoding="utf-8") + "timezone: Asia/Jakarta\n", encoding="utf-8")
+    shown = CliRunner().invoke(main, ["--config", str(world.config), "status"])
+    assert "Siklus terakhir: 2026-11-22 07:05 WIB (1.5 s, ok)" in shown.output
+    as_json = CliRunner().invoke(main, ["--config", str(world.config), "status", "--json"])
+    assert json.loads(as_json.output)["last_cycle"]["finished"] == "2026-11-22T00:05:09+00:00"  # for machines: UTC
