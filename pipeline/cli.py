@@ -350,7 +350,11 @@ def _run_daemon(channels: list[tuple[str, Settings]]) -> None:
 
 
 @main.command()
-@click.option("--month", metavar="YYYY-MM", help="The month to report on (default: the current one, local time).")
+@click.option(
+    "--month",
+    metavar="YYYY-MM",
+    help="The month to report on, not a future one (default: the current one, local time).",
+)
 @click.option("--no-sheet", is_flag=True, help="Write the HTML and PDF only; leave the Rekap tab alone.")
 @click.pass_obj
 def report(state: CliState, month: str | None, no_sheet: bool) -> None:
@@ -366,18 +370,22 @@ def report(state: CliState, month: str | None, no_sheet: bool) -> None:
     from .app import open_ledger
     from .regions_file import load_regions
     from .render import Renderer
-    from .report import all_summary_rows, build_report, write_files, write_summary
+    from .report import all_summary_rows, build_report, remember_month, write_files, write_summary
 
     if month is not None and not re.fullmatch(r"\d{4}-(0[1-9]|1[0-2])", month):
         raise click.BadParameter(f"{month!r} is not a month such as 2026-11", param_hint="--month")
     settings = state.settings()
     now = datetime.now(UTC)
-    month = month or now.astimezone(settings.tz).strftime("%Y-%m")
+    current = now.astimezone(settings.tz).strftime("%Y-%m")
+    if month is not None and month > current:
+        raise click.BadParameter(f"{month} has not begun (it is {current} now)", param_hint="--month")
+    month = month or current
     regions = load_regions(settings.regions.file)
     ledger = open_ledger(settings)
     try:
         built = build_report(ledger, settings, regions, month, now)
         written = write_files(built, Renderer(settings.templates_dir), settings.reports_dir, settings.report.title)
+        remember_month(ledger, month)
         rows = all_summary_rows(ledger, settings, regions, now)
     finally:
         ledger.close()
