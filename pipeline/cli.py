@@ -406,17 +406,30 @@ def report(state: CliState, month: str | None, no_sheet: bool) -> None:
 
 @main.command()
 @click.option("--week", metavar="YYYY-Www", help="ISO week, e.g. 2026-W48 (default: the current one, local time).")
-@click.option("--kecamatan", metavar="NAME", help="Only the stories of this kecamatan.")
+@click.option("--kecamatan", metavar="NAME", help="Only the stories of this kecamatan (of the region list).")
 @click.pass_obj
 def bulletin(state: CliState, week: str | None, kecamatan: str | None) -> None:
-    """An A4 PDF of a week's published news to print: photos, a QR code per story, contents per kecamatan."""
+    """An A4 PDF of a week's published news to print: photos, a QR code per story, contents per kecamatan.
+
+    A week without published news (of that kecamatan) writes no PDF: the command says so and exits 0. An
+    unknown kecamatan exits 2 naming the known ones.
+    """
     import re
 
     from .bulletin import make_bulletin
+    from .regions_file import load_regions
 
     if week is not None and not re.fullmatch(r"\d{4}-W(0[1-9]|[1-4]\d|5[0-3])", week):
         raise click.BadParameter(f"{week!r} is not an ISO week such as 2026-W48", param_hint="--week")
     settings = state.settings()
+    if kecamatan is not None:
+        regions = load_regions(settings.regions.file)
+        found = regions.find_kecamatan(kecamatan)
+        if found is None:  # a typo would otherwise print an empty bulletin
+            known = ", ".join(regions.kecamatan_names)
+            click.echo(f"error: no kecamatan {kecamatan.strip()!r} in the region list; known: {known}", err=True)
+            sys.exit(EXIT_CONFIG)
+        kecamatan = found
     if week is None:
         year, number, _ = datetime.now(UTC).astimezone(settings.tz).isocalendar()
         week = f"{year}-W{number:02d}"
@@ -428,9 +441,12 @@ def bulletin(state: CliState, week: str | None, kecamatan: str | None) -> None:
         sys.exit(EXIT_FAILED)
     finally:
         app.close()
-    click.echo(
-        f"bulletin {week}: {counted(made.stories, 'story', 'stories')}, {counted(made.pages, 'page')}\n  {made.path}"
-    )
+    if made.path is None:
+        which = "no story" if kecamatan is None else f"no story of Kecamatan {kecamatan}"
+        click.echo(f"bulletin {week}: {which} was published that week; no PDF written")
+        return
+    stories = counted(made.stories, "story", "stories")
+    click.echo(f"bulletin {week}: {stories}, {counted(made.pages, 'page')}\n  {made.path}")
 
 
 @main.command()

@@ -63,4 +63,5 @@ def _monthly(app: App, month: str, now: datetime) -> None:
 
 
 def _weekly(app: App, week: str) -> None:
-    make_bulletin(app, week)
+    if make_bulletin(app, week).path is None:
+        log.info("bulletin %s: no story was published that week; no PDF written", week)

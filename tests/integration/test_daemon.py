@@ -25,7 +25,8 @@ from pipeline.lock import daemon_lock
 from pipeline.sandbox.server import Sandbox
 from pipeline.sync import CycleReport
 
-from .world import make_world, response_row
+from .test_pipeline import officer_sets, review_sheet
+from .world import blog_posts, blogger_service, make_world, response_row
 
 
 def test_daemon_cycles_until_stopped_and_outlives_a_failing_cycle(fresh_sandbox: Sandbox, tmp_path: Path) -> None:
@@ -73,7 +74,17 @@ def test_the_worker_makes_last_months_report_and_last_weeks_bulletin_once(sandbo
     try:
         worker = Worker(app)
         worker.cycle()
+        officer_sets(review_sheet(app), "MM-20261122-0001", Setujui="TRUE")
+        worker.cycle()
         assert not (tmp_path / "out").exists()  # before reports_at
+        [post] = blog_posts(world.endpoint, world.blog_id)
+        service = blogger_service(world.endpoint)
+        try:  # the blog's owner dates it back into week 48, the bulletin's week
+            service.posts().publish(
+                blogId=world.blog_id, postId=post["id"], publishDate="2026-11-25T10:00:00+08:00"
+            ).execute()
+        finally:
+            service.close()
         now["t"] = next(moments)
         worker.cycle()
         worker.cycle()
