@@ -182,15 +182,35 @@ def auth(state: CliState, client_secret: Path, token_path: Path | None, port: in
 
 
 @main.command()
+@click.option(
+    "--write",
+    is_flag=True,
+    help="Also try each write path once, leaving nothing behind: a scratch tab 'MyMeIn doctor' made and deleted, "
+    "a draft post made and deleted, a photo shared and made private again, and with notices on one e-mail sent.",
+)
+@click.option(
+    "--photo",
+    metavar="FILE_ID|LINK",
+    help="With --write: the photo to share and take back (default: one in photos.upload_folders not shared yet; "
+    "a photo already shared is never touched).",
+)
+@click.option(
+    "--mail-to",
+    metavar="ADDRESS",
+    help="With --write: who gets the test e-mail (default: the first of notices.officers, else notices.sender).",
+)
 @click.pass_obj
-def doctor(state: CliState) -> None:
+def doctor(state: CliState, write: bool, photo: str | None, mail_to: str | None) -> None:
     """Check config, credentials, spreadsheets, blog, Drive, time zone and state_dir; print each fix.
 
-    Exit code 0 only when every check passes.
+    Without --write nothing is changed anywhere. Exit code 0 only when every check passes.
     """
-    from .doctor import run_checks
+    from .doctor import WriteOptions, run_checks
 
-    checks = run_checks(config_path(state.config), channel=state.channel)
+    if (photo or mail_to) and not write:
+        raise click.UsageError("--photo and --mail-to go with --write")
+    options = WriteOptions(photo, mail_to) if write else None
+    checks = run_checks(config_path(state.config), channel=state.channel, write=options)
     for check in checks:
         mark = ("warn" if check.warning else "ok  ") if check.ok else "FAIL"
         click.echo(f"[{mark}] {check.name}: {check.detail}".rstrip(": "))
