@@ -19,6 +19,7 @@ from .config import ConfigError, Settings
 from .core.regions import RegionDirectory
 from .google.blogger import BloggerPublisher
 from .google.drive import DrivePhotos
+from .google.errors import Resource
 from .google.responses import ResponsesSource
 from .google.retry import RetryPolicy
 from .google.review_sheet import ReviewSheet
@@ -136,15 +137,27 @@ def build_app(
     drive = _discovery_service("drive", "v3", drive_http, settings, "/drive/v3/")
     regions = load_regions(settings.regions.file)
     state_dir = private_dir(settings.state_dir)
+    account = str(getattr(sheets_creds, "service_account_email", "") or "the service account")
+
+    def sheet(section: str, role: str) -> Resource:
+        """A spreadsheet named by its config key, and the sharing it needs, for error lines."""
+        names = {"form": "form responses spreadsheet", "complaints": "complaint form spreadsheet"}
+        name = names.get(section, f"{section} spreadsheet")
+        spreadsheet_id = getattr(settings, section).spreadsheet_id
+        return Resource(name, f"{section}.spreadsheet_id", spreadsheet_id, f"share it with {account} as {role}")
+
     return App(
         settings=settings,
         ledger=Ledger(state_dir / LEDGER_FILE, clock=clock),
         responses=ResponsesSource(
-            SheetValues(gclient, settings.form.spreadsheet_id, policy),
+            SheetValues(gclient, settings.form.spreadsheet_id, policy, sheet("form", "Viewer")),
             settings.form.worksheet,
             settings.form.columns,
         ),
-        review=ReviewSheet(SheetValues(gclient, settings.review.spreadsheet_id, policy), settings.review.worksheet),
+        review=ReviewSheet(
+            SheetValues(gclient, settings.review.spreadsheet_id, policy, sheet("review", "Editor")),
+            settings.review.worksheet,
+        ),
         publisher=BloggerPublisher(blogger, settings.blogger.blog_id, policy),
         photos=DrivePhotos(drive, policy),
         renderer=Renderer(settings.templates_dir),
@@ -155,12 +168,14 @@ def build_app(
         sessions=[session, blogger_http.session, drive_http.session],
         mailer=_mailer(settings, blogger_http),
         registrations=(
-            SheetValues(gclient, settings.registration.spreadsheet_id, policy)
+            SheetValues(gclient, settings.registration.spreadsheet_id, policy, sheet("registration", "Viewer"))
             if settings.registration.enabled
             else None
         ),
         complaints=(
-            SheetValues(gclient, settings.complaints.spreadsheet_id, policy) if settings.complaints.enabled else None
+            SheetValues(gclient, settings.complaints.spreadsheet_id, policy, sheet("complaints", "Viewer"))
+            if settings.complaints.enabled
+            else None
         ),
     )
 

@@ -18,6 +18,7 @@ from google_auth_oauthlib.flow import InstalledAppFlow
 
 from . import private
 from .app import BLOGGER_SCOPES
+from .core.errors import CredentialsError
 
 INSECURE = "OAUTHLIB_INSECURE_TRANSPORT"
 TESTING_NOTE = (
@@ -26,7 +27,7 @@ TESTING_NOTE = (
 )
 
 
-class AuthError(Exception):
+class AuthError(CredentialsError):
     """The sign-in did not give what the pipeline needs; the message says what to do."""
 
 

@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Any
 import click
 
 from .config import ConfigError, Settings, config_path, load_settings
-from .core.errors import StopCycle
+from .core.errors import ConfigurationError, MyMeInError, StopCycle
 from .core.form import FormLayoutError
 from .core.review import ReviewLayoutError
 from .core.text import counted
@@ -113,7 +113,33 @@ def _build_app(settings: Settings) -> App:
         raise ConfigProblem(str(exc)) from exc
 
 
-@click.group()
+class _Main(click.Group):
+    """Every command ends the same way: a MyMeIn error is one line on stderr and its exit code; anything
+    unforeseen is one line too, with its traceback only under `-v` (log it with --log-json for a collector)."""
+
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except MyMeInError as exc:
+            _fail(ctx, exc, str(exc), exc.exit_code)
+        except (click.exceptions.Exit, click.ClickException, click.Abort, KeyboardInterrupt, SystemExit):
+            raise
+        except Exception as exc:  # a bug, or a library failing in a way we did not foresee
+            what = f"unexpected {type(exc).__name__}: {exc}"
+            _fail(ctx, exc, f"{what} (run again with -v to see where; please report it)", EXIT_FAILED)
+
+
+def _fail(ctx: click.Context, exc: BaseException, line: str, code: int) -> None:
+    verbose = bool(ctx.params.get("verbose"))
+    if verbose:
+        logging.getLogger("mymein").error("%s", line, exc_info=exc)
+    click.echo(f"error: {line.splitlines()[0] if line else type(exc).__name__}", err=True)
+    for extra in line.splitlines()[1:]:  # a config error lists each bad key on its own line
+        click.echo(extra, err=True)
+    ctx.exit(code)
+
+
+@click.group(cls=_Main)
 @click.option(
     "--config",
     "config",
@@ -320,8 +346,12 @@ def _sync_one(settings: Settings, dry_run: bool, label: str) -> None:
         click.echo(f"  {outcome.code} {outcome.action}: {' '.join(part for part in said if part)}".rstrip())
     if report.held_line():
         click.echo(f"{label}  {report.held_line()}")
+    down = [e for e in report.errors if any(e.startswith(line) for line in report.down.values())]
     for error in report.errors:
-        click.echo(f"  {label}warning: {error}", err=True)
+        if error not in down:
+            click.echo(f"  {label}warning: {error}", err=True)
+    if down:  # the cycle ran, but a service refused us: the administrator must act, and cron must notice
+        raise _CycleFailed("; ".join(down))
 
 
 @main.command()
@@ -445,10 +475,9 @@ def bulletin(state: CliState, week: str | None, kecamatan: str | None) -> None:
     if kecamatan is not None:
         regions = load_regions(settings.regions.file)
         found = regions.find_kecamatan(kecamatan)
-        if found is None:  # a typo would otherwise print an empty bulletin
+        if found is None:  # a typo would otherwise print an empty bulletin; exit 2, as for a bad option
             known = ", ".join(regions.kecamatan_names)
-            click.echo(f"error: no kecamatan {kecamatan.strip()!r} in the region list; known: {known}", err=True)
-            sys.exit(EXIT_CONFIG)
+            raise ConfigurationError(f"no kecamatan {kecamatan.strip()!r} in the region list; known: {known}")
         kecamatan = found
     if week is None:
         year, number, _ = datetime.now(UTC).astimezone(settings.tz).isocalendar()

@@ -11,15 +11,18 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
+from .core.errors import ConfigurationError
+from .core.form_roles import EMAIL_HEADERS, TIMESTAMP_HEADERS
 from .core.model import Mode
 from .core.review import DEFAULT_HEADERS, OPTIONAL_HEADERS
 
 CONFIG_ENV = "MYMEIN_CONFIG"
 DEFAULT_CONFIG = Path("config.yaml")
 
+# The timestamp and e-mail columns are always also found under the names Forms gives them (core.form_roles).
 DEFAULT_FORM_COLUMNS: dict[str, list[str]] = {
-    "timestamp": ["Timestamp", "Cap waktu"],
-    "email": ["Email Address", "Alamat email", "Nama pengguna", "Username"],
+    "timestamp": list(TIMESTAMP_HEADERS),
+    "email": list(EMAIL_HEADERS),
     "kecamatan": ["Kecamatan"],
     "desa": ["Desa"],
     "operator": ["Nama Operator KIM"],
@@ -29,7 +32,7 @@ DEFAULT_FORM_COLUMNS: dict[str, list[str]] = {
 }
 
 
-class ConfigError(Exception):
+class ConfigError(ConfigurationError):
     """The configuration cannot be used; the message says which key or file, and how to fix it."""
 
 
@@ -132,7 +135,7 @@ class BloggerSettings(_Section):
     image_url: str = "https://lh3.googleusercontent.com/d/{file_id}=w1600"
     daily_post_limit: int = Field(default=50, ge=1)
     quota_timezone: str = "America/Los_Angeles"
-    # While drafts or scheduled posts wait, how often to look for the ones that went live on the blog.
+    # While drafts or scheduled posts wait, how often to ask the blog which posts are not live (went_live.py).
     state_check_seconds: float = Field(default=300.0, ge=0)
 
     @field_validator("quota_timezone")
@@ -446,19 +449,37 @@ def load_settings(path: Path) -> Settings:
     try:
         settings = Settings.model_validate(raw)
     except ValidationError as exc:
-        raise ConfigError(f"{path} has invalid settings:\n{_describe(exc)}") from exc
+        problems = _describe(exc)
+        if len(problems) == 1:
+            raise ConfigError(f"{path}: {problems[0]}") from exc
+        raise ConfigError(f"{path} has invalid settings:\n" + "\n".join(f"  - {p}" for p in problems)) from exc
     return _resolve_paths(settings, path.parent)
 
 
-def _describe(exc: ValidationError) -> str:
+# A section left empty in YAML is None: say which keys belong under it, not pydantic's "valid dictionary".
+_SECTION_KEYS = {
+    "blogger": "blogger.blog_id",
+    "form": "form.spreadsheet_id",
+    "review": "review.spreadsheet_id",
+    "google": "google.service_account_file and google.oauth_token_file",
+}
+
+
+def _describe(exc: ValidationError) -> list[str]:
+    """Each problem as `key: what is wrong`, naming the key as config.yaml spells it."""
     lines = []
     for error in exc.errors():
         key = ".".join(str(part) for part in error["loc"])
         message = "is required" if error["type"] == "missing" else error["msg"]
         if error["type"] == "extra_forbidden":
             message = "is not a known key (check its spelling and indentation)"
-        lines.append(f"  - {key}: {message}")
-    return "\n".join(lines)
+        if error["type"] in ("model_type", "dict_type") and error.get("input") is None:
+            needed = _SECTION_KEYS.get(key, f"the keys of {key}")
+            message = f"is empty: give {needed} under it (indented), as the example config.yaml does"
+        if error["type"] == "missing" and "." in key:
+            message = f"is required: set {key} in config.yaml"
+        lines.append(f"{key}: {message}")
+    return lines
 
 
 def _resolve_paths(settings: Settings, base: Path) -> Settings:

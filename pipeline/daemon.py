@@ -19,6 +19,7 @@ from apscheduler.schedulers.background import BackgroundScheduler
 from apscheduler.triggers.interval import IntervalTrigger
 
 from .app import App
+from .core.errors import MyMeInError
 from .core.text import counted
 from .lock import cycle_lock
 from .periodic import run_due_jobs
@@ -66,12 +67,18 @@ class Worker:
                 log.info("cycle also: %s", ", ".join(report.extras()))
             if made:
                 log.info("periodic: %s", ", ".join(made))
+            for line in report.errors:
+                if any(line.startswith(down) for down in report.down.values()):
+                    log.warning("%s", line)  # a service refused us: once per cycle, with what to do
             if report.errors:
                 outcome = "warnings"
             if self.on_cycle:
                 self.on_cycle(report)
-        except Exception:  # the daemon must outlive any one bad cycle
-            log.exception("cycle failed; the next one runs as scheduled")
+        except MyMeInError as exc:  # a known trouble: one line, whose fix it names; no traceback to wade through
+            log.error("cycle failed: %s; the next one runs as scheduled", exc, exc_info=log.isEnabledFor(logging.DEBUG))
+            outcome = "failed"
+        except Exception:  # the daemon must outlive any one bad cycle, even one we did not foresee
+            log.exception("cycle failed unexpectedly; the next one runs as scheduled")
             outcome = "failed"
         self.cycles += 1
         self._beat(started, outcome)

@@ -14,7 +14,7 @@ from typing import Any
 import gspread
 import requests
 
-from .app import build_app, officer_sheets_client
+from .app import GMAIL_SEND_SCOPE, build_app, officer_sheets_client
 from .config import load_settings
 from .core.review import column_letter
 from .core.text import fold
@@ -48,7 +48,9 @@ def prepare_world(folder: Path, endpoint: str, now: datetime) -> tuple[DemoWorld
     creds = folder / "credentials"
     # 0600, as the pipeline refuses credentials other users can read (and as `mymein auth` writes them).
     write_private(creds / "service-account.json", json.dumps(throwaway_service_account(f"{endpoint}/token")))
-    write_private(creds / "blogger-token.json", json.dumps(throwaway_user_token(f"{endpoint}/token")))
+    token = throwaway_user_token(f"{endpoint}/token")
+    token["scopes"] = [*token["scopes"], GMAIL_SEND_SCOPE]  # the demo sends its notices through Gmail
+    write_private(creds / "blogger-token.json", json.dumps(token))
     config = folder / "config.yaml"
     config.write_text(demo_config(world, folder / "state", creds), encoding="utf-8")
     return world, config

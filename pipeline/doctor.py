@@ -16,6 +16,7 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 from . import photo_access, tabs
 from .app import GMAIL_SEND_SCOPE, App, build_app
@@ -23,6 +24,7 @@ from .config import ConfigError, Settings, load_settings
 from .core.complaints import DEPARTMENT_HEADER, ComplaintLayout, ComplaintTabError, read_complaints, read_departments
 from .core.form import FormLayout, FormLayoutError
 from .core.photos import drive_file_id
+from .core.registration import read_applications
 from .core.review import ReviewLayout, ReviewLayoutError
 from .core.tabs import TabMove, locate
 from .core.text import counted
@@ -30,7 +32,7 @@ from .google.drive import FOLDER_MIME
 from .google.errors import GoogleApiError
 from .google.responses import ResponsesTabNotFound
 from .google.retry import RetryPolicy
-from .google.sheets_values import quote_sheet
+from .google.sheets_values import SheetValues, quote_sheet
 from .mail import MailRefused, MailUnavailable, MailUncertain, SmtpMailer
 from .private import loose_mode, private_dir
 
@@ -98,6 +100,8 @@ def run_checks(
             checks.append(_mail(app))
         if app.settings.complaints.enabled:
             checks += [_complaint_form(app), *_complaint_tabs(app)]
+        if app.settings.registration.enabled:
+            checks.append(_registration_form(app))
         if write is not None:
             checks += write_checks(app, write)
     finally:
@@ -155,7 +159,7 @@ def _write_sheet(app: App, stamp: str) -> Check:
         review.delete_tab(sheet_id)
         sheet_id = None
     except GoogleApiError as exc:
-        fix = _share_fix(app, app.settings.review.spreadsheet_id)
+        fix = _share_fix(app, app.settings.review.spreadsheet_id, "Editor")
         if sheet_id is not None:
             fix += _cleanup(lambda: review.delete_tab(sheet_id), f"; then delete the tab {SCRATCH_TAB!r} by hand")
         return Check(name, False, _google(exc), fix)
@@ -308,6 +312,12 @@ def _credential_files(settings: Settings, clock: Callable[[], datetime]) -> Iter
             continue
         if key == "google.oauth_token_file":
             yield _token(name, path, content, clock)
+        elif content.get("type") != "service_account" or not content.get("private_key"):
+            # An OAuth token or client secret here would only fail at the first call, with Google's words.
+            kind = (
+                "an OAuth token" if "refresh_token" in content else f"not a service-account key ({content.get('type')})"
+            )
+            yield Check(name, False, f"{path} is {kind}", f"download a JSON key of the service account; {how}")
         else:
             yield Check(name, True, f"{path} ({content.get('client_email', 'no client_email')})")
 
@@ -374,7 +384,7 @@ def _review(app: App) -> Iterator[Check]:
     try:
         listed = app.review.tabs()
     except GoogleApiError as exc:
-        yield Check("review spreadsheet", False, _google(exc), _share_fix(app, review.spreadsheet_id))
+        yield Check("review spreadsheet", False, _google(exc), _share_fix(app, review.spreadsheet_id, "Editor"))
         return
     yield Check("review spreadsheet", True, review.spreadsheet_id)
     name = f"review tab {review.worksheet!r}"
@@ -411,25 +421,71 @@ def _review(app: App) -> Iterator[Check]:
 def _complaint_form(app: App) -> Check:
     """The complaint form's responses tab can be read and has the questions complaints are made of."""
     complaints = app.settings.complaints
-    name = "complaint form sheet"
-    if app.complaints is None:  # built with complaints.enabled; kept for the type checker
-        return Check(name, False, "no client for the complaint form's sheet", "set complaints.spreadsheet_id")
+    return _form_sheet(
+        app,
+        app.complaints,
+        "complaint form sheet",
+        "complaints",
+        complaints.spreadsheet_id,
+        complaints.worksheet,
+        lambda header: read_complaints(header, app.settings.tz),
+    )
+
+
+def _registration_form(app: App) -> Check:
+    """The KIM registration form's responses tab can be read and has the questions an application needs."""
+    registration = app.settings.registration
+    return _form_sheet(
+        app,
+        app.registrations,
+        "registration form sheet",
+        "registration",
+        registration.spreadsheet_id,
+        registration.worksheet,
+        lambda header: read_applications(header, app.settings.tz),
+    )
+
+
+def _form_sheet(
+    app: App,
+    client: SheetValues | None,
+    name: str,
+    section: str,
+    spreadsheet_id: str,
+    worksheet: str,
+    read: Callable[[list[list[Any]]], object],
+) -> Check:
+    """A form's responses tab (complaints, registration) read as the cycle reads it: its header row must name
+    the questions, the columns Forms fills itself under any of the names it gives them (core.form_roles)."""
+    what = name.removesuffix(" sheet")
+    if client is None:  # built with the section enabled; kept for the type checker
+        return Check(name, False, f"no client for the {what}'s sheet", f"set {section}.spreadsheet_id")
     try:
-        header = app.complaints.get(f"{quote_sheet(complaints.worksheet)}!1:1")
+        header = client.get(f"{quote_sheet(worksheet)}!1:1")
     except GoogleApiError as exc:
         if exc.status == 400 and "parse range" in exc.message:
-            detail = f"no tab {complaints.worksheet!r} in spreadsheet {complaints.spreadsheet_id}"
-            return Check(name, False, detail, "set complaints.worksheet to the tab the complaint form writes to")
-        return Check(name, False, _google(exc), _share_fix(app, complaints.spreadsheet_id))
+            detail = f"no tab {worksheet!r} in spreadsheet {spreadsheet_id}{_tabs_of(client)}"
+            return Check(name, False, detail, f"set {section}.worksheet to the tab the {what} writes to")
+        return Check(name, False, _google(exc), _share_fix(app, spreadsheet_id))
     if not header or not any(str(c).strip() for c in header[0]):
-        detail = f"tab {complaints.worksheet!r} has no header row"
-        return Check(name, False, detail, "link the complaint form to this spreadsheet (Responses > Link to Sheets)")
+        detail = f"tab {worksheet!r} has no header row"
+        return Check(name, False, detail, f"link the {what} to this spreadsheet (Responses > Link to Sheets)")
     try:
-        read_complaints(header, app.settings.tz)
+        read(header)
     except ValueError as exc:
-        fix = "give the complaint form these questions, named as shown (or check complaints.worksheet)"
+        fix = f"give the {what} these questions, named as shown (or check {section}.worksheet)"
         return Check(name, False, str(exc), fix)
-    return Check(name, True, f"{complaints.spreadsheet_id}, tab {complaints.worksheet!r}")
+    return Check(name, True, f"{spreadsheet_id}, tab {worksheet!r}")
+
+
+def _tabs_of(client: SheetValues) -> str:
+    """The spreadsheet's tabs, for a message: an Indonesian account names the form's `Jawaban Formulir 1`."""
+    try:
+        meta = client.metadata("sheets(properties(title))")
+    except GoogleApiError:
+        return ""
+    titles = [str(s["properties"]["title"]) for s in meta.get("sheets", [])]
+    return f" (tabs: {', '.join(titles)})" if titles else ""
 
 
 def _complaint_tabs(app: App) -> Iterator[Check]:
@@ -448,7 +504,7 @@ def _complaint_tabs(app: App) -> Iterator[Check]:
         )
         header, rows = read.get(tab, []), read.get(departments, [])
     except GoogleApiError as exc:
-        yield Check(tab_name, False, _google(exc), _share_fix(app, app.settings.review.spreadsheet_id))
+        yield Check(tab_name, False, _google(exc), _share_fix(app, app.settings.review.spreadsheet_id, "Editor"))
         return
     if tab in missing:
         yield Check(tab_name, False, "missing", "run `mymein init`")
@@ -561,8 +617,9 @@ def _google(exc: GoogleApiError) -> str:
     return f"Google answered {exc.status}: {exc.message}"
 
 
-def _share_fix(app: App, spreadsheet_id: str) -> str:
-    return f"check the id, and share spreadsheet {spreadsheet_id} with {_service_account(app)} as Editor"
+def _share_fix(app: App, spreadsheet_id: str, role: str = "Viewer") -> str:
+    """Spreadsheets the pipeline only reads (forms' responses) need Viewer; the review spreadsheet, Editor."""
+    return f"check the id, and share spreadsheet {spreadsheet_id} with {_service_account(app)} as {role}"
 
 
 def _service_account(app: App) -> str:

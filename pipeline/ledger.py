@@ -21,6 +21,7 @@ from typing import Any
 from .core.codes import format_code, split_code
 from .core.decide import PostState, Record
 from .core.duplicates import Earlier
+from .core.errors import StateError
 from .core.model import Status, Submission
 from .core.monev import History
 from .core.text import clean_body, clean_line, fold
@@ -341,13 +342,19 @@ class Ledger:
         private_dir(path.parent)
         self.path = path
         self.clock = clock
-        _private_database(path)
-        self.db = sqlite3.connect(path, isolation_level=None, check_same_thread=False)
-        self.db.row_factory = sqlite3.Row
-        self.db.execute("PRAGMA journal_mode=WAL")
-        self.db.execute("PRAGMA synchronous=FULL")
-        self.db.execute("PRAGMA busy_timeout=10000")
-        self._migrate()
+        try:
+            _private_database(path)
+            self.db = sqlite3.connect(path, isolation_level=None, check_same_thread=False)
+            self.db.row_factory = sqlite3.Row
+            self.db.execute("PRAGMA journal_mode=WAL")
+            self.db.execute("PRAGMA synchronous=FULL")
+            self.db.execute("PRAGMA busy_timeout=10000")
+            self._migrate()
+        except (OSError, sqlite3.Error) as exc:  # read-only, full, not a database, locked by a dead NFS lock
+            raise StateError(
+                f"the ledger {path} cannot be opened ({exc}); check that state_dir is writable by this user and "
+                "that the file is MyMeIn's ledger (restore it from a backup, or move it away to rebuild)"
+            ) from exc
 
     def close(self) -> None:
         self.db.close()

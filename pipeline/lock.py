@@ -9,6 +9,7 @@ from pathlib import Path
 
 import filelock
 
+from .core.errors import StateError
 from .private import FILE_MODE, private_dir
 
 LOCK_FILE = "mymein.lock"
@@ -35,7 +36,7 @@ def cycle_lock(state_dir: Path) -> Iterator[bool]:
         lock.release()
 
 
-class DaemonRunning(Exception):
+class DaemonRunning(StateError):
     """Another `mymein run` holds the daemon lock of this state_dir."""
 
     def __init__(self, lock_path: Path, pid: int | None) -> None:
@@ -52,7 +53,7 @@ def daemon_lock(state_dir: Path) -> Iterator[None]:
     """Held for the whole life of `mymein run`, so there is one daemon per state_dir; raises DaemonRunning,
     naming the holder's PID, when another has it. Cycles keep their own `cycle_lock`, so a `mymein sync` from
     cron still runs between the daemon's cycles."""
-    state_dir.mkdir(parents=True, exist_ok=True)
+    private_dir(state_dir)
     lock_path, pid_path = state_dir / RUN_LOCK_FILE, state_dir / RUN_PID_FILE
     lock = filelock.FileLock(str(lock_path), timeout=0)
     try:

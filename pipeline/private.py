@@ -8,6 +8,8 @@ import os
 import stat
 from pathlib import Path
 
+from .core.errors import StateError
+
 FILE_MODE = 0o600
 DIR_MODE = 0o700
 # Permission bits that let another user read, write or run a file.
@@ -17,7 +19,13 @@ OTHERS = stat.S_IRWXG | stat.S_IRWXO
 def private_dir(path: Path) -> Path:
     """Make `path` (and missing parents) readable by this user only; an existing folder is left as it is,
     since an administrator may have shared it on purpose (a systemd StateDirectory, a reports share)."""
-    path.mkdir(mode=DIR_MODE, parents=True, exist_ok=True)
+    try:
+        path.mkdir(mode=DIR_MODE, parents=True, exist_ok=True)
+    except OSError as exc:  # a file in the way, a read-only disk, no permission
+        raise StateError(
+            f"state_dir {path} cannot be used ({exc.strerror or exc}); make it a folder this user can write, "
+            "or point state_dir in config.yaml elsewhere"
+        ) from exc
     return path
 
 

@@ -35,6 +35,7 @@ from .core.complaints import (
     read_departments,
     reply_address,
 )
+from .core.errors import StateError
 from .core.photos import split_links
 from .core.review import ReviewLayout
 from .core.sheettime import format_local, parse_timestamp
@@ -53,7 +54,7 @@ _COMPLAINT_CODE = re.compile(rf"^{CODE_PREFIX}-(\d{{8}})-(\d{{4,}})$")
 _ERASED_ANSWER = "rebuilt"
 
 
-class RebuildRefused(Exception):
+class RebuildRefused(StateError):
     """The ledger still holds history; rebuilding over it could only lose some."""
 
 

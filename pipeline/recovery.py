@@ -90,10 +90,20 @@ def recover(app: App, values: Sequence[Sequence[Any]]) -> Adopted:
         if (record := records.get(row.code)) is not None
         and sheet_is_ahead(row.pipeline_cells, pipeline_cells(app, record))
     ]
-    fresh = app.ledger.count_submissions() == 0 and not app.ledger.get_meta(LOOKED_META)
+    # A ledger looks at the blog once (new, or lost and not yet noticed by the sheet): posts it does not know.
+    fresh = not app.ledger.get_meta(LOOKED_META)
     if not (unknown or newer or fresh):
         return found
-    posts = posts_by_code(app)
+    try:
+        posts = posts_by_code(app)
+    except GoogleApiError as exc:
+        if unknown or newer:
+            raise LedgerConflict(
+                f"the ledger lacks stories the review sheet shows, and the blog could not be read to adopt them "
+                f"({exc}); nothing is ingested or published until it can"
+            ) from exc
+        log.warning("a new ledger could not look at the blog yet (%s); it looks again next cycle", exc)
+        return found
     app.ledger.set_meta(LOOKED_META, app.clock().isoformat())
     stray = sorted(set(posts) - set(records) - {row.code for row in rows})
     if not (unknown or newer or stray):

@@ -16,6 +16,7 @@ from jinja2.exceptions import SecurityError
 from jinja2.sandbox import SandboxedEnvironment
 from markupsafe import Markup, escape
 
+from .core.errors import MyMeInError
 from .core.post import PostView
 
 DEFAULT_TEMPLATE_DIR = Path(__file__).resolve().parent.parent / "templates"
@@ -35,7 +36,7 @@ ALLOWED_ATTRIBUTES = {
 }
 
 
-class TemplateFailed(Exception):
+class TemplateFailed(MyMeInError):
     """A template could not be rendered: refused by the sandbox, or broken; the message names the file and
     the fix."""
 

@@ -10,7 +10,7 @@ from datetime import datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from . import comments, complaints, notices, photo_access, recovery, registrations, sheet_repair, tabs
+from . import comments, complaints, notices, photo_access, recovery, registrations, sheet_repair, tabs, went_live
 from .app import App
 from .core.bookmark import Bookmark, bookmark_after
 from .core.complaints import ComplaintLayout, ComplaintTabError
@@ -26,7 +26,7 @@ from .core.review import OPTIONAL_HEADERS, PIPELINE_OWNED, ReviewLayout, ReviewL
 from .core.sheettime import format_local
 from .core.text import counted
 from .core.validate import normalise
-from .google.errors import GoogleApiError
+from .google.errors import CredentialsRefused, GoogleApiError
 from .google.responses import ResponsesTab
 from .google.review_sheet import Archive, CellWrite, row_validations
 from .ledger import SubmissionRecord
@@ -40,9 +40,7 @@ RESPONSES_TAB_META = "responses_tab:{}"
 RESPONSES_BOOKMARK_META = "responses_bookmark:{}"
 WRITE_BACK = "*"  # the code of intents that concern the whole review sheet
 BLOGGER_PAUSE_META = "blogger_paused_until"
-STATE_CHECK_META = "blogger_state_checked_at"
 CALLS_META = "api_calls:{}"
-STATE_CHECK_MARGIN = timedelta(minutes=10)
 RESTORED_MESSAGE = "Baris ini sempat terhapus dari sheet dan dikembalikan. Centang Tolak bila berita tidak diterbitkan."
 
 
@@ -79,6 +77,8 @@ class CycleReport:
     comments: int = 0  # readers' comments found on the blog
     registered: int = 0  # KIMs given a registration number
     complaints: int = 0  # complaints received from the complaint form
+    down: dict[str, str] = field(default_factory=dict)  # service -> why it refused us this cycle (one line)
+    waiting: int = 0  # stories that wait for a service that is down
     adopted: int = 0  # stories the ledger lacked, adopted from the review sheet and the blog
     # Rows that stay `Perlu perbaikan` for the reason already told: summed up in one line, not announced again.
     still_held: list[str] = field(default_factory=list)
@@ -150,13 +150,19 @@ def run_cycle(app: App, *, dry_run: bool = False) -> CycleReport:
         if act_on_row(app, row, report, dry_run=dry_run, record=records.get(row.code), registry=registry):
             records[row.code] = app.ledger.get(row.code) or records[row.code]
     if not dry_run:
-        report.comments = comments.collect(app, report.errors)
+        if BLOG not in report.down:
+            report.comments = comments.collect(app, report.errors)
         report.registered = registrations.collect(app, report.errors)
         report.complaints = complaints.collect(app, report.errors)
         work = complaints.review(app, complaint_tabs[0], complaint_tabs[1], report.errors) if complaint_tabs else None
         write_back(app, layout, found, appends, report, values, work)
         notices.notify(app, report.notices, report.errors)
         _count_calls(app)
+    for line in report.down.values():  # one line per service, however many stories it held back
+        waiting = (
+            f"; {report.waiting} {'story waits' if report.waiting == 1 else 'stories wait'}" if report.waiting else ""
+        )
+        report.errors.append(f"{line}{waiting}")
     return report
 
 
@@ -261,8 +267,13 @@ def reconcile_intents(app: App, report: CycleReport) -> None:
             app.ledger.close_intent(intent.id)
             continue
         since = intent.created_at - timedelta(days=1)
+        if BLOG in report.down:
+            continue
         try:
             found = app.publisher.find_by_code(intent.code, since)
+        except CredentialsRefused as exc:
+            report.down[BLOG] = str(exc)
+            continue
         except GoogleApiError as exc:
             report.errors.append(f"{intent.code}: cannot check for an earlier post yet: {exc}")
             continue
@@ -286,44 +297,16 @@ def reconcile_intents(app: App, report: CycleReport) -> None:
 
 # --- posts that went live without us ------------------------------------------------------------------
 def notice_went_live(app: App, report: CycleReport) -> None:
-    """Drafts published by hand in Blogger and schedules that came due become `Terbit`, with their link.
-
-    Costs nothing while no draft or scheduled post waits; else one listing of the newest live posts every
-    `blogger.state_check_seconds`.
-    """
-    watched = {r.post_id: r for r in app.ledger.awaiting_live() if r.post_id}
-    if not watched:
+    """Drafts published by hand in Blogger and schedules that came due become `Terbit` (see `went_live`)."""
+    if BLOG in report.down:
         return
-    now = app.clock()
-    last_text = app.ledger.get_meta(STATE_CHECK_META)
-    last = datetime.fromisoformat(last_text) if last_text else None
-    if last is not None and (now - last).total_seconds() < app.settings.blogger.state_check_seconds:
-        return
-    earliest = min(r.processed_at or r.received_at for r in watched.values())
-    # Blogger's clock and ours may differ a little: look a few minutes further back than the last look.
-    since = max(earliest, last) - STATE_CHECK_MARGIN if last is not None else earliest - STATE_CHECK_MARGIN
     try:
-        live = app.publisher.live_since(since)
-    except GoogleApiError as exc:
-        report.errors.append(f"could not look for posts that went live: {exc}")
+        found = went_live.check(app, report.errors)
+    except CredentialsRefused as exc:
+        report.down[BLOG] = str(exc)
         return
-    for ref in live:
-        record = watched.get(ref.post_id)
-        if record is None:
-            continue
-        by_hand = record.status is Status.DRAFT
-        message = "Terbit di blog (diterbitkan langsung di Blogger)." if by_hand else "Terbit di blog sesuai jadwal."
-        app.ledger.set_outcome(
-            record.code,
-            Status.PUBLISHED,
-            message,
-            kind="went_live",
-            post_url=ref.url,
-            post_state=PostState.LIVE,
-            mode_override=Mode.LIVE.value if by_hand else None,
-        )
-        report.outcomes.append(Outcome(record.code, "went_live", Status.PUBLISHED.value, message, ref.url))
-    app.ledger.set_meta(STATE_CHECK_META, now.isoformat())
+    for live in found:
+        report.outcomes.append(Outcome(live.code, "went_live", Status.PUBLISHED.value, live.message, live.url))
 
 
 # --- ingest ---------------------------------------------------------------------------------------------
@@ -535,10 +518,19 @@ def act_on_row(
     if decision.action is Action.PUBLISH and (wait := _daily_cap_reached(app)):
         _defer(app, record, wait, report)
         return True
+    if decision.action in BLOG_ACTIONS and BLOG in report.down:
+        _wait_for_blog(app, record, report)
+        return True
     try:
         outcome = _apply(app, row, record, decision)
     except PhotoRefused as exc:
         return _hold_for_photo(app, record, exc.reason, report)
+    except CredentialsRefused as exc:
+        report.down[BLOG if exc.owner else "google"] = str(exc)
+        if not exc.owner:
+            raise  # the service-account key: nothing else of the cycle can go on either
+        _wait_for_blog(app, record, report)
+        return True
     except GoogleApiError as exc:
         if decision.action is Action.PUBLISH and _is_daily_cap(exc):
             app.ledger.set_meta(BLOGGER_PAUSE_META, _quota_day(app)[1].isoformat())
@@ -589,6 +581,21 @@ def _foresee(app: App, row: ReviewRow, record: SubmissionRecord, decision: Decis
             report.outcomes.append(Outcome(row.code, Action.HOLD.value, Status.NEEDS_FIX.value, reason))
             return
     report.outcomes.append(Outcome(row.code, decision.action.value, "", "akan dijalankan"))
+
+
+BLOG = "blogger"
+BLOG_ACTIONS = {Action.PUBLISH, Action.UPDATE, Action.RETRACT}
+BLOG_DOWN_MESSAGE = (
+    "Menunggu: Google menolak akses MyMeIn ke blog. Administrator perlu menjalankan `mymein auth`; "
+    "berita ini diproses setelah itu."
+)
+
+
+def _wait_for_blog(app: App, record: SubmissionRecord, report: CycleReport) -> None:
+    """The blog refused our token this cycle: the story waits as it is, saying why, without another call."""
+    report.waiting += 1
+    if record.message != BLOG_DOWN_MESSAGE:
+        app.ledger.note(record.code, BLOG_DOWN_MESSAGE, kind="service_down")
 
 
 AWAIT_MESSAGES = {

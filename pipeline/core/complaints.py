@@ -15,18 +15,20 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, tzinfo
 
+from .errors import LayoutError
+from .form_roles import EMAIL_HEADERS, TIMESTAMP_HEADERS, locate
 from .form_roles import cell as role_cell
-from .form_roles import locate
 from .officer_input import checkbox_problem, read_checkbox
 from .photos import split_links
 from .regions import RegionDirectory
 from .sheettime import parse_timestamp
 from .text import clean_body, clean_line, fold
 
-# role -> header names the complaint form may use (Indonesian and English Google accounts).
+# role -> header names the complaint form may use (Indonesian and English Google accounts); the columns Forms
+# fills itself come from the table every form shares, then an e-mail question for a form that asks.
 FORM_COLUMNS: dict[str, tuple[str, ...]] = {
-    "received": ("Timestamp", "Cap waktu", "Stempel waktu"),
-    "email": ("Email Address", "Alamat email", "Email", "E-mail"),
+    "received": TIMESTAMP_HEADERS,
+    "email": (*EMAIL_HEADERS, "Email", "E-mail"),
     "name": ("Nama Pelapor", "Nama", "Nama Lengkap"),
     "contact": ("Kontak", "Nomor HP", "No. HP", "Telepon"),
     "desa": ("Desa",),
@@ -195,7 +197,7 @@ class ComplaintRow:
     unreadable: str = ""  # why `Selesai` could not be read ('' when it could): then it changes nothing
 
 
-class ComplaintTabError(ValueError):
+class ComplaintTabError(LayoutError, ValueError):
     """The Pengaduan tab's header lacks a column the pipeline needs."""
 
 

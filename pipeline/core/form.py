@@ -8,6 +8,8 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import tzinfo
 
+from .errors import LayoutError
+from .form_roles import EMAIL_HEADERS, TIMESTAMP_HEADERS, with_form_headers
 from .model import FormResponse
 from .photos import split_links
 from .sheettime import parse_timestamp
@@ -15,9 +17,11 @@ from .text import fold
 
 FIELDS = ("timestamp", "email", "kecamatan", "desa", "operator", "title", "body", "photos")
 REQUIRED_FIELDS = ("timestamp", "kecamatan", "desa", "title", "body")
+# The columns Forms fills itself are found under the names every form accepts, besides any configured ones.
+FORMS_OWN = {"timestamp": TIMESTAMP_HEADERS, "email": EMAIL_HEADERS}
 
 
-class FormLayoutError(ValueError):
+class FormLayoutError(LayoutError, ValueError):
     """The responses sheet's header row lacks a question the config maps."""
 
 
@@ -29,17 +33,23 @@ class FormLayout:
 
     @classmethod
     def from_header(cls, header: Sequence[object], aliases: Mapping[str, Sequence[str]]) -> FormLayout:
+        """Configured names first (`form.columns`), then, for the timestamp and e-mail, the shared table."""
+        names = {name: with_form_headers(aliases.get(name, ()), FORMS_OWN.get(name, ())) for name in FIELDS}
         folded = [fold(str(cell)) for cell in header]
         columns: dict[str, int] = {}
         for name in FIELDS:
-            for alias in aliases.get(name, ()):
+            for alias in names[name]:
                 if fold(alias) in folded:
                     columns[name] = folded.index(fold(alias))
                     break
         missing = [name for name in REQUIRED_FIELDS if name not in columns]
         if missing:
-            wanted = "; ".join(f"{name}: {', '.join(aliases.get(name, ()))}" for name in missing)
-            raise FormLayoutError(f"header row lacks the questions for {', '.join(missing)} (looked for {wanted})")
+            wanted = "; ".join(f"{name}: {', '.join(names[name])}" for name in missing)
+            raise FormLayoutError(
+                f"the form responses sheet's header row lacks the questions for {', '.join(missing)} (looked for "
+                f"{wanted}); if a question was renamed in the form, name it again, or add its new title under "
+                f'form.columns in config.yaml (e.g. form.columns.{missing[0]}: ["New title"])'
+            )
         return cls(columns)
 
     @staticmethod

@@ -1,11 +1,33 @@
-"""Forms other than the news form (KIM registration, complaints): their columns found by header name, since
-Google names them after the questions and officers may reorder them."""
+"""The columns of the Google Forms the pipeline reads (news, complaints, KIM registration), found by header name,
+since Google names them after the questions and officers may reorder them.
+
+The two columns Forms fills by itself are named after the form owner's account language, not after a question:
+every form accepts the same names for them, from the table below.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 
 from .text import fold
+
+# The submission time, always the first column. `Timestamp` in English accounts; `Cap waktu` in Indonesian ones
+# (seen in real exports), and `Stempel waktu` in others (also seen). Compared case-insensitively, as all headers.
+TIMESTAMP_HEADERS: tuple[str, ...] = ("Timestamp", "Cap waktu", "Stempel waktu")
+# The respondent's e-mail, when the form collects it: `Email Address` / `Alamat email`, or `Username` / `Nama
+# pengguna`, depending on the form's e-mail collection setting (both seen in real exports).
+EMAIL_HEADERS: tuple[str, ...] = ("Email Address", "Alamat email", "Nama pengguna", "Username")
+
+
+def with_form_headers(own: Sequence[str], forms: Sequence[str]) -> tuple[str, ...]:
+    """The names to look for: a form's (or the config's) own first, then those Forms uses, each once."""
+    names: list[str] = []
+    seen: set[str] = set()
+    for name in (*own, *forms):
+        if fold(name) not in seen:
+            seen.add(fold(name))
+            names.append(name)
+    return tuple(names)
 
 
 def locate(

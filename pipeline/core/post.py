@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from .model import ReviewRow
 from .photos import DEFAULT_IMAGE_URL, file_ids, image_url
 from .text import clean_body, clean_line, fold, paragraphs
 
-# Blogger rejects label sets longer than 200 characters in all (documented in its help pages).
+# Blogger refuses (400 "the value for field labels was not valid") a post whose labels take more than 200
+# characters in all, counting the ", " between them (its help pages and users' reports).
 LABELS_MAX_TOTAL = 200
+LABELS_SEPARATOR = ", "
 
 
 @dataclass(frozen=True)
@@ -25,21 +28,27 @@ class PostView:
     labels: tuple[str, ...]
 
 
+def fit_labels(labels: Sequence[str]) -> tuple[str, ...]:
+    """The labels, in order, that fit Blogger's limit together with the separators between them; one that would
+    go over is left out and the next ones still tried, so the first (kecamatan, desa) always stay."""
+    chosen: list[str] = []
+    for label in labels:
+        if len(LABELS_SEPARATOR.join([*chosen, label])) <= LABELS_MAX_TOTAL:
+            chosen.append(label)
+    return tuple(chosen)
+
+
 def labels_for(kecamatan: str, desa: str, extra: tuple[str, ...]) -> tuple[str, ...]:
     """Kecamatan and desa first, then the officer's labels; de-duplicated case-insensitively, within limits."""
     chosen: list[str] = []
     seen: set[str] = set()
-    total = 0
     for raw in (f"Kecamatan {kecamatan}", f"Desa {desa}", *extra):
         label = clean_line(raw).replace(",", " ").strip()
         if not label or fold(label) in seen:
             continue
-        if total + len(label) > LABELS_MAX_TOTAL:
-            break
         seen.add(fold(label))
         chosen.append(label)
-        total += len(label)
-    return tuple(chosen)
+    return fit_labels(chosen)
 
 
 def post_view(row: ReviewRow, image_url_template: str = DEFAULT_IMAGE_URL) -> PostView:

@@ -9,16 +9,17 @@ from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from datetime import datetime, tzinfo
 
+from .form_roles import EMAIL_HEADERS, TIMESTAMP_HEADERS, locate
 from .form_roles import cell as role_cell
-from .form_roles import locate
 from .regions import RegionDirectory
 from .sheettime import parse_timestamp
 from .text import clean_line, fold
 
-# role -> header names the registration form may use (Indonesian and English Google accounts).
+# role -> header names the registration form may use (Indonesian and English Google accounts); the columns
+# Forms fills itself come from the table every form shares, then an `Email` question for a form that asks.
 COLUMNS: dict[str, tuple[str, ...]] = {
-    "received": ("Timestamp", "Stempel waktu"),
-    "email": ("Email Address", "Alamat email", "Email"),
+    "received": TIMESTAMP_HEADERS,
+    "email": (*EMAIL_HEADERS, "Email"),
     "name": ("Nama Operator", "Nama"),
     "kim": ("Nama KIM",),
     "desa": ("Desa",),

@@ -6,6 +6,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
 from .codes import is_code
+from .errors import LayoutError
 from .model import ReviewRow
 from .officer_input import checkbox_problem, read_checkbox
 from .photos import split_links
@@ -45,7 +46,7 @@ NOT_OFFICERS = ("code", "received", *PIPELINE_OWNED)
 CHECKBOX_ROLES = ("approve", "reject", *OPTIONAL_HEADERS)
 
 
-class ReviewLayoutError(ValueError):
+class ReviewLayoutError(LayoutError, ValueError):
     """The review sheet's header row lacks columns the pipeline needs."""
 
 

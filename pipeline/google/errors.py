@@ -3,20 +3,38 @@
 from __future__ import annotations
 
 import json
+import re
 import socket
+from dataclasses import dataclass
 from typing import Any
 
+import google.auth.exceptions
 import gspread
 import httplib2
 import requests
 from googleapiclient.errors import HttpError
 
+from ..core.errors import CredentialsError, GoogleError
+
 RETRYABLE_STATUS = frozenset({429, 500, 502, 503, 504})
 RETRYABLE_REASONS = frozenset({"rateLimitExceeded", "userRateLimitExceeded", "backendError"})
 
 
-class GoogleApiError(Exception):
+@dataclass(frozen=True)
+class Resource:
+    """What a call was about, for the administrator: `the review spreadsheet`, the config key naming it, its id,
+    and who must be given access to it (the service account, the blog's owner)."""
+
+    name: str
+    key: str
+    value: str
+    access: str = ""  # e.g. "share it with mymein@....iam.gserviceaccount.com as Editor"
+
+
+class GoogleApiError(GoogleError):
     """A Google call failed. `status` 0 means no HTTP answer (connection dropped, timed out)."""
+
+    resource: Resource | None = None  # set by the adapter that made the call
 
     def __init__(
         self,
@@ -34,6 +52,25 @@ class GoogleApiError(Exception):
         self.reason = reason
         self.retry_after = retry_after
 
+    def __str__(self) -> str:
+        """One line for the administrator: which resource, what Google said, and the fix."""
+        r = self.resource
+        if self.status == 0:
+            where = f" (for {r.name})" if r else ""
+            return (
+                f"Google could not be reached{where}: {_short(self.message)}; check this machine's network and "
+                "google.endpoint (leave it out to reach Google)"
+            )
+        if r is None:
+            return super().__str__()
+        named = f"the {r.name} ({r.key}: {r.value})"
+        if self.status == 404:
+            return f"{named} was not found: check {r.key}" + (f", and {r.access}" if r.access else "")
+        if self.status == 403 and self.reason not in {"rateLimitExceeded", "userRateLimitExceeded", "quotaExceeded"}:
+            fix = r.access or f"check who may use it, and {r.key}"
+            return f"{named}: Google refused access ({self.message}); {fix}"
+        return f"{named}: Google answered HTTP {self.status}: {self.message}"
+
     @property
     def retryable(self) -> bool:
         return self.status == 0 or self.status in RETRYABLE_STATUS or self.reason in RETRYABLE_REASONS
@@ -48,11 +85,46 @@ class GoogleApiError(Exception):
         return self.status == 404
 
 
+class CredentialsRefused(GoogleApiError, CredentialsError):
+    """Google refused the key or token a call was made with (revoked, expired, deleted): nothing to retry; the
+    administrator must act, and the message says how."""
+
+    def __init__(self, api: str, detail: str) -> None:
+        owner = api.startswith(("blogger.", "gmail.", "oauth."))
+        if owner:
+            what = "the blog owner's token (google.oauth_token_file)"
+            fix = (
+                "run `mymein auth` to sign in again (an OAuth app still in 'Testing' gives tokens that expire "
+                "after 7 days: publish it, see docs/deploy.md)"
+            )
+        else:
+            what = "the service-account key (google.service_account_file)"
+            fix = "create a new key for the service account in Google Cloud and point google.service_account_file at it"
+        super().__init__(api, 401, f"Google refused {what}: {detail}; {fix}", reason="credentials")
+        self.owner = owner
+        self.line = f"Google refused {what} ({detail}); {fix}"
+
+    def __str__(self) -> str:
+        return self.line
+
+
 def _retry_after(value: str | None) -> float | None:
     try:
         return float(value) if value else None
     except ValueError:
         return None
+
+
+def _short(text: str) -> str:
+    """The reason inside a connection error's long repr ("[Errno 111] Connection refused", "timed out")."""
+    found = re.search(r"\[Errno -?\d+\] [^'\")]+|Name or service not known|timed out|Connection refused", text)
+    return found.group(0).strip() if found else text[:200]
+
+
+def _first_line(exc: BaseException) -> str:
+    # google-auth puts the token endpoint's whole JSON answer in its args; its error text is enough.
+    text = str(exc.args[0]) if exc.args else str(exc)
+    return text.splitlines()[0][:300] if text else type(exc).__name__
 
 
 def _reason(error: dict[str, Any]) -> str:
@@ -89,6 +161,10 @@ def translate(api: str, exc: BaseException) -> GoogleApiError | None:
             reason=_reason(error),
             retry_after=_retry_after(exc.resp.get("retry-after")),
         )
+    if isinstance(exc, google.auth.exceptions.RefreshError):
+        return CredentialsRefused(api, _first_line(exc))
+    if isinstance(exc, google.auth.exceptions.TransportError):
+        return GoogleApiError(api, 0, f"Google's sign-in could not be reached: {_first_line(exc)}")
     if isinstance(exc, requests.RequestException | httplib2.HttpLib2Error | ConnectionError | socket.timeout):
         return GoogleApiError(api, 0, f"{type(exc).__name__}: {exc}")
     return None

@@ -6,12 +6,13 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from ..core.errors import LayoutError
 from ..core.form import FormLayout
 from ..core.review import column_letter
 from .sheets_values import SheetValues, quote_sheet
 
 
-class ResponsesTabNotFound(Exception):
+class ResponsesTabNotFound(LayoutError):
     """No tab of the responses spreadsheet has the form's header row."""
 
 

@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Callable
+from typing import Any, TypeVar
 
 import gspread
 
 from ..core.cells import fit_cell
+from .errors import GoogleApiError, Resource
 from .retry import RetryPolicy
+
+T = TypeVar("T")
 
 # gspread's own annotation of query parameters.
 Params = dict[str, str | int | bool | float | list[str] | None]
@@ -21,13 +25,25 @@ def quote_sheet(title: str) -> str:
 class SheetValues:
     """The few Sheets calls the pipeline makes, each one HTTP request, each retried by `policy`."""
 
-    def __init__(self, client: gspread.Client, spreadsheet_id: str, policy: RetryPolicy) -> None:
+    def __init__(
+        self, client: gspread.Client, spreadsheet_id: str, policy: RetryPolicy, resource: Resource | None = None
+    ) -> None:
         self.http = client.http_client
         self.spreadsheet_id = spreadsheet_id
         self.policy = policy
+        self.resource = resource
+
+    def _call(self, api: str, fn: Callable[[], T], *, idempotent: bool = True) -> T:
+        """One call through the retry policy; its error names this spreadsheet."""
+        try:
+            return self.policy.call(api, fn, idempotent=idempotent)
+        except GoogleApiError as exc:
+            if exc.resource is None:
+                exc.resource = self.resource
+            raise
 
     def metadata(self, fields: str) -> dict[str, Any]:
-        result: dict[str, Any] = self.policy.call(
+        result: dict[str, Any] = self._call(
             "sheets.spreadsheets.get",
             lambda: self.http.spreadsheets_get(self.spreadsheet_id, params={"fields": fields}),
         )
@@ -35,7 +51,7 @@ class SheetValues:
 
     def get(self, a1: str, *, datetimes: str = "SERIAL_NUMBER") -> list[list[Any]]:
         params: Params = {"valueRenderOption": "UNFORMATTED_VALUE", "dateTimeRenderOption": datetimes}
-        result = self.policy.call(
+        result = self._call(
             "sheets.spreadsheets.values.get",
             lambda: self.http.values_get(self.spreadsheet_id, a1, params=params),
         )
@@ -47,7 +63,7 @@ class SheetValues:
             "valueRenderOption": "UNFORMATTED_VALUE",
             "dateTimeRenderOption": "SERIAL_NUMBER",
         }
-        result = self.policy.call(
+        result = self._call(
             "sheets.spreadsheets.values.batchGet",
             lambda: self.http.values_batch_get(self.spreadsheet_id, list(ranges), params=dict(params)),
         )
@@ -56,7 +72,7 @@ class SheetValues:
     def update(self, a1: str, rows: list[list[Any]]) -> None:
         # RAW: whatever an operator typed (`=IMPORTXML(...)`, `+62...`) stays text, never a formula.
         rows = [[fit_cell(v) if isinstance(v, str) else v for v in row] for row in rows]
-        self.policy.call(
+        self._call(
             "sheets.spreadsheets.values.update",
             lambda: self.http.values_update(
                 self.spreadsheet_id, a1, params={"valueInputOption": "RAW"}, body={"values": rows}
@@ -64,7 +80,7 @@ class SheetValues:
         )
 
     def structure(self, requests: list[dict[str, Any]], *, idempotent: bool = True) -> dict[str, Any]:
-        result: dict[str, Any] = self.policy.call(
+        result: dict[str, Any] = self._call(
             "sheets.spreadsheets.batchUpdate",
             lambda: self.http.batch_update(self.spreadsheet_id, {"requests": requests}),
             idempotent=idempotent,

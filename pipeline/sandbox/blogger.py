@@ -7,6 +7,7 @@ import unicodedata
 from datetime import datetime, timedelta, timezone
 from html.parser import HTMLParser
 from typing import Any
+from urllib.parse import urlsplit
 
 from .errors import ApiError, bad_request, not_found
 from .routing import Request, Response, Router
@@ -19,6 +20,11 @@ VOID_TAGS = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link",
 DEFAULT_PAGE = 20
 MAX_PAGE = 500  # posts.list maxResults limit in the Blogger reference
 AUTHOR = {"id": "10000000000000000001", "displayName": "Admin KIM", "url": "", "image": {"url": ""}}
+# A post's labels may take 200 characters in all, counting the ", " Blogger's editor puts between them (its
+# help and users' reports; the API gives the editor's error). Over it the API answers this 400.
+LABELS_MAX_TOTAL = 200
+LABELS_SEPARATOR = ", "
+LABELS_REFUSED = "We're sorry, but the value for field labels was not valid."
 
 
 class _WellFormed(HTMLParser):
@@ -54,6 +60,18 @@ def html_problem(content: str) -> str | None:
     if checker.stack:
         return f"unclosed <{checker.stack[-1]}>"
     return None
+
+
+def labels_problem(labels: list[str]) -> str | None:
+    if len(LABELS_SEPARATOR.join(labels)) > LABELS_MAX_TOTAL:
+        return LABELS_REFUSED
+    return None
+
+
+def blog_address(url: str) -> str:
+    """A blog's URL as `blogs.getByUrl` compares it: host (any case) and path, http or https, final / or not."""
+    parts = urlsplit(url.strip())
+    return f"{parts.netloc.lower()}{parts.path.rstrip('/')}"
 
 
 def slugify(title: str) -> str:
@@ -121,6 +139,11 @@ class BloggerApi:
         tz = timezone(timedelta(hours=offset_hours))
         return moment.astimezone(tz).replace(microsecond=0).isoformat()
 
+    @classmethod
+    def _minute(cls, moment: datetime, offset_hours: int) -> str:
+        """A post's `published`: Blogger keeps it to the minute (seconds 00), while `updated` keeps seconds."""
+        return cls._stamp(moment.replace(second=0, microsecond=0), offset_hours)
+
     def _blog(self, blog_id: str) -> dict[str, Any]:
         blog: dict[str, Any] | None = self._blogs.get(blog_id)
         if blog is None:
@@ -159,9 +182,11 @@ class BloggerApi:
         result = {k: v for k, v in post.items() if not k.startswith("_")}
         result["selfLink"] = f"{req.base_url}/v3/blogs/{post['blog']['id']}/posts/{post['id']}"
         result["replies"] = {
-            "totalItems": str(len(post.get("_comments", []))),
+            "totalItems": str(self._comment_count(post)),
             "selfLink": result["selfLink"] + "/comments",
         }
+        # Every post Blogger answers with says whether readers may comment; a new post allows it.
+        result["readerComments"] = post.get("_reader_comments", "ALLOW")
         if post["status"] == "DRAFT":
             result.pop("url", None)  # a draft has no public address yet
         if not result.get("labels"):
@@ -170,10 +195,23 @@ class BloggerApi:
             result.pop("content", None)
         return result
 
+    def _comment_count(self, post: dict[str, Any]) -> int:
+        """Readers' published comments on the post (kept by `blogger_comments`, per blog)."""
+        comments: dict[str, Any] = self.state.ns("blogger").get("comments", {}).get(post["blog"]["id"], {})
+        return sum(1 for c in comments.values() if c["post"]["id"] == post["id"] and c["status"] == "LIVE")
+
     def _check_content(self, body: dict[str, Any]) -> None:
         problem = html_problem(str(body.get("content", "")))
         if problem:
             raise bad_request(f"Invalid HTML content: {problem}")
+
+    @staticmethod
+    def _labels(body: dict[str, Any]) -> list[str]:
+        labels = [str(x) for x in body.get("labels", []) or []]
+        problem = labels_problem(labels)
+        if problem:
+            raise ApiError(400, problem, "INVALID_ARGUMENT", reason="invalid")
+        return labels
 
     def _unique_path(self, blog: dict[str, Any], title: str) -> str:
         now = self.state.now().astimezone(timezone(timedelta(hours=blog["_utc_offset_hours"])))
@@ -195,8 +233,9 @@ class BloggerApi:
 
     # --- routes -------------------------------------------------------------------------------------------
     def register(self, router: Router) -> None:
-        router.add("GET", BLOG + r"$", "blogger.blogs.get", self.get_blog)
+        # Before blogs.get, whose `{blogId}` would otherwise take `byurl` for a blog id.
         router.add("GET", r"^/v3/blogs/byurl$", "blogger.blogs.getByUrl", self.get_blog_by_url)
+        router.add("GET", BLOG + r"$", "blogger.blogs.get", self.get_blog)
         router.add("POST", BLOG + r"/posts/?$", "blogger.posts.insert", self.insert)
         router.add("GET", BLOG + r"/posts/?$", "blogger.posts.list", self.list)
         router.add("GET", BLOG + r"/posts/search$", "blogger.posts.search", self.search)
@@ -208,14 +247,17 @@ class BloggerApi:
         router.add("POST", POST + r"/revert$", "blogger.posts.revert", self.revert)
         router.add("DELETE", POST + r"$", "blogger.posts.delete", self.delete)
         router.add("POST", r"^/_sandbox/blogs/(?P<blog>[0-9]+)/limits$", "", self.set_limits)
+        router.add(
+            "POST", r"^/_sandbox/blogs/(?P<blog>[0-9]+)/posts/(?P<post>[0-9]+)/publish_by_hand$", "", self.by_hand
+        )
 
     def get_blog(self, req: Request) -> Response:
         return Response(json=self._blog_resource(self._blog(req.params["blog"]), req.base_url))
 
     def get_blog_by_url(self, req: Request) -> Response:
-        url = (req.arg("url") or "").rstrip("/") + "/"
+        wanted = blog_address(req.arg("url") or "")
         for blog in self._blogs.values():
-            if blog["url"] == url:
+            if blog_address(blog["url"]) == wanted:
                 return Response(json=self._blog_resource(blog, req.base_url))
         raise not_found("Blog not found")
 
@@ -237,6 +279,7 @@ class BloggerApi:
             raise ApiError(
                 403, "Rate limit exceeded: too many posts today.", "PERMISSION_DENIED", reason="rateLimitExceeded"
             )
+        labels = self._labels(body)
         now = self._stamp_now(blog["_utc_offset_hours"])
         post_id = self.state.new_numeric_id()
         path = self._unique_path(blog, str(body.get("title", "")))
@@ -244,13 +287,13 @@ class BloggerApi:
             "kind": "blogger#post",
             "id": post_id,
             "blog": {"id": blog["id"]},
-            "published": now,
+            "published": self._minute(self.state.now(), blog["_utc_offset_hours"]),
             "updated": now,
             "url": blog["url"].rstrip("/") + path,
             "title": str(body.get("title", "")),
             "content": str(body.get("content", "")),
             "author": AUTHOR,
-            "labels": [str(x) for x in body.get("labels", []) or []],
+            "labels": labels,
             "status": "DRAFT" if req.flag("isDraft") else "LIVE",
             "etag": f'"{self.state.new_token_id(16)}"',
             "_path": path,
@@ -336,13 +379,14 @@ class BloggerApi:
     def patch(self, req: Request) -> Response:
         post = self._post(req.params["blog"], req.params["post"])
         body = req.json()
+        labels = self._labels(body) if "labels" in body else None
         if "content" in body:
             self._check_content(body)
             post["content"] = str(body["content"])
         if "title" in body:
             post["title"] = str(body["title"])
-        if "labels" in body:
-            post["labels"] = [str(x) for x in body["labels"] or []]
+        if labels is not None:
+            post["labels"] = labels
         self._touch(post)
         return Response(json=self._resource(post, req, body=req.flag("fetchBody", True)))
 
@@ -350,9 +394,10 @@ class BloggerApi:
         post = self._post(req.params["blog"], req.params["post"])
         body = req.json()
         self._check_content(body)
+        labels = self._labels(body)
         post["title"] = str(body.get("title", ""))
         post["content"] = str(body.get("content", ""))
-        post["labels"] = [str(x) for x in body.get("labels", []) or []]
+        post["labels"] = labels
         self._touch(post)
         return Response(json=self._resource(post, req, body=req.flag("fetchBody", True)))
 
@@ -370,8 +415,25 @@ class BloggerApi:
                 raise bad_request(f"Invalid value for publishDate: {when}")
         else:
             moment = now
-        post["published"] = self._stamp(moment, blog["_utc_offset_hours"])
+        post["published"] = self._minute(moment, blog["_utc_offset_hours"])
         post["status"] = "SCHEDULED" if moment > now else "LIVE"
+        self._touch(post)
+        return Response(json=self._resource(post, req))
+
+    def by_hand(self, req: Request) -> Response:
+        """The owner presses Publish in Blogger's editor. With `{"keep_date": true}` the post keeps the date it
+        already has (a draft's is when it was written), as the editor does when its date setting is left on
+        "Automatic"; `updated` is now either way. Answers the post as posts.get would."""
+        post = self._post(req.params["blog"], req.params["post"])
+        blog = self._blog(post["blog"]["id"])
+        body = req.json()
+        if not isinstance(body, dict):
+            raise bad_request('expected {"keep_date": true or false}')
+        if post["status"] not in ("DRAFT", "SCHEDULED"):
+            raise bad_request(f"post {post['id']} is {post['status']}, not a draft or a scheduled post")
+        if not body.get("keep_date"):
+            post["published"] = self._minute(self.state.now(), blog["_utc_offset_hours"])
+        post["status"] = "LIVE"
         self._touch(post)
         return Response(json=self._resource(post, req))
 
@@ -384,4 +446,4 @@ class BloggerApi:
     def delete(self, req: Request) -> Response:
         self._post(req.params["blog"], req.params["post"])
         del self._posts(req.params["blog"])[req.params["post"]]
-        return Response(status=204)
+        return Response(status=200, body=b"")  # Blogger answers 200 with an empty body, not 204

@@ -43,6 +43,17 @@ def _claims(assertion: str) -> dict[str, Any] | None:
 
 
 def register(router: Router, app: SandboxApp) -> None:
+    # Refresh tokens and service accounts revoked through `POST /_sandbox/oauth/revoke`: a user who removed the
+    # app's access, a token of an app in "Testing" past its 7 days, a deleted service-account key.
+    revoked: set[str] = set()
+
+    def revoke(req: Request) -> Response:
+        body = req.json()
+        if not isinstance(body, dict) or not (body.get("refresh_token") or body.get("client_email")):
+            return Response(status=400, json={"error": 'expected {"refresh_token": ...} or {"client_email": ...}'})
+        revoked.update(str(body[k]) for k in ("refresh_token", "client_email") if body.get(k))
+        return Response(json={"revoked": sorted(revoked)})
+
     def token(req: Request) -> Response:
         form = {k: v[-1] for k, v in parse_qs(req.body.decode("utf-8"), keep_blank_values=True).items()}
         grant = form.get("grant_type", "")
@@ -59,6 +70,8 @@ def register(router: Router, app: SandboxApp) -> None:
                 return _oauth_error(
                     "invalid_grant", "Invalid JWT: Token must be a short-lived token and in a reasonable timeframe."
                 )
+            if str(claims.get("iss")) in revoked:
+                return _oauth_error("invalid_grant", "Invalid JWT Signature.")  # what Google says of a deleted key
             return Response(json=issued)
         if grant == "authorization_code":
             granted = codes.pop(form.get("code", ""), None)
@@ -75,6 +88,8 @@ def register(router: Router, app: SandboxApp) -> None:
         if grant == "refresh_token":
             if not form.get("refresh_token") or not form.get("client_id"):
                 return _oauth_error("invalid_request", "Missing required parameter: refresh_token or client_id.")
+            if form["refresh_token"] in revoked:
+                return _oauth_error("invalid_grant", "Token has been expired or revoked.")
             return Response(json={**issued, "scope": form.get("scope", "https://www.googleapis.com/auth/blogger")})
         return _oauth_error("unsupported_grant_type", f"Invalid grant_type: {grant}")
 
@@ -102,6 +117,7 @@ def register(router: Router, app: SandboxApp) -> None:
         return Response(json={"locations": [], "encodedLocations": "0x0"})
 
     router.add("POST", r"^/token$", "oauth.token", token, mutates=False)
+    router.add("POST", r"^/_sandbox/oauth/revoke$", "", revoke, mutates=False)
     router.add("GET", r"^/o/oauth2/auth$", "", authorize, mutates=False)
     router.add(
         "GET",

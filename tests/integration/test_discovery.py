@@ -23,6 +23,7 @@ PIPELINE_METHODS = {
     "blogger.posts.publish",
     "blogger.posts.revert",
     "blogger.posts.list",
+    "blogger.posts.get",
     "drive.files.get",
     "drive.permissions.create",
     "drive.permissions.delete",
@@ -46,10 +47,11 @@ def test_every_blogger_and_drive_method_the_pipeline_calls_answers_within_its_sc
         app.publisher.publish(draft.post_id)
         assert app.publisher.find_by_code("MM-20261122-0001", datetime.now(UTC) - timedelta(hours=1)) is not None
         assert len(app.publisher.all_posts()) == 2
-        assert {r.post_id for r in app.publisher.live_since(datetime.now(UTC) - timedelta(hours=1))} == {
-            live.post_id,
-            draft.post_id,
-        }
+        waiting = app.publisher.insert("Masih draf", "<p>Isi.</p>", [], draft=True)
+        assert app.publisher.not_live() == {waiting.post_id}
+        seen = app.publisher.post(draft.post_id)
+        assert seen is not None and seen.state == "LIVE" and seen.url.endswith(".html")
+        assert app.publisher.post("1234567890") is None
         info = app.photos.info(photo)
         assert info is not None and info.mime_type == "image/png"
         assert app.photos.info("1NoSuchFileAnywhere") is None

@@ -181,7 +181,35 @@ def test_a_wrong_complaint_form_tab_or_a_damaged_pengaduan_header_says_how_to_fi
     world.config.write_text(text.replace(form_id, "1NoSuchForm"), encoding="utf-8")
     result = _doctor(world.config)
     assert "[FAIL] complaint form sheet: Google answered 404" in result.output
-    assert "share spreadsheet 1NoSuchForm with the service account as Editor" in result.output
+    assert "share spreadsheet 1NoSuchForm with the service account as Viewer" in result.output
+
+
+def test_an_oauth_token_given_as_the_service_account_key_is_named_and_reads_are_shared_as_viewer(
+    sandbox: Sandbox, tmp_path: Path
+) -> None:
+    world = make_world(sandbox.url, tmp_path, [])
+    token = tmp_path / "token.json"
+    token.write_text(json.dumps(throwaway_user_token(f"{sandbox.url}/token")), encoding="utf-8")
+    token.chmod(0o600)
+    result = _doctor(_with(world, f"  service_account_file: {token}\n"))
+    assert result.exit_code == 1
+    assert (
+        f"{token} is an OAuth token" in result.output and "download a JSON key of the service account" in result.output
+    )
+
+
+def test_the_demo_world_passes_doctor_after_init(tmp_path: Path) -> None:
+    """The demo sends its notices through Gmail: its owner token carries that permission."""
+    with Sandbox(state_dir=tmp_path / "sandbox") as running:
+        from datetime import UTC, datetime
+
+        from pipeline.demo import prepare_world
+
+        (tmp_path / "demo").mkdir()
+        _, config = prepare_world(tmp_path / "demo", running.url, datetime.now(UTC))
+        assert CliRunner().invoke(main, ["--config", str(config), "init"]).exit_code == 0
+        result = _doctor(config)
+    assert result.exit_code == 0, result.output
 
 
 # --- doctor --write: each write path once, on the real services, nothing left behind ---------------------------

@@ -54,7 +54,7 @@ def test_a_lost_ledger_is_rebuilt_and_nothing_is_posted_or_ingested_again(sandbo
         reset_stats(world.endpoint)
         report = run_cycle(app)
         assert (report.ingested, report.queued, report.outcomes, report.cells_written) == (0, 0, [], 0)
-        # Only a look at the blog's newest live posts, because a draft waits (was it published by hand?).
+        # Only a look at which posts of the blog are not live, because a draft waits (published by hand?).
         assert [m for m in stats(world.endpoint) if m.startswith("blogger.")] == ["blogger.posts.list"]
         append_responses(world.endpoint, world.form_id, [response_row(7)])
         report = run_cycle(app)

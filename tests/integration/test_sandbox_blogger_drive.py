@@ -138,6 +138,102 @@ def test_daily_post_cap_answers_rate_limit_exceeded(sb: Sandbox, blogger: Any, b
     assert json.loads(caught.value.content)["error"]["errors"][0]["reason"] == "rateLimitExceeded"
 
 
+def test_get_by_url_answers_the_blog_and_404_for_an_unknown_one(sb: Sandbox, blogger: Any) -> None:
+    made = requests.post(
+        f"{sb.url}/_sandbox/blogs", json={"name": "Portal KIM", "url": "http://portal-kim.blogspot.com/"}, timeout=10
+    ).json()
+    for url in ("http://portal-kim.blogspot.com/", "https://portal-kim.blogspot.com", "http://PORTAL-KIM.blogspot.com"):
+        found = blogger.blogs().getByUrl(url=url).execute()
+        assert (found["kind"], found["id"], found["url"]) == (
+            "blogger#blog",
+            made["id"],
+            "http://portal-kim.blogspot.com/",
+        )
+    assert blogger.blogs().getByUrl(url="http://portal-kim.blogspot.com/", view="ADMIN").execute()["id"] == made["id"]
+    with pytest.raises(HttpError) as caught:
+        blogger.blogs().getByUrl(url="http://tidak-ada.blogspot.com/").execute()
+    assert caught.value.resp.status == 404
+    assert json.loads(caught.value.content)["error"]["status"] == "NOT_FOUND"
+
+
+def test_published_is_to_the_minute_while_updated_keeps_seconds(blogger: Any, blog: str, clock: FakeClock) -> None:
+    posts = blogger.posts()
+    clock.now = datetime(2026, 11, 22, 1, 2, 3, 456789, tzinfo=UTC)
+    post = posts.insert(blogId=blog, body={"title": "Menit", "content": "<p>x</p>"}).execute()
+    assert (post["published"], post["updated"]) == ("2026-11-22T09:02:00+08:00", "2026-11-22T09:02:03+08:00")
+    clock.now += timedelta(seconds=50)
+    patched = posts.patch(blogId=blog, postId=post["id"], body={"title": "Menit lagi"}).execute()
+    assert (patched["published"], patched["updated"]) == ("2026-11-22T09:02:00+08:00", "2026-11-22T09:02:53+08:00")
+    draft = posts.insert(blogId=blog, isDraft=True, body={"title": "Nanti", "content": "<p>x</p>"}).execute()
+    when = datetime(2026, 11, 23, 1, 30, 45, tzinfo=UTC)
+    scheduled = posts.publish(blogId=blog, postId=draft["id"], publishDate=when.isoformat()).execute()
+    assert (scheduled["status"], scheduled["published"]) == ("SCHEDULED", "2026-11-23T09:30:00+08:00")
+
+
+def test_posts_carry_replies_and_reader_comments_as_blogger_does(sb: Sandbox, blogger: Any, blog: str) -> None:
+    posts = blogger.posts()
+    post = posts.insert(blogId=blog, body={"title": "Komentar", "content": "<p>x</p>"}).execute()
+    assert post["readerComments"] == "ALLOW"
+    assert post["replies"] == {"totalItems": "0", "selfLink": f"{post['selfLink']}/comments"}
+    requests.post(
+        f"{sb.url}/_sandbox/blogs/{blog}/posts/{post['id']}/comments",
+        json={"author": "Warga", "content": "Bagus."},
+        timeout=10,
+    ).raise_for_status()
+    [listed] = posts.list(blogId=blog, fetchBodies=False).execute()["items"]
+    assert (listed["replies"]["totalItems"], listed["readerComments"]) == ("1", "ALLOW")
+    assert posts.get(blogId=blog, postId=post["id"], view="ADMIN").execute()["replies"]["totalItems"] == "1"
+
+
+def test_labels_over_200_characters_with_their_separators_are_refused(blogger: Any, blog: str) -> None:
+    posts = blogger.posts()
+    fits = ["a" * 99, "b" * 99]  # 99 + len(", ") + 99 = 200
+    over = [str(n) * 50 for n in range(4)]  # 200 characters of labels, 206 with the separators
+    post = posts.insert(blogId=blog, body={"title": "L", "content": "<p>x</p>", "labels": fits}).execute()
+    assert post["labels"] == fits
+    calls = [
+        lambda: posts.insert(blogId=blog, body={"title": "L", "content": "<p>x</p>", "labels": over}),
+        lambda: posts.patch(blogId=blog, postId=post["id"], body={"labels": over}),
+        lambda: posts.update(
+            blogId=blog, postId=post["id"], body={"title": "L", "content": "<p>x</p>", "labels": over}
+        ),
+    ]
+    for call in calls:
+        with pytest.raises(HttpError) as caught:
+            call().execute()
+        error = json.loads(caught.value.content)["error"]
+        assert (error["code"], error["status"], error["errors"][0]["reason"]) == (400, "INVALID_ARGUMENT", "invalid")
+        assert error["message"] == "We're sorry, but the value for field labels was not valid."
+    assert posts.get(blogId=blog, postId=post["id"]).execute()["labels"] == fits  # nothing was changed
+    assert len(posts.list(blogId=blog).execute()["items"]) == 1
+
+
+def test_delete_answers_200_with_an_empty_body(sb: Sandbox, blogger: Any, blog: str) -> None:
+    post = blogger.posts().insert(blogId=blog, body={"title": "Hapus", "content": "<p>x</p>"}).execute()
+    answer = requests.delete(f"{sb.url}/v3/blogs/{blog}/posts/{post['id']}", timeout=10)
+    assert (answer.status_code, answer.content) == (200, b"")
+
+
+def test_publishing_by_hand_in_the_editor_may_keep_the_draft_date(
+    sb: Sandbox, blogger: Any, blog: str, clock: FakeClock
+) -> None:
+    posts = blogger.posts()
+    kept = posts.insert(blogId=blog, isDraft=True, body={"title": "Lama", "content": "<p>x</p>"}).execute()
+    fresh = posts.insert(blogId=blog, isDraft=True, body={"title": "Baru", "content": "<p>x</p>"}).execute()
+    clock.now += timedelta(days=3, seconds=17)
+    by_hand = f"{sb.url}/_sandbox/blogs/{blog}/posts/{{}}/publish_by_hand"
+    live = requests.post(by_hand.format(kept["id"]), json={"keep_date": True}, timeout=10).json()
+    assert (live["status"], live["published"]) == ("LIVE", kept["published"])
+    assert live["updated"] == "2026-11-25T08:00:17+08:00"  # the editor's save: updated moves, with seconds
+    other = requests.post(by_hand.format(fresh["id"]), json={}, timeout=10).json()
+    assert (other["status"], other["published"]) == ("LIVE", "2026-11-25T08:00:00+08:00")
+    # Listed by publication date, the one that kept its date sits three days back.
+    since = (clock.now - timedelta(hours=1)).isoformat()
+    assert [p["id"] for p in posts.list(blogId=blog, startDate=since).execute()["items"]] == [fresh["id"]]
+    again = requests.post(by_hand.format(kept["id"]), json={"keep_date": True}, timeout=10)
+    assert again.status_code == 400  # already live
+
+
 def test_drive_upload_metadata_download_and_sharing(sb: Sandbox) -> None:
     content = png_bytes(DEMO_PHOTOS["panen"])
     file_id = upload(sb.url, "panen.png", content, "image/png")

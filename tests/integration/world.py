@@ -72,15 +72,23 @@ def append_responses(endpoint: str, form_id: str, rows: list[list[Any]], tab: st
 
 
 def make_world(
-    endpoint: str, folder: Path, rows: list[list[Any]], *, default_mode: str = "Terbit", near_duplicates: bool = False
+    endpoint: str,
+    folder: Path,
+    rows: list[list[Any]],
+    *,
+    default_mode: str = "Terbit",
+    near_duplicates: bool = False,
+    form_tab: str = "Form Responses 1",
+    form_header: list[str] | None = None,
 ) -> World:
     """A form, a review sheet and a blog in the sandbox, and a config.yaml naming them.
 
     `response_row(n)` stories differ only by their number, so they are near-identical by construction: the
-    near-duplicate check is off unless a test asks for it (exact repeats are still caught).
+    near-duplicate check is off unless a test asks for it (exact repeats are still caught). The form's tab and
+    header are an English account's unless given (`Jawaban Formulir 1`, `Cap waktu`... for an Indonesian one).
     """
-    form_id = create_spreadsheet(endpoint, "Form", "Form Responses 1")
-    append_responses(endpoint, form_id, [FORM_HEADER, *rows])
+    form_id = create_spreadsheet(endpoint, "Form", form_tab)
+    append_responses(endpoint, form_id, [form_header or FORM_HEADER, *rows], tab=form_tab)
     review_id = create_spreadsheet(endpoint, "Review", "Berita")
     blog = requests.post(f"{endpoint}/_sandbox/blogs", json={"name": "Portal KIM"}, timeout=10)
     blog.raise_for_status()

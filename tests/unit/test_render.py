@@ -9,7 +9,7 @@ import pytest
 
 from pipeline.core.model import ReviewRow
 from pipeline.core.photo_check import PhotoInfo, photo_problem
-from pipeline.core.post import labels_for, post_view
+from pipeline.core.post import fit_labels, labels_for, post_view
 from pipeline.render import Renderer, TemplateNotFound, sanitise
 
 from ..htmlcheck import executable_parts
@@ -128,6 +128,18 @@ def test_labels_are_deduplicated_and_bounded() -> None:
         "a b",
     )
     assert sum(len(label) for label in labels_for("Juai", "Juai", tuple("x" * 50 + str(i) for i in range(9)))) <= 200
+
+
+def test_labels_fit_blogger_limit_counting_the_separators_between_them() -> None:
+    four = tuple(str(n) * 50 for n in range(4))  # 200 characters of labels, 206 with the ", " between them
+    assert fit_labels(four) == four[:3]
+    assert len(", ".join(fit_labels(four))) == 154
+    exactly = ("a" * 99, "b" * 99)  # 99 + 2 + 99
+    assert fit_labels(exactly) == exactly
+    # One that does not fit is left out; a shorter one after it still goes, and the first ones always stay.
+    assert fit_labels(("Kecamatan Juai", "x" * 190, "Ekonomi")) == ("Kecamatan Juai", "Ekonomi")
+    chosen = labels_for("Juai", "Juai", tuple("x" * 50 + str(i) for i in range(9)))
+    assert chosen[:2] == ("Kecamatan Juai", "Desa Juai") and len(", ".join(chosen)) <= 200
 
 
 NOTICE_VALUES = {
