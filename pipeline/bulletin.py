@@ -39,17 +39,21 @@ TOC_LINES_PER_PAGE = 45
 
 @dataclass(frozen=True)
 class Bulletin:
-    path: Path
+    path: Path | None  # None: no story was published that week, and no PDF was written
     pages: int
     stories: int
 
 
 def make_bulletin(app: App, week: str, kecamatan: str | None = None) -> Bulletin:
-    """The week's bulletin (of one kecamatan, or all) written to the reports folder."""
+    """The week's bulletin (of one kecamatan, or all) written to the reports folder. A week without a story
+    writes no file: an officer printing the week's bulletins for the villages wants no page that says nothing
+    (and an earlier file of that week is left as it was)."""
     settings = app.settings
     suffix = "" if kecamatan is None else "-" + re.sub(r"[^a-z0-9]+", "-", kecamatan.casefold()).strip("-")
     path = settings.reports_dir / f"buletin-{week}{suffix}.pdf"
     groups = collect_stories(app, week, kecamatan)
+    if not groups:
+        return Bulletin(None, 0, 0)
     return write_bulletin(groups, photo_source(app), path, title=settings.report.title, week=week, tz=settings.tz)
 
 

@@ -17,9 +17,10 @@ from typing import TYPE_CHECKING, Any
 import click
 
 from .config import ConfigError, Settings, config_path, load_settings
-from .core.errors import MyMeInError, StopCycle
+from .core.errors import ConfigurationError, MyMeInError, StopCycle
 from .core.form import FormLayoutError
 from .core.review import ReviewLayoutError
+from .core.text import counted
 from .google.errors import GoogleApiError
 from .google.responses import ResponsesTabNotFound
 from .render import TemplateFailed
@@ -207,15 +208,35 @@ def auth(state: CliState, client_secret: Path, token_path: Path | None, port: in
 
 
 @main.command()
+@click.option(
+    "--write",
+    is_flag=True,
+    help="Also try each write path once, leaving nothing behind: a scratch tab 'MyMeIn doctor' made and deleted, "
+    "a draft post made and deleted, a photo shared and made private again, and with notices on one e-mail sent.",
+)
+@click.option(
+    "--photo",
+    metavar="FILE_ID|LINK",
+    help="With --write: the photo to share and take back (default: one in photos.upload_folders not shared yet; "
+    "a photo already shared is never touched).",
+)
+@click.option(
+    "--mail-to",
+    metavar="ADDRESS",
+    help="With --write: who gets the test e-mail (default: the first of notices.officers, else notices.sender).",
+)
 @click.pass_obj
-def doctor(state: CliState) -> None:
+def doctor(state: CliState, write: bool, photo: str | None, mail_to: str | None) -> None:
     """Check config, credentials, spreadsheets, blog, Drive, time zone and state_dir; print each fix.
 
-    Exit code 0 only when every check passes.
+    Without --write nothing is changed anywhere. Exit code 0 only when every check passes.
     """
-    from .doctor import run_checks
+    from .doctor import WriteOptions, run_checks
 
-    checks = run_checks(config_path(state.config), channel=state.channel)
+    if (photo or mail_to) and not write:
+        raise click.UsageError("--photo and --mail-to go with --write")
+    options = WriteOptions(photo, mail_to) if write else None
+    checks = run_checks(config_path(state.config), channel=state.channel, write=options)
     for check in checks:
         mark = ("warn" if check.warning else "ok  ") if check.ok else "FAIL"
         click.echo(f"[{mark}] {check.name}: {check.detail}".rstrip(": "))
@@ -307,15 +328,24 @@ def _sync_one(settings: Settings, dry_run: bool, label: str) -> None:
         finally:
             app.close()
     prefix = "dry run: would" if dry_run else "done:"
+    restored = f", restore {report.restored}" if report.restored else ""
+    written = (
+        "nothing written"
+        if dry_run
+        else f"{counted(report.rows_added, 'row')} added, {counted(report.cells_written, 'cell')} written"
+    )
     click.echo(
-        f"{label}{prefix} ingest {report.ingested}, queue {report.queued}, publish {report.count('publish')}, "
-        f"update {report.count('update')}, reject {report.count('reject')}, retract {report.count('retract')}, "
-        f"hold {report.count('hold')}; {report.cells_written} cells written"
+        f"{label}{prefix} ingest {report.ingested}, queue {report.queued}{restored}, "
+        f"publish {report.count('publish')}, update {report.count('update')}, reject {report.count('reject')}, "
+        f"retract {report.count('retract')}, hold {report.count('hold')}; {written}"
     )
     if report.extras():
         click.echo(f"{label}  also: {', '.join(report.extras())}")
     for outcome in report.outcomes:
-        click.echo(f"  {outcome.code} {outcome.action}: {outcome.status} {outcome.message} {outcome.link}".rstrip())
+        said = (outcome.status, outcome.message, outcome.link)
+        click.echo(f"  {outcome.code} {outcome.action}: {' '.join(part for part in said if part)}".rstrip())
+    if report.held_line():
+        click.echo(f"{label}  {report.held_line()}")
     down = [e for e in report.errors if any(e.startswith(line) for line in report.down.values())]
     for error in report.errors:
         if error not in down:
@@ -328,6 +358,9 @@ def _sync_one(settings: Settings, dry_run: bool, label: str) -> None:
 @click.pass_obj
 def run(state: CliState) -> None:
     """Run cycles every schedule.interval_seconds until SIGTERM or Ctrl-C (every channel in turn).
+
+    The running cycle finishes first; a second Ctrl-C stops at once (exit code 130), which is safe: the next
+    cycle takes up what was left.
 
     One daemon per config: a second `mymein run` exits at once (code 1) naming the first one's PID.
     """
@@ -344,7 +377,7 @@ def run(state: CliState) -> None:
 
 
 def _run_daemon(channels: list[tuple[str, Settings]]) -> None:
-    from .daemon import heartbeat_path, run_daemon
+    from .daemon import StopSignals, heartbeat_path, run_daemon
 
     settings = channels[0][1]
     logging.getLogger("mymein").setLevel(logging.INFO)
@@ -352,8 +385,7 @@ def _run_daemon(channels: list[tuple[str, Settings]]) -> None:
         _HANDLER.setStream(sys.stdout)  # the daemon's log is its output (journald, docker logs)
     apps = [_build_app(s) for _, s in channels]
     stop = threading.Event()
-    signal.signal(signal.SIGTERM, lambda *_: stop.set())
-    signal.signal(signal.SIGINT, lambda *_: stop.set())
+    StopSignals(stop, click.echo).install()
     served = f" for channels {', '.join(name for name, _ in channels)}" if len(channels) > 1 else ""
     click.echo(
         f"mymein run (PID {os.getpid()}): a cycle every {settings.schedule.interval_seconds:g} s{served}; "
@@ -364,11 +396,15 @@ def _run_daemon(channels: list[tuple[str, Settings]]) -> None:
     finally:
         for app in apps:
             app.close()
-    click.echo(f"stopped after {worker.cycles} cycles")
+    click.echo(f"stopped after {counted(worker.cycles, 'cycle')}")
 
 
 @main.command()
-@click.option("--month", metavar="YYYY-MM", help="The month to report on (default: the current one, local time).")
+@click.option(
+    "--month",
+    metavar="YYYY-MM",
+    help="The month to report on, not a future one (default: the current one, local time).",
+)
 @click.option("--no-sheet", is_flag=True, help="Write the HTML and PDF only; leave the Rekap tab alone.")
 @click.pass_obj
 def report(state: CliState, month: str | None, no_sheet: bool) -> None:
@@ -384,23 +420,27 @@ def report(state: CliState, month: str | None, no_sheet: bool) -> None:
     from .app import open_ledger
     from .regions_file import load_regions
     from .render import Renderer
-    from .report import all_summary_rows, build_report, write_files, write_summary
+    from .report import all_summary_rows, build_report, remember_month, write_files, write_summary
 
     if month is not None and not re.fullmatch(r"\d{4}-(0[1-9]|1[0-2])", month):
         raise click.BadParameter(f"{month!r} is not a month such as 2026-11", param_hint="--month")
     settings = state.settings()
     now = datetime.now(UTC)
-    month = month or now.astimezone(settings.tz).strftime("%Y-%m")
+    current = now.astimezone(settings.tz).strftime("%Y-%m")
+    if month is not None and month > current:
+        raise click.BadParameter(f"{month} has not begun (it is {current} now)", param_hint="--month")
+    month = month or current
     regions = load_regions(settings.regions.file)
     ledger = open_ledger(settings)
     try:
         built = build_report(ledger, settings, regions, month, now)
         written = write_files(built, Renderer(settings.templates_dir), settings.reports_dir, settings.report.title)
+        remember_month(ledger, month)
         rows = all_summary_rows(ledger, settings, regions, now)
     finally:
         ledger.close()
-    click.echo(f"monev {month}: {built.total.submissions} submissions, {built.total.published} published")
-    click.echo(f"  {written.html}\n  {written.pdf} ({written.pages} pages)\n  {written.png}")
+    click.echo(f"monev {month}: {counted(built.total.submissions, 'submission')}, {built.total.published} published")
+    click.echo(f"  {written.html}\n  {written.pdf} ({counted(written.pages, 'page')})\n  {written.png}")
     if no_sheet:
         return
     app = _build_app(settings)
@@ -411,22 +451,34 @@ def report(state: CliState, month: str | None, no_sheet: bool) -> None:
         sys.exit(EXIT_FAILED)
     finally:
         app.close()
-    click.echo(f"  {len(rows)} rows written to the {settings.review.summary_worksheet!r} tab")
+    click.echo(f"  {counted(len(rows), 'row')} written to the {settings.review.summary_worksheet!r} tab")
 
 
 @main.command()
 @click.option("--week", metavar="YYYY-Www", help="ISO week, e.g. 2026-W48 (default: the current one, local time).")
-@click.option("--kecamatan", metavar="NAME", help="Only the stories of this kecamatan.")
+@click.option("--kecamatan", metavar="NAME", help="Only the stories of this kecamatan (of the region list).")
 @click.pass_obj
 def bulletin(state: CliState, week: str | None, kecamatan: str | None) -> None:
-    """An A4 PDF of a week's published news to print: photos, a QR code per story, contents per kecamatan."""
+    """An A4 PDF of a week's published news to print: photos, a QR code per story, contents per kecamatan.
+
+    A week without published news (of that kecamatan) writes no PDF: the command says so and exits 0. An
+    unknown kecamatan exits 2 naming the known ones.
+    """
     import re
 
     from .bulletin import make_bulletin
+    from .regions_file import load_regions
 
     if week is not None and not re.fullmatch(r"\d{4}-W(0[1-9]|[1-4]\d|5[0-3])", week):
         raise click.BadParameter(f"{week!r} is not an ISO week such as 2026-W48", param_hint="--week")
     settings = state.settings()
+    if kecamatan is not None:
+        regions = load_regions(settings.regions.file)
+        found = regions.find_kecamatan(kecamatan)
+        if found is None:  # a typo would otherwise print an empty bulletin; exit 2, as for a bad option
+            known = ", ".join(regions.kecamatan_names)
+            raise ConfigurationError(f"no kecamatan {kecamatan.strip()!r} in the region list; known: {known}")
+        kecamatan = found
     if week is None:
         year, number, _ = datetime.now(UTC).astimezone(settings.tz).isocalendar()
         week = f"{year}-W{number:02d}"
@@ -438,7 +490,12 @@ def bulletin(state: CliState, week: str | None, kecamatan: str | None) -> None:
         sys.exit(EXIT_FAILED)
     finally:
         app.close()
-    click.echo(f"bulletin {week}: {made.stories} stories, {made.pages} pages\n  {made.path}")
+    if made.path is None:
+        which = "no story" if kecamatan is None else f"no story of Kecamatan {kecamatan}"
+        click.echo(f"bulletin {week}: {which} was published that week; no PDF written")
+        return
+    stories = counted(made.stories, "story", "stories")
+    click.echo(f"bulletin {week}: {stories}, {counted(made.pages, 'page')}\n  {made.path}")
 
 
 @main.command()
@@ -693,8 +750,8 @@ def rebuild(state: CliState) -> None:
         finally:
             app.close()
     click.echo(
-        f"rebuilt {report.submissions} submissions ({report.with_post} with a post); "
-        f"{report.responses_matched} form responses matched to their rows, "
+        f"rebuilt {counted(report.submissions, 'submission')} ({report.with_post} with a post); "
+        f"{counted(report.responses_matched, 'form response')} matched to their rows, "
         f"{report.responses_unmatched} not matched (the next sync ingests them; repeated texts become Duplikat)"
     )
     if report.published_without_post:
@@ -713,10 +770,10 @@ def rebuild(state: CliState) -> None:
         )
     if report.complaints or report.complaints_not_on_tab:
         click.echo(
-            f"rebuilt {report.complaints} complaints ({report.complaints_matched} matched to the complaint form; "
-            f"{report.complaints_forwarded} forwarded, {report.complaints_answered} answered, "
-            f"{report.complaints_closed} closed); {report.complaints_not_on_tab} form complaints without a row "
-            "are numbered as new by the next sync"
+            f"rebuilt {counted(report.complaints, 'complaint')} ({report.complaints_matched} matched to the "
+            f"complaint form; {report.complaints_forwarded} forwarded, {report.complaints_answered} answered, "
+            f"{report.complaints_closed} closed); {counted(report.complaints_not_on_tab, 'form complaint')} "
+            f"without a row {'is' if report.complaints_not_on_tab == 1 else 'are'} numbered as new by the next sync"
         )
     if report.complaints_unmatched:
         unmatched = ", ".join(report.complaints_unmatched)

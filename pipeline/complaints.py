@@ -44,6 +44,7 @@ from .core.complaints import (
 )
 from .core.photos import file_ids
 from .core.sheettime import format_local
+from .core.text import counted
 from .google.errors import GoogleApiError
 from .google.review_sheet import Archive, CellWrite
 from .google.sheet_setup import department_rule
@@ -376,7 +377,7 @@ def _share_photos(app: App, code: str, department: Department) -> bool:
         return False
     if len(shareable) < len(photos):
         outside = len(photos) - len(shareable)
-        log.warning("complaint %s: %d photo(s) not from a form's upload folder, not shared", code, outside)
+        log.warning("complaint %s: %s not from a form's upload folder, not shared", code, counted(outside, "photo"))
         return False
     return True
 

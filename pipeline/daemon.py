@@ -1,13 +1,18 @@
-"""`mymein run`: the cycle on an APScheduler interval, never overlapping, stopping cleanly on SIGTERM."""
+"""`mymein run`: the cycle on an APScheduler interval, never overlapping, stopping cleanly on SIGTERM or Ctrl-C
+after the running cycle, or at once on a second Ctrl-C."""
 
 from __future__ import annotations
 
 import json
 import logging
+import os
+import signal
+import sys
 import threading
 from collections.abc import Callable, Sequence
 from datetime import UTC, datetime
 from pathlib import Path
+from types import FrameType
 
 from apscheduler.events import EVENT_JOB_MISSED, JobExecutionEvent
 from apscheduler.schedulers.background import BackgroundScheduler
@@ -15,12 +20,16 @@ from apscheduler.triggers.interval import IntervalTrigger
 
 from .app import App
 from .core.errors import MyMeInError
+from .core.text import counted
 from .lock import cycle_lock
 from .periodic import run_due_jobs
 from .private import write_private
 from .sync import CycleReport, run_cycle
 
 log = logging.getLogger("mymein.run")
+STOP_AFTER_CYCLE = "stopping after the running cycle (Ctrl-C again to stop now)"
+STOP_NOW = "stopping now; the next cycle takes up what this one left"
+EXIT_INTERRUPTED = 130  # 128 + SIGINT: what shells and systemd report for a command stopped by Ctrl-C
 
 
 def heartbeat_path(app: App) -> Path:
@@ -45,14 +54,15 @@ class Worker:
                     return
                 report = run_cycle(self.app)
                 made = run_due_jobs(self.app, self.app.clock())
-            log.info(
-                "cycle: ingested %d, queued %d, actions %d, cells written %d, warnings %d",
-                report.ingested,
-                report.queued,
-                len(report.outcomes),
-                report.cells_written,
-                len(report.errors),
+            counts = (
+                counted(report.ingested, "response") + " ingested",
+                counted(report.queued, "row") + " queued",
+                counted(report.rows_added, "row") + " added",
+                counted(report.cells_written, "cell") + " written",
+                counted(len(report.outcomes), "action"),
+                counted(len(report.errors), "warning"),
             )
+            log.info("cycle: %s", ", ".join(counts))
             if report.extras():
                 log.info("cycle also: %s", ", ".join(report.extras()))
             if made:
@@ -125,3 +135,44 @@ def run_daemon(
     finally:
         scheduler.shutdown(wait=True)
     return worker
+
+
+class StopSignals:
+    """SIGTERM (systemd, docker) and a first Ctrl-C stop the daemon once the running cycle is over; the first
+    Ctrl-C says so, since a cycle waiting on Google may take a while. A second Ctrl-C stops the process at once.
+
+    That is safe: every ledger change is one SQLite transaction (WAL, synchronous FULL), so what was not
+    committed is rolled back when the ledger is next opened; a Google call cut short left an open intent, which
+    the next cycle reconciles (a post is found by its code, never made twice); the OS releases the locks.
+    `os._exit` is needed: the cycle runs in the scheduler's worker thread, which the interpreter would
+    otherwise wait for before exiting.
+    """
+
+    def __init__(
+        self,
+        stop: threading.Event,
+        say: Callable[[str], None],
+        exit_now: Callable[[int], object] = os._exit,
+    ) -> None:
+        self.stop = stop
+        self.say = say
+        self.exit_now = exit_now
+        self.interrupts = 0
+
+    def install(self) -> None:
+        signal.signal(signal.SIGTERM, self.terminate)
+        signal.signal(signal.SIGINT, self.interrupt)
+
+    def terminate(self, signum: int = signal.SIGTERM, frame: FrameType | None = None) -> None:
+        self.stop.set()
+
+    def interrupt(self, signum: int = signal.SIGINT, frame: FrameType | None = None) -> None:
+        self.interrupts += 1
+        if self.interrupts == 1:
+            self.say(STOP_AFTER_CYCLE)
+            self.stop.set()
+            return
+        self.say(STOP_NOW)
+        for stream in (sys.stdout, sys.stderr):
+            stream.flush()
+        self.exit_now(EXIT_INTERRUPTED)

@@ -9,7 +9,7 @@ from datetime import datetime, timedelta
 
 from .app import App
 from .bulletin import make_bulletin
-from .report import all_summary_rows, build_report, write_files, write_summary
+from .report import all_summary_rows, build_report, remember_month, write_files, write_summary
 
 log = logging.getLogger("mymein.run")
 DONE_META = "job_done:{}"
@@ -57,9 +57,11 @@ def _monthly(app: App, month: str, now: datetime) -> None:
     settings = app.settings
     report = build_report(app.ledger, settings, app.regions, month, now)
     write_files(report, app.renderer, settings.reports_dir, settings.report.title)
+    remember_month(app.ledger, month)
     rows = all_summary_rows(app.ledger, settings, app.regions, now)
     write_summary(app.review, settings.review.summary_worksheet, rows)
 
 
 def _weekly(app: App, week: str) -> None:
-    make_bulletin(app, week)
+    if make_bulletin(app, week).path is None:
+        log.info("bulletin %s: no story was published that week; no PDF written", week)

@@ -12,6 +12,7 @@ from collections.abc import Iterable
 
 from .app import App
 from .core.photo_check import photo_problem
+from .core.text import counted
 
 log = logging.getLogger("mymein.photos")
 
@@ -51,5 +52,5 @@ def unshare_replaced(app: App, code: str, current: Iterable[str]) -> None:
     keep = set(current)
     replaced = [file_id for file_id in app.ledger.shared_files(code) if file_id not in keep]
     if replaced:
-        log.info("%s: %d photo(s) no longer in the story are made private", code, len(replaced))
+        log.info("%s: %s no longer in the story made private", code, counted(len(replaced), "photo"))
         unshare(app, code, replaced)

@@ -40,7 +40,7 @@ from .core.model import PostRef, ReviewRow
 from .core.photos import split_links
 from .core.review import ReviewLayout
 from .core.sheettime import format_local, parse_timestamp
-from .core.text import clean_body, clean_line, fold
+from .core.text import clean_body, clean_line, counted, fold
 from .google.errors import GoogleApiError
 from .google.sheets_values import quote_sheet
 from .ledger import SubmissionRecord
@@ -83,12 +83,13 @@ def rebuild(app: App) -> RebuildReport:
     held = len(app.ledger.records())
     if held:
         raise RebuildRefused(
-            f"the ledger already holds {held} submissions; move {app.ledger.path} away first if it is damaged"
+            f"the ledger already holds {counted(held, 'submission')}; "
+            f"move {app.ledger.path} away first if it is damaged"
         )
     held = int(app.ledger.db.execute("SELECT COUNT(*) FROM complaints").fetchone()[0])
     if held:
         raise RebuildRefused(
-            f"the ledger already holds {held} complaints; move {app.ledger.path} away first if it is damaged"
+            f"the ledger already holds {counted(held, 'complaint')}; move {app.ledger.path} away first if it is damaged"
         )
     report = RebuildReport()
     # Everything is read before anything is written: a failure leaves the ledger empty, to be rebuilt again.
@@ -436,9 +437,9 @@ def adopt_complaints(app: App, tab: list[list[Any]]) -> int:
     _restore_complaints(app, items)
     if items:
         log.warning(
-            "the ledger lacked %d complaints that the Pengaduan tab shows (it was lost or restored from an older "
+            "the ledger lacked %s that the Pengaduan tab shows (it was lost or restored from an older "
             "backup): adopted them; nothing is forwarded or answered again",
-            len(items),
+            counted(len(items), "complaint"),
         )
     return len(items)
 

@@ -28,7 +28,7 @@ from .core.form import FormLayout
 from .core.model import PostRef, ReviewRow, Status, Submission
 from .core.review import ReviewLayout, ReviewLayoutError, sheet_is_ahead
 from .core.sheettime import format_local
-from .core.text import fold, plain_text
+from .core.text import counted, fold, plain_text
 from .core.validate import normalise
 from .google.errors import GoogleApiError
 from .google.sheets_values import quote_sheet
@@ -147,11 +147,12 @@ def recover(app: App, values: Sequence[Sequence[Any]]) -> Adopted:
         app.ledger.restore(items, kind="adopted")
         doubted = app.ledger.doubt_notices([i.code for i in items], "the ledger was older than the sheet; may be sent")
         if doubted:
-            log.warning("%d e-mail notices of adopted stories may have been sent already: not sent again", doubted)
+            notices = counted(doubted, "e-mail notice")
+            log.warning("%s of adopted stories may have been sent already: not sent again", notices)
         log.warning(
-            "the ledger lacked %d stories that the review sheet and the blog show (it was lost or restored from an "
+            "the ledger lacked %s that the review sheet and the blog show (it was lost or restored from an "
             "older backup): adopted them; nothing is posted or mailed again",
-            found.count,
+            counted(found.count, "story", "stories"),
         )
     return found
 

@@ -15,7 +15,7 @@ from datetime import datetime
 from .app import App
 from .core.registration import Application, check, operator_row, read_applications, registration_number
 from .core.registry import OPERATOR_HEADER
-from .core.text import fold
+from .core.text import counted, fold
 from .google.errors import GoogleApiError
 from .google.sheets_values import quote_sheet
 from .tabs import OPERATOR_KIND, TabRows, column_values, tab_id, title_of
@@ -156,9 +156,9 @@ def _adopt(
         latest = a.received_at if latest is None else max(latest, a.received_at)
     if adopted:
         log.warning(
-            "the ledger lacked %d KIM registrations that the Operator tab shows: adopted them; no number is given "
+            "the ledger lacked %s that the Operator tab shows: adopted them; no number is given "
             "twice and nobody is mailed again",
-            adopted,
+            counted(adopted, "KIM registration"),
         )
     return rest, latest
 

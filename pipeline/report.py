@@ -10,6 +10,8 @@ on the pages of the PDF, which matplotlib writes too, so both show the same figu
 from __future__ import annotations
 
 import io
+import json
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, time, timedelta
 from pathlib import Path
@@ -20,6 +22,7 @@ import matplotlib
 matplotlib.use("Agg")  # before pyplot: a server has no display
 
 from matplotlib import pyplot as plt
+from matplotlib.axes import Axes
 from matplotlib.backends.backend_pdf import PdfPages
 from matplotlib.figure import Figure
 from matplotlib.ticker import MaxNLocator
@@ -130,10 +133,25 @@ def _when(value: str | None) -> datetime | None:
     return datetime.fromisoformat(value) if value else None
 
 
+REPORTED_META = "report_months"
+
+
+def remember_month(ledger: Ledger, month: str) -> None:
+    """A month reported on stays on the `Rekap` tab, even one without a submission: the tab is written whole
+    each time, and an officer who asked for a quiet month expects to find it there the next time too."""
+    months = set(_reported_months(ledger)) | {month}
+    ledger.set_meta(REPORTED_META, json.dumps(sorted(months)))
+
+
+def _reported_months(ledger: Ledger) -> list[str]:
+    return [str(m) for m in json.loads(ledger.get_meta(REPORTED_META) or "[]")]
+
+
 def all_summary_rows(ledger: Ledger, settings: Settings, regions: RegionDirectory, now: datetime) -> list[list[Any]]:
-    """The `Rekap` tab's rows for every month the ledger knows, newest month first."""
+    """The `Rekap` tab's rows for every month with a submission or reported on, newest month first."""
     first = ledger.history(datetime(1970, 1, 1, tzinfo=UTC), now)
-    months = sorted({i.received_at.astimezone(settings.tz).strftime("%Y-%m") for i in first}, reverse=True)
+    with_data = {i.received_at.astimezone(settings.tz).strftime("%Y-%m") for i in first}
+    months = sorted(with_data | set(_reported_months(ledger)), reverse=True)
     rows: list[list[Any]] = []
     for month in months:
         rows += summary_rows(build_report(ledger, settings, regions, month, now))
@@ -156,7 +174,7 @@ def write_files(report: MonthReport, renderer: Renderer, folder: Path, title: st
 def _write_files(report: MonthReport, renderer: Renderer, folder: Path, title: str) -> Written:
     private_dir(folder)
     stem = folder / f"monev-{report.month}"
-    figures = [_cover(report, title), _trends(report), *_desa_pages(report)]
+    figures = [cover_chart(report, title), trend_charts(report), *_desa_pages(report)]
     if report.complaints is not None:
         figures.append(_complaint_page(report.month, report.complaints))
     html = renderer.render(
@@ -177,7 +195,8 @@ def _write_files(report: MonthReport, renderer: Renderer, folder: Path, title: s
     return Written(stem.with_suffix(".html"), stem.with_suffix(".pdf"), png, len(figures))
 
 
-def _cover(report: MonthReport, title: str) -> Figure:
+def cover_chart(report: MonthReport, title: str) -> Figure:
+    """The first page: the month's figures, and submissions and publications per kecamatan."""
     figure = plt.figure(figsize=A4)
     figure.text(0.08, 0.95, f"{title}", fontsize=16, weight="bold")
     figure.text(0.08, 0.925, f"Monitoring dan evaluasi KIM, bulan {report.month}", fontsize=11)
@@ -208,25 +227,43 @@ def _cover(report: MonthReport, title: str) -> Figure:
     axes.set_yticks(list(positions), names)
     axes.invert_yaxis()
     axes.set_xlabel("Jumlah berita")
-    axes.xaxis.set_major_locator(MaxNLocator(integer=True))
+    _count_axis(axes, [*submitted, *published], horizontal=True)
     axes.set_title("Per kecamatan")
     axes.legend(loc="lower right")
     return figure
 
 
-def _trends(report: MonthReport) -> Figure:
+def trend_charts(report: MonthReport) -> Figure:
+    """The second page: submissions per week of the month, and how long officers took to decide."""
     figure, (weeks, review) = plt.subplots(2, 1, figsize=A4)
     weeks.plot(list(report.weeks), list(report.weeks.values()), marker="o", color="0.2")
     weeks.set_title("Kiriman per minggu")
     weeks.set_ylabel("Jumlah kiriman")
-    weeks.set_ylim(bottom=0)
-    weeks.yaxis.set_major_locator(MaxNLocator(integer=True))
+    _count_axis(weeks, list(report.weeks.values()))
     review.bar(list(report.review_times), list(report.review_times.values()), color="0.5")
     review.set_title("Waktu dari kiriman sampai keputusan petugas")
     review.set_ylabel("Jumlah berita")
-    review.yaxis.set_major_locator(MaxNLocator(integer=True))
+    _count_axis(review, list(report.review_times.values()))
     figure.tight_layout(pad=3)
     return figure
+
+
+NO_DATA = "belum ada data"
+
+
+def _count_axis(axes: Axes, values: Sequence[float], *, horizontal: bool = False) -> None:
+    """A count reads in whole stories from 0 up. Left to itself matplotlib centres an all-zero chart on 0, with
+    ticks at +-0.04; an empty chart gets 0 and 1 instead, and says there is nothing to show yet."""
+    top = max(values, default=0)
+    limits = (0, max(1, top) * 1.05)  # a little room above the highest point, whose marker would be cut
+    if horizontal:
+        axes.set_xlim(*limits)
+        axes.xaxis.set_major_locator(MaxNLocator(integer=True))
+    else:
+        axes.set_ylim(*limits)
+        axes.yaxis.set_major_locator(MaxNLocator(integer=True))
+    if not top:
+        axes.text(0.5, 0.5, NO_DATA, transform=axes.transAxes, ha="center", va="center", color="0.35", fontsize=11)
 
 
 def _desa_pages(report: MonthReport) -> list[Figure]:

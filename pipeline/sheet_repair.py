@@ -20,7 +20,7 @@ from .core.codes import is_code
 from .core.model import ReviewRow
 from .core.review import ReviewLayout, ReviewLayoutError, sheet_is_behind
 from .core.sheettime import format_local
-from .core.text import fold
+from .core.text import counted, fold
 from .ledger import SubmissionRecord, text_fingerprint
 
 log = logging.getLogger("mymein.sheet")
@@ -103,7 +103,8 @@ def survey(
     for code in found.from_past:
         app.ledger.note(code, PAST_MESSAGE, kind="from_past")
     if found.from_past:
-        log.warning("%d row(s) showed an older state than the ledger; set back to the last one", len(found.from_past))
+        past = counted(len(found.from_past), "row")
+        log.warning("%s showed an older state than the ledger; set back to the last one", past)
     if found.missing:
         # Rows missing: first make sure the tab read is still ours (a new tab under the configured name would
         # otherwise be filled with copies while ours, renamed, still holds them). Raises TabConflict.

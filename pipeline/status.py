@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -29,6 +29,9 @@ class StatusReport:
     uncertain_notices: list[dict[str, Any]] = field(default_factory=list)
     # The latest notices that failed, newest first (e.g. to an unusable address); never an address.
     notice_failures: list[dict[str, Any]] = field(default_factory=list)
+    # When the last cycle finished, in the office's zone with its name (`2026-11-22 08:05 WITA`): the heartbeat
+    # keeps UTC for machines, people read their own clock.
+    last_cycle_local: str | None = None
 
     def as_dict(self) -> dict[str, Any]:
         return {
@@ -76,6 +79,7 @@ def collect_status(settings: Settings, ledger: Ledger, heartbeat: Path, now: dat
         complaints,
         uncertain,
         failures,
+        _local_time(last.get("finished") if last else None, settings),
     )
 
 
@@ -89,6 +93,17 @@ def _shown(notice: Notice) -> dict[str, Any]:
         "since": notice.created_at,
         "reason": mask_addresses(notice.error or ""),
     }
+
+
+def _local_time(stamp: object, settings: Settings) -> str | None:
+    """An ISO time from the heartbeat in `settings.timezone`, with the zone's abbreviation (WITA, WIB, WIT)."""
+    try:
+        moment = datetime.fromisoformat(str(stamp))
+    except ValueError:
+        return None
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=UTC)  # the heartbeat is written in UTC
+    return moment.astimezone(settings.tz).strftime("%Y-%m-%d %H:%M %Z")
 
 
 def format_status(report: StatusReport) -> str:
@@ -127,7 +142,8 @@ def format_status(report: StatusReport) -> str:
         ]
     if report.last_cycle:
         c = report.last_cycle
-        lines.append(f"Siklus terakhir: {c.get('finished')} ({c.get('seconds')} s, {c.get('outcome')})")
+        finished = report.last_cycle_local or c.get("finished")
+        lines.append(f"Siklus terakhir: {finished} ({c.get('seconds')} s, {c.get('outcome')})")
     else:
         lines.append("Siklus terakhir: belum ada catatan (`mymein run` menulis heartbeat)")
     return "\n".join(lines)

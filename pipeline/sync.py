@@ -24,6 +24,7 @@ from .core.quota import quota_day
 from .core.registry import Registry
 from .core.review import OPTIONAL_HEADERS, PIPELINE_OWNED, ReviewLayout, ReviewLayoutError
 from .core.sheettime import format_local
+from .core.text import counted
 from .core.validate import normalise
 from .google.errors import CredentialsRefused, GoogleApiError
 from .google.responses import ResponsesTab
@@ -68,6 +69,7 @@ class CycleReport:
     queued: int = 0
     restored: int = 0
     outcomes: list[Outcome] = field(default_factory=list)
+    rows_added: int = 0  # rows appended to the review tab (new and put back), which write no cell of their own
     cells_written: int = 0
     archived: int = 0
     errors: list[str] = field(default_factory=list)
@@ -79,20 +81,43 @@ class CycleReport:
     down: dict[str, str] = field(default_factory=dict)  # service -> why it refused us this cycle (one line)
     waiting: int = 0  # stories that wait for a service that is down
     adopted: int = 0  # stories the ledger lacked, adopted from the review sheet and the blog
+    # Rows that stay `Perlu perbaikan` for the reason already told: summed up in one line, not announced again.
+    still_held: list[str] = field(default_factory=list)
 
     def count(self, action: str) -> int:
         return sum(1 for o in self.outcomes if o.action == action)
 
     def extras(self) -> list[str]:
         """What the cycle did besides the news rows, for the log; empty when nothing."""
-        done = (
-            (self.adopted, "stories and complaints adopted from the sheets and the blog (the ledger lacked them)"),
-            (self.complaints, "complaints received"),
-            (self.registered, "KIMs registered"),
-            (self.comments, "comments copied"),
-            (len(self.notices), "e-mails sent"),
+        adopted = (
+            "story or complaint adopted from the sheets and the blog (the ledger lacked it)",
+            "stories and complaints adopted from the sheets and the blog (the ledger lacked them)",
         )
-        return [f"{n} {what}" for n, what in done if n]
+        done = (
+            (self.adopted, *adopted),
+            (self.complaints, "complaint received", None),
+            (self.registered, "KIM registered", None),
+            (self.comments, "comment copied", None),
+            (len(self.notices), "e-mail sent", None),
+        )
+        return [_counted_words(n, one, many) for n, one, many in done if n]
+
+    def held_line(self, shown: int = 10) -> str:
+        """One line for the rows still held, instead of their hold repeated every cycle; empty when none."""
+        codes = sorted(self.still_held)
+        if not codes:
+            return ""
+        more = f", and {len(codes) - shown} more" if len(codes) > shown else ""
+        verb = "row still held" if len(codes) == 1 else "rows still held"
+        return f"{len(codes)} {verb} (Perlu perbaikan): {', '.join(codes[:shown])}{more}"
+
+
+def _counted_words(n: int, one: str, many: str | None) -> str:
+    """`1 e-mail sent`, `2 e-mails sent`: the first word takes the number unless the plural is given whole."""
+    if many is not None:
+        return f"{n} {one if n == 1 else many}"
+    noun, _, rest = one.partition(" ")
+    return f"{counted(n, noun)} {rest}".rstrip()
 
 
 def run_cycle(app: App, *, dry_run: bool = False) -> CycleReport:
@@ -426,22 +451,25 @@ def queue_new_rows(
     Rows are never taken off the live tab but by archiving: a row deleted, a tab cleared, comes back with its
     status, link and the officer's last decision, saying so; rejecting is done with `Tolak`.
     """
-    if dry_run:
-        return []
     present = {row.code for row in found.active} | set(found.cells) | set(found.keeper)
     present |= {code for code in found.from_past}
     pending = app.ledger.unqueued()
+    missing = [r for r in pending if r.code not in present]
+    if dry_run:
+        # The responses a dry run ingested are not in the ledger: the real run would queue each of them too.
+        report.queued += len(missing) + report.ingested
+        report.restored += len(found.missing)
+        return []
     already = [r.code for r in pending if r.code in present]
     if already:
         app.ledger.mark_queued(already)
-    missing = [r for r in pending if r.code not in present]
     restored = list(app.ledger.records(found.missing).values())
     for record in restored:
         if record.seen is None and record.post_id is not None:
             _remember_legacy(app, record)
         app.ledger.note(record.code, sheet_repair.restored_message(record), kind="restored")
     if restored:
-        log.warning("%d row(s) missing from the review tab are put back", len(restored))
+        log.warning("%s missing from the review tab put back", counted(len(restored), "row"))
     restored = list(app.ledger.records(found.missing).values())
     report.queued += len(missing)
     report.restored += len(restored)
@@ -480,9 +508,11 @@ def act_on_row(
     )
     if decision.action is Action.NOTHING:
         report.settled.add(row.code)
+        if record.status is Status.NEEDS_FIX:
+            report.still_held.append(row.code)
         return False
     if dry_run:
-        report.outcomes.append(Outcome(row.code, decision.action.value, "", "akan dijalankan"))
+        _foresee(app, row, record, decision, report)
         return False
     if decision.action in (Action.AWAIT, Action.PUBLISH):
         _note_checks(app, row)
@@ -495,8 +525,7 @@ def act_on_row(
     try:
         outcome = _apply(app, row, record, decision)
     except PhotoRefused as exc:
-        app.ledger.set_outcome(row.code, Status.NEEDS_FIX, exc.reason, kind="held")
-        outcome = Outcome(row.code, Action.HOLD.value, Status.NEEDS_FIX.value, exc.reason)
+        return _hold_for_photo(app, record, exc.reason, report)
     except CredentialsRefused as exc:
         report.down[BLOG if exc.owner else "google"] = str(exc)
         if not exc.owner:
@@ -518,6 +547,41 @@ def act_on_row(
         report.errors.append(f"{row.code}: {exc}")
     report.outcomes.append(outcome)
     return True
+
+
+def _hold_for_photo(app: App, record: SubmissionRecord, reason: str, report: CycleReport) -> bool:
+    """A photo cannot go on the blog. Checked again every cycle (the operator may fix it in Drive), but a row
+    already held for that very reason is not held again: no new event, no new notice, no new line."""
+    if record.status is Status.NEEDS_FIX and record.message == reason:
+        report.still_held.append(record.code)
+        return False
+    app.ledger.set_outcome(record.code, Status.NEEDS_FIX, reason, kind="held")
+    report.outcomes.append(Outcome(record.code, Action.HOLD.value, Status.NEEDS_FIX.value, reason))
+    return True
+
+
+def _foresee(app: App, row: ReviewRow, record: SubmissionRecord, decision: Decision, report: CycleReport) -> None:
+    """What the real run would report for this row, found by reading only: in the order `act_on_row` meets
+    them, Blogger's daily cap (counting the posts this dry run would already have made), then the photos."""
+    planned = report.count("publish")
+    if decision.action is Action.PUBLISH and (wait := _daily_cap_reached(app, planned=planned)):
+        if not (record.status is Status.WAITING and record.message == wait):  # as `_defer`: told once
+            report.outcomes.append(Outcome(row.code, "defer", Status.WAITING.value, wait))
+        return
+    if decision.action in (Action.PUBLISH, Action.UPDATE):
+        try:
+            reasons = (photo_access.refusal(app, file_id) for file_id in post_view(row).photo_file_ids)
+            reason = next((r for r in reasons if r), None)
+        except GoogleApiError as exc:
+            report.errors.append(f"{row.code}: its photos could not be checked: {exc}")
+            reason = None
+        if reason and record.status is Status.NEEDS_FIX and record.message == reason:
+            report.still_held.append(row.code)
+            return
+        if reason:
+            report.outcomes.append(Outcome(row.code, Action.HOLD.value, Status.NEEDS_FIX.value, reason))
+            return
+    report.outcomes.append(Outcome(row.code, decision.action.value, "", "akan dijalankan"))
 
 
 BLOG = "blogger"
@@ -558,11 +622,13 @@ def _quota_day(app: App) -> tuple[datetime, datetime]:
     return quota_day(app.clock(), ZoneInfo(app.settings.blogger.quota_timezone))
 
 
-def _daily_cap_reached(app: App) -> str | None:
-    """The officer's explanation when no new post may be created before the quota day turns, else None."""
+def _daily_cap_reached(app: App, *, planned: int = 0) -> str | None:
+    """The officer's explanation when no new post may be created before the quota day turns, else None.
+    `planned`: posts a dry run would have created before this one."""
     start, end = _quota_day(app)
     paused = app.ledger.get_meta(BLOGGER_PAUSE_META)
     used = app.ledger.count_events_since("posted", start) + app.ledger.count_events_since("adopted", start)
+    used += planned
     if used < app.settings.blogger.daily_post_limit and not (paused and datetime.fromisoformat(paused) > app.clock()):
         return None
     return (
@@ -876,6 +942,7 @@ def write_back(
             app.ledger.clear_mode_override(code)  # the sheet says it now; the officer's word counts again
     _remember_shown(app, rows, records, wanted_by_code, placed)
     _remember_appended(app, landed, now)
+    report.rows_added = len(landed)
     report.cells_written = sum(1 for w in writes if w.code not in refused)
     if complaint_archive is not None and "archive:" + ",".join(complaint_archive.codes) not in refused:
         report.archived += complaints.archived(app, complaint_archive)

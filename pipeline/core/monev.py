@@ -83,9 +83,9 @@ class Tally:
 class MonthReport:
     month: str  # YYYY-MM
     total: Tally
-    by_kecamatan: dict[str, Tally]
+    by_kecamatan: dict[str, Tally]  # every kecamatan with a KIM, and any other named in a submission
     by_desa: dict[tuple[str, str], Tally]
-    weeks: dict[str, int]  # ISO week (YYYY-Www) -> submissions
+    weeks: dict[str, int]  # ISO week (YYYY-Www) -> submissions, every week of the month (0 for a quiet one)
     review_times: dict[str, int]  # REVIEW_BUCKETS label -> decisions
     active: list[tuple[str, str]]  # (kecamatan, desa) with a submission in the last `inactive_days`
     inactive: list[tuple[str, str]]
@@ -176,10 +176,12 @@ def month_report(
 ) -> MonthReport:
     """The month's figures. `recent` are the submissions (of any month) seen to decide which KIMs are active
     at `until`; `villages` are the KIMs that exist (the registry), else every village of `regions`."""
+    every = list(villages) if villages is not None else [(v.kecamatan, v.desa) for v in regions.villages]
     total = Tally()
-    by_kecamatan: dict[str, Tally] = {}
+    # A kecamatan that sent nothing has its row too: a quiet kecamatan (or a quiet month) is a finding.
+    by_kecamatan: dict[str, Tally] = {kecamatan: Tally() for kecamatan, _ in every}
     by_desa: dict[tuple[str, str], Tally] = {}
-    weeks: Counter[str] = Counter()
+    weeks: Counter[str] = Counter({week: 0 for week in month_weeks(month)})
     review: Counter[str] = Counter({label: 0 for _, _, label in REVIEW_BUCKETS})
     operators: Counter[str] = Counter()
     for item in items:
@@ -195,7 +197,6 @@ def month_report(
         if item.decided_at is not None:
             review[_bucket(_hours(item.received_at, item.decided_at))] += 1
         operators[item.operator or item.email] += 1
-    every = list(villages) if villages is not None else [(v.kecamatan, v.desa) for v in regions.villages]
     since = until - timedelta(days=inactive_days)
     seen = {(fold(k), fold(d)) for k, d in (_place(i, regions) for i in recent if i.received_at >= since)}
     active = sorted(v for v in every if (fold(v[0]), fold(v[1])) in seen)
@@ -211,6 +212,18 @@ def month_report(
         inactive=inactive,
         top_operators=sorted(operators.items(), key=lambda kv: (-kv[1], kv[0]))[:top],
     )
+
+
+def month_weeks(month: str) -> list[str]:
+    """The ISO weeks (YYYY-Www) that have a day in `month`, in order."""
+    start, end = month_bounds(month)
+    weeks: dict[str, None] = {}
+    day = start
+    while day < end:
+        year, week, _ = day.isocalendar()
+        weeks[f"{year}-W{week:02d}"] = None
+        day += timedelta(days=1)
+    return list(weeks)
 
 
 def complaint_report(items: Iterable[ComplaintHistory]) -> ComplaintReport:

@@ -37,6 +37,16 @@ class RegionDirectory:
     def kecamatan(self, name: str) -> str | None:
         return self._kecamatan.get(fold(name))
 
+    def find_kecamatan(self, name: str) -> str | None:
+        """The kecamatan an officer typed, however spaced or cased (`batu  mandi`, `BATUMANDI`), when it names
+        exactly one of the list."""
+        found = self.kecamatan(name)
+        if found is not None:
+            return found
+        squeezed = fold(name).replace(" ", "")
+        matches = [k for k in self.kecamatan_names if fold(k).replace(" ", "") == squeezed]
+        return matches[0] if len(matches) == 1 else None
+
     def village(self, kecamatan: str, desa: str) -> Village | None:
         return self._desa.get((fold(kecamatan), fold(desa)))
 

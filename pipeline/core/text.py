@@ -104,3 +104,9 @@ def mask_addresses(text: str) -> str:
     """E-mail addresses in `text` cut to their first character and domain (`o***@example.com`): enough to tell
     notices apart in a status, not to write to anyone."""
     return _ADDRESS.sub(lambda m: f"{m.group(1)[0]}***@{m.group(2)}", text)
+
+
+def counted(n: int, noun: str, plural: str | None = None) -> str:
+    """`1 e-mail`, `2 e-mails`, `0 cells`: a count with its noun in the right number (English, for the CLI
+    and the logs; Indonesian nouns take no plural)."""
+    return f"{n} {noun if n == 1 else plural or noun + 's'}"

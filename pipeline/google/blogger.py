@@ -62,6 +62,10 @@ class BloggerPublisher:
             kwargs["publishDate"] = when.isoformat()
         return _ref(self._run("publish", self.posts.publish(**kwargs)))
 
+    def delete(self, post_id: str) -> None:
+        """Delete a post for good (`mymein doctor --write` takes back its test draft; the cycle never deletes)."""
+        self._run("delete", self.posts.delete(blogId=self.blog_id, postId=post_id))
+
     def revert(self, post_id: str) -> PostRef:
         return _ref(self._run("revert", self.posts.revert(blogId=self.blog_id, postId=post_id)))
 

@@ -3,7 +3,7 @@ back; tell whether a file lies in the form's upload folders."""
 
 from __future__ import annotations
 
-from collections.abc import Collection, Iterable, Sequence
+from collections.abc import Collection, Iterable, Iterator, Sequence
 from typing import Any
 
 from ..core.photo_check import UPLOAD_FOLDER_LEVELS, PhotoInfo
@@ -98,6 +98,32 @@ class DrivePhotos:
         body = {"type": "user", "role": "reader", "emailAddress": email}
         request = self.permissions.create(fileId=file_id, body=body, fields="id", sendNotificationEmail=False)
         self.policy.call("drive.permissions.create", lambda: request.execute(num_retries=0))
+
+    def is_public(self, file_id: str) -> bool:
+        """Whether anyone with the link may read the file."""
+        return any(p.get("type") == "anyone" for p in self._permissions(file_id))
+
+    def images_in(self, folders: Sequence[str], levels: int = UPLOAD_FOLDER_LEVELS) -> Iterator[tuple[str, str]]:
+        """(id, name) of the images in `folders` and the folders inside them, `levels` deep, the first page of
+        each folder only: enough to find one photo to try, without walking a year of uploads."""
+        level = list(folders)
+        for _ in range(levels):
+            inner: list[str] = []
+            for folder in level:
+                query = f"'{folder}' in parents and trashed = false"
+                page = self._list_page(query)
+                for item in page.get("files", []):
+                    mime = str(item.get("mimeType", ""))
+                    if mime == FOLDER_MIME:
+                        inner.append(str(item["id"]))
+                    elif mime.startswith("image/"):
+                        yield str(item["id"]), str(item.get("name", ""))
+            level = inner
+
+    def _list_page(self, query: str) -> dict[str, Any]:
+        request = self.files.list(q=query, pageSize=100, fields="files(id,name,mimeType)")
+        page: dict[str, Any] = self.policy.call("drive.files.list", lambda: request.execute(num_retries=0))
+        return page
 
     def unshare(self, file_id: str) -> None:
         self._delete_permission(file_id, ANYONE_PERMISSION_ID)

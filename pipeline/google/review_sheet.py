@@ -90,6 +90,10 @@ class ReviewSheet:
             self.values.update(f"{quote_sheet(title)}!A1", [list(header)])
         return sheet_id
 
+    def delete_tab(self, sheet_id: int) -> None:
+        """Delete a tab by its id (the doctor's scratch tab; the cycle never deletes one)."""
+        self.values.structure([{"deleteSheet": {"sheetId": sheet_id}}])
+
     def create_header(self, headers: Mapping[str, str]) -> list[str]:
         """Write the header row of an empty sheet and set up checkboxes, the mode dropdown and protections."""
         header = list(headers.values())

@@ -21,7 +21,7 @@ from pipeline.sandbox.server import Sandbox
 from pipeline.sync import run_cycle
 
 from .test_pipeline import officer_sets, review_sheet
-from .world import blog_posts, make_world, response_row
+from .world import blog_posts, make_world, reset_stats, response_row, stats
 
 
 def test_the_bulletin_holds_each_story_once_with_a_qr_code_of_its_link(sandbox: Sandbox, tmp_path: Path) -> None:
@@ -88,7 +88,50 @@ def test_one_kecamatan_only(sandbox: Sandbox, tmp_path: Path) -> None:
     finally:
         app.close()
     result = CliRunner().invoke(main, ["--config", str(world.config), "bulletin", "--kecamatan", "batu mandi"])
-    assert result.exit_code == 0 and ": 1 stories" in result.output, result.output
+    assert result.exit_code == 0 and ": 1 story, " in result.output, result.output
     [pdf_path] = (tmp_path / "out").glob("buletin-*-batu-mandi.pdf")
     text = "".join(page.extract_text() or "" for page in PdfReader(pdf_path).pages)
     assert "Berita nomor 2" in text and "Berita nomor 1" not in text
+
+
+def test_an_unknown_kecamatan_is_refused_in_one_line_naming_the_known_ones(sandbox: Sandbox, tmp_path: Path) -> None:
+    world = make_world(sandbox.url, tmp_path, [])
+    world.config.write_text(
+        world.config.read_text(encoding="utf-8") + f"report:\n  directory: {tmp_path / 'out'}\n", encoding="utf-8"
+    )
+    reset_stats(world.endpoint)
+    result = CliRunner().invoke(main, ["--config", str(world.config), "bulletin", "--kecamatan", "Atlantis"])
+    assert result.exit_code == 2
+    [line] = result.output.strip().splitlines()
+    assert line == (
+        "error: no kecamatan 'Atlantis' in the region list; known: Awayan, Batu Mandi, Halong, Juai, Lampihong, "
+        "Paringin, Paringin Selatan, Tebing Tinggi"
+    )
+    assert not (tmp_path / "out").exists() and stats(world.endpoint) == {}
+
+
+def test_a_week_without_news_writes_no_pdf_and_says_so(sandbox: Sandbox, tmp_path: Path) -> None:
+    world = make_world(sandbox.url, tmp_path, [response_row(1)])
+    world.config.write_text(
+        world.config.read_text(encoding="utf-8") + f"report:\n  directory: {tmp_path / 'out'}\n", encoding="utf-8"
+    )
+    app = build_app(load_settings(world.config), policy=RetryPolicy(sleep=lambda _: None))
+    try:
+        run_cycle(app)
+        officer_sets(review_sheet(app), "MM-20261122-0001", Setujui="TRUE")
+        run_cycle(app)
+    finally:
+        app.close()
+    runner = CliRunner()
+    quiet = runner.invoke(main, ["--config", str(world.config), "bulletin", "--week", "2025-W01"])
+    assert quiet.exit_code == 0, quiet.output
+    assert quiet.output.strip() == "bulletin 2025-W01: no story was published that week; no PDF written"
+    # Spelled any way, a kecamatan of the list is found; this one sent nothing this week.
+    other = runner.invoke(main, ["--config", str(world.config), "bulletin", "--kecamatan", "  BATUMANDI "])
+    assert other.exit_code == 0, other.output
+    assert "no story of Kecamatan Batu Mandi was published that week; no PDF written" in other.output
+    assert not (tmp_path / "out").exists()
+    juai = runner.invoke(main, ["--config", str(world.config), "bulletin", "--kecamatan", "juai"])
+    assert juai.exit_code == 0 and ": 1 story, " in juai.output, juai.output
+    [made] = (tmp_path / "out").iterdir()
+    assert made.name.endswith("-juai.pdf") and str(made) in juai.output

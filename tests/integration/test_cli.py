@@ -293,5 +293,5 @@ def test_resend_while_a_cycle_runs_leaves_the_sending_to_that_cycle(
         assert result.exit_code == 0 and "queued; a cycle is running" in result.output
         assert len(mail.messages) == 1
     result = runner.invoke(main, ["--config", str(world.config), "sync"])
-    assert result.exit_code == 0 and "1 e-mails sent" in result.output
+    assert result.exit_code == 0 and "1 e-mail sent" in result.output
     assert [m["To"] for m in mail.messages] == ["operator1@example.com"] * 2

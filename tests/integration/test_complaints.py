@@ -270,7 +270,7 @@ def test_log_and_status_tell_a_complaints_story_without_the_complainant(desk: De
     config = str(desk.config)
     synced = CliRunner().invoke(main, ["--config", config, "sync"])
     assert synced.exit_code == 0, synced.output
-    assert "also: 1 complaints received" in synced.output
+    assert "also: 1 complaint received" in synced.output
     desk.departments(app, ("Dinas PUPR", PUPR))
     _officer_enters(app, "PG-20261122-0001", SKPD="Dinas PUPR")
     run_cycle(app)

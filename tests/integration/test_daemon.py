@@ -15,16 +15,18 @@ from pathlib import Path
 import requests
 from click.testing import CliRunner
 
-from pipeline.app import build_app
+from pipeline.app import build_app, open_ledger
 from pipeline.cli import main
 from pipeline.config import load_settings
+from pipeline.core.model import Status
 from pipeline.daemon import heartbeat_path, run_daemon
 from pipeline.google.retry import RetryPolicy
 from pipeline.lock import daemon_lock
 from pipeline.sandbox.server import Sandbox
 from pipeline.sync import CycleReport
 
-from .world import make_world, response_row
+from .test_pipeline import officer_sets, review_sheet
+from .world import blog_posts, blogger_service, make_world, response_row
 
 
 def test_daemon_cycles_until_stopped_and_outlives_a_failing_cycle(fresh_sandbox: Sandbox, tmp_path: Path) -> None:
@@ -72,7 +74,17 @@ def test_the_worker_makes_last_months_report_and_last_weeks_bulletin_once(sandbo
     try:
         worker = Worker(app)
         worker.cycle()
+        officer_sets(review_sheet(app), "MM-20261122-0001", Setujui="TRUE")
+        worker.cycle()
         assert not (tmp_path / "out").exists()  # before reports_at
+        [post] = blog_posts(world.endpoint, world.blog_id)
+        service = blogger_service(world.endpoint)
+        try:  # the blog's owner dates it back into week 48, the bulletin's week
+            service.posts().publish(
+                blogId=world.blog_id, postId=post["id"], publishDate="2026-11-25T10:00:00+08:00"
+            ).execute()
+        finally:
+            service.close()
         now["t"] = next(moments)
         worker.cycle()
         worker.cycle()
@@ -86,9 +98,9 @@ def test_the_worker_makes_last_months_report_and_last_weeks_bulletin_once(sandbo
         done = [k for k in ("job_done:monev 2026-11", "job_done:bulletin 2026-W48") if app.ledger.get_meta(k)]
         assert len(done) == 2
         rekap = requests.get(
-            f"{world.endpoint}/v4/spreadsheets/{world.review_id}/values/Rekap!A1:D3", timeout=10
+            f"{world.endpoint}/v4/spreadsheets/{world.review_id}/values/Rekap!A1:D30", timeout=10
         ).json()["values"]
-        assert rekap[0][:2] == ["Bulan", "Kecamatan"] and rekap[1][:4] == ["2026-11", "Juai", "", "1"]
+        assert rekap[0][:2] == ["Bulan", "Kecamatan"] and ["2026-11", "Juai", "", "1"] in [r[:4] for r in rekap]
     finally:
         app.close()
 
@@ -215,3 +227,81 @@ def test_one_daemon_serves_every_channel_and_cron_syncs_still_run_beside_it(sand
             assert f"another `mymein run` (PID {os.getpid()}) already serves this config" in result.output
         synced = runner.invoke(main, ["--config", str(world.config), "--channel", "default", "sync"])
         assert synced.exit_code == 0 and "done: ingest 1" in synced.output
+
+
+# --- Ctrl-C ---------------------------------------------------------------------------------------------------
+STOP_LINE = "stopping after the running cycle (Ctrl-C again to stop now)"
+
+
+def _hold_the_next_call(endpoint: str) -> None:
+    """The cycle's next Google call waits (up to a minute, or until the faults are cleared) before answering."""
+    rule = {"match": "*", "times": 1, "delay_ms": 60_000}
+    requests.post(f"{endpoint}/_sandbox/faults", json={"rules": [rule]}, timeout=10).raise_for_status()
+
+
+def _a_call_is_held(endpoint: str) -> bool:
+    return int(requests.get(f"{endpoint}/_sandbox/faults", timeout=10).json()["holding"]) > 0
+
+
+def _release(endpoint: str) -> None:
+    requests.delete(f"{endpoint}/_sandbox/faults", timeout=10).raise_for_status()
+
+
+def _said(log: Path, text: str) -> Callable[[], bool]:
+    return lambda: text in log.read_text(encoding="utf-8")
+
+
+def test_ctrl_c_says_at_once_that_the_running_cycle_finishes_first(fresh_sandbox: Sandbox, tmp_path: Path) -> None:
+    world = make_world(fresh_sandbox.url, tmp_path, [response_row(1)])
+    log = tmp_path / "run.log"
+    _hold_the_next_call(world.endpoint)
+    child = _start_run(world.config, log)
+    try:
+        _wait_until("a cycle waiting for Google", lambda: _a_call_is_held(world.endpoint), child)
+        child.send_signal(signal.SIGINT)
+        _wait_until("the line saying what Ctrl-C does", _said(log, STOP_LINE), child)
+        assert child.poll() is None  # the cycle goes on
+        _release(world.endpoint)
+        code = child.wait(timeout=60)
+    finally:
+        _release(world.endpoint)
+        if child.poll() is None:
+            child.kill()
+            child.wait()
+    output = log.read_text(encoding="utf-8")
+    assert code == 0, output
+    assert output.count(STOP_LINE) == 1 and "stopped after 1 cycle\n" in output
+    assert "1 row added" in output  # the running cycle finished its work
+    ledger = open_ledger(load_settings(world.config))
+    try:
+        assert ledger.status_counts() == {Status.WAITING: 1}
+    finally:
+        ledger.close()
+
+
+def test_a_second_ctrl_c_stops_at_once_with_code_130_and_the_next_sync_runs_whole(
+    fresh_sandbox: Sandbox, tmp_path: Path
+) -> None:
+    world = make_world(fresh_sandbox.url, tmp_path, [response_row(1)])
+    log = tmp_path / "run.log"
+    _hold_the_next_call(world.endpoint)
+    child = _start_run(world.config, log)
+    try:
+        _wait_until("a cycle waiting for Google", lambda: _a_call_is_held(world.endpoint), child)
+        child.send_signal(signal.SIGINT)
+        _wait_until("the line saying what Ctrl-C does", _said(log, STOP_LINE), child)
+        child.send_signal(signal.SIGINT)
+        code = child.wait(timeout=30)
+        assert _a_call_is_held(world.endpoint)  # it did not wait for the cycle
+    finally:
+        _release(world.endpoint)
+        if child.poll() is None:
+            child.kill()
+            child.wait()
+    output = log.read_text(encoding="utf-8")
+    assert code == 130, output
+    assert "stopping now" in output and "Traceback" not in output
+    # Nothing half-done is left behind: the locks went with the process and the next cycle does the whole work.
+    synced = CliRunner().invoke(main, ["--config", str(world.config), "sync"])
+    assert synced.exit_code == 0, synced.output
+    assert "done: ingest 1, queue 1" in synced.output and "1 row added" in synced.output

@@ -15,8 +15,9 @@ from pipeline.sandbox.credentials import throwaway_service_account, throwaway_us
 from pipeline.sandbox.server import Sandbox
 
 from .conftest import Inbox
+from .test_hostile_private import _form_folders, _permissions, _photo
 from .test_init_complaints import COMPLAINT_FORM_HEADER, complaints_world
-from .world import World, make_world
+from .world import World, blog_posts, make_world, reset_stats, stats
 
 
 def _doctor(config: Path) -> Result:
@@ -145,7 +146,7 @@ def test_with_complaints_on_the_form_the_pengaduan_tab_and_a_reachable_departmen
     assert "FAIL" not in result.output
     assert f"[ok  ] complaint form sheet: {form_id}, tab 'Form Responses 1'" in result.output
     assert (
-        "[ok  ] departments tab 'SKPD': 1 department(s) with an e-mail address;"
+        "[ok  ] departments tab 'SKPD': 1 department with an e-mail address;"
         " without one (complaints cannot be forwarded to them): Dinas Kesehatan"
     ) in result.output
     assert "their replies go to notices.sender (kim@balangankab.example): set notices.reply_to" in result.output
@@ -209,3 +210,110 @@ def test_the_demo_world_passes_doctor_after_init(tmp_path: Path) -> None:
         assert CliRunner().invoke(main, ["--config", str(config), "init"]).exit_code == 0
         result = _doctor(config)
     assert result.exit_code == 0, result.output
+
+
+# --- doctor --write: each write path once, on the real services, nothing left behind ---------------------------
+WRITES = ("insert", "delete", "update", "append", "batchUpdate", "create", "patch", "publish", "revert", "send")
+ADMIN = "admin@balangankab.example"
+
+
+def _write_calls(endpoint: str) -> dict[str, int]:
+    return {k: v for k, v in stats(endpoint).items() if k.rsplit(".", 1)[-1] in WRITES}
+
+
+def _tabs(endpoint: str, spreadsheet_id: str) -> list[str]:
+    meta = requests.get(f"{endpoint}/v4/spreadsheets/{spreadsheet_id}", timeout=10).json()
+    return [str(s["properties"]["title"]) for s in meta["sheets"]]
+
+
+def _first_day(sandbox: Sandbox, tmp_path: Path, port: int) -> tuple[World, str]:
+    """A regency on its first day: the sheets prepared, the form's upload folder holding one photo."""
+    form, question = _form_folders(sandbox.url)
+    photo = _photo(sandbox.url, "panen.png", question)
+    world = make_world(sandbox.url, tmp_path, [])
+    extra = (
+        f"photos:\n  upload_folders:\n    - {form}\n"
+        "notices:\n  enabled: true\n  sender: kim@balangankab.example\n  smtp_host: 127.0.0.1\n"
+        f"  smtp_port: {port}\n  starttls: false\n  officers:\n    - {ADMIN}\n"
+    )
+    world.config.write_text(world.config.read_text(encoding="utf-8") + extra, encoding="utf-8")
+    assert CliRunner().invoke(main, ["--config", str(world.config), "init"]).exit_code == 0
+    return world, photo
+
+
+def test_doctor_write_tries_each_write_path_once_and_leaves_nothing_behind(
+    fresh_sandbox: Sandbox, tmp_path: Path, inbox: tuple[Inbox, int]
+) -> None:
+    mail, port = inbox
+    world, photo = _first_day(fresh_sandbox, tmp_path, port)
+    tabs = _tabs(world.endpoint, world.review_id)
+    reset_stats(world.endpoint)
+    result = CliRunner().invoke(main, ["--config", str(world.config), "doctor", "--write"])
+    assert result.exit_code == 0, result.output
+    assert "FAIL" not in result.output
+    for name in ("write: review spreadsheet", "write: blog", "write: Drive", f"write: e-mail to {ADMIN}"):
+        assert f"[ok  ] {name}" in result.output, name
+    assert "panen.png" in result.output  # the photo it found in the upload folder, named
+    # Nothing left behind: no post, no scratch tab, the photo private as it was; one e-mail, to the administrator.
+    assert blog_posts(world.endpoint, world.blog_id) == []
+    assert _tabs(world.endpoint, world.review_id) == tabs
+    assert _permissions(world.endpoint, photo) == []
+    [message] = mail.messages
+    assert message["To"] == ADMIN and "mymein doctor" in message["Subject"]
+    assert _write_calls(world.endpoint) == {
+        "blogger.posts.insert": 1,
+        "blogger.posts.delete": 1,
+        "sheets.spreadsheets.batchUpdate": 2,  # the scratch tab made, then deleted
+        "sheets.spreadsheets.values.update": 2,  # its cell written, then cleared
+        "drive.permissions.create": 1,
+        "drive.permissions.delete": 1,
+    }
+
+
+def test_a_failing_write_step_says_how_to_fix_it_and_the_others_still_run(
+    fresh_sandbox: Sandbox, tmp_path: Path, inbox: tuple[Inbox, int]
+) -> None:
+    mail, port = inbox
+    world, photo = _first_day(fresh_sandbox, tmp_path, port)
+    rules = [
+        {"match": "blogger.posts.insert", "status": 400, "times": 1},
+        {"match": "drive.permissions.create", "status": 400, "times": 1},
+    ]
+    requests.post(f"{world.endpoint}/_sandbox/faults", json={"rules": rules}, timeout=10).raise_for_status()
+    mail_to = "kabid@balangankab.example"
+    result = CliRunner().invoke(main, ["--config", str(world.config), "doctor", "--write", "--mail-to", mail_to])
+    requests.delete(f"{world.endpoint}/_sandbox/faults", timeout=10).raise_for_status()
+    assert result.exit_code == 1, result.output
+    assert "[FAIL] write: blog" in result.output and "`mymein auth`" in result.output
+    assert "[FAIL] write: Drive" in result.output and "as Editor" in result.output
+    assert "[ok  ] write: review spreadsheet" in result.output
+    assert f"[ok  ] write: e-mail to {mail_to}" in result.output
+    assert [m["To"] for m in mail.messages] == [mail_to]
+    assert blog_posts(world.endpoint, world.blog_id) == [] and _permissions(world.endpoint, photo) == []
+
+
+def test_a_photo_already_shared_is_left_as_it_was(sandbox: Sandbox, tmp_path: Path, inbox: tuple[Inbox, int]) -> None:
+    _, port = inbox
+    world, photo = _first_day(sandbox, tmp_path, port)
+    requests.post(
+        f"{world.endpoint}/drive/v3/files/{photo}/permissions", json={"type": "anyone", "role": "reader"}, timeout=10
+    ).raise_for_status()
+    link = f"https://drive.google.com/open?id={photo}"
+    result = CliRunner().invoke(main, ["--config", str(world.config), "doctor", "--write", "--photo", link])
+    assert result.exit_code == 0, result.output
+    assert "[warn] write: Drive" in result.output and "already shared" in result.output
+    assert "fix: pass --photo" in result.output
+    assert [p["type"] for p in _permissions(world.endpoint, photo)] == ["anyone"]
+
+
+def test_without_write_the_doctor_changes_nothing_and_its_write_options_need_write(
+    fresh_sandbox: Sandbox, tmp_path: Path, inbox: tuple[Inbox, int]
+) -> None:
+    mail, port = inbox
+    world, _ = _first_day(fresh_sandbox, tmp_path, port)
+    reset_stats(world.endpoint)
+    result = _doctor(world.config)
+    assert result.exit_code == 0, result.output
+    assert "write:" not in result.output and _write_calls(world.endpoint) == {} and mail.messages == []
+    lone = CliRunner().invoke(main, ["--config", str(world.config), "doctor", "--mail-to", ADMIN])
+    assert lone.exit_code == 2 and "--photo and --mail-to go with --write" in lone.output

@@ -8,7 +8,7 @@ from zoneinfo import ZoneInfo
 from pipeline.core.codes import format_code, is_code
 from pipeline.core.photos import drive_file_id, file_ids, split_links
 from pipeline.core.sheettime import from_serial, parse_timestamp, to_serial
-from pipeline.core.text import clean_body, clean_line, fold, mask_addresses, paragraphs
+from pipeline.core.text import clean_body, clean_line, counted, fold, mask_addresses, paragraphs
 from pipeline.regions_file import load_regions
 
 WITA = ZoneInfo("Asia/Makassar")
@@ -87,3 +87,8 @@ def test_addresses_are_masked_wherever_they_are_in_a_notice_key_or_error() -> No
     error = "operator1@example.com refused: {'operator1@example.com': (550, b'no such mailbox')}"
     assert "operator1" not in mask_addresses(error)
     assert mask_addresses("rejected:MM-20261122-0001") == "rejected:MM-20261122-0001"
+
+
+def test_counts_take_their_noun_in_the_right_number() -> None:
+    assert [counted(n, "e-mail") for n in (0, 1, 2)] == ["0 e-mails", "1 e-mail", "2 e-mails"]
+    assert counted(1, "story", "stories") == "1 story" and counted(3, "story", "stories") == "3 stories"

@@ -15,6 +15,7 @@ from pipeline.core.monev import (
     complaint_report,
     month_bounds,
     month_report,
+    month_weeks,
     percentile,
     summary_rows,
 )
@@ -153,3 +154,19 @@ def test_an_answer_recorded_before_a_later_forwarding_counts_as_no_time() -> Non
     # Forwarded again after the answer: forwarded_at is the later time, the answer keeps its first time.
     report = complaint_report([_complaint(1, "Juai", "Jalan", "Dinas PUPR", forwarded=10, answered=4)])
     assert report.total.median_answer == 0.0
+
+
+def test_an_empty_month_has_every_week_and_every_kecamatan_counted_zero() -> None:
+    report = month_report("2025-01", [], REGIONS, until=datetime(2025, 2, 1, tzinfo=UTC))
+    # 1 January 2025 is a Wednesday of week 1; the 27th begins week 5.
+    assert report.weeks == {"2025-W01": 0, "2025-W02": 0, "2025-W03": 0, "2025-W04": 0, "2025-W05": 0}
+    assert list(report.by_kecamatan) == REGIONS.kecamatan_names
+    assert all(t.submissions == 0 for t in report.by_kecamatan.values())
+    rows = summary_rows(report)
+    assert [r[1] for r in rows] == REGIONS.kecamatan_names  # one row each, no desa row
+    assert all(r[2] == "" and r[3:8] == [0, 0, 0, 0, 0] and r[8:] == ["", "", ""] for r in rows)
+
+
+def test_weeks_of_a_month_span_the_turn_of_the_iso_year() -> None:
+    assert month_weeks("2026-12") == ["2026-W49", "2026-W50", "2026-W51", "2026-W52", "2026-W53"]
+    assert month_weeks("2027-01")[0] == "2026-W53"
