@@ -23,6 +23,7 @@ from .google.errors import GoogleApiError
 from .google.responses import ResponsesTabNotFound
 from .google.retry import RetryPolicy
 from .google.sheets_values import quote_sheet
+from .google.trace import FieldTrace
 from .mail import MailUnavailable, SmtpMailer
 from .private import loose_mode, private_dir
 
@@ -40,7 +41,11 @@ class Check:
 
 
 def run_checks(
-    config: Path, *, channel: str | None = None, clock: Callable[[], datetime] = lambda: datetime.now(UTC)
+    config: Path,
+    *,
+    channel: str | None = None,
+    clock: Callable[[], datetime] = lambda: datetime.now(UTC),
+    trace: FieldTrace | None = None,
 ) -> list[Check]:
     """Every check, in the order an administrator would fix them; later ones need the earlier to pass."""
     try:
@@ -56,7 +61,7 @@ def run_checks(
         return checks
     try:
         # One attempt per call: a doctor reports what is wrong now, it does not wait it out.
-        app = build_app(settings, clock=clock, policy=RetryPolicy(attempts=1))
+        app = build_app(settings, clock=clock, policy=RetryPolicy(attempts=1), trace=trace)
     except ConfigError as exc:
         return [*checks, Check("Google clients", False, str(exc), "see the credential checks above")]
     try:
