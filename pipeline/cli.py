@@ -188,7 +188,7 @@ def _field_trace(ctx: click.Context, folder: Path | None) -> FieldTrace | None:
     def close() -> None:
         try:
             path = trace.close()
-        except OSError as exc:
+        except Exception as exc:  # the command's own outcome stands; the trace only failed to be written
             click.echo(f"warning: the trace could not be written to {folder}: {exc}", err=True)
             return
         if path is None:

@@ -26,9 +26,11 @@ from urllib.parse import quote, unquote, urlsplit, urlunsplit
 
 # Reference codes of stories, complaints and registered KIMs carry meaning and nothing personal.
 CODE = re.compile(r"\b(?:MM|PG)-\d{8}-\d{4,}\b|\bKIM-\d{2,6}-\d{3,}\b")
-_EMAIL = re.compile(r"[A-Za-z0-9._%+'-]+(?:@|%40)[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+")
+_EMAIL = re.compile(r"[A-Za-z0-9._%+-]+(?:@|%40)[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+")
+# A date has its year in four digits, first or last (so `0812-34-5678`, a phone number, is no date).
 _DATE = re.compile(
-    r"^\d{1,4}[-/.]\d{1,2}[-/.]\d{1,4}(?:[ T]\d{1,2}[:.]\d{2}(?:[:.]\d{2}(?:\.\d+)?)?)?\s*(?:Z|[+-]\d{2}:?\d{2})?$"
+    r"^(?:\d{4}[-/.]\d{1,2}[-/.]\d{1,2}|\d{1,2}[-/.]\d{1,2}[-/.]\d{4})"
+    r"(?:[ T]\d{1,2}[:.]\d{2}(?:[:.]\d{2}(?:\.\d+)?)?)?\s*(?:Z|[+-]\d{2}:?\d{2})?$"
     r"|^\d{1,2}[:.]\d{2}(?:[:.]\d{2})?$"
 )
 _NUMBER = re.compile(r"^[+-]?\d+(?:[.,]\d+)?$")

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import contextlib
 import json
+import logging
 import threading
 import time
 from collections.abc import Callable, Iterable
@@ -24,6 +25,8 @@ from requests.adapters import BaseAdapter
 
 from ..private import private_dir, write_private
 from .scrub import Scrubber, parse_json
+
+log = logging.getLogger("mymein.trace")
 
 INDEX_FILE = "INDEX.tsv"
 INDEX_HEADER = "file\ttest\tmethod\tapi\tendpoint\tstatus"
@@ -255,8 +258,15 @@ class FieldTrace:
             self.flush()
 
     def flush(self) -> None:
-        """Write the trace so far (scrubbed from scratch, so placeholders stay the same) and its INDEX lines."""
-        self._write()
+        """Write the trace so far (scrubbed from scratch, so placeholders stay the same) and its INDEX lines.
+
+        Called in the middle of a cycle and when an app closes: a trace that cannot be written (a full disk, a
+        bug in scrubbing) is logged and never fails the cycle it watches; `close` reports it to the command.
+        """
+        try:
+            self._write()
+        except Exception as exc:  # the trace is a bystander: whatever goes wrong with it, the run goes on
+            log.warning("the field trace could not be written to %s: %s", self.folder, exc)
 
     def close(self) -> Path | None:
         """The last write; the trace file, or None when the command never talked to Google."""

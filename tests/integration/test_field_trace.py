@@ -244,3 +244,11 @@ def test_a_command_without_google_calls_writes_no_trace(traced: Traced, tmp_path
     result = CliRunner().invoke(main, ["--config", str(traced.world.config), "--trace", str(tmp_path / "t"), "status"])
     assert result.exit_code == 0, result.output
     assert "nothing recorded" in result.output and not (tmp_path / "t").exists()
+
+
+def test_a_trace_that_cannot_be_written_never_fails_the_run(traced: Traced, tmp_path: Path) -> None:
+    blocker = tmp_path / "a-file"
+    blocker.write_text("not a folder", encoding="utf-8")
+    result = CliRunner().invoke(main, ["--config", str(traced.world.config), "--trace", str(blocker / "t"), "sync"])
+    assert result.exit_code == 0, result.output
+    assert "done:" in result.output and "warning: the trace could not be written" in result.output
