@@ -289,7 +289,8 @@ class FieldTrace:
     def _path(self) -> Path:
         if self.path is None:
             private_dir(self.folder)
-            stem = f"trace-{self.started:%Y%m%dT%H%M%SZ}"
+            # Milliseconds, so that two runs in the same second (cron, a test) still sort by time by name.
+            stem = f"trace-{self.started:%Y%m%dT%H%M%S}.{self.started.microsecond // 1000:03d}Z"
             path, n = self.folder / f"{stem}.json", 1
             while path.exists():  # two runs in the same second
                 n += 1

@@ -33,13 +33,15 @@ from pipeline.sandbox.trace_replay import TOKEN_EXCHANGE, replay_traces
 from pipeline.sync import run_cycle
 
 from .test_pipeline import officer_sets
-from .world import World, make_world, response_row
+from .world import World, blogger_service, make_world, response_row
 
 pytestmark = pytest.mark.integration
 
 NOTE = "Foto kurang jelas, mohon kirim ulang Pak Budi"
 PHOTO_NAME = "IMG_20261122_0801 - Operator 1.png"
 SENDER = "kim@balangankab.example"
+OLD_TITLE = "Jadwal vaksinasi di Puskesmas Juai"
+OLD_TEXT = "Vaksinasi dibuka untuk warga lanjut usia setiap hari Senin."
 
 
 @dataclass
@@ -97,6 +99,11 @@ def traced(tmp_path_factory: pytest.TempPathFactory) -> Any:
             response_row(3, title=""),  # held: Perlu perbaikan, and its operator is told why
         ]
         world = make_world(sandbox.url, folder, rows)
+        # The portal's older news, posted by hand before MyMeIn: the replay must rebuild it from the listing.
+        blogger = blogger_service(sandbox.url)
+        older = {"title": OLD_TITLE, "content": f"<p>{OLD_TEXT}</p>", "labels": ["Kecamatan Juai", "Pengumuman Bupati"]}
+        blogger.posts().insert(blogId=world.blog_id, body=older).execute()
+        blogger.close()
         secrets = _credentials(sandbox, world, folder)
         with world.config.open("a", encoding="utf-8") as config:
             config.write(f"photos:\n  upload_folders: [{uploads}]\n")
@@ -108,7 +115,18 @@ def traced(tmp_path_factory: pytest.TempPathFactory) -> Any:
         officer_sets(sheet, "MM-20261122-0002", Tolak="TRUE", Catatan=NOTE)
         _cli(world, "--trace", str(trace_dir), "sync")
         ids = [photo, uploads, world.form_id, world.review_id]
-        texts = [NOTE, PHOTO_NAME, "Operator 1", "Operator 3", "Berita nomor", "bergotong royong", "Paragraf kedua"]
+        texts = [
+            NOTE,
+            PHOTO_NAME,
+            OLD_TITLE,
+            OLD_TEXT,
+            "Pengumuman Bupati",
+            "Operator 1",
+            "Operator 3",
+            "Berita nomor",
+            "bergotong royong",
+            "Paragraf kedua",
+        ]
         texts += [f"operator{n}@example.com" for n in (1, 2, 3)] + [SENDER]
         yield Traced(world, trace_dir, [*secrets.values(), *ids], texts)
 
@@ -132,7 +150,7 @@ def test_a_traced_sync_leaves_one_private_file_per_run_and_an_index(traced: Trac
     assert (
         len(files) == 3
         and files[0] == "INDEX.tsv"
-        and all(re.fullmatch(r"trace-\d{8}T\d{6}Z(-\d+)?\.json", f) for f in files[1:])
+        and all(re.fullmatch(r"trace-\d{8}T\d{6}\.\d{3}Z(-\d+)?\.json", f) for f in files[1:])
     )
     for path in traced.folder.iterdir():
         assert stat.S_IMODE(path.stat().st_mode) == 0o600, path
@@ -185,6 +203,13 @@ def test_replaying_the_trace_on_a_fresh_sandbox_matches_every_answer(traced: Tra
     assert by_api["sheets"][0] == by_api["sheets"][1] >= 10
     assert set(by_api) == {"sheets", "drive", "blogger", "gmail"}
     assert all(matched == compared for matched, compared in by_api.values())
+    # The older post was rebuilt from the listing the first cycle made, and the listing replays as recorded.
+    first = json.loads(sorted(traced.folder.glob("trace-*.json"))[0].read_text(encoding="utf-8"))
+    listing = next(i for i in first if i["request"]["url"].startswith("/v3/blogs/") and i["request"]["method"] == "GET")
+    [older] = listing["response"]["json"]["items"]
+    assert older["title"].startswith("text-") and older["content"].startswith("<p>text-")
+    assert older["labels"][0] == "Kecamatan Juai" and older["labels"][1].startswith("text-")
+    assert report.endpoints["blogger posts.list"].matched >= 1
     # Only the token exchanges stay out: the trace holds no credential to send.
     assert list(report.not_replayed) == [f"oauth: {TOKEN_EXCHANGE}"]
 
