@@ -24,6 +24,7 @@ from .google.responses import ResponsesSource
 from .google.retry import RetryPolicy
 from .google.review_sheet import ReviewSheet
 from .google.sheets_values import SheetValues
+from .google.trace import FieldTrace
 from .google.transport import RequestsHttp, authorized_session
 from .ledger import LEDGER_FILE, Ledger
 from .mail import GmailMailer, SmtpMailer
@@ -124,6 +125,7 @@ def build_app(
     *,
     clock: Callable[[], datetime] = _utc_now,
     policy: RetryPolicy | None = None,
+    trace: FieldTrace | None = None,
 ) -> App:
     policy = policy or RetryPolicy(cycle_budget=settings.google.retry_budget_seconds)
     sheets_creds = _service_credentials(settings)
@@ -146,7 +148,7 @@ def build_app(
         spreadsheet_id = getattr(settings, section).spreadsheet_id
         return Resource(name, f"{section}.spreadsheet_id", spreadsheet_id, f"share it with {account} as {role}")
 
-    return App(
+    app = App(
         settings=settings,
         ledger=Ledger(state_dir / LEDGER_FILE, clock=clock),
         responses=ResponsesSource(
@@ -178,6 +180,19 @@ def build_app(
             else None
         ),
     )
+    if trace is not None:
+        _trace(app, trace)
+    return app
+
+
+def _trace(app: App, trace: FieldTrace) -> None:
+    """`mymein --trace DIR`: every Google session records into the trace; each app writes it when closed."""
+    from .trace_vocabulary import words_to_keep  # it reads the commands' modules, which import this one
+
+    trace.keep(words_to_keep(app.settings, app.regions))
+    for session in app.sessions:
+        trace.attach(session)
+    app.closers.append(trace.flush)
 
 
 def _mailer(settings: Settings, owner_http: RequestsHttp) -> SmtpMailer | GmailMailer | None:

@@ -29,6 +29,7 @@ if TYPE_CHECKING:
     from datetime import tzinfo
 
     from .app import App
+    from .google.trace import FieldTrace
     from .ledger import Ledger
     from .outbox import Notice
 
@@ -48,6 +49,7 @@ class ConfigProblem(click.ClickException):
 class CliState:
     config: str | None
     channel: str | None = None
+    trace: FieldTrace | None = None  # --trace DIR: every app this command builds records into it
 
     def settings(self) -> Settings:
         """The chosen channel's settings (`--channel`), the default channel's without it."""
@@ -107,8 +109,9 @@ def _build_app(settings: Settings) -> App:
     """The clients for `settings`; a credential problem is a configuration error (exit code 2)."""
     from .app import build_app
 
+    state = click.get_current_context().find_object(CliState)
     try:
-        return build_app(settings)
+        return build_app(settings, trace=state.trace if state else None)
     except ConfigError as exc:
         raise ConfigProblem(str(exc)) from exc
 
@@ -153,9 +156,18 @@ def _fail(ctx: click.Context, exc: BaseException, line: str, code: int) -> None:
     metavar="NAME",
     help="One channel of `channels:` in the config (default: `sync` and `run` serve all; others the default).",
 )
+@click.option(
+    "--trace",
+    "trace_dir",
+    metavar="DIR",
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Record this run's Google exchanges, scrubbed of tokens and personal data, into DIR (docs/deploy.md).",
+)
 @click.version_option(package_name="mymein")
 @click.pass_context
-def main(ctx: click.Context, config: str | None, verbose: int, log_json: bool, channel: str | None) -> None:
+def main(
+    ctx: click.Context, config: str | None, verbose: int, log_json: bool, channel: str | None, trace_dir: Path | None
+) -> None:
     """MyMeIn: village KIM news from a Google Form, through a review sheet, to the Blogger portal."""
     # Everything the pipeline writes (ledger, heartbeat, reports, tokens) holds operators' and complainants'
     # data: readable by the service's user only, whatever umask cron or a shell gave us. Restored after the
@@ -163,7 +175,31 @@ def main(ctx: click.Context, config: str | None, verbose: int, log_json: bool, c
     before = os.umask(PRIVATE_UMASK)
     ctx.call_on_close(lambda: os.umask(before))
     _setup_logging(verbose, log_json)
-    ctx.obj = CliState(config, channel)
+    ctx.obj = CliState(config, channel, _field_trace(ctx, trace_dir))
+
+
+def _field_trace(ctx: click.Context, folder: Path | None) -> FieldTrace | None:
+    """`--trace DIR`: written as the command's apps close, and once more when the command ends, however it ends."""
+    if folder is None:
+        return None
+    from .google.trace import FieldTrace
+
+    trace = FieldTrace(folder, ctx.invoked_subcommand or "")
+
+    def close() -> None:
+        try:
+            path = trace.close()
+        except Exception as exc:  # the command's own outcome stands; the trace only failed to be written
+            click.echo(f"warning: the trace could not be written to {folder}: {exc}", err=True)
+            return
+        if path is None:
+            click.echo("trace: this command made no Google calls; nothing recorded", err=True)
+        else:
+            full = f" ({trace.left_out} more left out: the trace is full)" if trace.left_out else ""
+            click.echo(f"trace: {trace.exchanges} Google exchanges recorded in {path}{full}", err=True)
+
+    ctx.call_on_close(close)
+    return trace
 
 
 @main.command()
@@ -236,7 +272,7 @@ def doctor(state: CliState, write: bool, photo: str | None, mail_to: str | None)
     if (photo or mail_to) and not write:
         raise click.UsageError("--photo and --mail-to go with --write")
     options = WriteOptions(photo, mail_to) if write else None
-    checks = run_checks(config_path(state.config), channel=state.channel, write=options)
+    checks = run_checks(config_path(state.config), channel=state.channel, write=options, trace=state.trace)
     for check in checks:
         mark = ("warn" if check.warning else "ok  ") if check.ok else "FAIL"
         click.echo(f"[{mark}] {check.name}: {check.detail}".rstrip(": "))

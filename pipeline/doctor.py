@@ -33,6 +33,7 @@ from .google.errors import GoogleApiError
 from .google.responses import ResponsesTabNotFound
 from .google.retry import RetryPolicy
 from .google.sheets_values import SheetValues, quote_sheet
+from .google.trace import FieldTrace
 from .mail import MailRefused, MailUnavailable, MailUncertain, SmtpMailer
 from .private import loose_mode, private_dir
 
@@ -75,6 +76,7 @@ def run_checks(
     channel: str | None = None,
     clock: Callable[[], datetime] = lambda: datetime.now(UTC),
     write: WriteOptions | None = None,
+    trace: FieldTrace | None = None,
 ) -> list[Check]:
     """Every check, in the order an administrator would fix them; later ones need the earlier to pass. With
     `write`, the write paths are tried after the reading checks."""
@@ -91,7 +93,7 @@ def run_checks(
         return checks
     try:
         # One attempt per call: a doctor reports what is wrong now, it does not wait it out.
-        app = build_app(settings, clock=clock, policy=RetryPolicy(attempts=1))
+        app = build_app(settings, clock=clock, policy=RetryPolicy(attempts=1), trace=trace)
     except ConfigError as exc:
         return [*checks, Check("Google clients", False, str(exc), "see the credential checks above")]
     try:

@@ -112,6 +112,50 @@ class BloggerApi:
             self.state.save()
             return self._blog_resource(blog, "")
 
+    def seed_blog(self, blog_id: str, resource: dict[str, Any], *, offset_hours: int, created: str) -> None:
+        """A blog under a given id, as a field trace saw it (the replay rebuilds the blog a run talked to)."""
+        with self.state.lock:
+            self._blogs[blog_id] = {
+                "kind": "blogger#blog",
+                "id": blog_id,
+                "name": str(resource.get("name") or "Blog"),
+                "description": str(resource.get("description") or ""),
+                "url": str(resource.get("url") or f"https://blog-{blog_id}.blogspot.com/").rstrip("/") + "/",
+                "locale": resource.get("locale") or {"language": "id", "country": "", "variant": ""},
+                "_utc_offset_hours": offset_hours,
+                "_daily_posts": None,
+                "_created": str(resource.get("published") or created),
+            }
+            self.state.dirty = True
+
+    def seed_post(self, blog_id: str, resource: dict[str, Any]) -> None:
+        """A post that existed before the traced run, as the trace saw it (content only if it was fetched)."""
+        with self.state.lock:
+            blog = self._blog(blog_id)
+            published = str(resource.get("published") or self._stamp_now(blog["_utc_offset_hours"]))
+            base = blog["url"].rstrip("/")
+            url = str(resource.get("url") or "")
+            if not url:  # a draft shows no address; it still needs one of its own in the sandbox
+                url = f"{base}/{published[:4]}/{published[5:7]}/post-{resource['id']}.html"
+            path = url[len(base) :] if url.startswith(base + "/") else urlsplit(url).path
+            self._posts(blog_id)[str(resource["id"])] = {
+                "kind": "blogger#post",
+                "id": str(resource["id"]),
+                "blog": {"id": blog_id},
+                "published": published,
+                "updated": str(resource.get("updated") or published),
+                "url": url,
+                "title": str(resource.get("title") or ""),
+                "content": str(resource.get("content") or ""),
+                "author": AUTHOR,
+                "labels": [str(x) for x in resource.get("labels") or []],
+                "status": str(resource.get("status") or "LIVE"),
+                "etag": f'"{self.state.new_token_id(16)}"',
+                "_path": path,
+                "_created": published,
+            }
+            self.state.dirty = True
+
     def blogs(self) -> list[dict[str, Any]]:
         return list(self._blogs.values())
 

@@ -1,4 +1,7 @@
-"""Replay the recorded Sheets/Drive traffic of tests/conformance, each run on an emptied sandbox, and count matches."""
+"""Replay the recorded Sheets/Drive traffic of tests/conformance, each run on an emptied sandbox, and count matches.
+
+Given a folder of field traces (`mymein --trace DIR`) or one trace file instead, replay those (trace_replay.py).
+"""
 
 from __future__ import annotations
 
@@ -8,15 +11,17 @@ import sys
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, TextIO
-from urllib.parse import urlsplit
+from typing import TYPE_CHECKING, Any, TextIO
 
 import requests
 
+from ..google.trace import endpoint_name
 from .server import Sandbox
 
+if TYPE_CHECKING:
+    from .trace_replay import FieldReport
+
 DEFAULT_DATA = Path(__file__).resolve().parents[2] / "tests" / "conformance" / "sheets-v4"
-SHEETS_HOST = "sheets.googleapis.com"
 
 # Fields the README says carry no conformance meaning: clock readings, cache tags, and a URL built from the id.
 IGNORED_KEYS = frozenset({"createdTime", "modifiedTime", "etag", "spreadsheetUrl"})
@@ -135,30 +140,8 @@ class IdMap:
 
 
 def endpoint_of(request: dict[str, Any]) -> str:
-    """The endpoint name INDEX.tsv uses for a recorded request."""
-    method = str(request["method"])
-    path = urlsplit(str(request["url"])).path
-    if request["host"] != SHEETS_HOST:
-        tail = path.rstrip("/").split("/")
-        if tail[-1] == "copy":
-            return "files.copy"
-        if tail[-1] == "comments":
-            return "comments.list"
-        if tail[-1] == "files":
-            return "files.create" if method == "POST" else "files.list"
-        return {"GET": "files.get", "DELETE": "files.delete", "PATCH": "files.update"}.get(method, f"files.{method}")
-    rest = path.split("/v4/spreadsheets/", 1)[-1].replace("%3A", ":").replace("%3a", ":")
-    if "/values" not in rest:
-        if rest.endswith(":batchUpdate"):
-            kinds: list[str] = []
-            for item in (request.get("json") or {}).get("requests", []):
-                kinds += [k for k in item if k not in kinds]
-            return "batchUpdate:" + "+".join(kinds)
-        return "spreadsheets.get"
-    for suffix in ("batchGet", "batchUpdate", "batchClear", "append", "clear"):
-        if rest.endswith(":" + suffix):
-            return "values." + suffix
-    return "values.update" if method == "PUT" else "values.get"
+    """The endpoint name INDEX.tsv uses for a recorded request (field traces name theirs the same way)."""
+    return endpoint_name(str(request["method"]), str(request["url"]), request.get("json"))
 
 
 def _strip(obj: Any) -> Any:
@@ -277,6 +260,27 @@ def replay(data_dir: Path = DEFAULT_DATA) -> Report:
     return report
 
 
+def write_field_report(report: FieldReport, out: TextIO) -> None:
+    """Every mismatch (they are what a field trace is for), the table, and what was not replayed, with why."""
+    for m in report.mismatches:
+        print(f"MISMATCH {m.file} #{m.index} {m.endpoint}: {m.detail}", file=out)
+    if report.mismatches:
+        print(file=out)
+    for line in report.table():
+        print(line, file=out)
+    apis = ", ".join(f"{api} {matched}/{compared}" for api, (matched, compared) in sorted(report.by_api().items()))
+    print(f"by API: {apis or 'none'}", file=out)
+    if report.injected:
+        print(f"({report.injected} of Google's error answers re-enacted as injected faults, status compared)", file=out)
+    left = sum(report.not_replayed.values())
+    if left:
+        print(f"not replayed: {left}", file=out)
+        for reason, count in sorted(report.not_replayed.items()):
+            print(f"  {count:>4}  {reason}", file=out)
+    files = f"{report.files} trace file{'s' * (report.files != 1)}"
+    print(f"{report.total_line()} in {files}; {left} not replayed", file=out)
+
+
 def write_report(report: Report, out: TextIO, *, verbose: bool = False) -> None:
     if verbose:
         for m in report.mismatches:
@@ -291,9 +295,24 @@ def write_report(report: Report, out: TextIO, *, verbose: bool = False) -> None:
 
 def main(argv: Sequence[str] | None = None, out: TextIO | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m pipeline.sandbox.conformance", description=__doc__)
+    parser.add_argument(
+        "path",
+        nargs="?",
+        type=Path,
+        help="field traces to replay: a folder of trace-*.json (mymein --trace DIR) or one trace file",
+    )
     parser.add_argument("--data", type=Path, default=DEFAULT_DATA, help="directory of recorded *.json files")
     parser.add_argument("--verbose", action="store_true", help="print every mismatch with a short diff")
     args = parser.parse_args(argv)
+    if args.path is not None:
+        from .trace_replay import is_field_trace, replay_traces  # it builds on this module
+
+        if is_field_trace(args.path):
+            write_field_report(replay_traces(args.path), out or sys.stdout)
+            return 0
+        if not args.path.is_dir():
+            parser.error(f"no trace-*.json in {args.path}")
+        args.data = args.path  # a folder of conformance recordings, named without --data
     if not args.data.is_dir():
         parser.error(f"no such directory: {args.data}")
     write_report(replay(args.data), out or sys.stdout, verbose=args.verbose)

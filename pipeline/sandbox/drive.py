@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 import hashlib
 import json
 import struct
@@ -138,6 +139,23 @@ class DriveApi:
         }
         self._files[file_id] = record
         return record
+
+    def seed_file(self, file_id: str, metadata: dict[str, Any], content: bytes | None = None) -> dict[str, Any]:
+        """A file under a given id with the metadata a field trace recorded (the replay rebuilds the files a run
+        read); an existing record (a spreadsheet's) takes the metadata on."""
+        with self.state.lock:
+            record: dict[str, Any] | None = self._files.get(file_id)
+            if record is None:
+                parents = [str(p) for p in metadata.get("parents") or []]
+                mime = str(metadata.get("mimeType") or "application/octet-stream")
+                record = self._new_file(file_id, str(metadata.get("name") or "file"), mime, parents or None)
+            for key, value in metadata.items():
+                if key not in ("kind", "id"):
+                    record[key] = copy.deepcopy(value)
+            if content is not None:
+                self.state.put_blob(file_id, content)
+            self.state.dirty = True
+            return record
 
     def _register_spreadsheet(self, spreadsheet_id: str, title: str) -> None:
         if spreadsheet_id not in self._files:

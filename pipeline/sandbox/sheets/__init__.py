@@ -165,9 +165,9 @@ class SheetsApi:
 
     # ---- creating --------------------------------------------------------------------------------
 
-    def _new_book(self, body: dict[str, Any]) -> Book:
+    def _new_book(self, body: dict[str, Any], spreadsheet_id: str | None = None) -> Book:
         given = body.get("properties") or {}
-        spreadsheet_id = self.state.new_token_id(44)
+        spreadsheet_id = spreadsheet_id or self.state.new_token_id(44)
         props = spreadsheet_properties(
             str(given.get("title") or "Untitled spreadsheet"),
             str(given.get("locale") or "en_US"),
@@ -216,6 +216,12 @@ class SheetsApi:
         with self.state.lock:
             book = self._new_book({"properties": {"title": title}})
             return spreadsheet_resource(book, ranges=[], include_grid=False, fields=None)
+
+    def seed_spreadsheet(self, spreadsheet_id: str, body: dict[str, Any]) -> Book:
+        """A spreadsheet under a given id, as `spreadsheets.create` would make it from `body` (the replay of a
+        field trace rebuilds the spreadsheets it read under their recorded ids)."""
+        with self.state.lock:
+            return self._new_book(body, spreadsheet_id)
 
     def copy_spreadsheet(self, spreadsheet_id: str, title: str) -> str | None:
         """A copy with a new id and title (Drive's files.copy); None when there is no such spreadsheet."""
