@@ -166,7 +166,7 @@ def test_a_traced_sync_leaves_one_private_file_per_run_and_an_index(traced: Trac
     )
     assert insert["request"]["host"] == "blogger.googleapis.com" and insert["response"]["status"] == 200
     assert (
-        '<p class="kode-berita"><small>Kode berita: MM-20261122-0001</small></p>'
+        '<p class="kode-berita" data-kode="MM-20261122-0001"><small>Kode berita: MM-20261122-0001</small></p>'
         in insert["request"]["json"]["content"]
     )
 
