@@ -56,7 +56,7 @@ class GoogleApiError(GoogleError):
         """One line for the administrator: which resource, what Google said, and the fix."""
         r = self.resource
         if self.status == 0:
-            where = f" (for {r.name})" if r else ""
+            where = f" (for the {r.name})" if r else ""
             return (
                 f"Google could not be reached{where}: {_short(self.message)}; check this machine's network and "
                 "google.endpoint (leave it out to reach Google)"

@@ -164,6 +164,7 @@ def test_every_command_under_a_setup_problem_gives_one_clear_line_and_no_traceba
     assert "sync" in lines, f"sync passed under {failure}"
     for name in names:
         assert name in lines["sync"], (failure, lines["sync"])
+    print(f"\n{failure} | sync: {lines['sync']}")  # the table of the closing note (`pytest -s`)
 
 
 def test_a_revoked_blog_token_holds_only_the_blog_and_a_new_sign_in_publishes_once(
@@ -202,3 +203,30 @@ def test_a_revoked_blog_token_holds_only_the_blog_and_a_new_sign_in_publishes_on
     assert done.exit_code == 0, done.output
     assert "publish 1" in done.output
     assert _cli(world.config, "sync").exit_code == 0
+
+
+def test_the_daemon_under_a_revoked_key_logs_one_line_per_cycle_and_goes_on(
+    sandbox: Sandbox, tmp_path: Path, running: tuple[World, dict[str, str], dict[str, str]]
+) -> None:
+    from pipeline.config import load_settings
+
+    from .test_daemon import _cycles, _start_run, _stop, _wait_until
+
+    world, key, _ = running
+    world.config.write_text(
+        world.config.read_text(encoding="utf-8") + "schedule:\n  interval_seconds: 0.5\n", encoding="utf-8"
+    )
+    _set(world, "google:\n", "google:\n  retry_budget_seconds: 0\n")
+    _revoke(sandbox, client_email=key["client_email"])
+    heartbeat = load_settings(world.config).heartbeat_path
+    log = tmp_path / "run.log"
+    child = _start_run(world.config, log)
+    try:
+        _wait_until("three failed cycles", lambda: _cycles(heartbeat) >= 3, child)
+    finally:
+        assert _stop(child) == 0
+    text = log.read_text(encoding="utf-8")
+    assert "Traceback" not in text
+    failed = [line for line in text.splitlines() if "cycle failed" in line]
+    assert len(failed) >= 3 and all("Google refused the service-account key" in line for line in failed)
+    assert all("google.service_account_file" in line for line in failed)
