@@ -26,11 +26,11 @@ from .google.review_sheet import ReviewSheet
 from .google.sheets_values import SheetValues
 from .google.trace import FieldTrace
 from .google.transport import RequestsHttp, authorized_session
+from .infra.mail import GmailMailer, SmtpMailer
+from .infra.private import loose_mode, private_dir
+from .infra.regions_file import load_regions
 from .ledger import LEDGER_FILE, Ledger
-from .mail import GmailMailer, SmtpMailer
-from .private import loose_mode, private_dir
-from .regions_file import load_regions
-from .render import Renderer
+from .outputs.render import Renderer
 
 SHEETS_SCOPES = ["https://www.googleapis.com/auth/spreadsheets", "https://www.googleapis.com/auth/drive"]
 BLOGGER_SCOPES = ["https://www.googleapis.com/auth/blogger"]
@@ -187,7 +187,7 @@ def build_app(
 
 def _trace(app: App, trace: FieldTrace) -> None:
     """`mymein --trace DIR`: every Google session records into the trace; each app writes it when closed."""
-    from .trace_vocabulary import words_to_keep  # it reads the commands' modules, which import this one
+    from .google.trace_vocabulary import words_to_keep  # it reads the commands' modules, which import this one
 
     trace.keep(words_to_keep(app.settings, app.regions))
     for session in app.sessions:

@@ -23,7 +23,7 @@ from .core.review import ReviewLayoutError
 from .core.text import counted
 from .google.errors import GoogleApiError
 from .google.responses import ResponsesTabNotFound
-from .render import TemplateFailed
+from .outputs.render import TemplateFailed
 
 if TYPE_CHECKING:
     from datetime import tzinfo
@@ -31,7 +31,7 @@ if TYPE_CHECKING:
     from .app import App
     from .google.trace import FieldTrace
     from .ledger import Ledger
-    from .outbox import Notice
+    from .ledger.outbox import Notice
 
 EXIT_OK = 0
 EXIT_FAILED = 1
@@ -225,7 +225,7 @@ def auth(state: CliState, client_secret: Path, token_path: Path | None, port: in
     run `mymein auth --no-browser` there and open the printed address on your computer.
     """
     from .app import BLOGGER_SCOPES, owner_scopes
-    from .auth import TESTING_NOTE, AuthError, authorize
+    from .ops.auth import TESTING_NOTE, AuthError, authorize
 
     scopes = BLOGGER_SCOPES
     if token_path is None or config_path(state.config).exists():
@@ -267,7 +267,7 @@ def doctor(state: CliState, write: bool, photo: str | None, mail_to: str | None)
 
     Without --write nothing is changed anywhere. Exit code 0 only when every check passes.
     """
-    from .doctor import WriteOptions, run_checks
+    from .ops.doctor import WriteOptions, run_checks
 
     if (photo or mail_to) and not write:
         raise click.UsageError("--photo and --mail-to go with --write")
@@ -291,7 +291,7 @@ def init(state: CliState) -> None:
 
     Safe to run again: it adds only what is missing and never writes a data row.
     """
-    from .prepare import prepare_review_spreadsheet
+    from .ops.prepare import prepare_review_spreadsheet
 
     settings = state.settings()
     app = _build_app(settings)
@@ -342,8 +342,8 @@ class _CycleFailed(Exception):
 
 
 def _sync_one(settings: Settings, dry_run: bool, label: str) -> None:
-    from .lock import cycle_lock
-    from .sync import run_cycle
+    from .cycle.stages import run_cycle
+    from .infra.lock import cycle_lock
 
     with cycle_lock(settings.state_dir) as held:
         if not held:
@@ -400,7 +400,7 @@ def run(state: CliState) -> None:
 
     One daemon per config: a second `mymein run` exits at once (code 1) naming the first one's PID.
     """
-    from .lock import DaemonRunning, daemon_lock
+    from .infra.lock import DaemonRunning, daemon_lock
 
     channels = state.every_channel()
     try:
@@ -413,7 +413,7 @@ def run(state: CliState) -> None:
 
 
 def _run_daemon(channels: list[tuple[str, Settings]]) -> None:
-    from .daemon import StopSignals, heartbeat_path, run_daemon
+    from .ops.daemon import StopSignals, heartbeat_path, run_daemon
 
     settings = channels[0][1]
     logging.getLogger("mymein").setLevel(logging.INFO)
@@ -454,9 +454,9 @@ def report(state: CliState, month: str | None, no_sheet: bool) -> None:
     import re
 
     from .app import open_ledger
-    from .regions_file import load_regions
-    from .render import Renderer
-    from .report import all_summary_rows, build_report, remember_month, write_files, write_summary
+    from .infra.regions_file import load_regions
+    from .outputs.render import Renderer
+    from .outputs.report import all_summary_rows, build_report, remember_month, write_files, write_summary
 
     if month is not None and not re.fullmatch(r"\d{4}-(0[1-9]|1[0-2])", month):
         raise click.BadParameter(f"{month!r} is not a month such as 2026-11", param_hint="--month")
@@ -502,8 +502,8 @@ def bulletin(state: CliState, week: str | None, kecamatan: str | None) -> None:
     """
     import re
 
-    from .bulletin import make_bulletin
-    from .regions_file import load_regions
+    from .infra.regions_file import load_regions
+    from .outputs.bulletin import make_bulletin
 
     if week is not None and not re.fullmatch(r"\d{4}-W(0[1-9]|[1-4]\d|5[0-3])", week):
         raise click.BadParameter(f"{week!r} is not an ISO week such as 2026-W48", param_hint="--week")
@@ -542,7 +542,7 @@ def status(state: CliState, as_json: bool) -> None:
     import json
 
     from .app import open_ledger
-    from .status import collect_status, format_status
+    from .ops.status import collect_status, format_status
 
     settings = state.settings()
     ledger = open_ledger(settings)
@@ -573,7 +573,7 @@ def notices_list(state: CliState, states: tuple[str, ...], as_json: bool) -> Non
     from .app import open_ledger
     from .core.sheettime import format_local
     from .core.text import mask_addresses
-    from .outbox import Outbox
+    from .ledger.outbox import Outbox
 
     settings = state.settings()
     ledger = open_ledger(settings)
@@ -608,9 +608,9 @@ def notices_resend(state: CliState, keys: tuple[str, ...]) -> None:
     cycle is running; otherwise the running cycle or the next one sends them. Exit code 1 unless all went.
     """
     from .app import open_ledger
-    from .lock import cycle_lock
-    from .notices import WrongState, requeue, send_now
-    from .outbox import Outbox
+    from .features.notices import WrongState, requeue, send_now
+    from .infra.lock import cycle_lock
+    from .ledger.outbox import Outbox
 
     settings = state.settings()
     ok = True
@@ -651,8 +651,8 @@ def notices_resend(state: CliState, keys: tuple[str, ...]) -> None:
 def notices_dismiss(state: CliState, keys: tuple[str, ...]) -> None:
     """Mark pending, uncertain or failed notices as not to be sent (KEY: a key or a number, as listed)."""
     from .app import open_ledger
-    from .notices import WrongState, dismiss
-    from .outbox import Outbox
+    from .features.notices import WrongState, dismiss
+    from .ledger.outbox import Outbox
 
     ledger = open_ledger(state.settings())
     ok = True
@@ -767,9 +767,9 @@ def rebuild(state: CliState) -> None:
 
     Refuses when the ledger still holds submissions. Changes nothing at Google; the next sync writes back.
     """
-    from .lock import cycle_lock
-    from .rebuild import RebuildRefused
-    from .rebuild import rebuild as run_rebuild
+    from .infra.lock import cycle_lock
+    from .ops.rebuild import RebuildRefused
+    from .ops.rebuild import rebuild as run_rebuild
 
     settings = state.settings()
     with cycle_lock(settings.state_dir) as held:
@@ -831,7 +831,7 @@ def rebuild(state: CliState) -> None:
 @click.option("--seed", type=click.Choice(["demo"]), help="Create the demo world (once) and a config for it.")
 def sandbox(port: int, state_dir: Path, seed: str | None) -> None:
     """Serve the local Google emulator until SIGTERM or Ctrl-C."""
-    from .demo import prepare_world
+    from .ops.demo import prepare_world
     from .sandbox.seed import load_world
     from .sandbox.server import Sandbox
 
@@ -863,6 +863,6 @@ def sandbox(port: int, state_dir: Path, seed: str | None) -> None:
 @click.option("--keep-running", is_flag=True, help="Leave the sandbox up afterwards, to look at it in a browser.")
 def demo(folder: Path, keep_running: bool) -> None:
     """Run the real pipeline against a seeded sandbox and show what happened."""
-    from .demo import run_demo
+    from .ops.demo import run_demo
 
     sys.exit(run_demo(folder, keep_running=keep_running, echo=click.echo))

@@ -54,7 +54,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from pipeline.app import build_app, officer_sheets_client
 from pipeline.config import load_settings
 from pipeline.core.review import column_letter
-from pipeline.sync import run_cycle
+from pipeline.cycle import run_cycle
 from scripts.bench_baseline import REVIEW_TAB, TutorialPipeline
 from tests.integration.world import append_responses, create_spreadsheet, make_world, response_row
 

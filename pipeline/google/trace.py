@@ -23,7 +23,7 @@ from urllib.parse import parse_qsl, urlsplit
 import requests
 from requests.adapters import BaseAdapter
 
-from ..private import private_dir, write_private
+from ..infra.private import private_dir, write_private
 from .scrub import Scrubber, parse_json
 
 log = logging.getLogger("mymein.trace")

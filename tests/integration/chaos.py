@@ -21,10 +21,10 @@ from requests.adapters import BaseAdapter
 
 from pipeline.app import App, build_app, officer_sheets_client
 from pipeline.config import load_settings
+from pipeline.cycle import CycleReport, run_cycle
 from pipeline.google.retry import RetryPolicy
 from pipeline.sandbox.demo_data import DEMO_PHOTOS, png_bytes
 from pipeline.sandbox.seed import upload_file
-from pipeline.sync import CycleReport, run_cycle
 
 from .world import World, append_responses, blog_posts, make_world, response_row
 

@@ -14,11 +14,11 @@ from pypdf import PdfReader
 from pipeline.app import build_app
 from pipeline.cli import main
 from pipeline.config import load_settings
+from pipeline.cycle import run_cycle
 from pipeline.google.retry import RetryPolicy
 from pipeline.sandbox.demo_data import DEMO_PHOTOS, png_bytes
 from pipeline.sandbox.seed import upload_file
 from pipeline.sandbox.server import Sandbox
-from pipeline.sync import run_cycle
 
 from .test_pipeline import officer_sets, review_sheet
 from .world import blog_posts, make_world, reset_stats, response_row, stats

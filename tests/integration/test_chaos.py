@@ -19,9 +19,9 @@ import pytest
 import requests
 from gspread.utils import ValueRenderOption
 
+from pipeline.cycle import run_cycle
 from pipeline.google.errors import GoogleApiError
 from pipeline.sandbox.server import Sandbox
-from pipeline.sync import run_cycle
 
 from .chaos import (
     FIRST_BATCH,

@@ -19,7 +19,7 @@ from click.testing import CliRunner, Result
 from pipeline.app import officer_sheets_client
 from pipeline.cli import main
 from pipeline.config import load_settings
-from pipeline.lock import cycle_lock
+from pipeline.infra.lock import cycle_lock
 from pipeline.sandbox.server import Sandbox
 
 from .conftest import Inbox

@@ -8,10 +8,10 @@ import requests
 
 from pipeline.app import build_app
 from pipeline.config import load_settings
+from pipeline.cycle import run_cycle
 from pipeline.google.retry import RetryPolicy
 from pipeline.ledger import LEDGER_FILE
 from pipeline.sandbox.server import Sandbox
-from pipeline.sync import run_cycle
 
 from .test_pipeline import officer_sets, review_sheet
 from .world import blog_posts, make_world, reset_stats, response_row, stats

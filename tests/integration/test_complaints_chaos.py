@@ -9,8 +9,8 @@ from pathlib import Path
 
 from pipeline.app import App, build_app
 from pipeline.config import load_settings
+from pipeline.cycle import run_cycle
 from pipeline.sandbox.server import Sandbox
-from pipeline.sync import run_cycle
 
 from .chaos import NO_SLEEP, CrashPlan, SimulatedCrash, arm
 from .conftest import Inbox

@@ -19,11 +19,11 @@ from pipeline.app import build_app, open_ledger
 from pipeline.cli import main
 from pipeline.config import load_settings
 from pipeline.core.model import Status
-from pipeline.daemon import heartbeat_path, run_daemon
+from pipeline.cycle import CycleReport
 from pipeline.google.retry import RetryPolicy
-from pipeline.lock import daemon_lock
+from pipeline.infra.lock import daemon_lock
+from pipeline.ops.daemon import heartbeat_path, run_daemon
 from pipeline.sandbox.server import Sandbox
-from pipeline.sync import CycleReport
 
 from .test_pipeline import officer_sets, review_sheet
 from .world import blog_posts, blogger_service, make_world, response_row
@@ -63,7 +63,7 @@ def test_daemon_cycles_until_stopped_and_outlives_a_failing_cycle(fresh_sandbox:
 def test_the_worker_makes_last_months_report_and_last_weeks_bulletin_once(sandbox: Sandbox, tmp_path: Path) -> None:
     from datetime import UTC, datetime
 
-    from pipeline.daemon import Worker
+    from pipeline.ops.daemon import Worker
 
     world = make_world(sandbox.url, tmp_path, [response_row(1)])
     extra = f"schedule:\n  weekly_bulletin: true\n  reports_at: '06:00'\nreport:\n  directory: {tmp_path / 'out'}\n"
@@ -108,7 +108,7 @@ def test_the_worker_makes_last_months_report_and_last_weeks_bulletin_once(sandbo
 def test_a_failing_monthly_job_is_retried_an_hour_later_not_every_cycle(sandbox: Sandbox, tmp_path: Path) -> None:
     from datetime import UTC, datetime, timedelta
 
-    from pipeline.daemon import Worker
+    from pipeline.ops.daemon import Worker
 
     world = make_world(sandbox.url, tmp_path, [response_row(1)])
     blocked = tmp_path / "not-a-folder"

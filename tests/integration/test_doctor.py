@@ -203,7 +203,7 @@ def test_the_demo_world_passes_doctor_after_init(tmp_path: Path) -> None:
     with Sandbox(state_dir=tmp_path / "sandbox") as running:
         from datetime import UTC, datetime
 
-        from pipeline.demo import prepare_world
+        from pipeline.ops.demo import prepare_world
 
         (tmp_path / "demo").mkdir()
         _, config = prepare_world(tmp_path / "demo", running.url, datetime.now(UTC))

@@ -9,9 +9,9 @@ from click.testing import CliRunner
 from pipeline.app import build_app
 from pipeline.cli import main
 from pipeline.config import load_settings
+from pipeline.cycle import run_cycle
 from pipeline.google.retry import RetryPolicy
 from pipeline.sandbox.server import Sandbox
-from pipeline.sync import run_cycle
 
 from .test_pipeline import officer_sets, records_by_code, review_sheet
 from .world import append_responses, blog_posts, make_world, response_row

@@ -22,6 +22,7 @@ from click.testing import CliRunner
 from pipeline.app import build_app, officer_sheets_client
 from pipeline.cli import main
 from pipeline.config import load_settings
+from pipeline.cycle import run_cycle
 from pipeline.google.retry import RetryPolicy
 from pipeline.google.trace import FieldTrace
 from pipeline.sandbox.conformance import main as conformance_main
@@ -30,7 +31,6 @@ from pipeline.sandbox.demo_data import DEMO_PHOTOS, png_bytes
 from pipeline.sandbox.seed import create_folder, upload_file
 from pipeline.sandbox.server import Sandbox
 from pipeline.sandbox.trace_replay import TOKEN_EXCHANGE, replay_traces
-from pipeline.sync import run_cycle
 
 from .test_pipeline import officer_sets
 from .world import World, blogger_service, make_world, response_row

@@ -14,11 +14,11 @@ from click.testing import CliRunner
 from pipeline.app import App, build_app
 from pipeline.cli import main
 from pipeline.config import load_settings
-from pipeline.daemon import Worker
+from pipeline.cycle import CycleReport, run_cycle
 from pipeline.google.retry import RetryPolicy
+from pipeline.ops.daemon import Worker
 from pipeline.sandbox.seed import upload_file
 from pipeline.sandbox.server import Sandbox
-from pipeline.sync import CycleReport, run_cycle
 
 from .test_pipeline import officer_sets, review_sheet
 from .world import append_responses, make_world, response_row

@@ -19,20 +19,20 @@ from click.testing import CliRunner
 from pypdf import PdfReader
 
 from pipeline.app import App, build_app, officer_sheets_client
-from pipeline.bulletin import collect_stories
 from pipeline.cli import main
 from pipeline.config import load_settings
 from pipeline.core.codes import code_in_post, marker_codes
 from pipeline.core.model import ReviewRow, Status
 from pipeline.core.post import post_view
+from pipeline.cycle import run_cycle
 from pipeline.google.retry import RetryPolicy
 from pipeline.ledger import LEDGER_FILE
-from pipeline.outbox import Outbox
-from pipeline.render import Renderer
+from pipeline.ledger.outbox import Outbox
+from pipeline.outputs.bulletin import collect_stories
+from pipeline.outputs.render import Renderer
 from pipeline.sandbox.demo_data import DEMO_PHOTOS, png_bytes
 from pipeline.sandbox.seed import upload_file
 from pipeline.sandbox.server import Sandbox
-from pipeline.sync import run_cycle
 
 from ..xss_vectors import LABEL_VECTORS, TITLE_VECTORS
 from .conftest import Inbox

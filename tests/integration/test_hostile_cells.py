@@ -7,8 +7,8 @@ from pathlib import Path
 import requests
 
 from pipeline.core.cells import CELL_CHARS, CUT_MARKER
+from pipeline.cycle import run_cycle
 from pipeline.sandbox.server import Sandbox
-from pipeline.sync import run_cycle
 
 from .chaos import open_app, review_worksheet
 from .world import blog_posts, make_world, response_row

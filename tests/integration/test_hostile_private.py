@@ -23,19 +23,19 @@ from google.oauth2 import credentials as user_credentials
 from googleapiclient.errors import HttpError
 
 from pipeline.app import App, build_app
-from pipeline.auth import write_private
 from pipeline.cli import main
 from pipeline.config import load_settings
-from pipeline.daemon import Worker
+from pipeline.cycle import run_cycle
 from pipeline.google.retry import RetryPolicy
+from pipeline.infra.lock import LOCK_FILE
 from pipeline.ledger import LEDGER_FILE
-from pipeline.lock import LOCK_FILE
+from pipeline.ops.auth import write_private
+from pipeline.ops.daemon import Worker
 from pipeline.sandbox.credentials import throwaway_service_account, throwaway_user_token
 from pipeline.sandbox.demo_data import DEMO_PHOTOS, png_bytes
 from pipeline.sandbox.drive import ROOT_ID
 from pipeline.sandbox.seed import create_folder, upload_file
 from pipeline.sandbox.server import Sandbox
-from pipeline.sync import run_cycle
 
 from .conftest import Inbox
 from .test_complaints import PUPR, Clock, Desk, _complaint, _officer_enters, _rows

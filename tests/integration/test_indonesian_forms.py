@@ -15,9 +15,9 @@ from pipeline.app import build_app
 from pipeline.cli import main
 from pipeline.config import load_settings
 from pipeline.core.sheettime import to_serial
+from pipeline.cycle import run_cycle
 from pipeline.google.retry import RetryPolicy
 from pipeline.sandbox.server import Sandbox
-from pipeline.sync import run_cycle
 
 from .conftest import Inbox
 from .test_complaints import _rows as complaint_rows

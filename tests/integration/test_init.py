@@ -11,8 +11,8 @@ from click.testing import CliRunner
 from pipeline.app import build_app
 from pipeline.cli import main
 from pipeline.config import load_settings
+from pipeline.cycle import run_cycle
 from pipeline.sandbox.server import Sandbox
-from pipeline.sync import run_cycle
 
 from .world import World, make_world, response_row
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from pipeline.lock import cycle_lock
+from pipeline.infra.lock import cycle_lock
 from pipeline.sandbox.server import Sandbox
 from scripts.latency import measure, report
 

@@ -23,9 +23,9 @@ from gspread.utils import ValueRenderOption, rowcol_to_a1
 from pipeline.app import App, build_app
 from pipeline.cli import main
 from pipeline.config import load_settings
+from pipeline.cycle import CycleReport, run_cycle
 from pipeline.ledger import LEDGER_FILE
 from pipeline.sandbox.server import Sandbox
-from pipeline.sync import CycleReport, run_cycle
 
 from .chaos import NO_SLEEP, Verdict, judge, open_app, review_worksheet
 from .conftest import Inbox

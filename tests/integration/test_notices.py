@@ -11,13 +11,13 @@ from typing import Any
 import pytest
 import requests
 
-from pipeline import notices
 from pipeline.app import App, build_app
 from pipeline.config import load_settings
+from pipeline.cycle import run_cycle
+from pipeline.features import notices
 from pipeline.google.retry import RetryPolicy
-from pipeline.outbox import MAX_ATTEMPTS, Notice, Outbox
+from pipeline.ledger.outbox import MAX_ATTEMPTS, Notice, Outbox
 from pipeline.sandbox.server import Sandbox
-from pipeline.sync import run_cycle
 
 from .conftest import Inbox, _free_port
 from .test_pipeline import officer_sets, review_sheet

@@ -10,9 +10,9 @@ import pytest
 
 from pipeline.app import App, build_app
 from pipeline.config import load_settings
+from pipeline.cycle import run_cycle
 from pipeline.google.retry import RetryPolicy
 from pipeline.sandbox.server import Sandbox
-from pipeline.sync import run_cycle
 
 from .conftest import Inbox
 from .test_notices import Clock, _body, _world

@@ -11,9 +11,9 @@ import pytest
 
 from pipeline.app import App, build_app, officer_sheets_client
 from pipeline.config import load_settings
+from pipeline.cycle import run_cycle
 from pipeline.google.retry import RetryPolicy
 from pipeline.sandbox.server import Sandbox
-from pipeline.sync import run_cycle
 
 from .world import World, blog_posts, make_world, reset_stats, response_row, stats
 

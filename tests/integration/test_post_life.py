@@ -14,9 +14,9 @@ import requests
 
 from pipeline.app import App, build_app
 from pipeline.config import load_settings
+from pipeline.cycle import run_cycle
 from pipeline.google.retry import RetryPolicy
 from pipeline.sandbox.server import Sandbox
-from pipeline.sync import run_cycle
 
 from .test_pipeline import officer_sets, records_by_code, review_sheet
 from .world import (

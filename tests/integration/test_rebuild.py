@@ -9,9 +9,9 @@ from click.testing import CliRunner
 from pipeline.app import build_app, officer_sheets_client
 from pipeline.cli import main
 from pipeline.config import load_settings
+from pipeline.cycle import run_cycle
 from pipeline.ledger import LEDGER_FILE
 from pipeline.sandbox.server import Sandbox
-from pipeline.sync import run_cycle
 
 from .test_exactly_once import NO_SLEEP
 from .world import append_responses, blog_posts, make_world, reset_stats, response_row, stats

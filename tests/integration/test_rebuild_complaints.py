@@ -12,11 +12,11 @@ from gspread.utils import ValueInputOption
 
 from pipeline.app import App, build_app, officer_sheets_client
 from pipeline.cli import main
+from pipeline.cycle import run_cycle
 from pipeline.google.retry import RetryPolicy
 from pipeline.ledger import LEDGER_FILE
-from pipeline.rebuild import rebuild
+from pipeline.ops.rebuild import rebuild
 from pipeline.sandbox.server import Sandbox
-from pipeline.sync import run_cycle
 
 from .conftest import Inbox
 from .test_complaints import PUPR, Clock, _app, _complaint, _officer_enters, _rows, _tab

@@ -9,10 +9,10 @@ from typing import Any
 from pipeline.app import build_app
 from pipeline.config import load_settings
 from pipeline.core.sheettime import to_serial
+from pipeline.cycle import run_cycle
 from pipeline.google.retry import RetryPolicy
 from pipeline.ledger import LEDGER_FILE
 from pipeline.sandbox.server import Sandbox
-from pipeline.sync import run_cycle
 
 from .conftest import Inbox
 from .test_notices import _body, _notices_yaml

@@ -15,11 +15,11 @@ from pipeline.cli import main
 from pipeline.config import load_settings
 from pipeline.core.model import Status
 from pipeline.core.monev import History, month_report
+from pipeline.cycle import run_cycle
 from pipeline.google.retry import RetryPolicy
-from pipeline.regions_file import load_regions
-from pipeline.report import NO_DATA, cover_chart, trend_charts
+from pipeline.infra.regions_file import load_regions
+from pipeline.outputs.report import NO_DATA, cover_chart, trend_charts
 from pipeline.sandbox.server import Sandbox
-from pipeline.sync import run_cycle
 
 from .test_pipeline import officer_sets, review_sheet
 from .world import make_world, response_row

@@ -11,10 +11,10 @@ from pypdf import PdfReader
 
 from pipeline.config import load_settings
 from pipeline.core.model import Submission
+from pipeline.infra.regions_file import load_regions
 from pipeline.ledger import Ledger
-from pipeline.regions_file import load_regions
-from pipeline.render import Renderer
-from pipeline.report import build_report, write_files
+from pipeline.outputs.render import Renderer
+from pipeline.outputs.report import build_report, write_files
 
 NOW = datetime(2026, 12, 5, 1, 0, tzinfo=UTC)
 CONFIG = """

@@ -14,9 +14,9 @@ from pipeline.app import build_app, officer_sheets_client
 from pipeline.config import load_settings
 from pipeline.core.review import column_letter
 from pipeline.core.text import plain_text
+from pipeline.cycle import run_cycle
 from pipeline.google.retry import RetryPolicy
 from pipeline.sandbox.server import Sandbox
-from pipeline.sync import run_cycle
 
 from ..htmlcheck import executable_parts
 from ..xss_vectors import VECTORS

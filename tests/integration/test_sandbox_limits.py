@@ -11,9 +11,9 @@ import requests
 
 from pipeline.app import build_app
 from pipeline.config import load_settings
+from pipeline.cycle import run_cycle
 from pipeline.google.retry import RetryPolicy
 from pipeline.sandbox.server import Sandbox
-from pipeline.sync import run_cycle
 
 from .world import create_spreadsheet, make_world, response_row
 

@@ -8,7 +8,7 @@ from pathlib import Path
 from pipeline.core.codes import choose_own_post, code_in_post, marker, marker_codes, title_digest
 from pipeline.core.model import PostRef, ReviewRow
 from pipeline.core.post import post_view
-from pipeline.render import Renderer
+from pipeline.outputs.render import Renderer
 
 A = "MM-20261122-0001"
 B = "MM-20261122-0002"
@@ -113,7 +113,7 @@ def test_the_title_digest_ignores_spacing_and_entities() -> None:
 def test_of_several_posts_carrying_a_code_the_story_is_the_one_its_rows_post_id_names() -> None:
     from dataclasses import replace
 
-    from pipeline.recovery import named_post, shown_post_id
+    from pipeline.cycle.recovery import named_post, shown_post_id
 
     original, copy = (PostRef(pid, "", "LIVE", marker(A)) for pid in ("101", "202"))
     assert named_post([], "") is None

@@ -10,7 +10,7 @@ import pytest
 
 from pipeline.core.decide import Action, Decision, PostState, Record, content_hash, decide, parse_schedule
 from pipeline.core.model import Mode, ReviewRow, Status
-from pipeline.regions_file import load_regions
+from pipeline.infra.regions_file import load_regions
 
 WITA = ZoneInfo("Asia/Makassar")
 REGIONS = load_regions()

@@ -11,7 +11,7 @@ from pipeline.core.form import FormLayout, FormLayoutError
 from pipeline.core.officer_input import read_checkbox
 from pipeline.core.review import DEFAULT_HEADERS, ReviewLayout, ReviewLayoutError, column_letter
 from pipeline.core.validate import normalise
-from pipeline.regions_file import load_regions
+from pipeline.infra.regions_file import load_regions
 
 WITA = ZoneInfo("Asia/Makassar")
 ENGLISH = [

@@ -9,7 +9,7 @@ from pipeline.core.codes import format_code, is_code
 from pipeline.core.photos import drive_file_id, file_ids, split_links
 from pipeline.core.sheettime import from_serial, parse_timestamp, to_serial
 from pipeline.core.text import clean_body, clean_line, counted, fold, mask_addresses, paragraphs
-from pipeline.regions_file import load_regions
+from pipeline.infra.regions_file import load_regions
 
 WITA = ZoneInfo("Asia/Makassar")
 

@@ -9,8 +9,8 @@ import pytest
 
 from pipeline.config import ConfigError, load_settings
 from pipeline.core.photo_check import PhotoInfo, photo_problem
-from pipeline.notices import shown_key
-from pipeline.render import Renderer, TemplateFailed, TemplateNotFound
+from pipeline.features.notices import shown_key
+from pipeline.outputs.render import Renderer, TemplateFailed, TemplateNotFound
 
 from .test_config import MINIMAL, write
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from pipeline.config import NoticeSettings
-from pipeline.mail import compose
+from pipeline.infra.mail import compose
 
 
 def test_the_message_id_carries_the_key_and_stays_well_formed_when_the_key_holds_an_address() -> None:

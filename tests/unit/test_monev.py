@@ -19,8 +19,8 @@ from pipeline.core.monev import (
     percentile,
     summary_rows,
 )
+from pipeline.infra.regions_file import load_regions
 from pipeline.ledger import Ledger
-from pipeline.regions_file import load_regions
 
 REGIONS = load_regions()
 NOV = datetime(2026, 11, 2, 1, 0, tzinfo=UTC)  # a Monday, 09:00 in Balangan

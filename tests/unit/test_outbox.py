@@ -6,7 +6,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from pipeline.ledger import Ledger
-from pipeline.outbox import MAX_ATTEMPTS, Outbox, retry_delay
+from pipeline.ledger.outbox import MAX_ATTEMPTS, Outbox, retry_delay
 
 NOW = datetime(2026, 11, 23, 1, 0, tzinfo=UTC)
 

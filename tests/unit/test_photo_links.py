@@ -10,7 +10,7 @@ import pytest
 from pipeline.core.model import FormResponse
 from pipeline.core.photos import drive_file_id, file_ids, photo_link_problems, split_links
 from pipeline.core.validate import normalise
-from pipeline.regions_file import load_regions
+from pipeline.infra.regions_file import load_regions
 
 WITA = ZoneInfo("Asia/Makassar")
 BASE_TIME = datetime(2026, 11, 22, 8, 0, tzinfo=WITA)

@@ -9,7 +9,7 @@ from dataclasses import replace
 from pipeline.core.post import LABELS_MAX_TOTAL, choose_labels, post_view
 from pipeline.core.text import plain_text
 from pipeline.core.validate import check_fields
-from pipeline.regions_file import load_regions
+from pipeline.infra.regions_file import load_regions
 
 from ..xss_vectors import LABEL_VECTORS, TITLE_VECTORS, VECTORS
 from .test_codes import _row

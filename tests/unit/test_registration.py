@@ -8,7 +8,7 @@ import pytest
 
 from pipeline.core.registration import check, operator_row, read_applications, registration_number
 from pipeline.core.registry import OPERATOR_HEADER
-from pipeline.regions_file import load_regions
+from pipeline.infra.regions_file import load_regions
 
 WITA = ZoneInfo("Asia/Makassar")
 REGIONS = load_regions()

@@ -10,7 +10,7 @@ import pytest
 from pipeline.core.model import ReviewRow
 from pipeline.core.photo_check import PhotoInfo, photo_problem
 from pipeline.core.post import fit_labels, labels_for, post_view
-from pipeline.render import Renderer, TemplateNotFound, sanitise
+from pipeline.outputs.render import Renderer, TemplateNotFound, sanitise
 
 from ..htmlcheck import executable_parts
 

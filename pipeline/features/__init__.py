@@ -1,0 +1,2 @@
+"""What the pipeline does besides the news rows: complaints, readers' comments, KIM registration, e-mail
+notices, photo sharing."""

@@ -1,0 +1,197 @@
+"""KIM registration: applications from the registration form become numbered KIMs in the Operator tab.
+
+The form's sheet is read at most every `registration.check_seconds` (one call); each new application is
+checked (the village exists; no second KIM for a village unless allowed), numbered in the ledger, and its
+row goes to the Operator tab in the cycle's write-back. The operator hears of it by e-mail (notices).
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import re
+from datetime import datetime
+
+from ..app import App
+from ..core.registration import Application, check, operator_row, read_applications, registration_number
+from ..core.registry import OPERATOR_HEADER
+from ..core.text import counted, fold
+from ..google.errors import GoogleApiError
+from ..google.sheets_values import quote_sheet
+from ..infra.tabs import OPERATOR_KIND, TabRows, column_values, tab_id, title_of
+
+log = logging.getLogger("mymein.recovery")
+
+CHECKED_META = "registrations_checked_at"
+NUMBER_COLUMN = "K"  # `Nomor registrasi`, the 11th column of OPERATOR_HEADER
+
+
+def collect(app: App, errors: list[str]) -> int:
+    """New applications into the ledger, numbered or refused; returns how many were numbered."""
+    settings = app.settings.registration
+    if app.registrations is None:
+        return 0
+    now = app.clock()
+    if not app.ledger.due(CHECKED_META, now, settings.check_seconds):
+        return 0
+    try:
+        rows = app.registrations.get(quote_sheet(settings.worksheet))
+        applications = read_applications(rows, app.settings.tz)
+    except (GoogleApiError, ValueError) as exc:
+        errors.append(f"KIM registrations could not be read: {exc}")
+        return 0
+    db = app.ledger.db
+    known = {r[0] for r in db.execute("SELECT response_key FROM registrations")}
+    fresh = [a for a in sorted(applications, key=lambda item: item.received_at) if a.key not in known]
+    taken: set[str] = set()
+    handled_until: datetime | None = None
+    if fresh:
+        try:
+            on_tab = _numbered_on_tab(app)
+        except GoogleApiError as exc:
+            errors.append(f"KIM registrations wait: the Operator tab could not be read: {exc}")
+            return 0
+        taken = {number for number, _ in on_tab.values()}
+        fresh, handled_until = _adopt(app, fresh, on_tab, now)
+    registered = [(r[0], r[1]) for r in db.execute("SELECT kecamatan, desa FROM registrations WHERE seq IS NOT NULL")]
+    taken |= {r[0] for r in db.execute("SELECT number FROM registrations WHERE number IS NOT NULL")}
+    numbered = 0
+    for a in fresh:
+        place, reason = check(a, app.regions, registered, allow_second=settings.allow_second_kim)
+        with app.ledger.transaction() as tx:
+            if place is None:
+                tx.execute(
+                    """INSERT INTO registrations (response_key, email, kecamatan, desa, message, row, state, created_at)
+                       VALUES (?, ?, ?, ?, ?, '[]', 'refused', ?)""",
+                    (
+                        a.key,
+                        a.email,
+                        a.kecamatan,
+                        a.desa,
+                        reason,
+                        now.isoformat(),
+                    ),
+                )
+                detail = {
+                    "email": a.email,
+                    "name": a.name,
+                    "kim": a.kim,
+                    "reason": reason,
+                }
+                # Refused before a later application the tab shows numbered: the lost ledger answered it already.
+                answered = handled_until is not None and a.received_at <= handled_until
+                kind = "registration_refused_before" if answered else "registration_refused"
+                app.ledger.record_event(tx, None, kind, {**detail, "key": a.key})
+                continue
+            seq = int(tx.execute("SELECT COALESCE(MAX(seq), 0) + 1 FROM registrations").fetchone()[0])
+            number = registration_number(settings.number_pattern, settings.region_code, seq)
+            while number in taken:  # a number already on the tab (a ledger older than the tab) is never reused
+                seq += 1
+                number = registration_number(settings.number_pattern, settings.region_code, seq)
+            taken.add(number)
+            row = operator_row(a, place, number)
+            tx.execute(
+                """INSERT INTO registrations (response_key, email, kecamatan, desa, seq, number, row, state, created_at)
+                   VALUES (?, ?, ?, ?, ?, ?, ?, 'new', ?)""",
+                (a.key, a.email, place[0], place[1], seq, number, json.dumps(row), now.isoformat()),
+            )
+            detail = {"email": a.email, "name": a.name, "kim": a.kim, "number": number}
+            app.ledger.record_event(tx, None, "registered", {**detail, "kecamatan": place[0], "desa": place[1]})
+        registered.append(place)
+        numbered += 1
+    app.ledger.set_meta(CHECKED_META, now.isoformat())
+    return numbered
+
+
+def _numbered_on_tab(app: App) -> dict[tuple[str, str], tuple[str, int]]:
+    """The Operator tab's registered KIMs: (e-mail, desa) folded -> (number, row), for those with a number."""
+    title = title_of(app, OPERATOR_KIND, app.settings.review.operator_worksheet)
+    try:
+        values = app.review.values.get(quote_sheet(title))
+    except GoogleApiError as exc:
+        if exc.status == 400 and "parse range" in exc.message:
+            return {}
+        raise
+    found: dict[tuple[str, str], tuple[str, int]] = {}
+    if not values:
+        return found
+    header = [fold(str(c)) for c in values[0]]
+    columns = {name: header.index(fold(name)) for name in ("Email", "Desa", "Nomor registrasi") if fold(name) in header}
+    if len(columns) < 3:
+        return found
+    for number, row in enumerate(values[1:], start=2):
+        cells = {name: str(row[i]).strip() if i < len(row) else "" for name, i in columns.items()}
+        if cells["Nomor registrasi"] and cells["Email"]:
+            found[(fold(cells["Email"]), fold(cells["Desa"]))] = (cells["Nomor registrasi"], number)
+    return found
+
+
+def _adopt(
+    app: App, fresh: list[Application], on_tab: dict[tuple[str, str], tuple[str, int]], now: datetime
+) -> tuple[list[Application], datetime | None]:
+    """Applications the Operator tab shows numbered while the ledger does not know them (the ledger was lost or
+    restored from an older backup): recorded as written with their number, and no e-mail. Returns the rest,
+    and the time of the latest adopted one: applications up to then were answered by the lost ledger."""
+    rest: list[Application] = []
+    adopted = 0
+    latest: datetime | None = None
+    for a in fresh:
+        found = on_tab.get((fold(a.email), fold(a.desa)))
+        if found is None:
+            rest.append(a)
+            continue
+        number = found[0]
+        with app.ledger.transaction() as tx:
+            digits = re.findall(r"\d+", number)
+            seq = int(digits[-1]) if digits else None
+            if seq is None or tx.execute("SELECT 1 FROM registrations WHERE seq = ?", (seq,)).fetchone():
+                seq = int(tx.execute("SELECT COALESCE(MAX(seq), 0) + 1 FROM registrations").fetchone()[0])
+            tx.execute(
+                """INSERT INTO registrations (response_key, email, kecamatan, desa, seq, number, row, state, created_at)
+                   VALUES (?, ?, ?, ?, ?, ?, '[]', 'written', ?)""",
+                (a.key, a.email, a.kecamatan, a.desa, seq, number, now.isoformat()),
+            )
+            app.ledger.record_event(tx, None, "registration_adopted", {"key": a.key, "number": number})
+        adopted += 1
+        latest = a.received_at if latest is None else max(latest, a.received_at)
+    if adopted:
+        log.warning(
+            "the ledger lacked %s that the Operator tab shows: adopted them; no number is given "
+            "twice and nobody is mailed again",
+            counted(adopted, "KIM registration"),
+        )
+    return rest, latest
+
+
+def pending_rows(app: App) -> TabRows | None:
+    """Numbered KIMs not yet in the Operator tab; a row whose write-back answer was lost is looked for first."""
+    if app.registrations is None:
+        return None
+    db = app.ledger.db
+    if db.execute("SELECT 1 FROM registrations WHERE state IN ('new', 'sending') LIMIT 1").fetchone() is None:
+        return None
+    sheet_id = _tab(app)
+    if db.execute("SELECT 1 FROM registrations WHERE state = 'sending' LIMIT 1").fetchone() is not None:
+        on_tab = column_values(app, title_of(app, OPERATOR_KIND, app.settings.review.operator_worksheet), NUMBER_COLUMN)
+        for key, number in db.execute(
+            "SELECT response_key, number FROM registrations WHERE state = 'sending'"
+        ).fetchall():
+            db.execute(
+                "UPDATE registrations SET state = ? WHERE response_key = ?",
+                ("written" if number in on_tab else "new", key),
+            )
+    chosen = db.execute("SELECT response_key, row FROM registrations WHERE state = 'new' ORDER BY seq").fetchall()
+    if not chosen:
+        return None
+    return TabRows(sheet_id, [json.loads(r[1]) for r in chosen], [str(r[0]) for r in chosen])
+
+
+def mark(app: App, rows: TabRows | None, state: str) -> None:
+    if rows is not None:
+        app.ledger.db.executemany(
+            "UPDATE registrations SET state = ? WHERE response_key = ?", [(state, key) for key in rows.ids]
+        )
+
+
+def _tab(app: App) -> int:
+    return tab_id(app, app.settings.review.operator_worksheet, OPERATOR_HEADER, OPERATOR_KIND)

@@ -1,0 +1,1 @@
+"""Commands an administrator runs: init, doctor, rebuild, status, the daemon and its periodic jobs, auth, the demo."""

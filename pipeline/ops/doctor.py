@@ -1,0 +1,634 @@
+"""`mymein doctor`: everything a cycle needs, checked one by one, each failure with the way to fix it.
+
+Without `--write` it only reads. With it, each path the pipeline writes by is tried once on the real services,
+leaving nothing behind, so a permission that is read-only (a Viewer where an Editor is needed, a blog author
+token without the right) shows on the first day rather than at the first approved story.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import itertools
+import json
+import os
+import tempfile
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from ..app import GMAIL_SEND_SCOPE, App, build_app
+from ..config import ConfigError, Settings, load_settings
+from ..core.complaints import DEPARTMENT_HEADER, ComplaintLayout, ComplaintTabError, read_complaints, read_departments
+from ..core.form import FormLayout, FormLayoutError
+from ..core.photos import drive_file_id
+from ..core.registration import read_applications
+from ..core.review import ReviewLayout, ReviewLayoutError
+from ..core.tabs import TabMove, locate
+from ..core.text import counted
+from ..features import photo_access
+from ..google.drive import FOLDER_MIME
+from ..google.errors import GoogleApiError
+from ..google.responses import ResponsesTabNotFound
+from ..google.retry import RetryPolicy
+from ..google.sheets_values import SheetValues, quote_sheet
+from ..google.trace import FieldTrace
+from ..infra import tabs
+from ..infra.mail import MailRefused, MailUnavailable, MailUncertain, SmtpMailer
+from ..infra.private import loose_mode, private_dir
+
+# Refresh tokens of an OAuth app still in "Testing" stop working 7 days after they were issued.
+TESTING_TOKEN_DAYS = 7
+# What `--write` makes and takes back again; named so that anything a crash leaves behind explains itself.
+SCRATCH_TAB = "MyMeIn doctor"
+DRAFT_TITLE = "MyMeIn doctor: uji tulis (hapus bila masih ada)"
+MAIL_SUBJECT = "MyMeIn: uji kirim e-mail (mymein doctor)"
+MAIL_BODY = (
+    "Pesan ini dikirim oleh `mymein doctor --write` pada {stamp} untuk menguji pengiriman pemberitahuan e-mail "
+    "MyMeIn. Tidak perlu dibalas."
+)
+# The photos looked at, at most, to find one that is not shared yet (each look is one Drive call).
+PHOTO_CANDIDATES = 5
+
+
+@dataclass(frozen=True)
+class Check:
+    name: str
+    ok: bool
+    detail: str = ""
+    fix: str = ""
+    warning: bool = False  # passes, but an administrator should know (and the fix says what to do)
+
+
+@dataclass(frozen=True)
+class WriteOptions:
+    """`mymein doctor --write`: the photo to share and take back (a file id or a Drive link; None: one is looked
+    for in `photos.upload_folders`), and who gets the test e-mail (None: the first of `notices.officers`, else
+    `notices.sender`)."""
+
+    photo: str | None = None
+    mail_to: str | None = None
+
+
+def run_checks(
+    config: Path,
+    *,
+    channel: str | None = None,
+    clock: Callable[[], datetime] = lambda: datetime.now(UTC),
+    write: WriteOptions | None = None,
+    trace: FieldTrace | None = None,
+) -> list[Check]:
+    """Every check, in the order an administrator would fix them; later ones need the earlier to pass. With
+    `write`, the write paths are tried after the reading checks."""
+    try:
+        settings = load_settings(config).channel(channel)
+    except ConfigError as exc:
+        return [Check("config file", False, str(exc), "correct the key named above; config.yaml documents each one")]
+    checks = [Check("config file", True, str(config))]
+    checks += [*_credential_files(settings, clock), *_password_file(settings)]
+    checks.append(_state_dir(settings))
+    now = clock().astimezone(settings.tz)
+    checks.append(Check("time zone", True, f"{settings.timezone}: now {now:%Y-%m-%d %H:%M %Z}"))
+    if not all(c.ok for c in checks):
+        return checks
+    try:
+        # One attempt per call: a doctor reports what is wrong now, it does not wait it out.
+        app = build_app(settings, clock=clock, policy=RetryPolicy(attempts=1), trace=trace)
+    except ConfigError as exc:
+        return [*checks, Check("Google clients", False, str(exc), "see the credential checks above")]
+    try:
+        checks += [_form(app), *_review(app), _blog(app), _drive(app), _upload_folders(app)]
+        if app.settings.notices.enabled:
+            checks.append(_mail(app))
+        if app.settings.complaints.enabled:
+            checks += [_complaint_form(app), *_complaint_tabs(app)]
+        if app.settings.registration.enabled:
+            checks.append(_registration_form(app))
+        if write is not None:
+            checks += write_checks(app, write)
+    finally:
+        app.close()
+    return checks
+
+
+# --- --write ---------------------------------------------------------------------------------------------------
+def write_checks(app: App, options: WriteOptions) -> list[Check]:
+    """Each write path once, each undone at once: a scratch tab, a draft post, a photo's link sharing, an e-mail.
+    One failing does not stop the next: the administrator sees every problem at once."""
+    stamp = app.clock().astimezone(app.settings.tz).strftime("%Y-%m-%d %H:%M %Z")
+    steps: list[tuple[str, Callable[[], Check]]] = [
+        ("write: review spreadsheet", lambda: _write_sheet(app, stamp)),
+        ("write: blog", lambda: _write_blog(app, stamp)),
+        ("write: Drive (photo sharing)", lambda: _write_photo(app, options.photo)),
+    ]
+    notices = app.settings.notices
+    if app.mailer is not None:
+        to = options.mail_to or (notices.officers[0] if notices.officers else notices.sender)
+        steps.append((f"write: e-mail to {to}", lambda: _write_mail(app, to, stamp)))
+    elif options.mail_to:
+        note = Check(
+            "write: e-mail",
+            True,
+            "notices.enabled is off: nothing sent",
+            "turn notices on in config.yaml (notices.enabled and the mail server) to send notices",
+            warning=True,
+        )
+        steps.append(("write: e-mail", lambda: note))
+    checks: list[Check] = []
+    for name, step in steps:
+        try:
+            checks.append(step())
+        except Exception as exc:  # a step that breaks unexpectedly is its own failure, not the end of the list
+            checks.append(Check(name, False, f"unexpected error: {exc!r}", "report this with the output above"))
+    return checks
+
+
+def _write_sheet(app: App, stamp: str) -> Check:
+    """A tab of its own, one cell written, read back and cleared, the tab deleted: the service account can edit."""
+    review = app.review
+    name = f"write: review spreadsheet (tab {SCRATCH_TAB!r})"
+    sheet_id: int | None = None
+    written = f"MyMeIn doctor {stamp}"
+    cell = f"{quote_sheet(SCRATCH_TAB)}!A1"
+    try:
+        # One left by an interrupted earlier run is ours by its name: used, and deleted with this one.
+        sheet_id = next((sid for sid, title in review.tabs() if title == SCRATCH_TAB), None)
+        if sheet_id is None:
+            sheet_id = review.add_tab(SCRATCH_TAB)
+        review.values.update(cell, [[written]])
+        read = review.values.get(cell)
+        review.values.update(cell, [[""]])
+        review.delete_tab(sheet_id)
+        sheet_id = None
+    except GoogleApiError as exc:
+        fix = _share_fix(app, app.settings.review.spreadsheet_id, "Editor")
+        if sheet_id is not None:
+            fix += _cleanup(lambda: review.delete_tab(sheet_id), f"; then delete the tab {SCRATCH_TAB!r} by hand")
+        return Check(name, False, _google(exc), fix)
+    if read != [[written]]:
+        return Check(name, False, f"the cell read back {read!r}, not {written!r}", "run `mymein doctor --write` again")
+    return Check(name, True, "a tab made, a cell written, read back and cleared, the tab deleted")
+
+
+def _write_blog(app: App, stamp: str) -> Check:
+    """A draft made and deleted: the token may post to the blog. A draft is never seen by readers."""
+    name = "write: blog (a draft made and deleted)"
+    html = f"<p>Uji tulis oleh <code>mymein doctor --write</code>, {stamp}. Draf ini dihapus seketika.</p>"
+    post_id: str | None = None
+    try:
+        post_id = app.publisher.insert(DRAFT_TITLE, html, [], draft=True).post_id
+        app.publisher.delete(post_id)
+    except GoogleApiError as exc:
+        blog = app.settings.blogger.blog_id
+        fix = f"sign in with `mymein auth` as an owner or admin of blog {blog} (check blogger.blog_id)"
+        if post_id is not None:
+            fix = f"delete the draft {DRAFT_TITLE!r} (post {post_id}) in Blogger, then run the doctor again"
+        elif exc.outcome_unknown:
+            fix = f"look in Blogger's drafts for {DRAFT_TITLE!r} and delete it; then " + fix
+        return Check(name, False, _google(exc), fix)
+    return Check(name, True, f"draft {post_id} made and deleted; nothing was published")
+
+
+def _write_photo(app: App, photo: str | None) -> Check:
+    """A photo the form uploaded, shared with anyone who has the link and made private again: the service
+    account may share what the cycle will share. Only a photo the cycle itself would share is used, and never
+    one shared already (a published story's photo stays as it is)."""
+    name = "write: Drive (a photo shared and made private again)"
+    try:
+        found = _photo_to_try(app, photo)
+    except ValueError as exc:
+        return Check(name, False, str(exc), "pass --photo with a Drive file id or link (drive.google.com/open?id=...)")
+    except GoogleApiError as exc:
+        return Check(name, False, _google(exc), "enable the Drive API for the project")
+    if isinstance(found, Check):
+        return found
+    file_id, label = found
+    shared = False
+    try:
+        app.photos.share(file_id)
+        shared = True
+        app.photos.unshare(file_id)
+        shared = app.photos.is_public(file_id)
+    except GoogleApiError as exc:
+        fix = (
+            f"share the form's upload folder with {_service_account(app)} as Editor: sharing a photo needs it "
+            "(a Viewer can only read)"
+        )
+        if shared:
+            undo = _cleanup(lambda: app.photos.unshare(file_id), "")
+            fix += undo or f"; {label} is still shared with anyone who has the link: set it to Restricted in Drive"
+        return Check(name, False, _google(exc), fix)
+    if shared:
+        return Check(name, False, f"{label} is still shared after unsharing", "set it to Restricted in Drive")
+    return Check(name, True, f"{label} shared with anyone who has the link and made private again")
+
+
+def _photo_to_try(app: App, photo: str | None) -> tuple[str, str] | Check:
+    """(file id, how to name it) of the photo to share and take back, or the Check saying why there is none."""
+    name = "write: Drive (a photo shared and made private again)"
+    later = (
+        "pass --photo with a photo from the form's upload folder that is not shared yet, or send a test story "
+        "with a photo through the form"
+    )
+    if photo is not None:
+        file_id = drive_file_id(photo)
+        if file_id is None:
+            raise ValueError(f"--photo {photo!r} is neither a Drive file id nor a Drive link")
+        candidates: Iterable[tuple[str, str]] = [(file_id, "")]
+    elif app.settings.photos.upload_folders:
+        candidates = itertools.islice(app.photos.images_in(app.settings.photos.upload_folders), PHOTO_CANDIDATES)
+    else:
+        detail = "no photo to try: photos.upload_folders is empty"
+        return Check(name, True, detail, "pass --photo FILE_ID, or list the form's upload folder", warning=True)
+    shared_already = ""
+    for file_id, file_name in candidates:
+        label = f"{file_name!r} ({file_id})" if file_name else file_id
+        refused = photo_access.refusal(app, file_id)
+        if refused and photo is not None:
+            return Check(name, False, f"{file_id}: {refused}", later)
+        if refused:
+            continue  # too large, say: the cycle would not share it either
+        if app.ledger.sharers(file_id) or app.photos.is_public(file_id):
+            shared_already = label
+            continue
+        return file_id, label
+    if shared_already:
+        detail = f"{shared_already} is already shared with anyone who has the link: left as it was, nothing tried"
+        return Check(name, True, detail, later, warning=True)
+    return Check(name, True, "no photo to try: none in photos.upload_folders yet", later, warning=True)
+
+
+def _write_mail(app: App, to: str, stamp: str) -> Check:
+    """One e-mail through the notices' transport: the server or Gmail takes a message from this sender."""
+    notices = app.settings.notices
+    name = f"write: e-mail to {to}"
+    assert app.mailer is not None
+    try:
+        with app.mailer.connection() as connection:
+            connection.send(to, MAIL_SUBJECT, MAIL_BODY.format(stamp=stamp), reference=f"doctor.{stamp}")
+    except MailUncertain as exc:
+        return Check(name, False, str(exc), f"the server's answer was lost: look for {MAIL_SUBJECT!r} in {to}'s inbox")
+    except (MailRefused, MailUnavailable, OSError) as exc:
+        if notices.transport == "gmail":
+            fix = "run `mymein auth` again (the token needs the Gmail send permission); check notices.sender"
+        else:
+            fix = "check notices.sender, smtp_host, smtp_port, starttls, username and password_file"
+        return Check(name, False, str(exc), fix)
+    via = "Gmail" if notices.transport == "gmail" else f"{notices.smtp_host}:{notices.smtp_port}"
+    return Check(name, True, f"sent through {via} from {notices.sender}: look for {MAIL_SUBJECT!r} there")
+
+
+def _cleanup(undo: Callable[[], None], otherwise: str) -> str:
+    """Try to take back what a failed step left; '' when that worked, else `otherwise`."""
+    try:
+        undo()
+    except GoogleApiError:
+        return otherwise
+    return ""
+
+
+def _credential_files(settings: Settings, clock: Callable[[], datetime]) -> Iterator[Check]:
+    google = settings.google
+    for key, path, how in (
+        ("google.service_account_file", google.service_account_file, "download the key from Google Cloud (IAM)"),
+        ("google.oauth_token_file", google.oauth_token_file, "run `mymein auth` as the blog's owner"),
+    ):
+        name = f"credentials {key}"
+        if path is None:
+            if google.endpoint:
+                yield Check(name, True, f"not needed: google.endpoint is the sandbox {google.endpoint}")
+            else:
+                yield Check(name, False, "not set; Google cannot be reached without it", f"set {key}; {how}")
+            continue
+        if not path.exists():
+            yield Check(name, False, f"{path} does not exist", how)
+            continue
+        try:
+            content = json.loads(path.read_text(encoding="utf-8"))
+        except (OSError, ValueError) as exc:
+            yield Check(name, False, f"{path} is not readable JSON ({exc})", how)
+            continue
+        mode = loose_mode(path)
+        if mode is not None:
+            yield Check(name, False, f"{path} can be read by other users (mode {mode:o})", f"chmod 600 {path}")
+            continue
+        if key == "google.oauth_token_file":
+            yield _token(name, path, content, clock)
+        elif content.get("type") != "service_account" or not content.get("private_key"):
+            # An OAuth token or client secret here would only fail at the first call, with Google's words.
+            kind = (
+                "an OAuth token" if "refresh_token" in content else f"not a service-account key ({content.get('type')})"
+            )
+            yield Check(name, False, f"{path} is {kind}", f"download a JSON key of the service account; {how}")
+        else:
+            yield Check(name, True, f"{path} ({content.get('client_email', 'no client_email')})")
+
+
+def _token(name: str, path: Path, content: dict[str, object], clock: Callable[[], datetime]) -> Check:
+    if not content.get("refresh_token"):
+        return Check(name, False, f"{path} has no refresh token", "run `mymein auth` again")
+    age = (clock() - datetime.fromtimestamp(path.stat().st_mtime, UTC)).days
+    detail = f"{path}: refresh token issued {age} days ago"
+    if age >= TESTING_TOKEN_DAYS:
+        detail += (
+            f"; if the OAuth app is still in 'Testing' status it has expired (they last {TESTING_TOKEN_DAYS} days):"
+            " publish the app in the Google Cloud console, then run `mymein auth`"
+        )
+    return Check(name, True, detail)
+
+
+def _password_file(settings: Settings) -> Iterator[Check]:
+    path = settings.notices.password_file if settings.notices.enabled else None
+    if path is None:
+        return
+    name = "credentials notices.password_file"
+    if not path.exists():
+        yield Check(name, False, f"{path} does not exist", "write the SMTP password to it, one line")
+        return
+    mode = loose_mode(path)
+    if mode is not None:
+        yield Check(name, False, f"{path} can be read by other users (mode {mode:o})", f"chmod 600 {path}")
+        return
+    yield Check(name, True, str(path))
+
+
+def _state_dir(settings: Settings) -> Check:
+    folder = settings.state_dir
+    try:
+        private_dir(folder)
+        with tempfile.NamedTemporaryFile(dir=folder, prefix=".doctor-") as probe:
+            probe.write(b"ok")
+            probe.flush()
+            os.fsync(probe.fileno())
+    except OSError as exc:
+        return Check("state_dir", False, f"{folder}: {exc}", f"create {folder} and make it writable by this user")
+    return Check("state_dir", True, f"{folder.resolve()} is writable")
+
+
+def _form(app: App) -> Check:
+    form = app.settings.form
+    name = "form responses sheet"
+    try:
+        tab = app.responses.locate()
+        values = app.responses.read_tail(tab, 2, 1)[0]
+        FormLayout.from_header(values, form.columns)
+    except ResponsesTabNotFound as exc:
+        return Check(name, False, str(exc), "set form.worksheet to the tab the form writes to")
+    except FormLayoutError as exc:
+        return Check(name, False, str(exc), "map the form's questions in form.columns")
+    except GoogleApiError as exc:
+        return Check(name, False, _google(exc), _share_fix(app, form.spreadsheet_id))
+    return Check(name, True, f"{form.spreadsheet_id}, tab {tab.title!r} ({tab.timezone})")
+
+
+def _review(app: App) -> Iterator[Check]:
+    review = app.settings.review
+    try:
+        listed = app.review.tabs()
+    except GoogleApiError as exc:
+        yield Check("review spreadsheet", False, _google(exc), _share_fix(app, review.spreadsheet_id, "Editor"))
+        return
+    yield Check("review spreadsheet", True, review.spreadsheet_id)
+    name = f"review tab {review.worksheet!r}"
+    # The tab the cycle would use: known by its id, so a rename is followed and a stranger is not taken for it.
+    finding = locate(tabs.known(app, tabs.REVIEW_KIND, review.worksheet), review.worksheet, listed, "review tab")
+    if finding.move is TabMove.CONFLICT:
+        yield Check(name, False, "not the tab MyMeIn has used", finding.note)
+        return
+    if finding.tab is None:
+        yield Check(name, False, "missing", "run `mymein init` (the next cycle also makes it again)")
+        return
+    title = finding.tab.title
+    if title != review.worksheet:
+        name = f"review tab {review.worksheet!r} (now named {title!r}, followed)"
+    try:
+        header = app.review.values.get(f"{quote_sheet(title)}!1:1")
+        if not header or not any(str(c).strip() for c in header[0]):
+            yield Check(name, False, "no header row yet", "run `mymein init`")
+            return
+        ReviewLayout.from_header(header[0], review.headers)
+    except ReviewLayoutError as exc:
+        yield Check(name, False, str(exc), "run `mymein init` to add the columns")
+        return
+    except GoogleApiError as exc:
+        yield Check(name, False, _google(exc), "")
+        return
+    yield Check(name, True, "header row has every column")
+    if app.settings.registry.enforce and app.review.tab("properties(title)", review.operator_worksheet) is None:
+        yield Check(
+            f"operator tab {review.operator_worksheet!r}", False, "missing (registry.enforce)", "run `mymein init`"
+        )
+
+
+def _complaint_form(app: App) -> Check:
+    """The complaint form's responses tab can be read and has the questions complaints are made of."""
+    complaints = app.settings.complaints
+    return _form_sheet(
+        app,
+        app.complaints,
+        "complaint form sheet",
+        "complaints",
+        complaints.spreadsheet_id,
+        complaints.worksheet,
+        lambda header: read_complaints(header, app.settings.tz),
+    )
+
+
+def _registration_form(app: App) -> Check:
+    """The KIM registration form's responses tab can be read and has the questions an application needs."""
+    registration = app.settings.registration
+    return _form_sheet(
+        app,
+        app.registrations,
+        "registration form sheet",
+        "registration",
+        registration.spreadsheet_id,
+        registration.worksheet,
+        lambda header: read_applications(header, app.settings.tz),
+    )
+
+
+def _form_sheet(
+    app: App,
+    client: SheetValues | None,
+    name: str,
+    section: str,
+    spreadsheet_id: str,
+    worksheet: str,
+    read: Callable[[list[list[Any]]], object],
+) -> Check:
+    """A form's responses tab (complaints, registration) read as the cycle reads it: its header row must name
+    the questions, the columns Forms fills itself under any of the names it gives them (core.form_roles)."""
+    what = name.removesuffix(" sheet")
+    if client is None:  # built with the section enabled; kept for the type checker
+        return Check(name, False, f"no client for the {what}'s sheet", f"set {section}.spreadsheet_id")
+    try:
+        header = client.get(f"{quote_sheet(worksheet)}!1:1")
+    except GoogleApiError as exc:
+        if exc.status == 400 and "parse range" in exc.message:
+            detail = f"no tab {worksheet!r} in spreadsheet {spreadsheet_id}{_tabs_of(client)}"
+            return Check(name, False, detail, f"set {section}.worksheet to the tab the {what} writes to")
+        return Check(name, False, _google(exc), _share_fix(app, spreadsheet_id))
+    if not header or not any(str(c).strip() for c in header[0]):
+        detail = f"tab {worksheet!r} has no header row"
+        return Check(name, False, detail, f"link the {what} to this spreadsheet (Responses > Link to Sheets)")
+    try:
+        read(header)
+    except ValueError as exc:
+        fix = f"give the {what} these questions, named as shown (or check {section}.worksheet)"
+        return Check(name, False, str(exc), fix)
+    return Check(name, True, f"{spreadsheet_id}, tab {worksheet!r}")
+
+
+def _tabs_of(client: SheetValues) -> str:
+    """The spreadsheet's tabs, for a message: an Indonesian account names the form's `Jawaban Formulir 1`."""
+    try:
+        meta = client.metadata("sheets(properties(title))")
+    except GoogleApiError:
+        return ""
+    titles = [str(s["properties"]["title"]) for s in meta.get("sheets", [])]
+    return f" (tabs: {', '.join(titles)})" if titles else ""
+
+
+def _complaint_tabs(app: App) -> Iterator[Check]:
+    """The Pengaduan tab with the columns the cycle needs, and the SKPD tab with a department to forward to."""
+    complaints = app.settings.complaints
+    tab, departments = complaints.tab, complaints.departments_tab
+    tab_name, departments_name = f"complaints tab {tab!r}", f"departments tab {departments!r}"
+    try:
+        meta = app.review.values.metadata("sheets(properties(title))")
+        present = {str(s["properties"]["title"]) for s in meta.get("sheets", [])}
+        missing = [t for t in (tab, departments) if t not in present]
+        ranges = {tab: f"{quote_sheet(tab)}!1:1", departments: quote_sheet(departments)}
+        wanted = [t for t in ranges if t not in missing]
+        read = dict(
+            zip(wanted, app.review.values.batch_get([ranges[t] for t in wanted]) if wanted else [], strict=True)
+        )
+        header, rows = read.get(tab, []), read.get(departments, [])
+    except GoogleApiError as exc:
+        yield Check(tab_name, False, _google(exc), _share_fix(app, app.settings.review.spreadsheet_id, "Editor"))
+        return
+    if tab in missing:
+        yield Check(tab_name, False, "missing", "run `mymein init`")
+    elif not header or not any(str(c).strip() for c in header[0]):
+        yield Check(tab_name, False, "no header row yet", "run `mymein init`")
+    else:
+        try:
+            ComplaintLayout.from_header(header[0])
+        except ComplaintTabError as exc:
+            yield Check(tab_name, False, str(exc), "run `mymein init` to add the columns")
+        else:
+            yield Check(tab_name, True, "header row has every column")
+    if departments in missing:
+        yield Check(departments_name, False, "missing", "run `mymein init`, then list the departments on it")
+        return
+    found = read_departments(rows).values()
+    reachable = [d for d in found if d.email]
+    name_column, email_column = DEPARTMENT_HEADER[:2]
+    fix = f"list the departments on the {departments!r} tab: name under {name_column}, e-mail under {email_column}"
+    if not reachable:
+        detail = "no department yet" if not found else "no department has an e-mail address"
+        yield Check(departments_name, False, detail, fix)
+        return
+    detail = f"{counted(len(reachable), 'department')} with an e-mail address"
+    unreachable = sorted(d.name for d in found if not d.email)
+    if unreachable:
+        detail += f"; without one (complaints cannot be forwarded to them): {', '.join(unreachable)}"
+    if not app.settings.notices.reply_to:
+        # Departments answer by replying; without Reply-To their answers go to the sender's mailbox.
+        sender = app.settings.notices.sender
+        detail += f"; their replies go to notices.sender ({sender}): set notices.reply_to if no one reads it"
+    yield Check(departments_name, True, detail)
+
+
+def _blog(app: App) -> Check:
+    try:
+        blog = app.publisher.blog()
+    except GoogleApiError as exc:
+        fix = "check blogger.blog_id, and that `mymein auth` was run by an owner or admin of that blog"
+        return Check("blog", False, _google(exc), fix)
+    return Check("blog", True, f"{blog.get('name', '')} {blog.get('url', '')}".strip())
+
+
+def _drive(app: App) -> Check:
+    try:
+        app.photos.reachable()
+    except GoogleApiError as exc:
+        return Check("Drive (photos)", False, _google(exc), "enable the Drive API for the project")
+    return Check("Drive (photos)", True, "reachable")
+
+
+def _upload_folders(app: App) -> Check:
+    """The form's upload folders exist and are readable folders; without any, say what sharing then means."""
+    name = "photo upload folders"
+    folders = app.settings.photos.upload_folders
+    if not folders:
+        detail = (
+            "photos.upload_folders is empty: any image the service account can read is shared with anyone "
+            "who has the link once its link is typed into Foto"
+        )
+        fix = "list the form's upload folder (its Drive folder id) under photos.upload_folders in config.yaml"
+        return Check(name, True, detail, fix, warning=True)
+    problems: list[str] = []
+    found: list[str] = []
+    try:
+        for folder_id in folders:
+            meta = app.photos.folder(folder_id)
+            if meta is None:
+                problems.append(f"{folder_id}: not found or not shared with {_service_account(app)}")
+            elif meta.get("mimeType") != FOLDER_MIME:
+                problems.append(f"{folder_id}: {str(meta.get('name', ''))!r} is a file, not a folder")
+            else:
+                found.append(f"{str(meta.get('name', ''))!r} ({folder_id})")
+    except GoogleApiError as exc:
+        return Check(name, False, _google(exc), "enable the Drive API for the project")
+    if problems:
+        fix = (
+            f"share each folder with {_service_account(app)} (Viewer is enough), or correct photos.upload_folders "
+            "(the id in the folder's address, drive.google.com/drive/folders/<ID>)"
+        )
+        return Check(name, False, "; ".join(problems), fix)
+    return Check(name, True, ", ".join(found))
+
+
+def _mail(app: App) -> Check:
+    """Notices: the SMTP server takes a session (nothing is sent), or the owner's token may send Gmail."""
+    notices = app.settings.notices
+    if notices.transport == "gmail":
+        path = app.settings.google.oauth_token_file
+        granted = json.loads(path.read_text(encoding="utf-8")).get("scopes", []) if path else [GMAIL_SEND_SCOPE]
+        if GMAIL_SEND_SCOPE not in granted:
+            return Check(
+                "mail (Gmail)", False, "the Blogger token does not allow sending mail", "run `mymein auth` again"
+            )
+        return Check("mail (Gmail)", True, f"as the account of `mymein auth`, From {notices.sender}")
+    try:
+        with SmtpMailer(notices, _password(notices.password_file), timeout=10).connection():
+            pass
+    except (MailUnavailable, OSError) as exc:
+        fix = "check notices.smtp_host, smtp_port, starttls, username and password_file"
+        return Check("mail (SMTP)", False, str(exc), fix)
+    return Check("mail (SMTP)", True, f"{notices.smtp_host}:{notices.smtp_port} accepts a session")
+
+
+def _password(path: Path | None) -> str | None:
+    return path.read_text(encoding="utf-8").strip() if path is not None and path.exists() else None
+
+
+def _google(exc: GoogleApiError) -> str:
+    return f"Google answered {exc.status}: {exc.message}"
+
+
+def _share_fix(app: App, spreadsheet_id: str, role: str = "Viewer") -> str:
+    """Spreadsheets the pipeline only reads (forms' responses) need Viewer; the review spreadsheet, Editor."""
+    return f"check the id, and share spreadsheet {spreadsheet_id} with {_service_account(app)} as {role}"
+
+
+def _service_account(app: App) -> str:
+    path = app.settings.google.service_account_file
+    who = "the service account"
+    if path is not None:
+        with contextlib.suppress(OSError, ValueError):
+            who = str(json.loads(path.read_text(encoding="utf-8")).get("client_email", who))
+    return who

@@ -1,0 +1,67 @@
+"""Jobs of `mymein run` besides the sync: last month's monev report on the 1st, last week's bulletin on
+Monday, each once (the ledger remembers which were made), in the same thread and lock as the cycles."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from datetime import datetime, timedelta
+
+from ..app import App
+from ..outputs.bulletin import make_bulletin
+from ..outputs.report import all_summary_rows, build_report, remember_month, write_files, write_summary
+
+log = logging.getLogger("mymein.run")
+DONE_META = "job_done:{}"
+FAILED_META = "job_failed:{}"
+RETRY_AFTER = timedelta(hours=1)
+
+
+def run_due_jobs(app: App, now: datetime) -> list[str]:
+    """Make what is due and not made yet; returns what was made (e.g. `monev 2026-11`)."""
+    schedule = app.settings.schedule
+    local = now.astimezone(app.settings.tz)
+    hour, minute = (int(p) for p in schedule.reports_at.split(":"))
+    if (local.hour, local.minute) < (hour, minute):
+        return []
+    made: list[str] = []
+    if schedule.monthly_report:
+        month = (local.replace(day=1) - timedelta(days=1)).strftime("%Y-%m")
+        made += _once(app, f"monev {month}", lambda: _monthly(app, month, now))
+    if schedule.weekly_bulletin:
+        year, number, _ = (local - timedelta(days=7)).isocalendar()
+        week = f"{year}-W{number:02d}"
+        made += _once(app, f"bulletin {week}", lambda: _weekly(app, week))
+    return made
+
+
+def _once(app: App, name: str, job: Callable[[], None]) -> list[str]:
+    key = DONE_META.format(name)
+    if app.ledger.get_meta(key):
+        return []
+    failed = app.ledger.get_meta(FAILED_META.format(name))
+    if failed and app.clock() - datetime.fromisoformat(failed) < RETRY_AFTER:
+        return []
+    try:
+        job()
+    except Exception:  # a failed job is logged and tried again an hour later; the sync goes on
+        log.exception("%s could not be made; trying again in an hour", name)
+        app.ledger.set_meta(FAILED_META.format(name), app.clock().isoformat())
+        return []
+    app.ledger.set_meta(key, app.clock().isoformat())
+    log.info("%s made", name)
+    return [name]
+
+
+def _monthly(app: App, month: str, now: datetime) -> None:
+    settings = app.settings
+    report = build_report(app.ledger, settings, app.regions, month, now)
+    write_files(report, app.renderer, settings.reports_dir, settings.report.title)
+    remember_month(app.ledger, month)
+    rows = all_summary_rows(app.ledger, settings, app.regions, now)
+    write_summary(app.review, settings.review.summary_worksheet, rows)
+
+
+def _weekly(app: App, week: str) -> None:
+    if make_bulletin(app, week).path is None:
+        log.info("bulletin %s: no story was published that week; no PDF written", week)

@@ -1,0 +1,149 @@
+"""`mymein status`: what the ledger and the heartbeat say, without calling Google."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+from ..config import Settings
+from ..core.model import Status
+from ..core.text import mask_addresses
+from ..ledger import Ledger
+from ..ledger.outbox import Notice, Outbox
+
+
+@dataclass(frozen=True)
+class StatusReport:
+    counts: dict[str, int]
+    oldest_waiting_code: str | None
+    oldest_waiting_age_hours: float | None
+    posts_today: int
+    last_cycle: dict[str, Any] | None
+    notices: dict[str, int] = field(default_factory=dict)
+    calls_today: dict[str, int] = field(default_factory=dict)  # Google requests by API, local day
+    complaints: dict[str, int] = field(default_factory=dict)  # complaints by status
+    # Notices that may or may not have arrived, for the administrator to resend or dismiss; never an address.
+    uncertain_notices: list[dict[str, Any]] = field(default_factory=list)
+    # The latest notices that failed, newest first (e.g. to an unusable address); never an address.
+    notice_failures: list[dict[str, Any]] = field(default_factory=list)
+    # When the last cycle finished, in the office's zone with its name (`2026-11-22 08:05 WITA`): the heartbeat
+    # keeps UTC for machines, people read their own clock.
+    last_cycle_local: str | None = None
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "counts": self.counts,
+            "oldest_waiting": {"code": self.oldest_waiting_code, "age_hours": self.oldest_waiting_age_hours},
+            "posts_today": self.posts_today,
+            "last_cycle": self.last_cycle,
+            "notices": self.notices,
+            "api_calls_today": self.calls_today,
+            "complaints": self.complaints,
+            "uncertain_notices": self.uncertain_notices,
+            "notice_failures": self.notice_failures,
+        }
+
+
+def collect_status(settings: Settings, ledger: Ledger, heartbeat: Path, now: datetime) -> StatusReport:
+    counts = {status.value: n for status, n in sorted(ledger.status_counts().items())}
+    oldest = ledger.oldest(Status.WAITING)
+    age = round((now - oldest.received_at) / timedelta(hours=1), 1) if oldest else None
+    local_midnight = now.astimezone(settings.tz).replace(hour=0, minute=0, second=0, microsecond=0)
+    posts_today = ledger.count_events_since("posted", local_midnight) + ledger.count_events_since(
+        "adopted", local_midnight
+    )
+    last = json.loads(heartbeat.read_text(encoding="utf-8")) if heartbeat.exists() else None
+    outbox = Outbox(ledger)
+    notices = outbox.counts()
+    calls: dict[str, int] = json.loads(ledger.get_meta(f"api_calls:{now.astimezone(settings.tz).date()}") or "{}")
+    by_api: dict[str, int] = {}
+    for method, n in calls.items():
+        by_api[method.split(".", 1)[0]] = by_api.get(method.split(".", 1)[0], 0) + n
+    complaints = {
+        str(status): int(n)
+        for status, n in ledger.db.execute("SELECT status, COUNT(*) FROM complaints GROUP BY status ORDER BY status")
+    }
+    uncertain = [_shown(n) for n in outbox.listing(("uncertain",))]
+    failures = [_shown(n) for n in outbox.failures()] if notices.get("failed") else []
+    return StatusReport(
+        counts,
+        oldest.code if oldest else None,
+        age,
+        posts_today,
+        last,
+        notices,
+        by_api,
+        complaints,
+        uncertain,
+        failures,
+        _local_time(last.get("finished") if last else None, settings),
+    )
+
+
+def _shown(notice: Notice) -> dict[str, Any]:
+    """A notice as the status shows it: its number, to resend or dismiss it by, and never an address."""
+    return {
+        "number": notice.id,
+        "key": mask_addresses(notice.key),
+        "kind": notice.kind,
+        "code": notice.code,
+        "since": notice.created_at,
+        "reason": mask_addresses(notice.error or ""),
+    }
+
+
+def _local_time(stamp: object, settings: Settings) -> str | None:
+    """An ISO time from the heartbeat in `settings.timezone`, with the zone's abbreviation (WITA, WIB, WIT)."""
+    try:
+        moment = datetime.fromisoformat(str(stamp))
+    except ValueError:
+        return None
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=UTC)  # the heartbeat is written in UTC
+    return moment.astimezone(settings.tz).strftime("%Y-%m-%d %H:%M %Z")
+
+
+def format_status(report: StatusReport) -> str:
+    lines = ["Status kiriman:"]
+    lines += [f"  {name:<16} {n:>5}" for name, n in report.counts.items()] or ["  (belum ada kiriman)"]
+    if report.oldest_waiting_code:
+        lines.append(f"Menunggu paling lama: {report.oldest_waiting_code} ({report.oldest_waiting_age_hours} jam)")
+    lines.append(f"Postingan baru hari ini: {report.posts_today}")
+    if report.complaints:
+        lines.append("Pengaduan: " + ", ".join(f"{status} {n}" for status, n in report.complaints.items()))
+    if report.calls_today:
+        calls = ", ".join(f"{api} {n}" for api, n in sorted(report.calls_today.items()))
+        lines.append(f"Panggilan API Google hari ini: {calls}")
+    if report.notices:
+        names = {
+            "sent": "terkirim",
+            "pending": "antre",
+            "failed": "gagal",
+            "uncertain": "tidak pasti",
+            "sending": "dikirim",
+            "dismissed": "dibatalkan",
+        }
+        parts = [f"{names.get(state, state)} {n}" for state, n in sorted(report.notices.items())]
+        lines.append(f"Pemberitahuan e-mail: {', '.join(parts)}")
+    if report.uncertain_notices:
+        lines.append(
+            "Pemberitahuan tidak pasti (mungkin sudah sampai, tidak dikirim ulang otomatis); putuskan dengan "
+            "`mymein notices resend NOMOR` atau `mymein notices dismiss NOMOR`:"
+        )
+        lines += [f"  #{n['number']} {n['key']} ({n['kind']}): {n['reason']}" for n in report.uncertain_notices]
+    if report.notice_failures:
+        lines.append("Pemberitahuan gagal (terbaru dulu):")
+        lines += [
+            f"  gagal: #{n['number']} {n['code'] or n['key']} ({n['kind']}): {n['reason']}"
+            for n in report.notice_failures
+        ]
+    if report.last_cycle:
+        c = report.last_cycle
+        finished = report.last_cycle_local or c.get("finished")
+        lines.append(f"Siklus terakhir: {finished} ({c.get('seconds')} s, {c.get('outcome')})")
+    else:
+        lines.append("Siklus terakhir: belum ada catatan (`mymein run` menulis heartbeat)")
+    return "\n".join(lines)
