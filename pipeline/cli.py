@@ -342,7 +342,7 @@ class _CycleFailed(Exception):
 
 
 def _sync_one(settings: Settings, dry_run: bool, label: str) -> None:
-    from .cycle.stages import run_cycle
+    from .cycle import run_cycle
     from .infra.lock import cycle_lock
 
     with cycle_lock(settings.state_dir) as held:
@@ -382,10 +382,10 @@ def _sync_one(settings: Settings, dry_run: bool, label: str) -> None:
         click.echo(f"  {outcome.code} {outcome.action}: {' '.join(part for part in said if part)}".rstrip())
     if report.held_line():
         click.echo(f"{label}  {report.held_line()}")
-    down = [e for e in report.errors if any(e.startswith(line) for line in report.down.values())]
-    for error in report.errors:
-        if error not in down:
-            click.echo(f"  {label}warning: {error}", err=True)
+    down = [w.text for w in report.warnings if w.service_down]
+    for warning in report.warnings:
+        if not warning.service_down:
+            click.echo(f"  {label}warning: {warning}", err=True)
     if down:  # the cycle ran, but a service refused us: the administrator must act, and cron must notice
         raise _CycleFailed("; ".join(down))
 

@@ -21,7 +21,7 @@ from apscheduler.triggers.interval import IntervalTrigger
 from ..app import App
 from ..core.errors import MyMeInError
 from ..core.text import counted
-from ..cycle.stages import CycleReport, run_cycle
+from ..cycle import CycleReport, run_cycle
 from ..infra.lock import cycle_lock
 from ..infra.private import write_private
 from .periodic import run_due_jobs
@@ -67,9 +67,9 @@ class Worker:
                 log.info("cycle also: %s", ", ".join(report.extras()))
             if made:
                 log.info("periodic: %s", ", ".join(made))
-            for line in report.errors:
-                if any(line.startswith(down) for down in report.down.values()):
-                    log.warning("%s", line)  # a service refused us: once per cycle, with what to do
+            for warning in report.warnings:
+                if warning.service_down:
+                    log.warning("%s", warning)  # a service refused us: once per cycle, with what to do
             if report.errors:
                 outcome = "warnings"
             if self.on_cycle:

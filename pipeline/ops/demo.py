@@ -18,7 +18,7 @@ from ..app import GMAIL_SEND_SCOPE, build_app, officer_sheets_client
 from ..config import load_settings
 from ..core.review import column_letter
 from ..core.text import fold
-from ..cycle.stages import CycleReport, run_cycle
+from ..cycle import CycleReport, run_cycle
 from ..infra.private import write_private
 from ..sandbox.credentials import throwaway_service_account, throwaway_user_token
 from ..sandbox.demo_data import DEMO_COMPLAINTS, DEMO_RESPONSES, OFFICER_ACTIONS
