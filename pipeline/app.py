@@ -9,7 +9,6 @@ from pathlib import Path
 from typing import Any
 
 import gspread
-import requests
 from google.auth.credentials import Credentials
 from google.oauth2 import credentials as user_credentials
 from google.oauth2 import service_account
@@ -25,7 +24,7 @@ from .google.retry import RetryPolicy
 from .google.review_sheet import ReviewSheet
 from .google.sheets_values import SheetValues
 from .google.trace import FieldTrace
-from .google.transport import RequestsHttp, authorized_session
+from .google.transport import AdapterWrap, RequestsHttp, authorized_session, chain
 from .infra.mail import GmailMailer, SmtpMailer
 from .infra.private import loose_mode, private_dir
 from .infra.regions_file import load_regions
@@ -60,8 +59,6 @@ class App:
     clock: Callable[[], datetime] = _utc_now
     policy: RetryPolicy = field(default_factory=RetryPolicy)
     closers: list[Callable[[], None]] = field(default_factory=list)
-    # Every session the Google clients send through; chaos tests mount a crashing adapter on them.
-    sessions: list[requests.Session] = field(default_factory=list)
     mailer: SmtpMailer | GmailMailer | None = None  # notices.enabled
     registrations: SheetValues | None = None  # the registration form's responses, with registration.enabled
     complaints: SheetValues | None = None  # the complaint form's responses, with complaints.enabled
@@ -122,19 +119,29 @@ def _discovery_service(name: str, version: str, http: RequestsHttp, settings: Se
 
 def build_app(
     settings: Settings,
+    adapter: AdapterWrap | None = None,
     *,
     clock: Callable[[], datetime] = _utc_now,
     policy: RetryPolicy | None = None,
     trace: FieldTrace | None = None,
 ) -> App:
+    """The app for `settings`: real Google, or the sandbox at `google.endpoint`.
+
+    The transport seam: `adapter`, given the requests adapter a Google session would use, returns the one to
+    mount instead (usually wrapping it); it is mounted on every session the app's Google clients send through
+    (gspread's, Blogger's, Drive's, Gmail's, and google-auth's token refreshes). The chaos tests crash there;
+    `trace` (`mymein --trace`) records there, inside `adapter`, next to the wire.
+    """
     policy = policy or RetryPolicy(cycle_budget=settings.google.retry_budget_seconds)
+    wrap = chain(trace.wrap if trace is not None else None, adapter)
     sheets_creds = _service_credentials(settings)
-    session = authorized_session(sheets_creds, settings.google.endpoint)
+    session = authorized_session(sheets_creds, settings.google.endpoint, wrap)
     gclient = gspread.Client(auth=sheets_creds, session=session)
     gclient.set_timeout(settings.google.request_timeout_seconds)
     timeout = settings.google.request_timeout_seconds
-    blogger_http = RequestsHttp(authorized_session(_blogger_credentials(settings), settings.google.endpoint), timeout)
-    drive_http = RequestsHttp(authorized_session(sheets_creds, settings.google.endpoint), timeout)
+    blogger_creds = _blogger_credentials(settings)
+    blogger_http = RequestsHttp(authorized_session(blogger_creds, settings.google.endpoint, wrap), timeout)
+    drive_http = RequestsHttp(authorized_session(sheets_creds, settings.google.endpoint, wrap), timeout)
     blogger = _discovery_service("blogger", "v3", blogger_http, settings, "/")
     drive = _discovery_service("drive", "v3", drive_http, settings, "/drive/v3/")
     regions = load_regions(settings.regions.file)
@@ -167,7 +174,6 @@ def build_app(
         clock=clock,
         policy=policy,
         closers=[session.close, blogger.close, drive.close],
-        sessions=[session, blogger_http.session, drive_http.session],
         mailer=_mailer(settings, blogger_http),
         registrations=(
             SheetValues(gclient, settings.registration.spreadsheet_id, policy, sheet("registration", "Viewer"))
@@ -186,12 +192,11 @@ def build_app(
 
 
 def _trace(app: App, trace: FieldTrace) -> None:
-    """`mymein --trace DIR`: every Google session records into the trace; each app writes it when closed."""
+    """`mymein --trace DIR`: the sessions record into the trace (the seam, above); each app writes it when closed."""
     from .google.trace_vocabulary import words_to_keep  # it reads the commands' modules, which import this one
 
     trace.keep(words_to_keep(app.settings, app.regions))
-    for session in app.sessions:
-        trace.attach(session)
+    trace.attached = True
     app.closers.append(trace.flush)
 
 

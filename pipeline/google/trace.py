@@ -206,7 +206,7 @@ class _TracingAdapter(BaseAdapter):
 
 
 class FieldTrace:
-    """One run's trace: attached to the app's sessions, written (scrubbed) to `folder` as the run goes."""
+    """One run's trace: wrapped around the app's HTTP adapters, written (scrubbed) to `folder` as the run goes."""
 
     def __init__(self, folder: Path, command: str, *, clock: Callable[[], datetime] | None = None) -> None:
         self.folder = folder
@@ -218,7 +218,9 @@ class FieldTrace:
         self._exchanges: list[Exchange] = []
         self._lock = threading.Lock()
         self._write_lock = threading.Lock()
-        self._attached = False
+        # Set once an app was built with this trace (`pipeline/app.py`): from then on the command has a trace to
+        # write, even an empty one; a command that built no app leaves no file.
+        self.attached = False
         self._last_flush = time.monotonic()
         self.left_out = 0  # exchanges past MAX_EXCHANGES, counted but not recorded
 
@@ -234,19 +236,9 @@ class FieldTrace:
         with self._lock:
             self._keep.update(words)
 
-    def attach(self, session: requests.Session) -> None:
-        """Record everything `session` sends, and what google-auth sends to refresh its token."""
-        self._attached = True
-        sessions = [session]
-        # google-auth refreshes tokens through a session of its own (kept private by google-auth, hence the
-        # getattr): traced too, since a refused refresh token is the commonest first-day failure.
-        token_session = getattr(getattr(session, "_auth_request", None), "session", None)
-        if isinstance(token_session, requests.Session):
-            sessions.append(token_session)
-        for each in sessions:
-            for prefix, adapter in list(each.adapters.items()):
-                if not isinstance(adapter, _TracingAdapter):
-                    each.mount(prefix, _TracingAdapter(adapter, self))
+    def wrap(self, adapter: BaseAdapter) -> BaseAdapter:
+        """The transport seam (`build_app(trace=...)`): `adapter`, recording what goes through it into this trace."""
+        return adapter if isinstance(adapter, _TracingAdapter) else _TracingAdapter(adapter, self)
 
     def record(self, exchange: Exchange) -> None:
         with self._lock:
@@ -277,7 +269,7 @@ class FieldTrace:
             with self._lock:
                 exchanges = list(self._exchanges)
                 keep = set(self._keep)
-            if not self._attached:
+            if not self.attached:
                 return None
             self._last_flush = time.monotonic()
             path = self._path()

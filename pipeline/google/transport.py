@@ -1,11 +1,16 @@
-"""HTTP plumbing that sends the real Google client libraries to another endpoint (the sandbox).
+"""HTTP plumbing under the real Google client libraries: the endpoint rewrite (the sandbox) and the transport seam.
 
 gspread imports its base URLs by value, so patching them does nothing; instead the session gets an
 adapter mounted on Google's hosts that rewrites each URL to the endpoint before sending it.
+
+The transport seam: `authorized_session(..., wrap=...)` mounts `wrap(adapter)` in place of every adapter of
+the session and of google-auth's token-refresh session, so whatever watches or disturbs the traffic (the field
+trace, the chaos tests' crashes) sees every Google exchange and needs no knowledge of how clients are built.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 import google.auth.transport.requests
@@ -14,7 +19,7 @@ import requests
 import urllib3.exceptions
 from google.auth.credentials import Credentials
 from google.auth.transport.requests import AuthorizedSession
-from requests.adapters import HTTPAdapter
+from requests.adapters import BaseAdapter, HTTPAdapter
 
 # Every Google host the client libraries call, token refreshes and google-auth's access-boundary lookup included.
 GOOGLE_API_HOSTS = (
@@ -40,16 +45,51 @@ class EndpointRewriteAdapter(HTTPAdapter):
         return super().send(request, *args, **kwargs)
 
 
-def authorized_session(credentials: Credentials, endpoint: str | None = None) -> AuthorizedSession:
-    """A requests session that signs with `credentials`; with `endpoint`, Google hosts are rewritten to it."""
+# The transport seam: given the adapter a session would use, the one to mount instead (usually wrapping it).
+AdapterWrap = Callable[[BaseAdapter], BaseAdapter]
+
+
+def authorized_session(
+    credentials: Credentials, endpoint: str | None = None, wrap: AdapterWrap | None = None
+) -> AuthorizedSession:
+    """A requests session that signs with `credentials`; with `endpoint`, Google hosts are rewritten to it;
+    with `wrap`, every adapter of the session and of its token-refresh session is replaced by `wrap(adapter)`."""
     if not endpoint:
-        return AuthorizedSession(credentials)
-    # google-auth refreshes tokens through a session of its own: it must be rewritten too.
-    auth_session = requests.Session()
-    _mount_rewrites(auth_session, endpoint)
-    session = AuthorizedSession(credentials, auth_request=google.auth.transport.requests.Request(auth_session))
-    _mount_rewrites(session, endpoint)
+        session = AuthorizedSession(credentials)
+    else:
+        # google-auth refreshes tokens through a session of its own: it must be rewritten too.
+        auth_session = requests.Session()
+        _mount_rewrites(auth_session, endpoint)
+        session = AuthorizedSession(credentials, auth_request=google.auth.transport.requests.Request(auth_session))
+        _mount_rewrites(session, endpoint)
+    if wrap is not None:
+        mount_wrapped(session, wrap)
+        # The token-refresh session (google-auth keeps it on its Request, hence the getattr): a refused refresh
+        # token is the commonest first-day failure, so what watches the traffic must see it too.
+        token_session = getattr(getattr(session, "_auth_request", None), "session", None)
+        if isinstance(token_session, requests.Session):
+            mount_wrapped(token_session, wrap)
     return session
+
+
+def mount_wrapped(session: requests.Session, wrap: AdapterWrap) -> None:
+    """Replace each adapter of `session` by `wrap(adapter)`, on the same URL prefix."""
+    for prefix, adapter in list(session.adapters.items()):
+        session.mount(prefix, wrap(adapter))
+
+
+def chain(*wraps: AdapterWrap | None) -> AdapterWrap | None:
+    """One wrap applying each given one in turn: the first given ends up innermost, next to the wire."""
+    given = [w for w in wraps if w is not None]
+    if not given:
+        return None
+
+    def wrapped(adapter: BaseAdapter) -> BaseAdapter:
+        for wrap in given:
+            adapter = wrap(adapter)
+        return adapter
+
+    return wrapped
 
 
 def _mount_rewrites(session: requests.Session, endpoint: str) -> None:

@@ -1,9 +1,10 @@
 """Chaos harness: crash a cycle at any remote call, storm it with faults, let officers reshape the sheet.
 
-A crash is a `SimulatedCrash` raised from the HTTP adapter of the app's own sessions, before a request is
-sent or after its answer arrived: it is a BaseException, so nothing in the pipeline can catch it, and what
-the ledger had not committed is rolled back, as when the process dies. The real client libraries and the
-sandbox are untouched; `test_chaos` also kills real `mymein sync` processes at sampled points.
+A crash is a `SimulatedCrash` raised from an HTTP adapter mounted through the app's transport seam
+(`build_app(settings, arm(plan))`, on every session it builds), before a request is sent or after its answer
+arrived: it is a BaseException, so nothing in the pipeline can catch it, and what the ledger had not committed
+is rolled back, as when the process dies. The real client libraries and the sandbox are untouched;
+`test_chaos` also kills real `mymein sync` processes at sampled points.
 """
 
 from __future__ import annotations
@@ -23,6 +24,7 @@ from pipeline.app import App, build_app, officer_sheets_client
 from pipeline.config import load_settings
 from pipeline.cycle import CycleReport, run_cycle
 from pipeline.google.retry import RetryPolicy
+from pipeline.google.transport import AdapterWrap
 from pipeline.sandbox.demo_data import DEMO_PHOTOS, png_bytes
 from pipeline.sandbox.seed import upload_file
 
@@ -67,14 +69,17 @@ class CrashingAdapter(BaseAdapter):
         self.inner.close()
 
 
-def arm(app: App, plan: CrashPlan) -> None:
-    for session in app.sessions:
-        for prefix, adapter in list(session.adapters.items()):
-            session.mount(prefix, CrashingAdapter(adapter, plan))
+def arm(plan: CrashPlan) -> AdapterWrap:
+    """The transport seam's adapter for `build_app`: every Google call of the app counts towards `plan`."""
+
+    def wrap(inner: BaseAdapter) -> BaseAdapter:
+        return CrashingAdapter(inner, plan)
+
+    return wrap
 
 
-def open_app(world: World) -> App:
-    return build_app(load_settings(world.config), policy=NO_SLEEP)
+def open_app(world: World, plan: CrashPlan | None = None) -> App:
+    return build_app(load_settings(world.config), arm(plan) if plan is not None else None, policy=NO_SLEEP)
 
 
 def review_worksheet(world: World, tab: str = "Berita") -> gspread.Worksheet:

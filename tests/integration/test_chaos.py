@@ -27,7 +27,6 @@ from .chaos import (
     FIRST_BATCH,
     CrashPlan,
     SimulatedCrash,
-    arm,
     judge,
     open_app,
     quiet,
@@ -40,9 +39,8 @@ from .world import World, append_responses, make_world, response_row
 
 def calls_of_the_cycle(sandbox: Sandbox, folder: Path) -> int:
     scene = set_scene(sandbox.url, folder)
-    app = open_app(scene.world)
     plan = CrashPlan()
-    arm(app, plan)
+    app = open_app(scene.world, plan)
     try:
         report = run_cycle(app)
     finally:
@@ -61,8 +59,7 @@ def test_a_crash_before_or_after_any_remote_call_loses_and_doubles_nothing(
     for at in range(1, total + 1):
         for before in (True, False):
             scene = set_scene(sandbox.url, tmp_path_factory.mktemp(f"crash{at}{'b' if before else 'a'}"))
-            app = open_app(scene.world)
-            arm(app, CrashPlan(at=at, before=before))
+            app = open_app(scene.world, CrashPlan(at=at, before=before))
             try:
                 with pytest.raises(SimulatedCrash):
                     run_cycle(app)

@@ -1,5 +1,5 @@
 """A crash before or after any remote call of a busy complaints cycle: no complaint lost, no row doubled, no
-e-mail sent twice or never (the chaos harness's crashing adapter on the app's own sessions)."""
+e-mail sent twice or never (the chaos harness's crashing adapter, mounted through the app's transport seam)."""
 
 from __future__ import annotations
 
@@ -43,8 +43,8 @@ def _scene(sandbox: Sandbox, folder: Path, port: int, clock: Clock) -> Path:
     return folder / "config.yaml"
 
 
-def _open(config: Path, clock: Clock) -> App:
-    return build_app(load_settings(config), clock=clock, policy=NO_SLEEP)
+def _open(config: Path, clock: Clock, plan: CrashPlan | None = None) -> App:
+    return build_app(load_settings(config), arm(plan) if plan else None, clock=clock, policy=NO_SLEEP)
 
 
 def test_a_crash_anywhere_in_a_complaints_cycle_neither_loses_nor_doubles(
@@ -70,9 +70,8 @@ def test_a_crash_anywhere_in_a_complaints_cycle_neither_loses_nor_doubles(
             clock = Clock()
             config = _scene(sandbox, tmp_path / f"crash{at}{'b' if before else 'a'}", port, clock)
             clock.now += timedelta(minutes=1)
-            app = _open(config, clock)
             plan = CrashPlan(at=at, before=before)
-            arm(app, plan)
+            app = _open(config, clock, plan)
             try:
                 run_cycle(app)
             except SimulatedCrash:

@@ -5,9 +5,11 @@ from __future__ import annotations
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from typing import Any
 
 import pytest
 import requests
+from requests.adapters import BaseAdapter
 
 from pipeline.app import build_app
 from pipeline.config import load_settings
@@ -38,6 +40,21 @@ def clock() -> Clock:
 def sandbox(clock: Clock, tmp_path: Path) -> Iterator[Sandbox]:
     with Sandbox(state_dir=tmp_path / "sandbox", clock=clock) as running:
         yield running
+
+
+class _NoteTokens(BaseAdapter):
+    """Through the app's transport seam: notes the bearer tokens the pipeline's requests carry."""
+
+    def __init__(self, inner: BaseAdapter, tokens: set[str]) -> None:
+        super().__init__()
+        self.inner, self.tokens = inner, tokens
+
+    def send(self, request: requests.PreparedRequest, **kwargs: Any) -> requests.Response:
+        self.tokens.add(str(request.headers.get("Authorization", "")).removeprefix("Bearer "))
+        return self.inner.send(request, **kwargs)
+
+    def close(self) -> None:
+        self.inner.close()
 
 
 def _limits(sandbox: Sandbox, **limits: object) -> dict[str, object]:
@@ -106,14 +123,15 @@ def test_a_cycle_stays_inside_googles_quotas_and_waits_out_a_spent_minute(
     _limits(sandbox, google=True)
     # Retries wait on the sandbox's clock: a spent minute passes without the test waiting for it.
     policy = RetryPolicy(sleep=clock.sleep, base_delay=20.0, max_delay=40.0, jitter=lambda upper: upper)
-    app = build_app(load_settings(world.config), clock=clock, policy=policy)
+    tokens: set[str] = set()
+    app = build_app(load_settings(world.config), lambda inner: _NoteTokens(inner, tokens), clock=clock, policy=policy)
     try:
         before = clock.now
         report = run_cycle(app)
         assert report.queued == 30 and report.errors == []
         assert clock.now == before  # no retry was needed: a first cycle's 10 calls are far inside 60 a minute
         # Spend the pipeline's own read quota for this minute, as another job on the same account might.
-        token = app.sessions[0].credentials.token
+        [token] = tokens  # the one the pipeline's calls carried
         values = f"{sandbox.url}/v4/spreadsheets/{world.review_id}/values/Berita!A1"
         with requests.Session() as http:
             while http.get(values, headers={"Authorization": f"Bearer {token}"}).status_code == 200:
