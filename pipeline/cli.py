@@ -456,7 +456,7 @@ def report(state: CliState, month: str | None, no_sheet: bool) -> None:
     from .app import open_ledger
     from .infra.regions_file import load_regions
     from .outputs.render import Renderer
-    from .outputs.report import all_summary_rows, build_report, remember_month, write_files, write_summary
+    from .outputs.report import make_monthly_report
 
     if month is not None and not re.fullmatch(r"\d{4}-(0[1-9]|1[0-2])", month):
         raise click.BadParameter(f"{month!r} is not a month such as 2026-11", param_hint="--month")
@@ -469,25 +469,23 @@ def report(state: CliState, month: str | None, no_sheet: bool) -> None:
     regions = load_regions(settings.regions.file)
     ledger = open_ledger(settings)
     try:
-        built = build_report(ledger, settings, regions, month, now)
-        written = write_files(built, Renderer(settings.templates_dir), settings.reports_dir, settings.report.title)
-        remember_month(ledger, month)
-        rows = all_summary_rows(ledger, settings, regions, now)
+        made = make_monthly_report(ledger, settings, regions, Renderer(settings.templates_dir), month, now)
     finally:
         ledger.close()
+    built, written = made.report, made.files
     click.echo(f"monev {month}: {counted(built.total.submissions, 'submission')}, {built.total.published} published")
     click.echo(f"  {written.html}\n  {written.pdf} ({counted(written.pages, 'page')})\n  {written.png}")
     if no_sheet:
         return
     app = _build_app(settings)
     try:
-        write_summary(app.review, settings.review.summary_worksheet, rows)
+        made.to_sheet(app.review)
     except GoogleApiError as exc:
         click.echo(f"error: the {settings.review.summary_worksheet!r} tab was not written: {exc}", err=True)
         sys.exit(EXIT_FAILED)
     finally:
         app.close()
-    click.echo(f"  {counted(len(rows), 'row')} written to the {settings.review.summary_worksheet!r} tab")
+    click.echo(f"  {counted(len(made.summary), 'row')} written to the {settings.review.summary_worksheet!r} tab")
 
 
 @main.command()

@@ -9,7 +9,7 @@ from datetime import datetime, timedelta
 
 from ..app import App
 from ..outputs.bulletin import make_bulletin
-from ..outputs.report import all_summary_rows, build_report, remember_month, write_files, write_summary
+from ..outputs.report import make_monthly_report
 
 log = logging.getLogger("mymein.run")
 DONE_META = "job_done:{}"
@@ -54,12 +54,7 @@ def _once(app: App, name: str, job: Callable[[], None]) -> list[str]:
 
 
 def _monthly(app: App, month: str, now: datetime) -> None:
-    settings = app.settings
-    report = build_report(app.ledger, settings, app.regions, month, now)
-    write_files(report, app.renderer, settings.reports_dir, settings.report.title)
-    remember_month(app.ledger, month)
-    rows = all_summary_rows(app.ledger, settings, app.regions, now)
-    write_summary(app.review, settings.review.summary_worksheet, rows)
+    make_monthly_report(app.ledger, app.settings, app.regions, app.renderer, month, now).to_sheet(app.review)
 
 
 def _weekly(app: App, week: str) -> None:

@@ -164,6 +164,33 @@ def write_summary(review: ReviewSheet, tab: str, rows: list[list[Any]]) -> None:
     review.values.update(f"{quote_sheet(tab)}!A1", [SUMMARY_HEADER, *rows])
 
 
+@dataclass(frozen=True)
+class MonthlyReport:
+    """What the monthly report job made: the month's figures, its files, and every month's `Rekap` rows."""
+
+    report: MonthReport
+    files: Written
+    summary_tab: str
+    summary: list[list[Any]]
+
+    def to_sheet(self, review: ReviewSheet) -> None:
+        """The job's last step, the only one that talks to Google: the rows to the `Rekap` tab, in one call."""
+        write_summary(review, self.summary_tab, self.summary)
+
+
+def make_monthly_report(
+    ledger: Ledger, settings: Settings, regions: RegionDirectory, renderer: Renderer, month: str, now: datetime
+) -> MonthlyReport:
+    """The monthly monev job, for `mymein report` and for the scheduler (`mymein run` on the 1st): the month's
+    figures from the ledger, its HTML and PDF under report.directory, the month remembered for the `Rekap` tab
+    and the tab's rows; `to_sheet` then writes them (`mymein report --no-sheet` leaves it out)."""
+    report = build_report(ledger, settings, regions, month, now)
+    files = write_files(report, renderer, settings.reports_dir, settings.report.title)
+    remember_month(ledger, month)
+    rows = all_summary_rows(ledger, settings, regions, now)
+    return MonthlyReport(report, files, settings.review.summary_worksheet, rows)
+
+
 def write_files(report: MonthReport, renderer: Renderer, folder: Path, title: str) -> Written:
     # Names, titles and categories come from forms: a `$` would start matplotlib's mathtext (`$\foo{$` stops
     # the report with a parse error) and a backslash could reach LaTeX. Every text is drawn as it was typed.
