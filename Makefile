@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test lint typecheck check conformance golden bench clean
+.PHONY: demo test lint typecheck check conformance golden bench install-check clean
 
 $(STAMP): pyproject.toml
 	@command -v $(PYTHON) >/dev/null 2>&1 || { echo "Python 3.11+ is needed: set PYTHON=/path/to/python3.11" >&2; exit 1; }
@@ -36,6 +36,21 @@ bench: $(STAMP)
 
 golden: $(STAMP)
 	MYMEIN_REGENERATE_GOLDEN=1 $(BIN)/python -m pytest -q tests/unit/test_render.py
+
+# The package as a user gets it: a wheel built from pipeline/, pyproject.toml and README.md alone, installed (not
+# editable) into a fresh virtualenv in a temporary folder, then `mymein --version` and the demo run from there.
+install-check: $(STAMP)
+	@set -e; tmp=$$(mktemp -d); trap 'rm -rf "$$tmp"' EXIT; \
+	mkdir "$$tmp/src"; cp -R pipeline pyproject.toml README.md "$$tmp/src/"; \
+	find "$$tmp/src" -name __pycache__ -prune -exec rm -rf {} +; \
+	$(BIN)/python -m pip wheel --quiet --no-deps --wheel-dir "$$tmp/dist" "$$tmp/src"; \
+	$(PYTHON) -m venv "$$tmp/venv"; \
+	"$$tmp/venv/bin/python" -m pip install --quiet "$$tmp"/dist/mymein-*.whl; \
+	cd "$$tmp"; \
+	"$$tmp/venv/bin/python" -c "import pipeline; print('installed at', pipeline.__file__)"; \
+	"$$tmp/venv/bin/mymein" --version; \
+	"$$tmp/venv/bin/mymein" demo --dir "$$tmp/demo"; \
+	"$$tmp/venv/bin/python" -m pipeline.sandbox.conformance
 
 clean:
 	rm -rf $(VENV) demo-state .pytest_cache .mypy_cache .ruff_cache

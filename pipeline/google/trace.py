@@ -1,7 +1,7 @@
 """`mymein --trace DIR`: every Google exchange of one run, recorded at the HTTP layer and scrubbed, for developers.
 
 The first contact with a regency's real Google account is where the sandbox learns what it got wrong. A trace
-is written in the format of the conformance recordings (tests/conformance/README.md, "Field traces"), so
+is written in the format of the conformance recordings (pipeline/sandbox/conformance_data/README.md, "Field traces"), so
 `python -m pipeline.sandbox.conformance DIR` replays it against a fresh sandbox. What leaves the server is
 decided by `scrub.Scrubber`: no token, key, address, name or story text; headers are never kept at all.
 """

@@ -1,4 +1,4 @@
-"""Replay the recorded Sheets/Drive traffic of tests/conformance, each run on an emptied sandbox, and count matches.
+"""Replay the recorded Sheets/Drive traffic of conformance_data/, each run on an emptied sandbox, and count matches.
 
 Given a folder of field traces (`mymein --trace DIR`) or one trace file instead, replay those (trace_replay.py).
 """
@@ -21,7 +21,9 @@ from .server import Sandbox
 if TYPE_CHECKING:
     from .trace_replay import FieldReport
 
-DEFAULT_DATA = Path(__file__).resolve().parents[2] / "tests" / "conformance" / "sheets-v4"
+# Shipped inside the package (package-data), so `python -m pipeline.sandbox.conformance` works from an install.
+CONFORMANCE_DATA = Path(__file__).resolve().parent / "conformance_data"
+DEFAULT_DATA = CONFORMANCE_DATA / "sheets-v4"
 
 # Fields the README says carry no conformance meaning: clock readings, cache tags, and a URL built from the id.
 IGNORED_KEYS = frozenset({"createdTime", "modifiedTime", "etag", "spreadsheetUrl"})

@@ -4,7 +4,7 @@ A trace starts in the middle of a regency's world: its spreadsheets, photos and 
 So the sandbox is first seeded with what the trace shows of that world before the run touched it (the tabs and
 cells each spreadsheet was read with, the photos' metadata and sharing, the blog and the posts it listed); then
 every request is sent again in order, on a clock that follows the recorded times, and each answer is compared
-with Google's as for tests/conformance (ids the sandbox hands out are followed). What cannot be replayed is
+with Google's as for conformance_data/ (ids the sandbox hands out are followed). What cannot be replayed is
 counted with the reason, never silently dropped.
 """
 

@@ -1,4 +1,5 @@
-"""The sandbox replays Google's recorded Sheets/Drive traffic (tests/conformance) at least as well as it did."""
+"""The sandbox replays Google's recorded Sheets/Drive traffic (pipeline/sandbox/conformance_data) at least as well
+as it did."""
 
 from __future__ import annotations
 
@@ -7,11 +8,11 @@ from pathlib import Path
 
 import pytest
 
-from pipeline.sandbox.conformance import Report, main, replay
+from pipeline.sandbox.conformance import DEFAULT_DATA, Report, main, replay
 
 pytestmark = pytest.mark.integration
 
-CONFORMANCE = Path(__file__).resolve().parents[1] / "conformance" / "sheets-v4"
+CONFORMANCE = DEFAULT_DATA
 
 # Interactions that matched when this test was written (of 1504 compared, 1 skipped). When a sandbox fix makes
 # more match, run `python -m pipeline.sandbox.conformance`, raise this to the N of its TOTAL line and update the

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-from pathlib import Path
 from typing import Any
 
 import gspread
@@ -13,13 +12,14 @@ from google.oauth2.credentials import Credentials
 from gspread.utils import InsertDataOption, ValueInputOption, ValueRenderOption
 
 from pipeline.google.transport import authorized_session
+from pipeline.sandbox.conformance import DEFAULT_DATA
 from pipeline.sandbox.server import Sandbox
 
 pytestmark = pytest.mark.integration
 
 SHEETS = "https://sheets.googleapis.com/v4/spreadsheets"
-# Recorded real Sheets traffic (gspread cassettes, MIT; see tests/conformance/README.md).
-CONFORMANCE = Path(__file__).resolve().parents[1] / "conformance" / "sheets-v4"
+# Recorded real Sheets traffic (gspread cassettes, MIT; see pipeline/sandbox/conformance_data/README.md).
+CONFORMANCE = DEFAULT_DATA
 
 
 @pytest.fixture
