@@ -22,6 +22,7 @@ test: $(STAMP)
 lint: $(STAMP)
 	$(BIN)/ruff check pipeline tests scripts
 	$(BIN)/ruff format --check pipeline tests scripts
+	$(BIN)/lint-imports
 
 typecheck: $(STAMP)
 	$(BIN)/mypy
@@ -53,4 +54,4 @@ install-check: $(STAMP)
 	"$$tmp/venv/bin/python" -m pipeline.sandbox.conformance
 
 clean:
-	rm -rf $(VENV) demo-state .pytest_cache .mypy_cache .ruff_cache
+	rm -rf $(VENV) demo-state .pytest_cache .mypy_cache .ruff_cache .import_linter_cache

@@ -193,7 +193,7 @@ def build_app(
 
 def _trace(app: App, trace: FieldTrace) -> None:
     """`mymein --trace DIR`: the sessions record into the trace (the seam, above); each app writes it when closed."""
-    from .google.trace_vocabulary import words_to_keep  # it reads the commands' modules, which import this one
+    from .ops.trace_vocabulary import words_to_keep  # it reads the commands' modules, which import this one
 
     trace.keep(words_to_keep(app.settings, app.regions))
     trace.attached = True

@@ -23,6 +23,7 @@ from urllib.parse import parse_qsl, urlsplit
 import requests
 from requests.adapters import BaseAdapter
 
+from ..core.endpoints import api_of, endpoint_name
 from ..infra.private import private_dir, write_private
 from .scrub import Scrubber, parse_json
 
@@ -47,85 +48,6 @@ GOOGLE_HOSTS = {
 }
 _LOOPBACK = ("127.0.0.1", "localhost", "[::1]")
 _KEPT_TYPES = ("application/json", "application/x-www-form-urlencoded", "text/json")
-
-
-def api_of(path: str) -> str:
-    """Which Google API a request path belongs to (the same paths on Google and in the sandbox)."""
-    if path.startswith("/v4/spreadsheets"):
-        return "sheets"
-    if path.startswith(("/drive/", "/upload/drive/")):
-        return "drive"
-    if path.startswith(("/v3/blogs", "/blogger/v3/")):
-        return "blogger"
-    if path.startswith(("/gmail/", "/upload/gmail/")):
-        return "gmail"
-    if path in ("/token", "/o/oauth2/token") or path.startswith("/oauth2/"):
-        return "oauth"
-    if "/serviceAccounts/" in path:
-        return "iam"
-    return "other"
-
-
-def endpoint_name(method: str, url: str, body: Any = None) -> str:
-    """The endpoint a recorded request called, as INDEX.tsv names it (`values.get`, `posts.insert`, ...)."""
-    path = urlsplit(url).path
-    api = api_of(path)
-    if api == "sheets":
-        return _sheets_endpoint(method, path, body)
-    tail = path.rstrip("/").split("/")
-    if api == "drive":
-        if tail[-1] == "copy":
-            return "files.copy"
-        if tail[-1] == "comments":
-            return "comments.list"
-        if "permissions" in tail:
-            last = "list" if method == "GET" and tail[-1] == "permissions" else None
-            return "permissions." + (last or {"POST": "create", "DELETE": "delete", "GET": "get"}.get(method, method))
-        if tail[-1] == "files":
-            return "files.create" if method == "POST" else "files.list"
-        return {"GET": "files.get", "DELETE": "files.delete", "PATCH": "files.update"}.get(method, f"files.{method}")
-    if api == "blogger":
-        return _blogger_endpoint(method, tail)
-    if api == "gmail":
-        return "messages.send" if tail[-1] == "send" else f"{method} {tail[-1]}"
-    if api == "oauth":
-        return "token"
-    if api == "iam":
-        return tail[-1]
-    return f"{method} {path}"
-
-
-def _sheets_endpoint(method: str, path: str, body: Any) -> str:
-    rest = path.split("/v4/spreadsheets/", 1)[-1].replace("%3A", ":").replace("%3a", ":")
-    if "/values" not in rest:
-        if rest.endswith(":batchUpdate"):
-            kinds: list[str] = []
-            for item in (body or {}).get("requests", []):
-                kinds += [k for k in item if k not in kinds]
-            return "batchUpdate:" + "+".join(kinds)
-        return "spreadsheets.create" if method == "POST" else "spreadsheets.get"
-    for suffix in ("batchGet", "batchUpdate", "batchClear", "append", "clear"):
-        if rest.endswith(":" + suffix):
-            return "values." + suffix
-    return "values.update" if method == "PUT" else "values.get"
-
-
-def _blogger_endpoint(method: str, tail: list[str]) -> str:
-    after = tail[tail.index("blogs") + 1 :] if "blogs" in tail else tail
-    if after == ["byurl"]:
-        return "blogs.getByUrl"
-    rest = after[1:]  # what follows the blog id
-    if not rest:
-        return "blogs.get"
-    if rest == ["comments"]:
-        return "comments.listByBlog"
-    if rest == ["posts"]:
-        return "posts.insert" if method == "POST" else "posts.list"
-    if rest in (["posts", "search"], ["posts", "bypath"]):
-        return "posts.search" if rest[1] == "search" else "posts.getByPath"
-    if len(rest) == 2:
-        return "posts." + {"GET": "get", "PATCH": "patch", "PUT": "update", "DELETE": "delete"}.get(method, method)
-    return "comments.list" if rest[-1] == "comments" else "posts." + rest[-1]
 
 
 @dataclass
@@ -303,8 +225,8 @@ class FieldTrace:
         for item in interactions:
             request, response = item["request"], item["response"]
             status = str(response["status"]) if response else "-"
-            api = api_of(urlsplit(request["url"]).path)
-            endpoint = endpoint_name(request["method"], request["url"], request["json"])
+            url_path = urlsplit(request["url"]).path
+            api, endpoint = api_of(url_path), endpoint_name(request["method"], url_path, request["json"])
             lines.append("\t".join([path.name, self.command, request["method"], api, endpoint, status]))
         write_private(index, "\n".join([INDEX_HEADER, *lines]) + "\n")
 

@@ -12,10 +12,11 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TextIO
+from urllib.parse import urlsplit
 
 import requests
 
-from ..google.trace import endpoint_name
+from ..core.endpoints import endpoint_name
 from .server import Sandbox
 
 if TYPE_CHECKING:
@@ -143,7 +144,7 @@ class IdMap:
 
 def endpoint_of(request: dict[str, Any]) -> str:
     """The endpoint name INDEX.tsv uses for a recorded request (field traces name theirs the same way)."""
-    return endpoint_name(str(request["method"]), str(request["url"]), request.get("json"))
+    return endpoint_name(str(request["method"]), urlsplit(str(request["url"])).path, request.get("json"))
 
 
 def _strip(obj: Any) -> Any:

@@ -22,8 +22,8 @@ from urllib.parse import parse_qs, unquote, urlsplit
 
 import requests
 
-from ..google.trace import api_of, endpoint_name
-from .conformance import IdMap, Mismatch, Report, compare
+from ..core.endpoints import api_of
+from .conformance import IdMap, Mismatch, Report, compare, endpoint_of
 from .demo_data import DEMO_PHOTOS, png_bytes
 from .drive import FOLDER
 from .faults import ALLOWED_STATUS
@@ -194,7 +194,7 @@ def _seed_sheets(sandbox: Sandbox, items: list[dict[str, Any]]) -> None:
     for item in items:
         spreadsheet_id = _after(_segments(item), "spreadsheets")
         request, body = item["request"], _body(item)
-        endpoint = endpoint_name(request["method"], request["url"], request["json"])
+        endpoint = endpoint_of(request)
         if endpoint == "spreadsheets.create" and _ok(item) and isinstance(body, dict):
             created.add(str(body.get("spreadsheetId")))
         if spreadsheet_id is None or spreadsheet_id in created or not _ok(item):
@@ -339,7 +339,7 @@ def _seed_drive(sandbox: Sandbox, items: list[dict[str, Any]]) -> None:
     media: set[str] = set()
     for item in items:
         request, body = item["request"], _body(item)
-        endpoint = endpoint_name(request["method"], request["url"], request["json"])
+        endpoint = endpoint_of(request)
         if endpoint in ("files.create", "files.copy") and _ok(item) and isinstance(body, dict):
             created.add(str(body.get("id")))
         file_id = _after(_segments(item), "files")
@@ -381,7 +381,7 @@ def _seed_blogger(sandbox: Sandbox, items: list[dict[str, Any]]) -> None:
     changed: set[str] = set()
     for item in items:
         request, body = item["request"], _body(item)
-        endpoint = endpoint_name(request["method"], request["url"], request["json"])
+        endpoint = endpoint_of(request)
         blog_id = _after(_segments(item), "blogs")
         if blog_id is None or blog_id == "byurl" or not _ok(item):
             continue
@@ -466,7 +466,7 @@ def _replay(sandbox: Sandbox, clock: _Clock, name: str, items: list[dict[str, An
         request, response = item["request"], item.get("response")
         path = _path(item)
         api = api_of(path)
-        endpoint = endpoint_name(request["method"], request["url"], request["json"])
+        endpoint = endpoint_of(request)
         reason = _not_replayed(api, item)
         if reason is not None or response is None:
             report.not_replayed[f"{api}: {reason}"] += 1
