@@ -2,18 +2,15 @@
 
 Without `--write` it only reads. With it, each path the pipeline writes by is tried once on the real services,
 leaving nothing behind, so a permission that is read-only (a Viewer where an Editor is needed, a blog author
-token without the right) shows on the first day rather than at the first approved story.
+token without the right) shows on the first day rather than at the first approved story (`doctor_write.py`).
 """
 
 from __future__ import annotations
 
-import contextlib
-import itertools
 import json
 import os
 import tempfile
-from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass
+from collections.abc import Callable, Iterator
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -22,12 +19,10 @@ from ..app import GMAIL_SEND_SCOPE, App, build_app
 from ..config import ConfigError, Settings, load_settings
 from ..core.complaints import DEPARTMENT_HEADER, ComplaintLayout, ComplaintTabError, read_complaints, read_departments
 from ..core.form import FormLayout, FormLayoutError
-from ..core.photos import drive_file_id
 from ..core.registration import read_applications
 from ..core.review import ReviewLayout, ReviewLayoutError
 from ..core.tabs import TabMove, locate
 from ..core.text import counted
-from ..features import photo_access
 from ..google.drive import FOLDER_MIME
 from ..google.errors import GoogleApiError
 from ..google.responses import ResponsesTabNotFound
@@ -35,40 +30,14 @@ from ..google.retry import RetryPolicy
 from ..google.sheets_values import SheetValues, quote_sheet
 from ..google.trace import FieldTrace
 from ..infra import tabs
-from ..infra.mail import MailRefused, MailUnavailable, MailUncertain, SmtpMailer
+from ..infra.mail import MailUnavailable, SmtpMailer
 from ..infra.private import loose_mode, private_dir
+from .doctor_write import Check, WriteOptions, google_said, service_account, share_fix, write_checks
+
+__all__ = ["Check", "WriteOptions", "run_checks"]
 
 # Refresh tokens of an OAuth app still in "Testing" stop working 7 days after they were issued.
 TESTING_TOKEN_DAYS = 7
-# What `--write` makes and takes back again; named so that anything a crash leaves behind explains itself.
-SCRATCH_TAB = "MyMeIn doctor"
-DRAFT_TITLE = "MyMeIn doctor: uji tulis (hapus bila masih ada)"
-MAIL_SUBJECT = "MyMeIn: uji kirim e-mail (mymein doctor)"
-MAIL_BODY = (
-    "Pesan ini dikirim oleh `mymein doctor --write` pada {stamp} untuk menguji pengiriman pemberitahuan e-mail "
-    "MyMeIn. Tidak perlu dibalas."
-)
-# The photos looked at, at most, to find one that is not shared yet (each look is one Drive call).
-PHOTO_CANDIDATES = 5
-
-
-@dataclass(frozen=True)
-class Check:
-    name: str
-    ok: bool
-    detail: str = ""
-    fix: str = ""
-    warning: bool = False  # passes, but an administrator should know (and the fix says what to do)
-
-
-@dataclass(frozen=True)
-class WriteOptions:
-    """`mymein doctor --write`: the photo to share and take back (a file id or a Drive link; None: one is looked
-    for in `photos.upload_folders`), and who gets the test e-mail (None: the first of `notices.officers`, else
-    `notices.sender`)."""
-
-    photo: str | None = None
-    mail_to: str | None = None
 
 
 def run_checks(
@@ -110,182 +79,6 @@ def run_checks(
     finally:
         app.close()
     return checks
-
-
-# --- --write ---------------------------------------------------------------------------------------------------
-def write_checks(app: App, options: WriteOptions) -> list[Check]:
-    """Each write path once, each undone at once: a scratch tab, a draft post, a photo's link sharing, an e-mail.
-    One failing does not stop the next: the administrator sees every problem at once."""
-    stamp = app.clock().astimezone(app.settings.tz).strftime("%Y-%m-%d %H:%M %Z")
-    steps: list[tuple[str, Callable[[], Check]]] = [
-        ("write: review spreadsheet", lambda: _write_sheet(app, stamp)),
-        ("write: blog", lambda: _write_blog(app, stamp)),
-        ("write: Drive (photo sharing)", lambda: _write_photo(app, options.photo)),
-    ]
-    notices = app.settings.notices
-    if app.mailer is not None:
-        to = options.mail_to or (notices.officers[0] if notices.officers else notices.sender)
-        steps.append((f"write: e-mail to {to}", lambda: _write_mail(app, to, stamp)))
-    elif options.mail_to:
-        note = Check(
-            "write: e-mail",
-            True,
-            "notices.enabled is off: nothing sent",
-            "turn notices on in config.yaml (notices.enabled and the mail server) to send notices",
-            warning=True,
-        )
-        steps.append(("write: e-mail", lambda: note))
-    checks: list[Check] = []
-    for name, step in steps:
-        try:
-            checks.append(step())
-        except Exception as exc:  # a step that breaks unexpectedly is its own failure, not the end of the list
-            checks.append(Check(name, False, f"unexpected error: {exc!r}", "report this with the output above"))
-    return checks
-
-
-def _write_sheet(app: App, stamp: str) -> Check:
-    """A tab of its own, one cell written, read back and cleared, the tab deleted: the service account can edit."""
-    review = app.review
-    name = f"write: review spreadsheet (tab {SCRATCH_TAB!r})"
-    sheet_id: int | None = None
-    written = f"MyMeIn doctor {stamp}"
-    cell = f"{quote_sheet(SCRATCH_TAB)}!A1"
-    try:
-        # One left by an interrupted earlier run is ours by its name: used, and deleted with this one.
-        sheet_id = next((sid for sid, title in review.tabs() if title == SCRATCH_TAB), None)
-        if sheet_id is None:
-            sheet_id = review.add_tab(SCRATCH_TAB)
-        review.values.update(cell, [[written]])
-        read = review.values.get(cell)
-        review.values.update(cell, [[""]])
-        review.delete_tab(sheet_id)
-        sheet_id = None
-    except GoogleApiError as exc:
-        fix = _share_fix(app, app.settings.review.spreadsheet_id, "Editor")
-        if sheet_id is not None:
-            fix += _cleanup(lambda: review.delete_tab(sheet_id), f"; then delete the tab {SCRATCH_TAB!r} by hand")
-        return Check(name, False, _google(exc), fix)
-    if read != [[written]]:
-        return Check(name, False, f"the cell read back {read!r}, not {written!r}", "run `mymein doctor --write` again")
-    return Check(name, True, "a tab made, a cell written, read back and cleared, the tab deleted")
-
-
-def _write_blog(app: App, stamp: str) -> Check:
-    """A draft made and deleted: the token may post to the blog. A draft is never seen by readers."""
-    name = "write: blog (a draft made and deleted)"
-    html = f"<p>Uji tulis oleh <code>mymein doctor --write</code>, {stamp}. Draf ini dihapus seketika.</p>"
-    post_id: str | None = None
-    try:
-        post_id = app.publisher.insert(DRAFT_TITLE, html, [], draft=True).post_id
-        app.publisher.delete(post_id)
-    except GoogleApiError as exc:
-        blog = app.settings.blogger.blog_id
-        fix = f"sign in with `mymein auth` as an owner or admin of blog {blog} (check blogger.blog_id)"
-        if post_id is not None:
-            fix = f"delete the draft {DRAFT_TITLE!r} (post {post_id}) in Blogger, then run the doctor again"
-        elif exc.outcome_unknown:
-            fix = f"look in Blogger's drafts for {DRAFT_TITLE!r} and delete it; then " + fix
-        return Check(name, False, _google(exc), fix)
-    return Check(name, True, f"draft {post_id} made and deleted; nothing was published")
-
-
-def _write_photo(app: App, photo: str | None) -> Check:
-    """A photo the form uploaded, shared with anyone who has the link and made private again: the service
-    account may share what the cycle will share. Only a photo the cycle itself would share is used, and never
-    one shared already (a published story's photo stays as it is)."""
-    name = "write: Drive (a photo shared and made private again)"
-    try:
-        found = _photo_to_try(app, photo)
-    except ValueError as exc:
-        return Check(name, False, str(exc), "pass --photo with a Drive file id or link (drive.google.com/open?id=...)")
-    except GoogleApiError as exc:
-        return Check(name, False, _google(exc), "enable the Drive API for the project")
-    if isinstance(found, Check):
-        return found
-    file_id, label = found
-    shared = False
-    try:
-        app.photos.share(file_id)
-        shared = True
-        app.photos.unshare(file_id)
-        shared = app.photos.is_public(file_id)
-    except GoogleApiError as exc:
-        fix = (
-            f"share the form's upload folder with {_service_account(app)} as Editor: sharing a photo needs it "
-            "(a Viewer can only read)"
-        )
-        if shared:
-            undo = _cleanup(lambda: app.photos.unshare(file_id), "")
-            fix += undo or f"; {label} is still shared with anyone who has the link: set it to Restricted in Drive"
-        return Check(name, False, _google(exc), fix)
-    if shared:
-        return Check(name, False, f"{label} is still shared after unsharing", "set it to Restricted in Drive")
-    return Check(name, True, f"{label} shared with anyone who has the link and made private again")
-
-
-def _photo_to_try(app: App, photo: str | None) -> tuple[str, str] | Check:
-    """(file id, how to name it) of the photo to share and take back, or the Check saying why there is none."""
-    name = "write: Drive (a photo shared and made private again)"
-    later = (
-        "pass --photo with a photo from the form's upload folder that is not shared yet, or send a test story "
-        "with a photo through the form"
-    )
-    if photo is not None:
-        file_id = drive_file_id(photo)
-        if file_id is None:
-            raise ValueError(f"--photo {photo!r} is neither a Drive file id nor a Drive link")
-        candidates: Iterable[tuple[str, str]] = [(file_id, "")]
-    elif app.settings.photos.upload_folders:
-        candidates = itertools.islice(app.photos.images_in(app.settings.photos.upload_folders), PHOTO_CANDIDATES)
-    else:
-        detail = "no photo to try: photos.upload_folders is empty"
-        return Check(name, True, detail, "pass --photo FILE_ID, or list the form's upload folder", warning=True)
-    shared_already = ""
-    for file_id, file_name in candidates:
-        label = f"{file_name!r} ({file_id})" if file_name else file_id
-        refused = photo_access.refusal(app, file_id)
-        if refused and photo is not None:
-            return Check(name, False, f"{file_id}: {refused}", later)
-        if refused:
-            continue  # too large, say: the cycle would not share it either
-        if app.ledger.sharers(file_id) or app.photos.is_public(file_id):
-            shared_already = label
-            continue
-        return file_id, label
-    if shared_already:
-        detail = f"{shared_already} is already shared with anyone who has the link: left as it was, nothing tried"
-        return Check(name, True, detail, later, warning=True)
-    return Check(name, True, "no photo to try: none in photos.upload_folders yet", later, warning=True)
-
-
-def _write_mail(app: App, to: str, stamp: str) -> Check:
-    """One e-mail through the notices' transport: the server or Gmail takes a message from this sender."""
-    notices = app.settings.notices
-    name = f"write: e-mail to {to}"
-    assert app.mailer is not None
-    try:
-        with app.mailer.connection() as connection:
-            connection.send(to, MAIL_SUBJECT, MAIL_BODY.format(stamp=stamp), reference=f"doctor.{stamp}")
-    except MailUncertain as exc:
-        return Check(name, False, str(exc), f"the server's answer was lost: look for {MAIL_SUBJECT!r} in {to}'s inbox")
-    except (MailRefused, MailUnavailable, OSError) as exc:
-        if notices.transport == "gmail":
-            fix = "run `mymein auth` again (the token needs the Gmail send permission); check notices.sender"
-        else:
-            fix = "check notices.sender, smtp_host, smtp_port, starttls, username and password_file"
-        return Check(name, False, str(exc), fix)
-    via = "Gmail" if notices.transport == "gmail" else f"{notices.smtp_host}:{notices.smtp_port}"
-    return Check(name, True, f"sent through {via} from {notices.sender}: look for {MAIL_SUBJECT!r} there")
-
-
-def _cleanup(undo: Callable[[], None], otherwise: str) -> str:
-    """Try to take back what a failed step left; '' when that worked, else `otherwise`."""
-    try:
-        undo()
-    except GoogleApiError:
-        return otherwise
-    return ""
 
 
 def _credential_files(settings: Settings, clock: Callable[[], datetime]) -> Iterator[Check]:
@@ -378,7 +171,7 @@ def _form(app: App) -> Check:
     except FormLayoutError as exc:
         return Check(name, False, str(exc), "map the form's questions in form.columns")
     except GoogleApiError as exc:
-        return Check(name, False, _google(exc), _share_fix(app, form.spreadsheet_id))
+        return Check(name, False, google_said(exc), share_fix(app, form.spreadsheet_id))
     return Check(name, True, f"{form.spreadsheet_id}, tab {tab.title!r} ({tab.timezone})")
 
 
@@ -387,7 +180,7 @@ def _review(app: App) -> Iterator[Check]:
     try:
         listed = app.review.tabs()
     except GoogleApiError as exc:
-        yield Check("review spreadsheet", False, _google(exc), _share_fix(app, review.spreadsheet_id, "Editor"))
+        yield Check("review spreadsheet", False, google_said(exc), share_fix(app, review.spreadsheet_id, "Editor"))
         return
     yield Check("review spreadsheet", True, review.spreadsheet_id)
     name = f"review tab {review.worksheet!r}"
@@ -412,7 +205,7 @@ def _review(app: App) -> Iterator[Check]:
         yield Check(name, False, str(exc), "run `mymein init` to add the columns")
         return
     except GoogleApiError as exc:
-        yield Check(name, False, _google(exc), "")
+        yield Check(name, False, google_said(exc), "")
         return
     yield Check(name, True, "header row has every column")
     if app.settings.registry.enforce and app.review.tab("properties(title)", review.operator_worksheet) is None:
@@ -469,7 +262,7 @@ def _form_sheet(
         if exc.status == 400 and "parse range" in exc.message:
             detail = f"no tab {worksheet!r} in spreadsheet {spreadsheet_id}{_tabs_of(client)}"
             return Check(name, False, detail, f"set {section}.worksheet to the tab the {what} writes to")
-        return Check(name, False, _google(exc), _share_fix(app, spreadsheet_id))
+        return Check(name, False, google_said(exc), share_fix(app, spreadsheet_id))
     if not header or not any(str(c).strip() for c in header[0]):
         detail = f"tab {worksheet!r} has no header row"
         return Check(name, False, detail, f"link the {what} to this spreadsheet (Responses > Link to Sheets)")
@@ -507,7 +300,7 @@ def _complaint_tabs(app: App) -> Iterator[Check]:
         )
         header, rows = read.get(tab, []), read.get(departments, [])
     except GoogleApiError as exc:
-        yield Check(tab_name, False, _google(exc), _share_fix(app, app.settings.review.spreadsheet_id, "Editor"))
+        yield Check(tab_name, False, google_said(exc), share_fix(app, app.settings.review.spreadsheet_id, "Editor"))
         return
     if tab in missing:
         yield Check(tab_name, False, "missing", "run `mymein init`")
@@ -547,7 +340,7 @@ def _blog(app: App) -> Check:
         blog = app.publisher.blog()
     except GoogleApiError as exc:
         fix = "check blogger.blog_id, and that `mymein auth` was run by an owner or admin of that blog"
-        return Check("blog", False, _google(exc), fix)
+        return Check("blog", False, google_said(exc), fix)
     return Check("blog", True, f"{blog.get('name', '')} {blog.get('url', '')}".strip())
 
 
@@ -555,7 +348,7 @@ def _drive(app: App) -> Check:
     try:
         app.photos.reachable()
     except GoogleApiError as exc:
-        return Check("Drive (photos)", False, _google(exc), "enable the Drive API for the project")
+        return Check("Drive (photos)", False, google_said(exc), "enable the Drive API for the project")
     return Check("Drive (photos)", True, "reachable")
 
 
@@ -576,16 +369,16 @@ def _upload_folders(app: App) -> Check:
         for folder_id in folders:
             meta = app.photos.folder(folder_id)
             if meta is None:
-                problems.append(f"{folder_id}: not found or not shared with {_service_account(app)}")
+                problems.append(f"{folder_id}: not found or not shared with {service_account(app)}")
             elif meta.get("mimeType") != FOLDER_MIME:
                 problems.append(f"{folder_id}: {str(meta.get('name', ''))!r} is a file, not a folder")
             else:
                 found.append(f"{str(meta.get('name', ''))!r} ({folder_id})")
     except GoogleApiError as exc:
-        return Check(name, False, _google(exc), "enable the Drive API for the project")
+        return Check(name, False, google_said(exc), "enable the Drive API for the project")
     if problems:
         fix = (
-            f"share each folder with {_service_account(app)} (Viewer is enough), or correct photos.upload_folders "
+            f"share each folder with {service_account(app)} (Viewer is enough), or correct photos.upload_folders "
             "(the id in the folder's address, drive.google.com/drive/folders/<ID>)"
         )
         return Check(name, False, "; ".join(problems), fix)
@@ -614,21 +407,3 @@ def _mail(app: App) -> Check:
 
 def _password(path: Path | None) -> str | None:
     return path.read_text(encoding="utf-8").strip() if path is not None and path.exists() else None
-
-
-def _google(exc: GoogleApiError) -> str:
-    return f"Google answered {exc.status}: {exc.message}"
-
-
-def _share_fix(app: App, spreadsheet_id: str, role: str = "Viewer") -> str:
-    """Spreadsheets the pipeline only reads (forms' responses) need Viewer; the review spreadsheet, Editor."""
-    return f"check the id, and share spreadsheet {spreadsheet_id} with {_service_account(app)} as {role}"
-
-
-def _service_account(app: App) -> str:
-    path = app.settings.google.service_account_file
-    who = "the service account"
-    if path is not None:
-        with contextlib.suppress(OSError, ValueError):
-            who = str(json.loads(path.read_text(encoding="utf-8")).get("client_email", who))
-    return who
