@@ -24,6 +24,8 @@ from html.parser import HTMLParser
 from typing import Any
 from urllib.parse import quote, unquote, urlsplit, urlunsplit
 
+from .scrub_bodies import BLOG_POST_URL, SECRET_FIELDS, ApiBodies
+
 # Reference codes of stories, complaints and registered KIMs carry meaning and nothing personal.
 CODE = re.compile(r"\b(?:MM|PG)-\d{8}-\d{4,}\b|\bKIM-\d{2,6}-\d{3,}\b")
 _EMAIL = re.compile(r"[A-Za-z0-9._%+-]+(?:@|%40)[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+")
@@ -37,7 +39,6 @@ _NUMBER = re.compile(r"^[+-]?\d+(?:[.,]\d+)?$")
 # Phone numbers and NIK (16 digits) are personal; Blogger's ids (19 digits) and counts are not.
 _PHONE = re.compile(r"^\+?[\d\s().-]{7,}$")
 _ENUM = re.compile(r"^[A-Z][A-Z0-9_]*$")
-_BLOG_POST_URL = re.compile(r"(https?://[^/\s\"'<>]+/\d{4}/\d{2}/)([^/\s\"'<>?#]+?)(\.html)")
 # A Drive id in the links the form, the sheet and the posts carry (`open?id=`, `/d/ID`, `thumbnail?id=`).
 _DRIVE_LINK_ID = re.compile(r"(?:[?&]id=|/d/|/folders/|/file/d/)([A-Za-z0-9_-]{20,})")
 _GOOGLE_URL = re.compile(
@@ -48,28 +49,6 @@ _GOOGLE_URL = re.compile(
 _URL = re.compile(r"^https?://", re.IGNORECASE)
 _PUNCTUATION = " \t\r\n.,:;!?()[]\"'-–—/"
 
-# Drive mime types whose `name` an administrator gave (folders, the spreadsheets): not a person's upload.
-_NAMED_BY_ADMIN = ("application/vnd.google-apps.folder", "application/vnd.google-apps.spreadsheet")
-# Query parameters and form fields that are credentials wherever they appear.
-SECRET_FIELDS = frozenset(
-    {
-        "key",
-        "access_token",
-        "refresh_token",
-        "id_token",
-        "client_secret",
-        "client_id",
-        "assertion",
-        "code",
-        "code_verifier",
-        "private_key",
-        "private_key_id",
-        "password",
-    }
-)
-# Keys of Google's error bodies and OAuth errors: kept, since they say what went wrong, but any text the
-# trace already knows as personal is replaced inside them (Sheets quotes an offending cell in its message).
-_MESSAGE_KEYS = frozenset({"message", "error_description", "description"})
 # Length classes of text placeholders: a 3,000-character story stays a long cell, a name stays short.
 _LENGTH_CLASSES = (16, 64, 256, 1024, 4096, 16384)
 _PLACEHOLDER_PAD = "_"
@@ -89,6 +68,7 @@ class Scrubber:
         self._maps: dict[str, dict[str, str]] = {}
         self._ids: dict[str, str] = {}
         self._id_pattern: re.Pattern[str] | None = None
+        self._bodies = ApiBodies(self)
 
     # --- placeholders ------------------------------------------------------------------------------------------
     def _stable(self, category: str, original: str, make: Any) -> str:
@@ -177,10 +157,10 @@ class Scrubber:
     def url(self, value: str) -> str:
         """A URL: Google's and a blog post's (ids and the slug made of the title replaced) kept; anyone else's
         (an operator's Facebook page, a link in a story) is a placeholder."""
-        if not (_GOOGLE_URL.match(value) or _BLOG_POST_URL.search(value)):
+        if not (_GOOGLE_URL.match(value) or BLOG_POST_URL.search(value)):
             return self.link(value)
         value = self.structural(value)
-        return _BLOG_POST_URL.sub(lambda m: m.group(1) + self.slug(m.group(2)) + m.group(3), value)
+        return BLOG_POST_URL.sub(lambda m: m.group(1) + self.slug(m.group(2)) + m.group(3), value)
 
     def kept(self, value: str) -> bool:
         """Whether a person's string carries only meaning, nothing personal: vocabulary, a code, a date, a number."""
@@ -287,192 +267,15 @@ class Scrubber:
             scrubbed = ",".join(self.cell(v) for v in value.split(",")) if name == "labels" else self.cell(value)
         elif api == "blogger" and name == "path":
             scrubbed = self.structural(value)
-            if found := _BLOG_POST_URL.search("https://x" + value):
+            if found := BLOG_POST_URL.search("https://x" + value):
                 scrubbed = value.replace(found.group(2), self.slug(found.group(2)))
         else:
             scrubbed = self.structural(value)
         return item if scrubbed == value else f"{name}{sep}{quote(scrubbed, safe='')}"
 
-    # --- JSON bodies, per API ----------------------------------------------------------------------------------
+    # --- JSON bodies, per API (scrub_bodies.py) ---------------------------------------------------------------
     def body(self, api: str, obj: Any) -> Any:
-        walk = {
-            "sheets": self._sheets,
-            "drive": self._drive,
-            "blogger": self._blogger,
-            "gmail": self._gmail,
-            "oauth": self._oauth,
-        }.get(api, self._other)
-        return walk(obj)
-
-    def _error(self, obj: Any, key: str | None = None) -> Any:
-        if isinstance(obj, dict):
-            return {k: self._error(v, k) for k, v in obj.items()}
-        if isinstance(obj, list):
-            return [self._error(v, key) for v in obj]
-        if isinstance(obj, str):
-            return self.message(obj) if key in _MESSAGE_KEYS else self.structural(obj)
-        return obj
-
-    def _with_error(self, obj: dict[str, Any]) -> dict[str, Any] | None:
-        if isinstance(obj.get("error"), dict):
-            return {k: (self._error(v) if k == "error" else v) for k, v in obj.items()}
-        return None
-
-    def _other(self, obj: Any) -> Any:
-        if isinstance(obj, dict):
-            if (errored := self._with_error(obj)) is not None:
-                return errored
-            return {k: (self.secret(str(v), k) if k in SECRET_FIELDS else self._other(v)) for k, v in obj.items()}
-        if isinstance(obj, list):
-            return [self._other(v) for v in obj]
-        if isinstance(obj, str):
-            return self.structural(obj)
-        return obj
-
-    def _oauth(self, obj: Any) -> Any:
-        if not isinstance(obj, dict):
-            return self._other(obj)
-        out: dict[str, Any] = {}
-        for key, value in obj.items():
-            if key in SECRET_FIELDS or key.endswith("_token"):
-                out[key] = self.secret(str(value), key)
-            elif key in _MESSAGE_KEYS:
-                out[key] = self.message(str(value))
-            else:
-                out[key] = self._other(value)
-        return out
-
-    # Sheets: structure everywhere, except cell contents (a ValueRange's `values`, a CellData's value fields).
-    def _sheets(self, obj: Any, key: str | None = None) -> Any:
-        if isinstance(obj, dict):
-            if key is None and (errored := self._with_error(obj)) is not None:
-                return errored
-            return {k: self._sheets_item(k, v) for k, v in obj.items()}
-        if isinstance(obj, list):
-            return [self._sheets(v, key) for v in obj]
-        if isinstance(obj, str):
-            return self.structural(obj)
-        return obj
-
-    def _sheets_item(self, key: str, value: Any) -> Any:
-        if key == "values" and isinstance(value, list) and any(isinstance(row, list) for row in value):
-            return [[self._cell_scalar(c) for c in row] if isinstance(row, list) else row for row in value]
-        if key in ("userEnteredValue", "effectiveValue") and isinstance(value, dict):
-            return {k: self._cell_scalar(v) if k != "errorValue" else self._error(v) for k, v in value.items()}
-        if key in ("formattedValue", "note", "hyperlink") and isinstance(value, str):
-            return self.cell(value)
-        if key == "textFormatRuns" and isinstance(value, list):
-            return [self._sheets(run) for run in value]
-        if key == "uri" and isinstance(value, str):
-            return self.url(value)
-        return self._sheets(value, key)
-
-    def _cell_scalar(self, value: Any) -> Any:
-        if isinstance(value, bool) or value is None:
-            return value
-        if isinstance(value, int | float):
-            return self.cell_number(value)
-        if isinstance(value, str):
-            return self.cell(value)
-        return self._sheets(value)
-
-    def _drive(self, obj: Any, key: str | None = None) -> Any:
-        if isinstance(obj, dict):
-            if key is None and (errored := self._with_error(obj)) is not None:
-                return errored
-            kind = obj.get("mimeType") if isinstance(obj.get("mimeType"), str) else None
-            return {k: self._drive_item(k, v, kind) for k, v in obj.items()}
-        if isinstance(obj, list):
-            return [self._drive(v, key) for v in obj]
-        if isinstance(obj, str):
-            return self.structural(obj)
-        return obj
-
-    def _drive_item(self, key: str, value: Any, mime: str | None) -> Any:
-        if isinstance(value, str):
-            if key == "name":
-                return self.structural(value) if mime in _NAMED_BY_ADMIN else self.file_name(value)
-            if key == "originalFilename":
-                return self.file_name(value)
-            if key == "displayName":
-                return self.text(value, "name")
-            if key == "description":
-                return self.cell(value)
-            if key in ("photoLink", "iconLink", "thumbnailLink"):
-                # thumbnailLink carries a token of its own: whoever holds it sees the photo for a while.
-                return self.link(value)
-            if key.endswith("Link"):
-                return self.url(value)
-        if key == "imageMediaMetadata" and isinstance(value, dict):
-            # Camera, time and place a photo was taken (GPS) are personal; its size is what the pipeline uses.
-            return {k: v for k, v in value.items() if k in ("width", "height", "rotation")}
-        return self._drive(value, key)
-
-    def _blogger(self, obj: Any, key: str | None = None) -> Any:
-        if isinstance(obj, dict):
-            if key is None and (errored := self._with_error(obj)) is not None:
-                return errored
-            return {k: self._blogger_item(k, v) for k, v in obj.items()}
-        if isinstance(obj, list):
-            return [self._blogger(v, key) for v in obj]
-        if isinstance(obj, str):
-            return self.structural(obj)
-        return obj
-
-    def _blogger_item(self, key: str, value: Any) -> Any:
-        if key == "author" and isinstance(value, dict):
-            # Whoever wrote a post or a comment: a Google profile, personal on every field.
-            return {
-                k: (
-                    self.text(str(v), "name")
-                    if k == "displayName"
-                    else self.secret(str(v), "profile")
-                    if k == "id"
-                    else self._blogger_author_field(v)
-                )
-                for k, v in value.items()
-            }
-        if isinstance(value, str):
-            if key == "content":
-                return self.html(value)
-            if key in ("title", "titleLink", "customMetaData"):
-                return self.cell(value) if key != "titleLink" else self.url(value)
-            if key == "url":
-                # A post's address (its slug is made of the title) or the blog's own, which is public.
-                return self.url(value) if _BLOG_POST_URL.search(value) else self.structural(value)
-        if key == "labels" and isinstance(value, list):
-            return [self.cell(v) if isinstance(v, str) else v for v in value]
-        if key == "location" and isinstance(value, dict):
-            return {
-                k: (self.text(str(v)) if k == "name" else 0 if k in ("lat", "lng") else "") for k, v in value.items()
-            }
-        if key == "images" and isinstance(value, list):
-            return [{k: self.url(v) if isinstance(v, str) else v for k, v in i.items()} for i in value]
-        return self._blogger(value, key)
-
-    def _blogger_author_field(self, value: Any) -> Any:
-        if isinstance(value, dict):
-            return {k: (self.link(v) if isinstance(v, str) and v else v) for k, v in value.items()}
-        return self.link(value) if isinstance(value, str) and value else value
-
-    def _gmail(self, obj: Any) -> Any:
-        if isinstance(obj, dict):
-            if (errored := self._with_error(obj)) is not None:
-                return errored
-            out: dict[str, Any] = {}
-            for key, value in obj.items():
-                if key == "raw" and isinstance(value, str):
-                    out[key] = self.mail(value)
-                elif key in ("id", "threadId", "labelIds", "historyId", "sizeEstimate", "internalDate"):
-                    out[key] = value
-                elif isinstance(value, str):
-                    out[key] = self.text(value)
-                else:
-                    out[key] = self._gmail(value)
-            return out
-        if isinstance(obj, list):
-            return [self._gmail(v) for v in obj]
-        return obj
+        return self._bodies.body(api, obj)
 
     # --- learning ids (first pass over the whole trace) --------------------------------------------------------
     def learn(self, api: str, path: str, obj: Any) -> None:
