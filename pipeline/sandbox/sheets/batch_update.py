@@ -1,4 +1,8 @@
-"""spreadsheets.batchUpdate: the structural and formatting requests, applied in order, all or nothing."""
+"""spreadsheets.batchUpdate: the structural and formatting requests, applied in order, all or nothing.
+
+Here the sheets' and the cells' requests; rows and columns in `dimensions.py`, protections, conditional formats and
+filters in `protection.py`; what every handler shares in `handler.py`.
+"""
 
 from __future__ import annotations
 
@@ -8,45 +12,49 @@ from typing import Any
 
 from ..errors import ApiError, bad_request
 from .a1 import Box
+from .dimensions import (
+    append_dimension,
+    auto_resize_dimensions,
+    delete_dimension,
+    insert_dimension,
+    move_dimension,
+    update_dimension_properties,
+)
 from .fields import Tree, merge_masked, require_fields
 from .grid import (
     Sheet,
     cell_for_write,
     col_count,
     compact,
-    delete_cols,
-    delete_rows,
     get_cell,
-    insert_cols,
-    insert_rows,
-    iter_cells,
-    move_cols,
-    move_rows,
     row_count,
     row_has_value,
     rows_of,
     set_size,
 )
-from .resource import grid_range_out, sheet_properties
+from .handler import Handler, Invalid, box_in
+from .protection import (
+    add_conditional_format_rule,
+    add_protected_range,
+    clear_basic_filter,
+    delete_conditional_format_rule,
+    delete_protected_range,
+    set_basic_filter,
+    update_protected_range,
+)
+from .resource import sheet_properties
 from .store import (
     Book,
-    fresh_object_id,
     fresh_sheet_id,
-    grid_box,
     new_sheet,
     require_sheet_id,
     sheet_by_id,
     sheet_by_title,
     sheets_of,
 )
-from .typing_rules import effective, formatted, from_extended_value, set_value
+from .typing_rules import effective, from_extended_value, set_value
 
-Handler = Callable[[Book, dict[str, Any], str], dict[str, Any]]
 ROLLBACK_LIMIT = 20_000  # rows; bigger books are not snapshotted (a failing request may leave earlier ones applied)
-
-
-class Invalid(Exception):
-    """A request Google would refuse; becomes `Invalid requests[i].<kind>: <message>`."""
 
 
 def apply_requests(
@@ -192,15 +200,6 @@ def update_spreadsheet_properties(book: Book, body: dict[str, Any], where: str) 
 # ---- cells -------------------------------------------------------------------------------------------
 
 
-def _box(book: Book, grid_range: dict[str, Any] | None, where: str) -> tuple[Sheet, Box]:
-    grid_range = grid_range or {}
-    sheet = require_sheet_id(book, grid_range.get("sheetId", 0), where)
-    try:
-        return sheet, grid_box(sheet, grid_range)
-    except ApiError as exc:
-        raise Invalid(exc.message) from None
-
-
 def _mirror_styles(fmt: dict[str, Any]) -> None:
     """Google answers every colour also as a `...Style`; keep both in step."""
     if "backgroundColor" in fmt:
@@ -256,7 +255,7 @@ def _json_copy(value: Any) -> Any:
 
 
 def repeat_cell(book: Book, body: dict[str, Any], where: str) -> dict[str, Any]:
-    sheet, box = _box(book, body.get("range"), where)
+    sheet, box = box_in(book, body.get("range"), where)
     mask = require_fields(body, where)
     data = body.get("cell") or {}
     for r in range(box.start_row, box.end_row):
@@ -282,7 +281,7 @@ def update_cells(book: Book, body: dict[str, Any], where: str) -> dict[str, Any]
             )
         clear_rest = False
     else:
-        sheet, box = _box(book, body.get("range"), where)
+        sheet, box = box_in(book, body.get("range"), where)
         clear_rest = True
     for i in range(box.height):
         values = (rows[i].get("values") or []) if i < len(rows) else []
@@ -298,7 +297,7 @@ def update_cells(book: Book, body: dict[str, Any], where: str) -> dict[str, Any]
 
 
 def set_data_validation(book: Book, body: dict[str, Any], where: str) -> dict[str, Any]:
-    sheet, box = _box(book, body.get("range"), where)
+    sheet, box = box_in(book, body.get("range"), where)
     rule = body.get("rule")
     if rule:
         condition = rule.get("condition") or {}
@@ -331,7 +330,7 @@ def _typed_key(cell: dict[str, Any] | None) -> tuple[int, Any] | None:
 
 
 def sort_range(book: Book, body: dict[str, Any], where: str) -> dict[str, Any]:
-    sheet, box = _box(book, body.get("range"), where)
+    sheet, box = box_in(book, body.get("range"), where)
     specs = body.get("sortSpecs") or [{"dimensionIndex": box.start_col, "sortOrder": "ASCENDING"}]
     for spec in specs:
         index = int(spec.get("dimensionIndex", 0))
@@ -363,68 +362,6 @@ def sort_range(book: Book, body: dict[str, Any], where: str) -> dict[str, Any]:
     return {}
 
 
-# ---- dimensions --------------------------------------------------------------------------------------
-
-
-def _dimension_range(book: Book, body: dict[str, Any] | None, where: str) -> tuple[Sheet, str, int, int]:
-    body = body or {}
-    sheet = require_sheet_id(book, body.get("sheetId", 0), where)
-    dimension = body.get("dimension")
-    if dimension not in ("ROWS", "COLUMNS"):
-        raise Invalid("dimension must be ROWS or COLUMNS.")
-    limit = row_count(sheet) if dimension == "ROWS" else col_count(sheet)
-    start = int(body.get("startIndex", 0))
-    end = int(body.get("endIndex", limit))
-    if start < 0 or end <= start:
-        raise Invalid("The start index must be less than the end index.")
-    return sheet, dimension, start, end
-
-
-def insert_dimension(book: Book, body: dict[str, Any], where: str) -> dict[str, Any]:
-    sheet, dimension, start, end = _dimension_range(book, body.get("range"), where)
-    limit = row_count(sheet) if dimension == "ROWS" else col_count(sheet)
-    if start > limit:
-        raise Invalid(f"Cannot insert {dimension.lower()} at index {start}; the sheet has only {limit}.")
-    if body.get("inheritFromBefore") and start == 0:
-        raise Invalid("Cannot inherit from before when inserting at the start.")
-    if dimension == "ROWS":
-        inherit = start - 1 if body.get("inheritFromBefore") else start
-        insert_rows(
-            sheet, start, end - start, inherit_from=inherit if start < row_count(sheet) or inherit < start else None
-        )
-    else:
-        insert_cols(sheet, start, end - start)
-    return {}
-
-
-def delete_dimension(book: Book, body: dict[str, Any], where: str) -> dict[str, Any]:
-    sheet, dimension, start, end = _dimension_range(book, body.get("range"), where)
-    limit = row_count(sheet) if dimension == "ROWS" else col_count(sheet)
-    end = min(end, limit)
-    if end - start >= limit:
-        raise Invalid(f"You can't delete all the {dimension.lower()} on the sheet.")
-    if dimension == "ROWS":
-        delete_rows(sheet, start, end)
-    else:
-        delete_cols(sheet, start, end)
-    return {}
-
-
-def move_dimension(book: Book, body: dict[str, Any], where: str) -> dict[str, Any]:
-    sheet, dimension, start, end = _dimension_range(book, body.get("source"), where)
-    destination = int(body.get("destinationIndex", 0))
-    limit = row_count(sheet) if dimension == "ROWS" else col_count(sheet)
-    if destination < 0 or destination > limit or end > limit:
-        raise Invalid("destinationIndex is outside the sheet.")
-    if start <= destination <= end:
-        return {}
-    if dimension == "ROWS":
-        move_rows(sheet, start, end, destination)
-    else:
-        move_cols(sheet, start, end, destination)
-    return {}
-
-
 def append_cells(book: Book, body: dict[str, Any], where: str) -> dict[str, Any]:
     """Rows after the last row holding a value anywhere in the sheet; the grid grows to fit them."""
     mask = require_fields(body, where)
@@ -443,150 +380,6 @@ def append_cells(book: Book, body: dict[str, Any], where: str) -> dict[str, Any]
         for j, value in enumerate(row.get("values") or []):
             apply_cell_data(cell_for_write(sheet, start + i, j), value or {}, mask)
     compact(sheet, start, start + len(rows))
-    return {}
-
-
-def append_dimension(book: Book, body: dict[str, Any], where: str) -> dict[str, Any]:
-    sheet = require_sheet_id(book, body.get("sheetId", 0), where)
-    length = int(body.get("length", 0))
-    if length < 1:
-        raise Invalid("length must be positive.")
-    if body.get("dimension") == "COLUMNS":
-        set_size(sheet, cols=col_count(sheet) + length)
-    elif body.get("dimension") == "ROWS":
-        sheet["properties"]["gridProperties"]["rowCount"] = row_count(sheet) + length
-    else:
-        raise Invalid("dimension must be ROWS or COLUMNS.")
-    return {}
-
-
-def update_dimension_properties(book: Book, body: dict[str, Any], where: str) -> dict[str, Any]:
-    sheet, dimension, start, end = _dimension_range(book, body.get("range"), where)
-    mask = require_fields(body, where)
-    dims = sheet.setdefault("dims", {}).setdefault(dimension, {})
-    props = body.get("properties") or {}
-    for i in range(start, end):
-        current = dims.get(str(i), {})
-        merge_masked(current, props, mask)
-        if current:
-            dims[str(i)] = current
-        else:
-            dims.pop(str(i), None)
-    return {}
-
-
-def auto_resize_dimensions(book: Book, body: dict[str, Any], where: str) -> dict[str, Any]:
-    sheet, dimension, start, end = _dimension_range(book, body.get("dimensions"), where)
-    if dimension != "COLUMNS":
-        return {}
-    dims = sheet.setdefault("dims", {}).setdefault("COLUMNS", {})
-    widths: dict[int, int] = {}
-    for _r, c, cell in iter_cells(sheet, Box(0, row_count(sheet), start, end)):
-        widths[c] = max(widths.get(c, 0), _text_pixels(formatted(cell)))
-    for c in range(start, end):
-        pixels = max(widths[c], 21) if c in widths else 100
-        dims.setdefault(str(c), {})["pixelSize"] = pixels
-    return {}
-
-
-def _text_pixels(text: str) -> int:
-    """Roughly the column width Google picks for Arial 10 (8.48 px for a capital, measured on a recording)."""
-    width = sum(8.478 if ch.isupper() else 7.0 if ch.isdigit() else 6.2 for ch in text)
-    return int(width + 10)
-
-
-# ---- protection, rules -------------------------------------------------------------------------------
-
-
-def add_protected_range(book: Book, body: dict[str, Any], where: str) -> dict[str, Any]:
-    given = body.get("protectedRange") or {}
-    grid_range = given.get("range") or {}
-    sheet, _found = _box(book, grid_range, where)
-    protected_id = given.get("protectedRangeId") or fresh_object_id(book)
-    stored: dict[str, Any] = {"protectedRangeId": protected_id, "range": dict(grid_range)}
-    stored["range"].setdefault("sheetId", sheet["properties"]["sheetId"])
-    if given.get("description"):
-        stored["description"] = given["description"]
-    if given.get("warningOnly"):
-        stored["warningOnly"] = True
-        if given.get("editors"):
-            raise Invalid("Editors cannot be set on a warning-only protected range.")
-    stored["requestingUserCanEdit"] = True
-    editors = given.get("editors") or {}
-    users = [u for u in editors.get("users") or [] if u]
-    groups = [g for g in editors.get("groups") or [] if g]
-    reply = copy.deepcopy(stored)
-    reply["range"] = grid_range_out(reply["range"])
-    reply["editors"] = {k: v for k, v in (("users", users), ("groups", groups)) if v}
-    if not stored.get("warningOnly"):
-        # The owner always stays an editor; Google lists the caller (here: a placeholder address).
-        stored["editors"] = {"users": sorted({*users, "example@example.com"}), **({"groups": groups} if groups else {})}
-    else:
-        stored["editors"] = {"users": ["example@example.com"]}
-    sheet.setdefault("protectedRanges", []).append(stored)
-    return {"addProtectedRange": {"protectedRange": reply}}
-
-
-def _find_protected(book: Book, protected_id: Any) -> tuple[Sheet, dict[str, Any]]:
-    for sheet in sheets_of(book):
-        for protected in sheet.get("protectedRanges", []):
-            if protected["protectedRangeId"] == protected_id:
-                return sheet, protected
-    raise Invalid(f"No protected range with id: {protected_id}")
-
-
-def delete_protected_range(book: Book, body: dict[str, Any], where: str) -> dict[str, Any]:
-    sheet, protected = _find_protected(book, body.get("protectedRangeId"))
-    sheet["protectedRanges"].remove(protected)
-    if not sheet["protectedRanges"]:
-        del sheet["protectedRanges"]
-    return {}
-
-
-def update_protected_range(book: Book, body: dict[str, Any], where: str) -> dict[str, Any]:
-    given = body.get("protectedRange") or {}
-    _sheet, protected = _find_protected(book, given.get("protectedRangeId"))
-    mask = require_fields(body, where)
-    mask.pop("protectedRangeId", None)
-    merge_masked(protected, given, mask)
-    return {}
-
-
-def add_conditional_format_rule(book: Book, body: dict[str, Any], where: str) -> dict[str, Any]:
-    rule = copy.deepcopy(body.get("rule") or {})
-    ranges = rule.get("ranges") or []
-    if not ranges:
-        raise Invalid("A conditional format rule needs at least one range.")
-    sheet, _box_found = _box(book, ranges[0], where)
-    rules = sheet.setdefault("conditionalFormats", [])
-    index = int(body.get("index", len(rules)))
-    rules.insert(min(index, len(rules)), rule)
-    return {}
-
-
-def delete_conditional_format_rule(book: Book, body: dict[str, Any], where: str) -> dict[str, Any]:
-    sheet = require_sheet_id(book, body.get("sheetId", 0), where)
-    rules = sheet.get("conditionalFormats", [])
-    index = int(body.get("index", 0))
-    if not 0 <= index < len(rules):
-        raise Invalid(f"No conditional format on sheet {body.get('sheetId', 0)} at index {index}")
-    rule = rules.pop(index)
-    if not rules:
-        sheet.pop("conditionalFormats", None)
-    return {"deleteConditionalFormatRule": {"rule": rule}}
-
-
-def set_basic_filter(book: Book, body: dict[str, Any], where: str) -> dict[str, Any]:
-    given = copy.deepcopy(body.get("filter") or {})
-    sheet, _found = _box(book, given.get("range"), where)
-    given["range"] = grid_range_out(given.get("range") or {})
-    sheet["basicFilter"] = given
-    return {}
-
-
-def clear_basic_filter(book: Book, body: dict[str, Any], where: str) -> dict[str, Any]:
-    sheet = require_sheet_id(book, body.get("sheetId", 0), where)
-    sheet.pop("basicFilter", None)
     return {}
 
 
