@@ -8,6 +8,7 @@ This package owns all of the pipeline's SQL: `schema` (the named migrations), on
 (`submissions`, `events`, `complaints`, `comments`, `registrations`, `notices`, `meta`) and `side_rows` (the
 new -> sending -> written life of rows copied to side tabs). `Ledger` is the one way in: the methods below for
 submissions, intents and events, and an attribute per other table family (`ledger.complaints.add(...)`).
+Nothing outside the package touches the connection (`tests/unit/test_layers.py` checks).
 """
 
 from __future__ import annotations
@@ -27,7 +28,7 @@ from ..core.monev import History
 from ..infra.private import FILE_MODE, private_dir, tighten
 from .comments import CommentRecord, Comments
 from .complaints import ComplaintRecord, Complaints
-from .events import Event, Events, Intent, Intents, insert_event
+from .events import Event, Events, Intent, Intents
 from .meta import Meta
 from .notices import Notices
 from .registrations import RegistrationRecord, Registrations
@@ -101,18 +102,6 @@ class Ledger:
 
     def close(self) -> None:
         self._db.close()
-
-    # --- for callers not yet moved to the table modules (they go, with these, later in this series) ----------
-    @property
-    def db(self) -> sqlite3.Connection:
-        return self._db
-
-    def transaction(self) -> contextlib.AbstractContextManager[sqlite3.Connection]:
-        return self._store.transaction()
-
-    def record_event(self, db: sqlite3.Connection, code: str | None, kind: str, detail: dict[str, Any]) -> None:
-        """An event inside the caller's transaction."""
-        insert_event(db, self._store.now(), code, kind, detail)
 
     @property
     def schema_version(self) -> int:

@@ -23,6 +23,10 @@ def ledger(tmp_path: Path) -> Ledger:
     return Ledger(tmp_path / "l.sqlite3", clock=lambda: NOW)
 
 
+def test_the_connection_is_the_ledgers_own(ledger: Ledger) -> None:
+    assert not hasattr(ledger, "db") and not hasattr(ledger, "transaction") and not hasattr(ledger, "record_event")
+
+
 def test_migrations_keep_their_names_and_order() -> None:
     # Existing ledgers know them by these names: renaming one would run it again.
     assert [name for name, _ in MIGRATIONS] == [
