@@ -83,18 +83,16 @@ def _complaint_log(ledger: Ledger, code: str, tz: tzinfo, as_json: bool) -> None
     """A complaint's history: what was done, never who complained (that stays on the tab)."""
     from ..core.sheettime import format_local
 
-    row = ledger.db.execute(
-        "SELECT code, status, desa, kecamatan, category, department FROM complaints WHERE code = ?", (code,)
-    ).fetchone()
-    if row is None:
+    complaint = ledger.complaints.get(code)
+    if complaint is None:
         raise click.ClickException(f"no complaint with code {code} in {ledger.path}")
     events = ledger.events(code)
     if as_json:
         for event in events:
             click.echo(json.dumps({"code": code, "at": event.at.isoformat(), "kind": event.kind, **event.detail}))
         return
-    click.echo(f"{code}  Pengaduan {row['category']}  ({row['desa']}, {row['kecamatan']})")
-    click.echo(f"status: {row['status']}  SKPD: {row['department'] or '-'}")
+    click.echo(f"{code}  Pengaduan {complaint.category}  ({complaint.desa}, {complaint.kecamatan})")
+    click.echo(f"status: {complaint.status.value}  SKPD: {complaint.department or '-'}")
     for event in events:
         detail = ", ".join(f"{k}={v}" for k, v in event.detail.items() if v not in ("", None, []))
         click.echo(f"  {format_local(event.at, tz)}  {event.kind:<20} {detail}")

@@ -12,11 +12,10 @@ the complaint's place, category, text and photos, and answers through the office
 
 from __future__ import annotations
 
-import json
 import logging
 from collections import Counter
 from dataclasses import dataclass, field
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 from ..app import App
@@ -31,8 +30,6 @@ from ..core.complaints import (
     ComplaintStep,
     ComplaintTabError,
     Department,
-    answer_digest,
-    complaint_code,
     decide_complaint,
     mailboxes,
     read_complaints,
@@ -49,11 +46,11 @@ from ..google.review_sheet import Archive, CellWrite
 from ..google.sheet_setup import department_rule
 from ..google.sheets_values import quote_sheet
 from ..infra.tabs import COMPLAINTS_ARCHIVE_KIND, COMPLAINTS_KIND, TabRows, tab_id
+from ..ledger import ComplaintRecord
 from . import photo_access
 
 log = logging.getLogger("mymein.complaints")
 
-CHECKED_META = "complaints_checked_at"
 TAB_KIND = COMPLAINTS_KIND
 ARCHIVE_KIND = COMPLAINTS_ARCHIVE_KIND
 DEPARTMENTS_KIND = "departments_sheet_id"
@@ -119,21 +116,21 @@ def collect(app: App, errors: list[str]) -> int:
     if app.complaints is None:
         return 0
     now = app.clock()
-    if not app.ledger.due(CHECKED_META, now, settings.check_seconds):
+    checked = app.ledger.meta.complaints_checked_at
+    if not checked.due(now, settings.check_seconds):
         return 0
     try:
         found = read_complaints(app.complaints.get(quote_sheet(settings.worksheet)), app.settings.tz)
     except (GoogleApiError, ValueError) as exc:
         errors.append(f"complaints could not be read: {exc}")
         return 0
-    db = app.ledger.db
-    known = {r[0] for r in db.execute("SELECT response_key FROM complaints")}
+    known = app.ledger.complaints.known_keys()
     added = 0
     for complaint in sorted(found, key=lambda c: c.received_at):
         if complaint.key not in known:
             _add(app, complaint, now)
             added += 1
-    app.ledger.set_meta(CHECKED_META, now.isoformat())
+    checked.set(now.isoformat())
     return added
 
 
@@ -141,38 +138,8 @@ def _add(app: App, complaint: Complaint, now: datetime) -> None:
     day = complaint.received_at.astimezone(app.settings.tz).date()
     kecamatan, desa, place_note = received_as(complaint, app.regions)
     reply_to = reply_address(complaint)
-    with app.ledger.transaction() as tx:
-        seq = int(
-            tx.execute("SELECT COALESCE(MAX(seq), 0) + 1 FROM complaints WHERE day = ?", (day.isoformat(),)).fetchone()[
-                0
-            ]
-        )
-        code = complaint_code(day, seq)
-        tx.execute(
-            """INSERT INTO complaints (code, response_key, day, seq, received_at, name, contact, reply_to, kecamatan,
-               desa, place_note, category, text, photos, status, message, created_at)
-               VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""",
-            (
-                code,
-                complaint.key,
-                day.isoformat(),
-                seq,
-                complaint.received_at.astimezone(UTC).isoformat(),  # UTC, like every time in the ledger
-                complaint.name,
-                complaint.contact,
-                reply_to,
-                kecamatan,
-                desa,
-                place_note,
-                complaint.category,
-                complaint.text,
-                json.dumps(list(complaint.photos)),
-                ComplaintStatus.RECEIVED.value,
-                place_note or "Pilih SKPD yang menangani pengaduan ini.",
-                now.isoformat(),
-            ),
-        )
-        app.ledger.record_event(tx, code, "complaint_received", {"category": complaint.category})
+    message = place_note or "Pilih SKPD yang menangani pengaduan ini."
+    code = app.ledger.complaints.add(complaint, day, (kecamatan, desa, place_note), reply_to, message, now)
     log.info("complaint %s received (%s, %s)", code, kecamatan, complaint.category)
     if reply_problem(complaint):
         log.warning("complaint %s: the complainant's e-mail is not one usable address; nothing is mailed to it", code)
@@ -193,7 +160,7 @@ def review(app: App, tab: list[list[Any]], departments_tab: list[list[Any]], err
     present = {row.code for _, row in rows}
     _settle_rows(app, present)
     departments = read_departments(departments_tab)
-    records = _records(app)
+    records = app.ledger.complaints.records()
     decided: set[str] = set()
     decided_now: set[str] = set()
     for _, row in rows:
@@ -201,10 +168,10 @@ def review(app: App, tab: list[list[Any]], departments_tab: list[list[Any]], err
         if record is None or row.code in decided:
             continue  # a code typed by hand; a copy of a row (its first row decides, or copies would take turns)
         decided.add(row.code)
-        state = _state(record)
+        state = record.as_state()
         step = decide_complaint(row, state, departments)
         message = _message(step, state)
-        if not step.changes and (record["status"], record["message"]) == (step.status.value, message):
+        if not step.changes and (record.status, record.message) == (step.status, message):
             continue
         decided_now.add(row.code)
         try:
@@ -213,7 +180,7 @@ def review(app: App, tab: list[list[Any]], departments_tab: list[list[Any]], err
             errors.append(f"{row.code}: {exc}")
     work = ComplaintWork(layout, tab_id(app, app.settings.complaints.tab, list(TAB_HEADERS.values()), TAB_KIND))
     if decided_now:  # the ledger changed: what the tab should show is read again
-        records = _records(app)
+        records = app.ledger.complaints.records()
     for _, row in rows:
         record = records.get(row.code)
         if record is None:
@@ -232,7 +199,7 @@ def _finished(
     app: App,
     tab: list[list[Any]],
     rows: list[tuple[int, ComplaintRow]],
-    records: dict[str, Any],
+    records: dict[str, ComplaintRecord],
     work: ComplaintWork,
     decided_now: set[str],
 ) -> dict[str, list[Any]]:
@@ -248,8 +215,8 @@ def _finished(
         record = records.get(row.code)
         if (
             record is not None
-            and record["closed_at"]
-            and datetime.fromisoformat(record["closed_at"]) <= cutoff
+            and record.closed_at is not None
+            and record.closed_at <= cutoff
             and count[row.code] == 1
             and row.code not in work.changes
             and row.code not in decided_now
@@ -273,65 +240,20 @@ def archived(app: App, archive: Archive | None) -> int:
     """After the write-back: the moved complaints are the archive tab's now, never put back on Pengaduan."""
     if archive is None:
         return 0
-    with app.ledger.transaction() as tx:
-        for code in archive.codes:
-            tx.execute("UPDATE complaints SET row_state = 'archived' WHERE code = ?", (code,))
-            app.ledger.record_event(tx, code, "complaint_archived", {"tab": app.settings.complaints.archive_tab})
+    app.ledger.complaints.archive(archive.codes, app.settings.complaints.archive_tab)
     return len(archive.codes)
 
 
 def _settle_rows(app: App, present: set[str]) -> None:
     """Rows not known to be on the tab (a write-back answer lost, or an earlier cycle's row): those on it now
     are written; the others go (again) in this cycle's write-back."""
-    db = app.ledger.db
-    for (code,) in db.execute("SELECT code FROM complaints WHERE row_state IN ('new', 'sending')").fetchall():
-        db.execute(
-            "UPDATE complaints SET row_state = ? WHERE code = ?", ("written" if code in present else "new", code)
-        )
-
-
-def _state(r: Any) -> ComplaintState:
-    return ComplaintState(
-        r["code"], r["department"], r["answer_digest"], r["closed_at"] is not None, r["reply_to"], r["place_note"]
-    )
-
-
-def _records(app: App) -> dict[str, Any]:
-    return {r["code"]: r for r in app.ledger.db.execute("SELECT * FROM complaints ORDER BY code").fetchall()}
+    app.ledger.complaints.rows.settle(present)
 
 
 def _apply(app: App, code: str, state: ComplaintState, step: ComplaintStep, message: str) -> None:
-    now = app.clock().isoformat()
+    now = app.clock()
     shared = _share_photos(app, code, step.forward_to) if step.forward_to is not None else True
-    with app.ledger.transaction() as tx:
-        if step.forward_to is not None:
-            department = step.forward_to
-            tx.execute(
-                "UPDATE complaints SET department = ?, department_email = ?, forwarded_at = ? WHERE code = ?",
-                (department.name, department.email, now, code),
-            )
-            detail = {
-                "department": department.name,
-                "email": department.email,
-                "again": bool(state.department),
-                "photos_shared": shared,
-            }
-            app.ledger.record_event(tx, code, "complaint_forwarded", detail)
-        if step.answer is not None:
-            first = not state.answer_digest
-            tx.execute(
-                """UPDATE complaints SET answer = ?, answer_digest = ?, answered_at = COALESCE(answered_at, ?)
-                   WHERE code = ?""",
-                (step.answer, answer_digest(step.answer), now, code),
-            )
-            app.ledger.record_event(tx, code, "complaint_answered" if first else "complaint_answer_edited", {})
-        if step.close:
-            tx.execute("UPDATE complaints SET closed_at = ? WHERE code = ?", (now, code))
-            app.ledger.record_event(tx, code, "complaint_closed", {})
-        if step.reopen:
-            tx.execute("UPDATE complaints SET closed_at = NULL WHERE code = ?", (code,))
-            app.ledger.record_event(tx, code, "complaint_reopened", {})
-        tx.execute("UPDATE complaints SET status = ?, message = ? WHERE code = ?", (step.status.value, message, code))
+    app.ledger.complaints.apply(state, step, message, photos_shared=shared, at=now)
     if step.changes:
         log.info("complaint %s: %s", code, step.status.value)
 
@@ -358,10 +280,11 @@ def _share_photos(app: App, code: str, department: Department) -> bool:
     A complaint re-routed to another department is first taken back from the one it went to before; should
     Drive fail at that, the re-routing waits for the next cycle (raises), so no department keeps a complaint
     that is no longer theirs."""
-    row = app.ledger.db.execute("SELECT photos, department_email FROM complaints WHERE code = ?", (code,)).fetchone()
-    photos = file_ids(json.loads(row["photos"]))
+    record = app.ledger.complaints.get(code)
+    assert record is not None
+    photos = file_ids(list(record.photos))
     now = {address.casefold() for address in department.addresses}
-    before = [address for address in mailboxes(row["department_email"] or "") if address.casefold() not in now]
+    before = [address for address in mailboxes(record.department_email) if address.casefold() not in now]
     for file_id in photos if before else ():
         app.photos.unshare_with(file_id, before)
     try:
@@ -383,41 +306,43 @@ def _share_photos(app: App, code: str, department: Department) -> bool:
 
 
 # --- the write-back -------------------------------------------------------------------------------------
-def _pipeline_cells(app: App, record: Any) -> dict[str, str]:
+def _pipeline_cells(app: App, record: ComplaintRecord) -> dict[str, str]:
     tz = app.settings.tz
 
-    def when(value: str | None) -> str:
-        return format_local(datetime.fromisoformat(value), tz) if value else ""
+    def when(value: datetime | None) -> str:
+        return format_local(value, tz) if value is not None else ""
 
     return {
-        "status": record["status"],
-        "forwarded": when(record["forwarded_at"]),
-        "answered": when(record["answered_at"]),
-        "message": record["message"],
+        "status": record.status.value,
+        "forwarded": when(record.forwarded_at),
+        "answered": when(record.answered_at),
+        "message": record.message,
     }
 
 
-def _new_rows(app: App, layout: ComplaintLayout, records: dict[str, Any], present: set[str]) -> TabRows | None:
+def _new_rows(
+    app: App, layout: ComplaintLayout, records: dict[str, ComplaintRecord], present: set[str]
+) -> TabRows | None:
     # New complaints (settled against the tab first), and any not archived whose row was deleted by hand.
-    chosen = [r for code, r in records.items() if code not in present and r["row_state"] in ("new", "written")]
+    chosen = [r for code, r in records.items() if code not in present and r.row_state in ("new", "written")]
     if not chosen:
         return None
     tz = app.settings.tz
     rows = [
         layout.lay_out(
             {
-                "code": r["code"],
-                "received": format_local(datetime.fromisoformat(r["received_at"]), tz),
-                "name": r["name"],
-                "contact": r["contact"],
-                "desa": r["desa"],
-                "kecamatan": r["kecamatan"],
-                "category": r["category"],
-                "text": r["text"],
-                "photos": ", ".join(json.loads(r["photos"])),
-                "department": r["department"],
-                "answer": r["answer"],
-                "done": r["closed_at"] is not None,
+                "code": r.code,
+                "received": format_local(r.received_at, tz),
+                "name": r.name,
+                "contact": r.contact,
+                "desa": r.desa,
+                "kecamatan": r.kecamatan,
+                "category": r.category,
+                "text": r.text,
+                "photos": ", ".join(r.photos),
+                "department": r.department,
+                "answer": r.answer,
+                "done": r.closed_at is not None,
                 "note": "",
                 **_pipeline_cells(app, r),
             }
@@ -425,7 +350,7 @@ def _new_rows(app: App, layout: ComplaintLayout, records: dict[str, Any], presen
         for r in chosen
     ]
     sheet_id = tab_id(app, app.settings.complaints.tab, list(TAB_HEADERS.values()), TAB_KIND)
-    return TabRows(sheet_id, rows, [str(r["code"]) for r in chosen], _validations(app, layout))
+    return TabRows(sheet_id, rows, [r.code for r in chosen], _validations(app, layout))
 
 
 def _validations(app: App, layout: ComplaintLayout) -> dict[int, dict[str, Any]]:
@@ -439,32 +364,23 @@ def _validations(app: App, layout: ComplaintLayout) -> dict[int, dict[str, Any]]
 def mark(app: App, rows: TabRows | None, state: str) -> None:
     """`sending` just before the write-back; `written` when it returned; `new` when Google refused it."""
     if rows is not None:
-        app.ledger.db.executemany(
-            "UPDATE complaints SET row_state = ? WHERE code = ?", [(state, code) for code in rows.ids]
-        )
+        app.ledger.complaints.rows.mark(rows.ids, state)
 
 
 def code_column(work: ComplaintWork) -> int:
     return work.layout.columns["code"]
 
 
-def open_for_department(app: App, before: datetime) -> dict[str, list[Any]]:
+def open_for_department(app: App, before: datetime) -> dict[str, list[ComplaintRecord]]:
     """Complaints forwarded before `before` and still unanswered, by the department's e-mail addresses (as
     the ledger keeps them: ", "-separated)."""
-    found: dict[str, list[Any]] = {}
-    rows = app.ledger.db.execute(
-        """SELECT * FROM complaints WHERE status = ? AND forwarded_at IS NOT NULL ORDER BY code""",
-        (ComplaintStatus.FORWARDED.value,),
-    ).fetchall()
-    for r in rows:
-        if datetime.fromisoformat(r["forwarded_at"]) <= before and r["department_email"]:
-            found.setdefault(r["department_email"], []).append(r)
+    found: dict[str, list[ComplaintRecord]] = {}
+    for r in app.ledger.complaints.forwarded_unanswered():
+        if r.forwarded_at is not None and r.forwarded_at <= before and r.department_email:
+            found.setdefault(r.department_email, []).append(r)
     return found
 
 
-def waiting_for_department(app: App, before: datetime) -> list[Any]:
+def waiting_for_department(app: App, before: datetime) -> list[ComplaintRecord]:
     """Complaints received before `before` that no officer has routed to a department yet."""
-    rows = app.ledger.db.execute(
-        "SELECT * FROM complaints WHERE status = ? ORDER BY code", (ComplaintStatus.RECEIVED.value,)
-    ).fetchall()
-    return [r for r in rows if datetime.fromisoformat(r["received_at"]) <= before]
+    return [r for r in app.ledger.complaints.with_status(ComplaintStatus.RECEIVED) if r.received_at <= before]

@@ -8,7 +8,6 @@ cycle that caused it crashed before getting here; the outbox's unique keys make 
 from __future__ import annotations
 
 import hashlib
-import json
 import logging
 import re
 from dataclasses import dataclass
@@ -28,7 +27,6 @@ from . import complaints
 
 log = logging.getLogger("mymein.notices")
 
-WATERMARK_META = "notices_event_id"
 EVENT_KINDS = (
     "received",
     "posted",
@@ -81,12 +79,14 @@ def notify(app: App, sent: list[str], errors: list[str]) -> None:
 def start(app: App) -> None:
     """At the start of a cycle: notices just switched on tell about what happens from now on, not about the
     ledger's whole past."""
-    if app.mailer is not None and app.ledger.get_meta(WATERMARK_META) is None:
-        app.ledger.set_meta(WATERMARK_META, str(app.ledger.last_event_id()))
+    watermark = app.ledger.meta.notices_watermark
+    if app.mailer is not None and watermark.get() is None:
+        watermark.set(str(app.ledger.last_event_id()))
 
 
 def queue_from_events(app: App, outbox: Outbox) -> None:
-    last = int(app.ledger.get_meta(WATERMARK_META) or app.ledger.last_event_id())
+    watermark = app.ledger.meta.notices_watermark
+    last = int(watermark.get() or app.ledger.last_event_id())
     for event_id, event in app.ledger.events_after(last, EVENT_KINDS):
         last = event_id
         if event.kind in REGISTRATION_TEMPLATES:
@@ -113,7 +113,7 @@ def queue_from_events(app: App, outbox: Outbox) -> None:
         }
         subject, body = app.renderer.text(draft.template, **values)
         outbox.enqueue(draft.key, record.code, draft.kind, record.email, subject, body)
-    app.ledger.set_meta(WATERMARK_META, str(last))
+    watermark.set(str(last))
 
 
 def _queue_registration(app: App, outbox: Outbox, event_id: int, event: Event) -> None:
@@ -129,31 +129,31 @@ def _queue_registration(app: App, outbox: Outbox, event_id: int, event: Event) -
 
 
 def _queue_complaint(app: App, outbox: Outbox, event_id: int, event: Event) -> None:
-    record = app.ledger.db.execute("SELECT * FROM complaints WHERE code = ?", (event.code,)).fetchone()
+    record = app.ledger.complaints.get(event.code) if event.code else None
     if record is None:
         return
     to_department = event.kind == "complaint_forwarded"
-    recipients = mailboxes(str(event.detail.get("email", ""))) if to_department else (record["reply_to"],)
+    recipients = mailboxes(str(event.detail.get("email", ""))) if to_department else (record.reply_to,)
     # Both were read with `core.addresses.one_address` when recorded; checked again, as rows may be older.
     recipients = tuple(address for r in recipients if (address := one_address(r)) is not None)
     if not recipients:
         return
     tz = app.settings.tz
     values = {
-        "code": record["code"],
-        "received": format_local(datetime.fromisoformat(record["received_at"]), tz),
-        "category": record["category"],
-        "desa": record["desa"],
-        "kecamatan": record["kecamatan"],
-        "department": str(event.detail.get("department", record["department"])),
+        "code": record.code,
+        "received": format_local(record.received_at, tz),
+        "category": record.category,
+        "desa": record.desa,
+        "kecamatan": record.kecamatan,
+        "department": str(event.detail.get("department", record.department)),
         "email": ", ".join(recipients),
         "again": bool(event.detail.get("again")),
         "photos_shared": bool(event.detail.get("photos_shared", True)),
-        "answer": record["answer"],
-        "text": record["text"],
-        "photos": json.loads(record["photos"]),
+        "answer": record.answer,
+        "text": record.text,
+        "photos": list(record.photos),
         # The department never gets the complainant's name or contact: only the complainant's own e-mails do.
-        "name": "" if to_department else record["name"],
+        "name": "" if to_department else record.name,
     }
     subject, body = app.renderer.text(COMPLAINT_TEMPLATES[event.kind], **values)
     for recipient in recipients:  # a department may have several addresses: one e-mail each, once each
@@ -174,19 +174,20 @@ def queue_department_reminders(app: App, outbox: Outbox) -> None:
     for emails, waiting in complaints.open_for_department(app, now - timedelta(hours=hours)).items():
         items = [
             {
-                "code": r["code"],
-                "category": r["category"],
-                "desa": r["desa"],
-                "kecamatan": r["kecamatan"],
-                "forwarded": format_local(datetime.fromisoformat(r["forwarded_at"]), app.settings.tz),
-                "age": _age(now, datetime.fromisoformat(r["forwarded_at"])),
+                "code": r.code,
+                "category": r.category,
+                "desa": r.desa,
+                "kecamatan": r.kecamatan,
+                "forwarded": format_local(r.forwarded_at, app.settings.tz),
+                "age": _age(now, r.forwarded_at),
             }
             for r in waiting
+            if r.forwarded_at is not None  # always: `open_for_department` lists forwarded complaints only
         ]
         subject, body = app.renderer.text(
             "reminder-department.txt.j2",
             items=items,
-            department=waiting[0]["department"],
+            department=waiting[0].department,
             hours=f"{hours:g}",
             reminder_time=app.settings.notices.reminder_time,
         )
@@ -240,11 +241,11 @@ def queue_reminder(app: App, outbox: Outbox) -> None:
     ]
     complaint_items = [
         {
-            "code": r["code"],
-            "desa": r["desa"],
-            "kecamatan": r["kecamatan"],
-            "category": r["category"],
-            "age": _age(now, datetime.fromisoformat(r["received_at"])),
+            "code": r.code,
+            "desa": r.desa,
+            "kecamatan": r.kecamatan,
+            "category": r.category,
+            "age": _age(now, r.received_at),
         }
         for r in unrouted
     ]

@@ -7,13 +7,12 @@ row goes to the Operator tab in the cycle's write-back. The operator hears of it
 
 from __future__ import annotations
 
-import json
 import logging
 import re
 from datetime import datetime
 
 from ..app import App
-from ..core.registration import Application, check, operator_row, read_applications, registration_number
+from ..core.registration import Application, check, read_applications
 from ..core.registry import OPERATOR_HEADER
 from ..core.text import counted, fold
 from ..google.errors import GoogleApiError
@@ -22,7 +21,6 @@ from ..infra.tabs import OPERATOR_KIND, TabRows, column_values, tab_id, title_of
 
 log = logging.getLogger("mymein.recovery")
 
-CHECKED_META = "registrations_checked_at"
 NUMBER_COLUMN = "K"  # `Nomor registrasi`, the 11th column of OPERATOR_HEADER
 
 
@@ -32,7 +30,8 @@ def collect(app: App, errors: list[str]) -> int:
     if app.registrations is None:
         return 0
     now = app.clock()
-    if not app.ledger.due(CHECKED_META, now, settings.check_seconds):
+    checked = app.ledger.meta.registrations_checked_at
+    if not checked.due(now, settings.check_seconds):
         return 0
     try:
         rows = app.registrations.get(quote_sheet(settings.worksheet))
@@ -40,8 +39,7 @@ def collect(app: App, errors: list[str]) -> int:
     except (GoogleApiError, ValueError) as exc:
         errors.append(f"KIM registrations could not be read: {exc}")
         return 0
-    db = app.ledger.db
-    known = {r[0] for r in db.execute("SELECT response_key FROM registrations")}
+    known = app.ledger.registrations.known_keys()
     fresh = [a for a in sorted(applications, key=lambda item: item.received_at) if a.key not in known]
     taken: set[str] = set()
     handled_until: datetime | None = None
@@ -53,53 +51,24 @@ def collect(app: App, errors: list[str]) -> int:
             return 0
         taken = {number for number, _ in on_tab.values()}
         fresh, handled_until = _adopt(app, fresh, on_tab, now)
-    registered = [(r[0], r[1]) for r in db.execute("SELECT kecamatan, desa FROM registrations WHERE seq IS NOT NULL")]
-    taken |= {r[0] for r in db.execute("SELECT number FROM registrations WHERE number IS NOT NULL")}
+    registered = app.ledger.registrations.registered_places()
+    taken |= app.ledger.registrations.numbers()
     numbered = 0
     for a in fresh:
         place, reason = check(a, app.regions, registered, allow_second=settings.allow_second_kim)
-        with app.ledger.transaction() as tx:
-            if place is None:
-                tx.execute(
-                    """INSERT INTO registrations (response_key, email, kecamatan, desa, message, row, state, created_at)
-                       VALUES (?, ?, ?, ?, ?, '[]', 'refused', ?)""",
-                    (
-                        a.key,
-                        a.email,
-                        a.kecamatan,
-                        a.desa,
-                        reason,
-                        now.isoformat(),
-                    ),
-                )
-                detail = {
-                    "email": a.email,
-                    "name": a.name,
-                    "kim": a.kim,
-                    "reason": reason,
-                }
-                # Refused before a later application the tab shows numbered: the lost ledger answered it already.
-                answered = handled_until is not None and a.received_at <= handled_until
-                kind = "registration_refused_before" if answered else "registration_refused"
-                app.ledger.record_event(tx, None, kind, {**detail, "key": a.key})
-                continue
-            seq = int(tx.execute("SELECT COALESCE(MAX(seq), 0) + 1 FROM registrations").fetchone()[0])
-            number = registration_number(settings.number_pattern, settings.region_code, seq)
-            while number in taken:  # a number already on the tab (a ledger older than the tab) is never reused
-                seq += 1
-                number = registration_number(settings.number_pattern, settings.region_code, seq)
-            taken.add(number)
-            row = operator_row(a, place, number)
-            tx.execute(
-                """INSERT INTO registrations (response_key, email, kecamatan, desa, seq, number, row, state, created_at)
-                   VALUES (?, ?, ?, ?, ?, ?, ?, 'new', ?)""",
-                (a.key, a.email, place[0], place[1], seq, number, json.dumps(row), now.isoformat()),
-            )
-            detail = {"email": a.email, "name": a.name, "kim": a.kim, "number": number}
-            app.ledger.record_event(tx, None, "registered", {**detail, "kecamatan": place[0], "desa": place[1]})
+        if place is None:
+            # Refused before a later application the tab shows numbered: the lost ledger answered it already.
+            answered = handled_until is not None and a.received_at <= handled_until
+            kind = "registration_refused_before" if answered else "registration_refused"
+            app.ledger.registrations.refuse(a, reason, kind=kind, at=now)
+            continue
+        number = app.ledger.registrations.register(
+            a, place, pattern=settings.number_pattern, region_code=settings.region_code, taken=taken, at=now
+        )
+        taken.add(number)
         registered.append(place)
         numbered += 1
-    app.ledger.set_meta(CHECKED_META, now.isoformat())
+    checked.set(now.isoformat())
     return numbered
 
 
@@ -141,17 +110,8 @@ def _adopt(
             rest.append(a)
             continue
         number = found[0]
-        with app.ledger.transaction() as tx:
-            digits = re.findall(r"\d+", number)
-            seq = int(digits[-1]) if digits else None
-            if seq is None or tx.execute("SELECT 1 FROM registrations WHERE seq = ?", (seq,)).fetchone():
-                seq = int(tx.execute("SELECT COALESCE(MAX(seq), 0) + 1 FROM registrations").fetchone()[0])
-            tx.execute(
-                """INSERT INTO registrations (response_key, email, kecamatan, desa, seq, number, row, state, created_at)
-                   VALUES (?, ?, ?, ?, ?, ?, '[]', 'written', ?)""",
-                (a.key, a.email, a.kecamatan, a.desa, seq, number, now.isoformat()),
-            )
-            app.ledger.record_event(tx, None, "registration_adopted", {"key": a.key, "number": number})
+        digits = re.findall(r"\d+", number)
+        app.ledger.registrations.adopt(a, number, int(digits[-1]) if digits else None, at=now)
         adopted += 1
         latest = a.received_at if latest is None else max(latest, a.received_at)
     if adopted:
@@ -167,30 +127,22 @@ def pending_rows(app: App) -> TabRows | None:
     """Numbered KIMs not yet in the Operator tab; a row whose write-back answer was lost is looked for first."""
     if app.registrations is None:
         return None
-    db = app.ledger.db
-    if db.execute("SELECT 1 FROM registrations WHERE state IN ('new', 'sending') LIMIT 1").fetchone() is None:
+    side = app.ledger.registrations.rows
+    if not side.any():
         return None
     sheet_id = _tab(app)
-    if db.execute("SELECT 1 FROM registrations WHERE state = 'sending' LIMIT 1").fetchone() is not None:
+    if side.any(("sending",)):
         on_tab = column_values(app, title_of(app, OPERATOR_KIND, app.settings.review.operator_worksheet), NUMBER_COLUMN)
-        for key, number in db.execute(
-            "SELECT response_key, number FROM registrations WHERE state = 'sending'"
-        ).fetchall():
-            db.execute(
-                "UPDATE registrations SET state = ? WHERE response_key = ?",
-                ("written" if number in on_tab else "new", key),
-            )
-    chosen = db.execute("SELECT response_key, row FROM registrations WHERE state = 'new' ORDER BY seq").fetchall()
+        side.settle(on_tab, ("sending",), by="number")
+    chosen = app.ledger.registrations.new()
     if not chosen:
         return None
-    return TabRows(sheet_id, [json.loads(r[1]) for r in chosen], [str(r[0]) for r in chosen])
+    return TabRows(sheet_id, [list(r.row) for r in chosen], [r.response_key for r in chosen])
 
 
 def mark(app: App, rows: TabRows | None, state: str) -> None:
     if rows is not None:
-        app.ledger.db.executemany(
-            "UPDATE registrations SET state = ? WHERE response_key = ?", [(state, key) for key in rows.ids]
-        )
+        app.ledger.registrations.rows.mark(rows.ids, state)
 
 
 def _tab(app: App) -> int:

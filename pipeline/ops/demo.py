@@ -16,6 +16,7 @@ import requests
 
 from ..app import GMAIL_SEND_SCOPE, build_app, officer_sheets_client
 from ..config import load_settings
+from ..core.complaints import ComplaintStatus
 from ..core.review import column_letter
 from ..core.text import fold
 from ..cycle import CycleReport, run_cycle
@@ -163,9 +164,7 @@ def run_demo(folder: Path, *, keep_running: bool, echo: Echo) -> int:
             _summary(echo, "Siklus 4 (tidak ada yang berubah)", fourth)
             mails = _mail_since(echo, sandbox.url, mails)
             records = app.ledger.records()
-            complaints = app.ledger.db.execute(
-                "SELECT code, status, desa, category, department FROM complaints ORDER BY code"
-            ).fetchall()
+            complaints = list(app.ledger.complaints.records().values())
         finally:
             app.close()
         echo("")
@@ -178,8 +177,8 @@ def run_demo(folder: Path, *, keep_running: bool, echo: Echo) -> int:
         echo("")
         echo(f"{'Pengaduan':<17} {'Status':<16} {'Desa':<18} {'Kategori':<14} SKPD")
         for c in complaints:
-            echo(f"{c['code']:<17} {c['status']:<16} {c['desa'][:18]:<18} {c['category'][:14]:<14} {c['department']}")
-        closed = sum(1 for c in complaints if c["status"] == "Selesai")
+            echo(f"{c.code:<17} {c.status.value:<16} {c.desa[:18]:<18} {c.category[:14]:<14} {c.department}")
+        closed = sum(1 for c in complaints if c.status is ComplaintStatus.CLOSED)
         echo("")
         echo(
             f"{live} berita terbit, {len(records)} kiriman tercatat; {closed} dari {len(complaints)} pengaduan selesai."

@@ -12,12 +12,11 @@ a second time, and the only event written is a neutral `complaint_rebuilt` (no n
 
 from __future__ import annotations
 
-import json
 import logging
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
-from datetime import UTC, date, datetime
+from datetime import date, datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -45,7 +44,7 @@ from ..cycle.recovery import NO_POST_MESSAGE, from_row, match, named_post, posts
 from ..google.errors import GoogleApiError
 from ..google.sheets_values import quote_sheet
 from ..infra.tabs import COMPLAINTS_ARCHIVE_KIND, COMPLAINTS_KIND, title_of
-from ..ledger import SubmissionRecord
+from ..ledger import ComplaintRecord, SubmissionRecord
 
 log = logging.getLogger("mymein.recovery")
 
@@ -86,7 +85,7 @@ def rebuild(app: App) -> RebuildReport:
             f"the ledger already holds {counted(held, 'submission')}; "
             f"move {app.ledger.path} away first if it is damaged"
         )
-    held = int(app.ledger.db.execute("SELECT COUNT(*) FROM complaints").fetchone()[0])
+    held = app.ledger.complaints.count()
     if held:
         raise RebuildRefused(
             f"the ledger already holds {counted(held, 'complaint')}; move {app.ledger.path} away first if it is damaged"
@@ -182,7 +181,7 @@ class _TabComplaint:
         return fold(self.name), fold(self.contact), fold(self.text)
 
 
-def _complaints(app: App, report: RebuildReport, only: set[str] | None = None) -> list[dict[str, Any]]:
+def _complaints(app: App, report: RebuildReport, only: set[str] | None = None) -> list[ComplaintRecord]:
     """The complaints table's rows as the Pengaduan tab and the complaint form say they were; with `only`,
     just those codes, matched to form complaints the ledger does not know yet (a cycle adopting what a lost or
     older ledger lacks)."""
@@ -195,7 +194,7 @@ def _complaints(app: App, report: RebuildReport, only: set[str] | None = None) -
     except ValueError as exc:
         raise RebuildRefused(f"complaints cannot be rebuilt: {exc}") from exc
     if only is not None:
-        known = {r[0] for r in app.ledger.db.execute("SELECT response_key FROM complaints")}
+        known = app.ledger.complaints.known_keys()
         found = [c for c in found if c.key not in known]
     entries: list[_TabComplaint] = []
     # The live tab first: a code also found in the archive (moved by hand and back) is the live row's.
@@ -224,7 +223,7 @@ def _complaints(app: App, report: RebuildReport, only: set[str] | None = None) -
         return []
     departments = read_departments(_read_tab(app, settings.departments_tab))
     now = app.clock()
-    restored: list[dict[str, Any]] = []
+    restored: list[ComplaintRecord] = []
     for index, entry in enumerate(entries):
         complaint = matched.get(index)
         row = entry.row
@@ -275,33 +274,33 @@ def _complaints(app: App, report: RebuildReport, only: set[str] | None = None) -
         else:
             status = ComplaintStatus.RECEIVED
         restored.append(
-            {
-                "code": row.code,
-                "response_key": source.key,
-                "day": entry.day.isoformat(),
-                "seq": entry.seq,
-                "received_at": source.received_at.astimezone(UTC).isoformat(),  # UTC, as complaints.collect writes it
-                "name": source.name,
-                "contact": source.contact,
-                "reply_to": reply_address(source),  # without the form's row: the contact, when it is an e-mail
-                "kecamatan": kecamatan,
-                "desa": desa,
-                "place_note": place_note,
-                "category": source.category,
-                "text": source.text,
-                "photos": json.dumps(list(source.photos)),
-                "status": status.value,
-                "message": row.shown.get("message", ""),
-                "department": department,
-                "department_email": email,
-                "forwarded_at": forwarded_at.isoformat() if forwarded_at else None,
-                "answer": answer,
-                "answer_digest": digest,
-                "answered_at": answered_at.isoformat() if answered_at else None,
-                "closed_at": now.isoformat() if row.done else None,  # when is not on the tab; found closed now
-                "row_state": "archived" if entry.archived else "written",
-                "created_at": now.isoformat(),
-            }
+            ComplaintRecord(
+                code=row.code,
+                response_key=source.key,
+                day=entry.day,
+                seq=entry.seq,
+                received_at=source.received_at,  # the ledger keeps it in UTC, as for every complaint
+                name=source.name,
+                contact=source.contact,
+                reply_to=reply_address(source),  # without the form's row: the contact, when it is an e-mail
+                kecamatan=kecamatan,
+                desa=desa,
+                place_note=place_note,
+                category=source.category,
+                text=source.text,
+                photos=tuple(source.photos),
+                status=status,
+                message=row.shown.get("message", ""),
+                department=department,
+                department_email=email,
+                forwarded_at=forwarded_at,
+                answer=answer,
+                answer_digest=digest,
+                answered_at=answered_at,
+                closed_at=now if row.done else None,  # when is not on the tab; found closed now
+                row_state="archived" if entry.archived else "written",
+                created_at=now,
+            )
         )
     report.complaints = len(restored)
     return restored
@@ -381,28 +380,12 @@ def _match_complaints(entries: list[_TabComplaint], found: list[Complaint], tz: 
     return matched
 
 
-def _restore_complaints(app: App, items: list[dict[str, Any]]) -> None:
+def _restore_complaints(app: App, items: list[ComplaintRecord]) -> None:
     """Insert the complaints in one go (a code already known takes what the tab shows as done). The one event
     each is `complaint_rebuilt`, which no notice is queued from: the receipts, forwardings and answers the tab
     shows were mailed before the ledger was lost."""
-    if not items:
-        return
-    keep = {"code", "response_key", "day", "seq", "received_at", "created_at", "reply_to"}
-    with app.ledger.transaction() as tx:
-        for item in items:
-            columns = ", ".join(item)
-            marks = ", ".join("?" for _ in item)
-            updates = ", ".join(f"{c} = excluded.{c}" for c in item if c not in keep)
-            tx.execute(
-                f"INSERT INTO complaints ({columns}) VALUES ({marks}) ON CONFLICT(code) DO UPDATE SET {updates}",
-                tuple(item.values()),
-            )
-            detail = {
-                "status": item["status"],
-                "department": item["department"],
-                "matched": not str(item["response_key"]).startswith("rebuilt:"),
-            }
-            app.ledger.record_event(tx, item["code"], "complaint_rebuilt", detail)
+    if items:
+        app.ledger.complaints.restore(items)
 
 
 def adopt_complaints(app: App, tab: list[list[Any]]) -> int:
@@ -416,20 +399,13 @@ def adopt_complaints(app: App, tab: list[list[Any]]) -> int:
     except ComplaintTabError:
         return 0
     rows = layout.parse(tab)
-    codes = [row.code for _, row in rows]
-    records = {
-        r["code"]: r
-        for r in app.ledger.db.execute(
-            "SELECT code, forwarded_at, answered_at FROM complaints WHERE code IN (SELECT value FROM json_each(?))",
-            (json.dumps(codes),),
-        )
-    }
+    records = app.ledger.complaints.records(row.code for _, row in rows)
     wanted = {
         row.code
         for _, row in rows
         if (record := records.get(row.code)) is None
-        or (row.shown.get("forwarded", "").strip() and not record["forwarded_at"])
-        or (row.shown.get("answered", "").strip() and not record["answered_at"])
+        or (row.shown.get("forwarded", "").strip() and record.forwarded_at is None)
+        or (row.shown.get("answered", "").strip() and record.answered_at is None)
     }
     if not wanted:
         return 0

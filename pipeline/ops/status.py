@@ -58,14 +58,11 @@ def collect_status(settings: Settings, ledger: Ledger, heartbeat: Path, now: dat
     last = json.loads(heartbeat.read_text(encoding="utf-8")) if heartbeat.exists() else None
     outbox = Outbox(ledger)
     notices = outbox.counts()
-    calls: dict[str, int] = json.loads(ledger.get_meta(f"api_calls:{now.astimezone(settings.tz).date()}") or "{}")
+    calls: dict[str, int] = json.loads(ledger.meta.api_calls(now.astimezone(settings.tz).date()).get() or "{}")
     by_api: dict[str, int] = {}
     for method, n in calls.items():
         by_api[method.split(".", 1)[0]] = by_api.get(method.split(".", 1)[0], 0) + n
-    complaints = {
-        str(status): int(n)
-        for status, n in ledger.db.execute("SELECT status, COUNT(*) FROM complaints GROUP BY status ORDER BY status")
-    }
+    complaints = ledger.complaints.status_counts()
     uncertain = [_shown(n) for n in outbox.listing(("uncertain",))]
     failures = [_shown(n) for n in outbox.failures()] if notices.get("failed") else []
     return StatusReport(

@@ -29,7 +29,6 @@ from matplotlib.ticker import MaxNLocator
 from matplotlib.transforms import Bbox
 
 from ..config import Settings
-from ..core.complaints import ComplaintStatus
 from ..core.monev import (
     ComplaintHistory,
     ComplaintReport,
@@ -97,54 +96,23 @@ def build_report(
 def registered_villages(ledger: Ledger) -> list[tuple[str, str]] | None:
     """The villages with a KIM numbered by the registration form; None (every official village) when the
     regency does not register KIMs through MyMeIn."""
-    rows = ledger.db.execute("SELECT DISTINCT kecamatan, desa FROM registrations WHERE seq IS NOT NULL").fetchall()
-    return sorted((str(r[0]), str(r[1])) for r in rows) or None
+    return sorted(ledger.registrations.villages()) or None
 
 
 def month_complaints(ledger: Ledger, start: datetime, end: datetime) -> list[ComplaintHistory]:
     """Complaints received in [start, end), read without the complainant's name, contact, address or text."""
-    # julianday() compares instants, whatever offset a time was written with (ledgers of this release's first
-    # builds kept the form's offset for complaints).
-    rows = ledger.db.execute(
-        """SELECT code, kecamatan, desa, category, department, status, received_at, forwarded_at, answered_at,
-                  closed_at
-           FROM complaints WHERE julianday(received_at) >= julianday(?) AND julianday(received_at) < julianday(?)
-           ORDER BY code""",
-        (start.astimezone(UTC).isoformat(), end.astimezone(UTC).isoformat()),
-    )
-    return [
-        ComplaintHistory(
-            code=r["code"],
-            kecamatan=r["kecamatan"],
-            desa=r["desa"],
-            category=r["category"],
-            department=r["department"],
-            status=ComplaintStatus(r["status"]),
-            received_at=datetime.fromisoformat(r["received_at"]),
-            forwarded_at=_when(r["forwarded_at"]),
-            answered_at=_when(r["answered_at"]),
-            closed_at=_when(r["closed_at"]),
-        )
-        for r in rows
-    ]
-
-
-def _when(value: str | None) -> datetime | None:
-    return datetime.fromisoformat(value) if value else None
-
-
-REPORTED_META = "report_months"
+    return ledger.complaints.month(start, end)
 
 
 def remember_month(ledger: Ledger, month: str) -> None:
     """A month reported on stays on the `Rekap` tab, even one without a submission: the tab is written whole
     each time, and an officer who asked for a quiet month expects to find it there the next time too."""
     months = set(_reported_months(ledger)) | {month}
-    ledger.set_meta(REPORTED_META, json.dumps(sorted(months)))
+    ledger.meta.report_months.set(json.dumps(sorted(months)))
 
 
 def _reported_months(ledger: Ledger) -> list[str]:
-    return [str(m) for m in json.loads(ledger.get_meta(REPORTED_META) or "[]")]
+    return [str(m) for m in json.loads(ledger.meta.report_months.get() or "[]")]
 
 
 def all_summary_rows(ledger: Ledger, settings: Settings, regions: RegionDirectory, now: datetime) -> list[list[Any]]:

@@ -68,7 +68,7 @@ def test_every_side_effect_is_an_intent_closed_after_it_returns(app: App, world:
     run_cycle(app)
     approve_first_row(app)
     run_cycle(app)
-    rows = app.ledger.db.execute("SELECT code, action, state FROM intents ORDER BY id").fetchall()
+    rows = app.ledger._db.execute("SELECT code, action, state FROM intents ORDER BY id").fetchall()
     assert [tuple(r) for r in rows] == [
         ("*", "write_back", "done"),
         (CODE, "insert", "done"),

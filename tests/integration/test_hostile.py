@@ -262,9 +262,8 @@ def test_an_answer_with_several_addresses_gets_no_mail_and_the_failure_shows_in_
         good = f"operator{len(rows)}@example.com"
         assert [m["To"] for m in mail.messages] == [good]
         assert "Berita nomor" in _body(mail.messages[0])
-        query = "SELECT code, error FROM notices WHERE state = 'failed' ORDER BY code"
-        failed = app.ledger.db.execute(query).fetchall()
-        assert [(r["code"], r["error"]) for r in failed] == [(c, "alamat e-mail tidak valid") for c in codes[:-1]]
+        failed = sorted((n.code or "", n.error) for n in Outbox(app.ledger).listing(("failed",)))
+        assert failed == [(c, "alamat e-mail tidak valid") for c in codes[:-1]]
         assert Outbox(app.ledger).counts() == {"sent": 1, "failed": len(BAD_ADDRESSES)}
         assert run_cycle(app).notices == [] and len(mail.messages) == 1
     finally:

@@ -51,7 +51,7 @@ TIMES = ("received_at", "forwarded_at", "answered_at")
 
 
 def _complaints(app: App) -> dict[str, dict[str, Any]]:
-    return {r["code"]: dict(r) for r in app.ledger.db.execute("SELECT * FROM complaints ORDER BY code")}
+    return {r["code"]: dict(r) for r in app.ledger._db.execute("SELECT * FROM complaints ORDER BY code")}
 
 
 def _kinds(app: App, code: str) -> list[str]:

@@ -40,7 +40,7 @@ def _complaint(
     """A complaint as `complaints.collect` and the officers' steps leave it; `steps` are when it was
     forwarded, answered and closed."""
     day = received_at[:10]
-    ledger.db.execute(
+    ledger._db.execute(
         """INSERT INTO complaints (code, response_key, day, seq, received_at, name, contact, reply_to, kecamatan,
            desa, place_note, category, text, photos, status, department, forwarded_at, answered_at, closed_at,
            created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'Juai', 'Juai', '', ?, ?, ?, ?, ?, ?, ?, ?, ?)""",
@@ -132,12 +132,12 @@ def test_inactive_kims_are_the_registered_ones_once_kims_register(tmp_path: Path
     every_village = build_report(ledger, settings, regions, "2026-11", NOW)
     assert len(every_village.inactive) == len(regions.villages)  # nobody registers: every village may have one
     for seq, (kecamatan, desa) in enumerate([("Juai", "Juai"), ("Batu Mandi", "Lok Batu")], start=1):
-        ledger.db.execute(
+        ledger._db.execute(
             """INSERT INTO registrations (response_key, email, kecamatan, desa, seq, number, row, state, created_at)
                VALUES (?, 'op@example.com', ?, ?, ?, ?, '[]', 'written', ?)""",
             (f"k{seq}", kecamatan, desa, seq, f"KIM-6311-{seq:04d}", NOW.isoformat()),
         )
-    ledger.db.execute(
+    ledger._db.execute(
         """INSERT INTO registrations (response_key, email, kecamatan, desa, message, row, state, created_at)
            VALUES ('refused', 'x@example.com', 'Juai', 'Desa Khayalan', 'tidak ada', '[]', 'refused', ?)""",
         (NOW.isoformat(),),
