@@ -193,9 +193,8 @@ def build_app(
 
 def _trace(app: App, trace: FieldTrace) -> None:
     """`mymein --trace DIR`: the sessions record into the trace (the seam, above); each app writes it when closed."""
-    from .ops.trace_vocabulary import words_to_keep  # it reads the commands' modules, which import this one
-
-    trace.keep(words_to_keep(app.settings, app.regions))
+    if trace.vocabulary is not None:
+        trace.keep(trace.vocabulary(app.settings, app.regions))
     trace.attached = True
     app.closers.append(trace.flush)
 

@@ -174,8 +174,9 @@ def _field_trace(ctx: click.Context, folder: Path | None) -> FieldTrace | None:
     if folder is None:
         return None
     from ..google.trace import FieldTrace
+    from ..ops.trace_vocabulary import words_to_keep
 
-    trace = FieldTrace(folder, ctx.invoked_subcommand or "")
+    trace = FieldTrace(folder, ctx.invoked_subcommand or "", vocabulary=words_to_keep)
 
     def close() -> None:
         try:

@@ -25,8 +25,6 @@ log = logging.getLogger("mymein.sync")
 
 log = logging.getLogger("mymein.sync")
 
-BLOGGER_PAUSE_META = "blogger_paused_until"
-
 
 class PhotoRefused(Exception):
     """A photo of the row cannot go on the blog (missing, private, not an image, too large)."""
@@ -93,7 +91,7 @@ def act_on_row(
         return True
     except GoogleApiError as exc:
         if decision.action is Action.PUBLISH and _is_daily_cap(exc):
-            app.ledger.set_meta(BLOGGER_PAUSE_META, _quota_day(app)[1].isoformat())
+            app.ledger.meta.blogger_paused_until.set(_quota_day(app)[1].isoformat())
             log.warning("%s: Blogger refuses new posts for today (%s); the rest waits", row.code, exc)
             _defer(app, record, _daily_cap_reached(app) or "", report)
             return True
@@ -184,7 +182,7 @@ def _daily_cap_reached(app: App, *, planned: int = 0) -> str | None:
     """The officer's explanation when no new post may be created before the quota day turns, else None.
     `planned`: posts a dry run would have created before this one."""
     start, end = _quota_day(app)
-    paused = app.ledger.get_meta(BLOGGER_PAUSE_META)
+    paused = app.ledger.meta.blogger_paused_until.get()
     used = app.ledger.count_events_since("posted", start) + app.ledger.count_events_since("adopted", start)
     used += planned
     if used < app.settings.blogger.daily_post_limit and not (paused and datetime.fromisoformat(paused) > app.clock()):

@@ -17,24 +17,22 @@ from ..core.registry import Registry
 from ..core.validate import normalise
 from ..google.responses import ResponsesTab
 from ..ledger import SubmissionRecord
+from ..ledger.meta import MetaValue
 from .outcome import CycleReport, Outcome
 
 log = logging.getLogger("mymein.sync")
 
 log = logging.getLogger("mymein.sync")
 
-RESPONSES_TAB_META = "responses_tab:{}"
-RESPONSES_BOOKMARK_META = "responses_bookmark:{}"
-
 
 def _responses_tab(app: App) -> ResponsesTab:
-    key = RESPONSES_TAB_META.format(app.settings.form.spreadsheet_id)
-    cached = app.ledger.get_meta(key)
+    kept = app.ledger.meta.responses_tab(app.settings.form.spreadsheet_id)
+    cached = kept.get()
     if cached and "\t" in cached:
         title, tz = cached.split("\t", 1)
         return ResponsesTab(title, tz)
     tab = app.responses.locate()
-    app.ledger.set_meta(key, f"{tab.title}\t{tab.timezone}")
+    kept.set(f"{tab.title}\t{tab.timezone}")
     return tab
 
 
@@ -69,7 +67,7 @@ def ingest(app: App, report: CycleReport, *, dry_run: bool, registry: Registry |
         )
         added.append(record)
     if bookmark is not None and not dry_run:  # only once every row read is in the ledger
-        app.ledger.set_meta(_bookmark_meta(app), bookmark.dumps())
+        _bookmark(app).set(bookmark.dumps())
     return added
 
 
@@ -81,8 +79,8 @@ def _near_duplicate(app: App, submission: Submission) -> str | None:
     return near_duplicate_of(submission.title, submission.body, earlier, app.settings.duplicates.similarity)
 
 
-def _bookmark_meta(app: App) -> str:
-    return RESPONSES_BOOKMARK_META.format(app.settings.form.spreadsheet_id)
+def _bookmark(app: App) -> MetaValue:
+    return app.ledger.meta.responses_bookmark(app.settings.form.spreadsheet_id)
 
 
 def _read_responses(app: App, tab: ResponsesTab) -> tuple[list[list[Any]], FormLayout | None, Bookmark | None]:
@@ -90,7 +88,7 @@ def _read_responses(app: App, tab: ResponsesTab) -> tuple[list[list[Any]], FormL
 
     Returns the rows (header first), their layout, and the bookmark to keep once they are ingested.
     """
-    mark = Bookmark.loads(app.ledger.get_meta(_bookmark_meta(app)))
+    mark = Bookmark.loads(_bookmark(app).get())
     if mark is not None and mark.tab == tab.title:
         header, tail = app.responses.read_tail(tab, mark.start_row, len(mark.header))
         try:

@@ -38,7 +38,6 @@ from .survey import pipeline_cells
 
 log = logging.getLogger("mymein.recovery")
 
-LOOKED_META = "recovery_looked_at_blog"  # a fresh ledger looks at the blog once
 NO_POST_MESSAGE = (
     "Ledger dibangun ulang: tidak ada postingan dengan kode ini di blog. Bila disetujui, berita diterbitkan lagi."
 )
@@ -91,7 +90,7 @@ def recover(app: App, values: Sequence[Sequence[Any]]) -> Adopted:
         and sheet_is_ahead(row.pipeline_cells, pipeline_cells(app, record))
     ]
     # A ledger looks at the blog once (new, or lost and not yet noticed by the sheet): posts it does not know.
-    fresh = not app.ledger.get_meta(LOOKED_META)
+    fresh = not app.ledger.meta.recovery_looked_at_blog.get()
     if not (unknown or newer or fresh):
         return found
     try:
@@ -104,7 +103,7 @@ def recover(app: App, values: Sequence[Sequence[Any]]) -> Adopted:
             ) from exc
         log.warning("a new ledger could not look at the blog yet (%s); it looks again next cycle", exc)
         return found
-    app.ledger.set_meta(LOOKED_META, app.clock().isoformat())
+    app.ledger.meta.recovery_looked_at_blog.set(app.clock().isoformat())
     stray = sorted(set(posts) - set(records) - {row.code for row in rows})
     if not (unknown or newer or stray):
         return found

@@ -9,9 +9,9 @@ import logging
 from ..app import App
 from ..core.review import ReviewLayout
 from ..features import complaints, notices
+from ..features.complaint_recovery import adopt_complaints
 from ..infra import tabs
 from ..infra.tabs import REVIEW_KIND
-from ..ops.rebuild import adopt_complaints
 from . import recovery
 from . import survey as sheet_repair
 from .act import act_on_row
@@ -26,8 +26,6 @@ from .write_back import write_back
 log = logging.getLogger("mymein.sync")
 
 log = logging.getLogger("mymein.sync")
-
-CALLS_META = "api_calls:{}"
 
 
 def run_cycle(app: App, *, dry_run: bool = False) -> CycleReport:
@@ -91,8 +89,8 @@ def _count_calls(app: App) -> None:
     """Add this cycle's Google requests to today's tally (local day), for `mymein status`."""
     if not app.policy.calls:
         return
-    key = CALLS_META.format(app.clock().astimezone(app.settings.tz).date().isoformat())
-    tally: dict[str, int] = json.loads(app.ledger.get_meta(key) or "{}")
+    kept = app.ledger.meta.api_calls(app.clock().astimezone(app.settings.tz).date())
+    tally: dict[str, int] = json.loads(kept.get() or "{}")
     for api, n in app.policy.calls.items():
         tally[api] = tally.get(api, 0) + n
-    app.ledger.set_meta(key, json.dumps(tally, sort_keys=True))
+    kept.set(json.dumps(tally, sort_keys=True))

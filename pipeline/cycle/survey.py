@@ -112,15 +112,12 @@ def survey(
     return found
 
 
-HEADER_META = "review_header:{}"
-
-
 def header_back(app: App, values: list[list[Any]], *, dry_run: bool) -> list[list[Any]]:
     """The review tab with its header row: remembered each time it changes, and put back when an officer deleted
     it (the first row then holds a story's code): one inserted row, in one call. Other header trouble is left to
     the cycle's own one-line error."""
-    key = HEADER_META.format(app.settings.review.spreadsheet_id)
-    remembered = app.ledger.get_meta(key)
+    kept = app.ledger.meta.review_header(app.settings.review.spreadsheet_id)
+    remembered = kept.get()
     if not values:
         return values
     first = [str(c) for c in values[0]]
@@ -136,7 +133,7 @@ def header_back(app: App, values: list[list[Any]], *, dry_run: bool) -> list[lis
             log.warning("the review tab's header row was deleted; it is put back (run `mymein init` for its format)")
         return [header, *values]
     if json.dumps(first, ensure_ascii=False) != remembered and not dry_run:
-        app.ledger.set_meta(key, json.dumps(first, ensure_ascii=False))
+        kept.set(json.dumps(first, ensure_ascii=False))
     return values
 
 

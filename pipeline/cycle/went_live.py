@@ -25,8 +25,6 @@ from ..core.model import Mode, PostRef, Status
 from ..google.errors import CredentialsRefused, GoogleApiError
 from ..ledger import SubmissionRecord
 
-CHECKED_META = "blogger_state_checked_at"
-GONE_META = "blogger_posts_gone"  # watched posts the blog no longer has (JSON list of post ids)
 BY_HAND_MESSAGE = "Terbit di blog (diterbitkan langsung di Blogger)."
 SCHEDULED_MESSAGE = "Terbit di blog sesuai jadwal."
 GONE_MESSAGE = "Postingan ini tidak ada lagi di Blogger (terhapus di sana?)."
@@ -43,12 +41,12 @@ def check(app: App, errors: list[str]) -> list[WentLive]:
     """The watched posts now live, each recorded in the ledger as `Terbit` (with `Mode` Terbit when a draft was
     published by hand); problems go to `errors` and the look is repeated at the next cycle. A refused token
     (`CredentialsRefused`) is raised for the cycle to hold the blog's work."""
-    gone = set(json.loads(app.ledger.get_meta(GONE_META) or "[]"))
+    gone = set(json.loads(app.ledger.meta.blogger_posts_gone.get() or "[]"))
     watched = {r.post_id: r for r in app.ledger.awaiting_live() if r.post_id and r.post_id not in gone}
     if not watched:
         return []
     now = app.clock()
-    if not app.ledger.due(CHECKED_META, now, app.settings.blogger.state_check_seconds):
+    if not app.ledger.meta.blogger_state_checked_at.due(now, app.settings.blogger.state_check_seconds):
         return []
     found: list[WentLive] = []
     try:
@@ -64,7 +62,7 @@ def check(app: App, errors: list[str]) -> list[WentLive]:
     except GoogleApiError as exc:
         errors.append(f"could not look for posts that went live: {exc}")
         return found
-    app.ledger.set_meta(CHECKED_META, now.isoformat())
+    app.ledger.meta.blogger_state_checked_at.set(now.isoformat())
     return found
 
 
@@ -86,6 +84,6 @@ def _live(app: App, record: SubmissionRecord, ref: PostRef) -> WentLive:
 def _gone(app: App, record: SubmissionRecord, post_id: str, gone: set[str], errors: list[str]) -> None:
     """Deleted in Blogger: said once on the row (`Pesan`) and in the log, and not asked for again."""
     gone.add(post_id)
-    app.ledger.set_meta(GONE_META, json.dumps(sorted(gone)))
+    app.ledger.meta.blogger_posts_gone.set(json.dumps(sorted(gone)))
     app.ledger.note(record.code, GONE_MESSAGE, kind="post_gone")
     errors.append(f"{record.code}: post {post_id} is no longer on the blog (deleted in Blogger?)")

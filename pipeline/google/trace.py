@@ -130,9 +130,19 @@ class _TracingAdapter(BaseAdapter):
 class FieldTrace:
     """One run's trace: wrapped around the app's HTTP adapters, written (scrubbed) to `folder` as the run goes."""
 
-    def __init__(self, folder: Path, command: str, *, clock: Callable[[], datetime] | None = None) -> None:
+    def __init__(
+        self,
+        folder: Path,
+        command: str,
+        *,
+        clock: Callable[[], datetime] | None = None,
+        vocabulary: Callable[..., Iterable[str]] | None = None,
+    ) -> None:
         self.folder = folder
         self.command = command
+        # (settings, regions) -> the words a trace keeps as they are (headers, statuses, places); given by the
+        # CLI, which knows every layer's words, so this layer needs none of them.
+        self.vocabulary = vocabulary
         self._clock = clock or (lambda: datetime.now(UTC))
         self.started = self._clock()
         self.path: Path | None = None

@@ -18,8 +18,6 @@ from ..google.sheets_values import quote_sheet
 
 log = logging.getLogger("mymein.tabs")
 
-TAB_META = "tab:{}:{}"  # spreadsheet id, kind -> {"id", "title", "configured"}
-LEGACY_TAB_META = "{}:{}\t{}"  # kind, spreadsheet id, title -> id (before tabs were followed by id)
 REVIEW_KIND = "review_sheet_id"
 OPERATOR_KIND = "operator_sheet_id"
 ARCHIVE_KIND = "archive_sheet_id"
@@ -56,21 +54,21 @@ class TabRows:
 def known(app: App, kind: str, configured: str) -> KnownTab | None:
     """The tab remembered for `kind`; a ledger from before tabs were followed knows only an id by title."""
     spreadsheet = app.settings.review.spreadsheet_id
-    text = app.ledger.get_meta(TAB_META.format(spreadsheet, kind))
+    text = app.ledger.meta.tab(spreadsheet, kind).get()
     if text:
         found = json.loads(text)
         return KnownTab(int(found["id"]), str(found["title"]), str(found["configured"]))
-    legacy = app.ledger.get_meta(LEGACY_TAB_META.format(kind, spreadsheet, configured))
+    legacy = app.ledger.meta.legacy_tab(kind, spreadsheet, configured).get()
     return KnownTab(int(legacy), configured, configured) if legacy else None
 
 
 def remember(app: App, kind: str, tab: KnownTab) -> None:
     value = json.dumps({"id": tab.id, "title": tab.title, "configured": tab.configured}, ensure_ascii=False)
-    app.ledger.set_meta(TAB_META.format(app.settings.review.spreadsheet_id, kind), value)
+    app.ledger.meta.tab(app.settings.review.spreadsheet_id, kind).set(value)
 
 
 def forget(app: App, kind: str) -> None:
-    app.ledger.set_meta(TAB_META.format(app.settings.review.spreadsheet_id, kind), "")
+    app.ledger.meta.tab(app.settings.review.spreadsheet_id, kind).set("")
 
 
 def title_of(app: App, kind: str, configured: str) -> str:
@@ -158,7 +156,7 @@ def _claimed(app: App, kind: str) -> set[int | str]:
     }
     claimed.discard(_configured(app, kind))
     for other in NAMES:
-        text = app.ledger.get_meta(TAB_META.format(review.spreadsheet_id, other)) if other != kind else None
+        text = app.ledger.meta.tab(review.spreadsheet_id, other).get() if other != kind else None
         if text:
             claimed.add(int(json.loads(text)["id"]))
     return claimed
@@ -207,7 +205,7 @@ def verify_all(app: App) -> None:
     listed = dict(app.review.tabs())
     spreadsheet = app.settings.review.spreadsheet_id
     for kind in NAMES:
-        text = app.ledger.get_meta(TAB_META.format(spreadsheet, kind))
+        text = app.ledger.meta.tab(spreadsheet, kind).get()
         if not text:
             continue
         tab = json.loads(text)

@@ -1,10 +1,9 @@
 """The `meta` table: small values the pipeline keeps between cycles (bookmarks, watermarks, when something was
 last checked), each under a named key.
 
-Every key the pipeline keeps has a named accessor here. The keys are stored in existing ledgers: never change
-one (`tests/unit/test_ledger_tables.py` pins them); add a new accessor for a new value. (The cycle's stages,
-`infra/tabs.py` and `ops/periodic.py` still pass their keys to `Ledger.get_meta` / `set_meta` as they spell
-them; they are to move to these accessors.)
+Every key the pipeline keeps has a named accessor here, and every module asks for its value by name. The keys
+are stored in existing ledgers: never change one (`tests/unit/test_ledger_tables.py` pins them); add a new
+accessor for a new value.
 """
 
 from __future__ import annotations

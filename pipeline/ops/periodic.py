@@ -12,8 +12,6 @@ from ..outputs.bulletin import make_bulletin
 from ..outputs.report import make_monthly_report
 
 log = logging.getLogger("mymein.run")
-DONE_META = "job_done:{}"
-FAILED_META = "job_failed:{}"
 RETRY_AFTER = timedelta(hours=1)
 
 
@@ -36,19 +34,19 @@ def run_due_jobs(app: App, now: datetime) -> list[str]:
 
 
 def _once(app: App, name: str, job: Callable[[], None]) -> list[str]:
-    key = DONE_META.format(name)
-    if app.ledger.get_meta(key):
+    done = app.ledger.meta.job_done(name)
+    if done.get():
         return []
-    failed = app.ledger.get_meta(FAILED_META.format(name))
+    failed = app.ledger.meta.job_failed(name).get()
     if failed and app.clock() - datetime.fromisoformat(failed) < RETRY_AFTER:
         return []
     try:
         job()
     except Exception:  # a failed job is logged and tried again an hour later; the sync goes on
         log.exception("%s could not be made; trying again in an hour", name)
-        app.ledger.set_meta(FAILED_META.format(name), app.clock().isoformat())
+        app.ledger.meta.job_failed(name).set(app.clock().isoformat())
         return []
-    app.ledger.set_meta(key, app.clock().isoformat())
+    done.set(app.clock().isoformat())
     log.info("%s made", name)
     return [name]
 

@@ -30,20 +30,7 @@ from ..google.sheet_setup import (
 from ..google.sheets_values import SheetValues, quote_sheet
 from ..infra.tabs import COMPLAINTS_KIND, REVIEW_KIND
 from ..infra.tabs import find as find_tab
-
-SUMMARY_HEADER = [
-    "Bulan",
-    "Kecamatan",
-    "Desa",
-    "Kiriman",
-    "Terbit",
-    "Ditolak",
-    "Perlu perbaikan",
-    "Duplikat",
-    "Median jam ke keputusan",
-    "P90 jam ke keputusan",
-    "Median jam ke terbit",
-]
+from ..outputs.report import SUMMARY_HEADER
 
 
 @dataclass

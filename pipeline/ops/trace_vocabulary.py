@@ -14,7 +14,7 @@ from ..core.officer_input import CHECKED, UNCHECKED
 from ..core.regions import RegionDirectory
 from ..core.review import DEFAULT_HEADERS, OPTIONAL_HEADERS
 from ..features.comments import HEADER as COMMENTS_HEADER
-from .prepare import SUMMARY_HEADER
+from ..outputs.report import SUMMARY_HEADER
 
 # Fixed text of the post template's footer and byline, which recovery after a crash reads back.
 TEMPLATE_WORDS = ("Kode berita", "Operator KIM", "KIM Desa", "Kecamatan")

@@ -44,7 +44,6 @@ from ..google.review_sheet import ReviewSheet
 from ..google.sheets_values import quote_sheet
 from ..infra.private import private_dir
 from ..ledger import Ledger
-from ..ops.prepare import SUMMARY_HEADER
 from .render import Renderer
 
 A4 = (8.27, 11.69)
@@ -58,6 +57,21 @@ COMPLAINT_COLUMNS = [
     "Belum\nselesai",
     "Median jam\nsampai\nditeruskan",
     "Median jam\nsampai\nditanggapi",
+]
+
+# The `Rekap` tab's header: the monthly figures per kecamatan and desa, newest month first.
+SUMMARY_HEADER = [
+    "Bulan",
+    "Kecamatan",
+    "Desa",
+    "Kiriman",
+    "Terbit",
+    "Ditolak",
+    "Perlu perbaikan",
+    "Duplikat",
+    "Median jam ke keputusan",
+    "P90 jam ke keputusan",
+    "Median jam ke terbit",
 ]
 
 
