@@ -9,6 +9,7 @@ from zoneinfo import ZoneInfo
 
 from ..app import App
 from ..core.decide import MODE_TO_STATE, STATE_TO_STATUS, Action, Decision, PostState, decide
+from ..core.errors import LayoutError
 from ..core.model import Mode, PostRef, ReviewRow, Status
 from ..core.photo_check import photo_problem
 from ..core.post import post_view
@@ -26,7 +27,7 @@ log = logging.getLogger("mymein.sync")
 log = logging.getLogger("mymein.sync")
 
 
-class PhotoRefused(Exception):
+class PhotoRefused(LayoutError):
     """A photo of the row cannot go on the blog (missing, private, not an image, too large)."""
 
     def __init__(self, reason: str) -> None:

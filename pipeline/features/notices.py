@@ -17,6 +17,7 @@ from typing import Any
 from ..app import App
 from ..core.addresses import INVALID_ADDRESS, one_address
 from ..core.complaints import mailboxes
+from ..core.errors import StateError
 from ..core.model import Status
 from ..core.officer_input import operator_reason
 from ..core.sheettime import format_local
@@ -336,7 +337,7 @@ def _duration(delta: timedelta) -> str:
     return f"{minutes} min" if minutes < 60 else f"{minutes / 60:g} h"
 
 
-class WrongState(Exception):
+class WrongState(StateError):
     """The notice is not in a state the administrator's command applies to (already sent, being sent, ...)."""
 
     def __init__(self, notice: Notice) -> None:

@@ -19,23 +19,28 @@ import requests
 from googleapiclient.errors import HttpError
 
 from ..config import NoticeSettings
+from ..core.errors import MyMeInError
 from ..google.transport import request_never_left
 
 if TYPE_CHECKING:
     from _typeshed import ReadableBuffer
 
 
-class MailRefused(Exception):
+class MailError(MyMeInError):
+    """Sending a notice failed; the subclass says whether it may be tried again."""
+
+
+class MailRefused(MailError):
     """The server refused this message for good (SMTP 5xx, a malformed message for Gmail): sending it again
     would not help."""
 
 
-class MailUnavailable(Exception):
+class MailUnavailable(MailError):
     """Certainly not sent: refused for now (SMTP 4xx, Gmail 429), or the request never left (no connection,
     no login, no token). The notice is tried again later."""
 
 
-class MailUncertain(Exception):
+class MailUncertain(MailError):
     """The request left and its answer was lost (connection dropped, timed out): the message may have arrived.
     It is never resent by itself."""
 
