@@ -10,6 +10,8 @@ from ..core.photo_check import BROWSER_IMAGE_TYPES
 from .drive import sniff
 from .errors import not_found
 from .routing import Request, Response, Router
+from .sheet_view import STYLE as SHEET_STYLE
+from .sheet_view import render_book
 
 if TYPE_CHECKING:
     from .server import SandboxApp
@@ -17,6 +19,12 @@ if TYPE_CHECKING:
 HTML = "text/html; charset=utf-8"
 # An image is displayed, never sniffed into something else, and runs nothing even when opened on its own.
 IMAGE_HEADERS = {"X-Content-Type-Options": "nosniff", "Content-Security-Policy": "default-src 'none'; sandbox"}
+# The sheet page draws officers' cells: no script, no form, no frame, no resource from elsewhere, whatever a cell says.
+SHEET_HEADERS = {
+    "X-Content-Type-Options": "nosniff",
+    "Content-Security-Policy": "default-src 'none'; style-src 'unsafe-inline'; img-src 'self'; "
+    "form-action 'none'; frame-ancestors 'none'; base-uri 'none'",
+}
 STYLE = """
 body{font-family:system-ui,sans-serif;margin:0;background:#f4f6f4;color:#1d2a1d}
 header{background:#1f6f43;color:#fff;padding:1rem 2rem}header a{color:#fff}
@@ -35,10 +43,10 @@ _DRIVE_IMAGES = re.compile(
 )
 
 
-def _page(title: str, body: str) -> Response:
+def _page(title: str, body: str, *, style: str = "") -> Response:
     html = (
         f"<!doctype html><html lang='id'><head><meta charset='utf-8'><title>{escape(title)}</title>"
-        f"<style>{STYLE}</style></head><body><header><a href='/_sandbox/'>Sandbox MyMeIn</a> · {escape(title)}"
+        f"<style>{STYLE}{style}</style></head><body><header><a href='/_sandbox/'>Sandbox MyMeIn</a> · {escape(title)}"
         f"</header><main>{body}</main></body></html>"
     )
     return Response(body=html.encode("utf-8"), content_type=HTML)
@@ -75,22 +83,13 @@ def register(router: Router, app: SandboxApp) -> None:
         return _page("Sandbox", body)
 
     def sheet(req: Request) -> Response:
-        match = next((s for s in app.sheets.list_spreadsheets() if s["id"] == req.params["id"]), None)
-        if match is None:
+        book = app.sheets.snapshot(req.params["id"])
+        if book is None:
             raise not_found()
-        parts = []
-        for title in match["sheets"]:
-            grid = app.sheets.formatted_grid(match["id"], title)
-            rows = "".join(
-                "<tr>"
-                + "".join(
-                    f"<th>{escape(c)}</th>" if i == 0 else f"<td><div class='cell'>{escape(c)}</div></td>" for c in row
-                )
-                + "</tr>"
-                for i, row in enumerate(grid)
-            )
-            parts.append(f"<h2>{escape(title)}</h2><table>{rows}</table>")
-        return _page(match["title"], "".join(parts))
+        body = render_book(book, req.arg("tab"), req.arg("cols"))
+        page = _page(str(book["properties"]["title"]), body, style=SHEET_STYLE)
+        page.headers.update(SHEET_HEADERS)
+        return page
 
     def blog(req: Request) -> Response:
         blog_id = req.params["blog"]

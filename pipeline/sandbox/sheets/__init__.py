@@ -272,6 +272,12 @@ class SheetsApi:
                 for spreadsheet_id, book in books(self.ns).items()
             ]
 
+    def snapshot(self, spreadsheet_id: str) -> Book | None:
+        """A copy of the stored spreadsheet (cells, validations, rules, protections), for the HTML views."""
+        with self.state.lock:
+            book = books(self.ns).get(spreadsheet_id)
+            return None if book is None else copy.deepcopy(book)
+
     def formatted_grid(self, spreadsheet_id: str, sheet_title: str) -> list[list[str]]:
         """The sheet as a person would read it (formulas we cannot compute show their text), trimmed."""
         with self.state.lock:
