@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test lint typecheck check conformance golden bench install-check clean
+.PHONY: demo test lint typecheck check conformance golden bench install-check clean screenshots
 
 $(STAMP): pyproject.toml
 	@command -v $(PYTHON) >/dev/null 2>&1 || { echo "Python 3.11+ is needed: set PYTHON=/path/to/python3.11" >&2; exit 1; }
@@ -52,6 +52,12 @@ install-check: $(STAMP)
 	"$$tmp/venv/bin/mymein" --version; \
 	"$$tmp/venv/bin/mymein" demo --dir "$$tmp/demo"; \
 	"$$tmp/venv/bin/python" -m pipeline.sandbox.conformance
+
+# The guides' screenshots (docs/img/), from the sandbox through headless Chromium; not part of `make test`.
+screenshots: $(STAMP)
+	@command -v chromium >/dev/null 2>&1 || command -v chromium-browser >/dev/null 2>&1 || \
+		{ if [ "$$(id -u)" -eq 0 ]; then apt-get install -y chromium; else sudo apt-get install -y chromium; fi; }
+	$(BIN)/python scripts/screenshots.py --out docs/img
 
 clean:
 	rm -rf $(VENV) demo-state .pytest_cache .mypy_cache .ruff_cache .import_linter_cache

@@ -230,6 +230,7 @@ class TabView:
             if isinstance(p.get("range"), Mapping)
         ]
         self._lists: dict[str, list[str]] = {}
+        self.seen: set[str] = set()  # what the drawing shows, for the legend: checkbox, select, locked...
 
     # ---- what to draw ------------------------------------------------------------------------------
 
@@ -275,6 +276,7 @@ class TabView:
     def conditional_look(self, row: int, col: int, cell: Cell | None) -> dict[str, str]:
         for spans, condition, look in self.rules:
             if any(s.holds(row, col) for s in spans) and condition_holds(condition, cell):
+                self.seen.add("coloured")
                 return look
         return {}
 
@@ -315,6 +317,8 @@ class TabView:
         body: list[str] = []
         for r in range(shown):
             classes = " class='frozen-last'" if r == self.frozen_rows - 1 else ""
+            if classes:
+                self.seen.add("frozen")
             line = f"<tr{classes}><th class='h'>{r + 1}</th>" + "".join(self.cell(r, c, offsets) for c in columns)
             (head if r < self.frozen_rows else body).append(line + "</tr>")
         more = ""
@@ -349,6 +353,7 @@ class TabView:
         look.update(self.conditional_look(row, col, cell))
         protected = self.protection(row, col)
         if protected is not None:
+            self.seen.add("locked")
             classes.append("locked")
             titles.append(_protection_text(protected))
         if col in offsets:
@@ -379,11 +384,13 @@ class TabView:
             if kind == "BOOLEAN":
                 classes.append("ctr")
                 if not shown or "b" in value:
+                    self.seen.add("checkbox")
                     checked = " checked" if value.get("b") is True else ""
                     return f"<input type='checkbox' disabled{checked} aria-label='centang'>", True
                 return escape(shown), False
             choices = self.choices(rule) if rule.get("showCustomUi") else None
             if choices is not None:
+                self.seen.add("select")
                 valid = not shown or shown in choices
                 options = [] if shown in choices else [shown]
                 tags = "".join(
@@ -407,12 +414,13 @@ def _protection_text(protected: Mapping[str, Any]) -> str:
     return f"{description} (terkunci)"
 
 
-LEGEND = (
-    "<p class='legend'><span><input type='checkbox' disabled checked aria-label='contoh'> kotak centang</span>"
-    "<span>▾ pilihan (dropdown)</span><span>" + LOCK + " kolom dilindungi, diisi otomatis</span>"
-    "<span>garis tebal: baris beku (tetap di atas saat digulir)</span>"
-    "<span>warna Status: format bersyarat sheet ini</span></p>"
-)
+LEGEND = {
+    "checkbox": "<span><input type='checkbox' disabled checked aria-label='contoh'> kotak centang</span>",
+    "select": "<span>▾ pilihan (dropdown)</span>",
+    "locked": "<span>" + LOCK + " kolom dilindungi, diisi otomatis</span>",
+    "frozen": "<span>garis tebal: baris beku (tetap di atas saat digulir)</span>",
+    "coloured": "<span>warna: format bersyarat tab ini</span>",
+}
 
 
 def render_book(book: Book, only: str | None = None, columns: str | None = None) -> str:
@@ -426,10 +434,16 @@ def render_book(book: Book, only: str | None = None, columns: str | None = None)
         f"{' class=on' if len(chosen) == 1 and s is chosen[0] else ''}>{escape(str(s['properties']['title']))}</a>"
         for s in ordered
     )
-    parts = [f"<nav class='tabs'>{bar}</nav>", LEGEND]
+    parts = [f"<nav class='tabs'>{bar}</nav>"]
     for sheet in chosen:
         title = escape(str(sheet["properties"]["title"]))
         hidden = " <span class='meta'>(tersembunyi)</span>" if sheet["properties"].get("hidden") else ""
-        parts.append(f"<h2 id='tab-{int(sheet['properties']['sheetId'])}'>{title}{hidden}</h2>")
-        parts.append(TabView(book, sheet, parse_columns(columns)).html())
+        if len(chosen) > 1 or hidden:  # one tab alone is named by the tab bar already
+            parts.append(f"<h2 id='tab-{int(sheet['properties']['sheetId'])}'>{title}{hidden}</h2>")
+        view = TabView(book, sheet, parse_columns(columns))
+        table = view.html()
+        shown = "".join(text for key, text in LEGEND.items() if key in view.seen)
+        if shown:
+            parts.append(f"<p class='legend'>{shown}</p>")
+        parts.append(table)
     return "".join(parts)

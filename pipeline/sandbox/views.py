@@ -68,6 +68,20 @@ def _article(blog_id: str, post: dict[str, Any], *, link: bool) -> str:
     )
 
 
+def _mail(message: dict[str, Any], *, link: bool) -> str:
+    """One sent e-mail as its recipient reads it: subject, recipient and the plain-text body, all escaped."""
+    subject = escape(str(message.get("subject", "")))
+    if link:
+        subject = f"<a href='/_sandbox/gmail/{escape(str(message['id']))}'>{subject}</a>"
+    return (
+        f"<article><h2>{subject}</h2><p class='meta'>Kepada: {escape(str(message.get('to', '')))}</p>"
+        f"<pre class='mail'>{escape(str(message.get('body', '')))}</pre></article>"
+    )
+
+
+MAIL_STYLE = ".mail{white-space:pre-wrap;font:inherit;margin:0}"
+
+
 def register(router: Router, app: SandboxApp) -> None:
     def index(_: Request) -> Response:
         sheets = "".join(
@@ -80,6 +94,7 @@ def register(router: Router, app: SandboxApp) -> None:
         )
         body = f"<article><h2>Spreadsheet</h2><ul>{sheets or '<li>(belum ada)</li>'}</ul></article>"
         body += f"<article><h2>Blog</h2><ul>{blogs or '<li>(belum ada)</li>'}</ul></article>"
+        body += "<article><h2>E-mail</h2><ul><li><a href='/_sandbox/gmail'>E-mail terkirim</a></li></ul></article>"
         return _page("Sandbox", body)
 
     def sheet(req: Request) -> Response:
@@ -112,6 +127,20 @@ def register(router: Router, app: SandboxApp) -> None:
             raise not_found()
         return _page(found["title"], _article(req.params["blog"], found, link=False))
 
+    def sent_mail() -> list[dict[str, Any]]:
+        with app.state.lock:
+            return list(app.state.ns("gmail").get("sent", []))
+
+    def mails(_: Request) -> Response:
+        listed = "".join(_mail(m, link=True) for m in reversed(sent_mail()))
+        return _page("E-mail terkirim", listed or "<article>Belum ada e-mail.</article>", style=MAIL_STYLE)
+
+    def mail(req: Request) -> Response:
+        found = next((m for m in sent_mail() if m.get("id") == req.params["message"]), None)
+        if found is None:
+            raise not_found()
+        return _page(str(found.get("subject", "")), _mail(found, link=False), style=MAIL_STYLE)
+
     def drive_file(req: Request) -> Response:
         # Only what a post can show: a raster image whose bytes are what it claims to be. Anything else
         # (an uploaded HTML page, an SVG with a script) is 404, never a page on this origin, where a script
@@ -126,4 +155,6 @@ def register(router: Router, app: SandboxApp) -> None:
     router.add("GET", r"^/_sandbox/blogs/(?P<blog>[0-9]+)/?$", "", blog)
     router.add("GET", r"^/_sandbox/blogs/(?P<blog>[0-9]+)/posts/(?P<post>[0-9]+)$", "", post)
     router.add("GET", r"^/_sandbox/blogs/(?P<blog>[0-9]+)/(?P<path>\d{4}/\d{2}/[^/]+\.html)$", "", post_by_path)
+    router.add("GET", r"^/_sandbox/gmail/?$", "", mails)
+    router.add("GET", r"^/_sandbox/gmail/(?P<message>[A-Za-z0-9_-]{16})$", "", mail)
     router.add("GET", r"^/_sandbox/drive/(?P<file>[A-Za-z0-9_-]+)$", "", drive_file)

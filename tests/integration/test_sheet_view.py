@@ -312,3 +312,20 @@ def test_crafted_cells_rules_and_names_stay_text(sandbox: Sandbox, tmp_path: Pat
     assert [text for text, _ in drawn[0].cells[1].options] == [vectors[1], *vectors[3:12]]
     assert "invalid" in drawn[0].cells[1].classes and vectors[12] in drawn[5].cells[1].attrs["title"]
     assert drawn[5].cells[2].attrs["title"].startswith(vectors[13]) and "locked" in drawn[5].cells[2].classes
+
+
+def test_sent_mail_page_shows_each_notice_as_text(sandbox: Sandbox, showcase: Showcase) -> None:
+    import base64
+
+    crafted = "Subject: <img src=x onerror=alert(1)>\r\nTo: <b>x</b>@example.com\r\n\r\n<script>alert(1)</script>"
+    raw = base64.urlsafe_b64encode(crafted.encode()).decode()
+    sent = requests.post(f"{sandbox.url}/gmail/v1/users/me/messages/send", json={"raw": raw}, timeout=10)
+    assert sent.status_code == 200, sent.text
+    listing = requests.get(f"{sandbox.url}/_sandbox/gmail", timeout=10)
+    page = Page(listing.text)
+    links = [a["href"] for t, a in page.tags if t == "a" and a["href"].startswith("/_sandbox/gmail/")]
+    assert len(links) >= 10 and "Berita Anda sudah terbit" in listing.text
+    assert {t for t, _ in page.tags} <= ALLOWED_TAGS | {"pre"} and "&lt;script&gt;" in listing.text
+    one = requests.get(f"{sandbox.url}{links[0]}", timeout=10)
+    assert one.status_code == 200 and "&lt;img src=x onerror=alert(1)&gt;" in one.text
+    assert requests.get(f"{sandbox.url}/_sandbox/gmail/{'x' * 16}", timeout=10).status_code == 404
