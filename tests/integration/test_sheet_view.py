@@ -329,3 +329,48 @@ def test_sent_mail_page_shows_each_notice_as_text(sandbox: Sandbox, showcase: Sh
     one = requests.get(f"{sandbox.url}{links[0]}", timeout=10)
     assert one.status_code == 200 and "&lt;img src=x onerror=alert(1)&gt;" in one.text
     assert requests.get(f"{sandbox.url}/_sandbox/gmail/{'x' * 16}", timeout=10).status_code == 404
+
+
+def test_an_officer_reshaping_the_tab_moves_colours_locks_and_widths_with_the_columns(
+    sandbox: Sandbox, showcase: Showcase
+) -> None:
+    copy = sandbox.app.sheets.copy_spreadsheet(showcase.world.review_spreadsheet_id, "Salinan latihan")
+    assert copy is not None
+    book = requests.get(f"{sandbox.url}/v4/spreadsheets/{copy}", timeout=10).json()
+    berita = next(s for s in book["sheets"] if s["properties"]["title"] == "Berita")["properties"]["sheetId"]
+    header, _ = grid(Page(fetch(sandbox, copy, "Berita").text), "Kode")
+    title = header.index("Judul")
+    # Two columns inserted at the left, the Judul column deleted, rows sorted by Status: the rules go along.
+    _batch(
+        sandbox,
+        copy,
+        [
+            {"insertDimension": {"range": {"sheetId": berita, "dimension": "COLUMNS", "startIndex": 0, "endIndex": 2}}},
+            {
+                "deleteDimension": {
+                    "range": {
+                        "sheetId": berita,
+                        "dimension": "COLUMNS",
+                        "startIndex": title + 2,
+                        "endIndex": title + 3,
+                    }
+                }
+            },
+            {
+                "sortRange": {
+                    "range": {"sheetId": berita, "startRowIndex": 1, "endRowIndex": 40},
+                    "sortSpecs": [{"dimensionIndex": header.index("Status") + 1, "sortOrder": "ASCENDING"}],
+                }
+            },
+        ],
+    )
+    page = Page(fetch(sandbox, copy, "Berita").text)
+    moved, rows = grid(page, "")
+    assert moved[2] == "Kode" and "Judul" not in moved
+    status = moved.index("Status")
+    published = [r for r in rows[1:] if r.cells[status].text == Status.PUBLISHED.value]
+    assert published and all("background-color:#d9f0d1" in r.cells[status].style for r in published)
+    assert all("locked" in r.cells[status].classes for r in rows[1:])
+    assert not any("locked" in r.cells[moved.index("Setujui")].classes for r in rows[1:])
+    widths = [int(re.sub(r"\D", "", a["style"])) for t, a in page.tags if t == "col"]
+    assert widths[1 + moved.index("Isi")] == WIDTHS["body"]
