@@ -251,12 +251,13 @@ class TabView:
         ]
 
     def rows(self) -> tuple[int, int]:
-        """(rows drawn, rows with a value in the tab): the data plus a few blank rows, within the grid."""
+        """(rows drawn, rows not drawn): the data plus a few blank rows, within the grid and `MAX_ROWS`."""
         stored = rows_of(self.sheet)
         last = next((r for r in range(len(stored) - 1, -1, -1) if any(has_value(c) for c in stored[r])), -1)
-        total = last + 1
-        shown = min(max(total + EXTRA_ROWS, self.frozen_rows, 1), row_count(self.sheet), MAX_ROWS)
-        return shown, total
+        shown = min(max(last + 1 + EXTRA_ROWS, self.frozen_rows, 1), row_count(self.sheet), MAX_ROWS)
+        # A snapshot cut at MAX_ROWS rows says how many the sheet stores (blank formatted rows included).
+        hidden = max(int(self.sheet.get("storedRows", 0)), last + 1) - shown
+        return shown, max(hidden, 0)
 
     def width(self, col: int) -> int:
         size = self._dims().get(str(col), {}).get("pixelSize", DEFAULT_COLUMN_PIXELS)
@@ -307,7 +308,7 @@ class TabView:
 
     def html(self) -> str:
         columns = self.columns()
-        shown, total = self.rows()
+        shown, hidden = self.rows()
         offsets = self._frozen_offsets(columns)
         colgroup = f"<col style='width:{ROW_NUMBER_PIXELS}px'>" + "".join(
             f"<col style='width:{self.width(c)}px'>" for c in columns
@@ -322,8 +323,8 @@ class TabView:
             line = f"<tr{classes}><th class='h'>{r + 1}</th>" + "".join(self.cell(r, c, offsets) for c in columns)
             (head if r < self.frozen_rows else body).append(line + "</tr>")
         more = ""
-        if total > shown:
-            more = f"<p class='legend'>{total - shown} baris lagi tidak ditampilkan.</p>"
+        if hidden:
+            more = f"<p class='legend'>{hidden} baris berikutnya tidak ditampilkan.</p>"
         total_width = ROW_NUMBER_PIXELS + sum(self.width(c) for c in columns)
         return (
             f"<div class='scroll'><table class='grid' style='width:{total_width}px'><colgroup>{colgroup}</colgroup>"

@@ -10,8 +10,8 @@ from ..core.photo_check import BROWSER_IMAGE_TYPES
 from .drive import sniff
 from .errors import not_found
 from .routing import Request, Response, Router
+from .sheet_view import MAX_ROWS, render_book
 from .sheet_view import STYLE as SHEET_STYLE
-from .sheet_view import render_book
 
 if TYPE_CHECKING:
     from .server import SandboxApp
@@ -98,7 +98,7 @@ def register(router: Router, app: SandboxApp) -> None:
         return _page("Sandbox", body)
 
     def sheet(req: Request) -> Response:
-        book = app.sheets.snapshot(req.params["id"])
+        book = app.sheets.snapshot(req.params["id"], MAX_ROWS + 1)
         if book is None:
             raise not_found()
         body = render_book(book, req.arg("tab"), req.arg("cols"))

@@ -21,7 +21,7 @@ from pipeline.google.sheet_setup import COMPLAINT_STATUS_COLORS, STATUS_COLORS, 
 from pipeline.ops.showcase import Showcase, build_showcase
 from pipeline.sandbox.demo_data import DEMO_DEPARTMENTS
 from pipeline.sandbox.server import Sandbox
-from pipeline.sandbox.sheet_view import hex_colour
+from pipeline.sandbox.sheet_view import MAX_ROWS, hex_colour
 from tests.xss_vectors import VECTORS
 
 # ---- the page, parsed as a browser would ---------------------------------------------------------
@@ -380,3 +380,20 @@ def test_an_officer_reshaping_the_tab_moves_colours_locks_and_widths_with_the_co
     assert not any("locked" in r.cells[moved.index("Setujui")].classes for r in rows[1:])
     widths = [int(re.sub(r"\D", "", a["style"])) for t, a in page.tags if t == "col"]
     assert widths[1 + moved.index("Isi")] == WIDTHS["body"]
+
+
+def test_a_long_tab_is_cut_with_a_note(sandbox: Sandbox) -> None:
+    body = {"properties": {"title": "Panjang"}, "sheets": [{"properties": {"title": "Data"}}]}
+    sid = requests.post(f"{sandbox.url}/v4/spreadsheets", json=body, timeout=10).json()["spreadsheetId"]
+    rows = [[f"baris {n}"] for n in range(1, MAX_ROWS + 501)]
+    answer = requests.post(
+        f"{sandbox.url}/v4/spreadsheets/{sid}/values/Data!A1:append",
+        params={"valueInputOption": "RAW", "insertDataOption": "INSERT_ROWS"},
+        json={"values": rows},
+        timeout=30,
+    )
+    answer.raise_for_status()
+    page = fetch(sandbox, sid)
+    _header, drawn = grid(Page(page.text), "baris 1")
+    assert len(drawn) == MAX_ROWS and drawn[-1].cells[0].text == f"baris {MAX_ROWS}"
+    assert "500 baris berikutnya tidak ditampilkan." in page.text

@@ -272,11 +272,24 @@ class SheetsApi:
                 for spreadsheet_id, book in books(self.ns).items()
             ]
 
-    def snapshot(self, spreadsheet_id: str) -> Book | None:
-        """A copy of the stored spreadsheet (cells, validations, rules, protections), for the HTML views."""
+    def snapshot(self, spreadsheet_id: str, max_rows: int | None = None) -> Book | None:
+        """A copy of the stored spreadsheet (cells, validations, rules, protections), for the HTML views; with
+        `max_rows`, each sheet's first rows only (a sheet holding more gets `storedRows`, its stored row count),
+        so a page of a 100,000-row sheet does not hold the lock while all of it is copied."""
         with self.state.lock:
             book = books(self.ns).get(spreadsheet_id)
-            return None if book is None else copy.deepcopy(book)
+            if book is None:
+                return None
+            copied: Book = {k: copy.deepcopy(v) for k, v in book.items() if k != "sheets"}
+            copied["sheets"] = []
+            for sheet in sheets_of(book):
+                rows = rows_of(sheet)
+                kept = {k: copy.deepcopy(v) for k, v in sheet.items() if k != "rows"}
+                kept["rows"] = copy.deepcopy(rows if max_rows is None else rows[:max_rows])
+                if max_rows is not None and len(rows) > max_rows:
+                    kept["storedRows"] = len(rows)
+                copied["sheets"].append(kept)
+            return copied
 
     def formatted_grid(self, spreadsheet_id: str, sheet_title: str) -> list[list[str]]:
         """The sheet as a person would read it (formulas we cannot compute show their text), trimmed."""
