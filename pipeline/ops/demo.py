@@ -25,6 +25,7 @@ from ..sandbox.credentials import throwaway_service_account, throwaway_user_toke
 from ..sandbox.demo_data import DEMO_COMPLAINTS, DEMO_RESPONSES, OFFICER_ACTIONS
 from ..sandbox.seed import REVIEW_TAB, DemoWorld, demo_config, save_world, seed_demo
 from ..sandbox.server import Sandbox
+from .prepare import prepare_review_spreadsheet
 
 MARKER = ".mymein-demo"
 Echo = Callable[[str], None]
@@ -148,6 +149,11 @@ def run_demo(folder: Path, *, keep_running: bool, echo: Echo) -> int:
         officer = officer_sheets_client(settings)
         tab = settings.complaints.tab
         try:
+            # As an administrator does before the first cycle (docs/deploy.md): the sheet officers will see.
+            prepared = prepare_review_spreadsheet(app)
+            echo(
+                f"mymein init: sheet review disiapkan ({len(prepared.requests)} pengaturan: kotak centang, Mode, warna)"
+            )
             _summary(echo, "Siklus 1 (jawaban dan pengaduan masuk ke sheet review)", run_cycle(app))
             mails = _mail_since(echo, sandbox.url, 0)
             edits = officer_reviews(officer, world.review_spreadsheet_id)
@@ -183,8 +189,9 @@ def run_demo(folder: Path, *, keep_running: bool, echo: Echo) -> int:
         echo(
             f"{live} berita terbit, {len(records)} kiriman tercatat; {closed} dari {len(complaints)} pengaduan selesai."
         )
-        echo(f"{mails} e-mail terkirim lewat Gmail sandbox: {sandbox.url}/_sandbox/gmail/sent")
+        echo(f"{mails} e-mail terkirim lewat Gmail sandbox: {sandbox.url}/_sandbox/gmail")
         echo(f"Lihat di peramban: {sandbox.url}/_sandbox/  (blog: {sandbox.url}/_sandbox/blogs/{world.blog_id})")
+        echo(f"Sheet review seperti dilihat petugas: {sandbox.url}/_sandbox/sheets/{world.review_spreadsheet_id}")
         if keep_running:
             echo("Sandbox tetap berjalan; tekan Ctrl-C untuk berhenti.")
             stop = threading.Event()
