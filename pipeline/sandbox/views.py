@@ -19,7 +19,7 @@ if TYPE_CHECKING:
 HTML = "text/html; charset=utf-8"
 # An image is displayed, never sniffed into something else, and runs nothing even when opened on its own.
 IMAGE_HEADERS = {"X-Content-Type-Options": "nosniff", "Content-Security-Policy": "default-src 'none'; sandbox"}
-# The sheet page draws officers' cells: no script, no form, no frame, no resource from elsewhere, whatever a cell says.
+# The sheet and e-mail pages draw what people typed: no script, no form, no frame, nothing from elsewhere.
 SHEET_HEADERS = {
     "X-Content-Type-Options": "nosniff",
     "Content-Security-Policy": "default-src 'none'; style-src 'unsafe-inline'; img-src 'self'; "
@@ -133,13 +133,17 @@ def register(router: Router, app: SandboxApp) -> None:
 
     def mails(_: Request) -> Response:
         listed = "".join(_mail(m, link=True) for m in reversed(sent_mail()))
-        return _page("E-mail terkirim", listed or "<article>Belum ada e-mail.</article>", style=MAIL_STYLE)
+        page = _page("E-mail terkirim", listed or "<article>Belum ada e-mail.</article>", style=MAIL_STYLE)
+        page.headers.update(SHEET_HEADERS)
+        return page
 
     def mail(req: Request) -> Response:
         found = next((m for m in sent_mail() if m.get("id") == req.params["message"]), None)
         if found is None:
             raise not_found()
-        return _page(str(found.get("subject", "")), _mail(found, link=False), style=MAIL_STYLE)
+        page = _page(str(found.get("subject", "")), _mail(found, link=False), style=MAIL_STYLE)
+        page.headers.update(SHEET_HEADERS)  # an e-mail's text is someone's input, as a cell's is
+        return page
 
     def drive_file(req: Request) -> Response:
         # Only what a post can show: a raster image whose bytes are what it claims to be. Anything else

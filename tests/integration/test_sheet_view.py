@@ -334,6 +334,7 @@ def test_sent_mail_page_shows_each_notice_as_text(sandbox: Sandbox, showcase: Sh
     assert {t for t, _ in page.tags} <= ALLOWED_TAGS | {"pre"} and "&lt;script&gt;" in listing.text
     one = requests.get(f"{sandbox.url}{links[0]}", timeout=10)
     assert one.status_code == 200 and "&lt;img src=x onerror=alert(1)&gt;" in one.text
+    assert one.headers["Content-Security-Policy"].startswith("default-src 'none'")
     assert requests.get(f"{sandbox.url}/_sandbox/gmail/{'x' * 16}", timeout=10).status_code == 404
 
 
