@@ -320,5 +320,15 @@ class ComplaintSettings(Section):
         return self
 
 
+class KimDirectorySettings(Section):
+    # The public KIM directory: a page on the blog listing every KIM of the review spreadsheet's Operator tab
+    # per kecamatan (number, village, social media) with its stories of the last `recent_days` days. Looked at
+    # every check_seconds and just after a KIM is added; the page is changed only when what it shows changed.
+    enabled: bool = False
+    title: str = Field(default="Direktori KIM", min_length=1, max_length=100)
+    recent_days: int = Field(default=30, ge=1, le=365)
+    check_seconds: float = Field(default=3600.0, ge=0)
+
+
 class RegionSettings(Section):
     file: Path | None = None

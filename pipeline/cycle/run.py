@@ -8,7 +8,7 @@ import logging
 
 from ..app import App
 from ..core.review import ReviewLayout
-from ..features import complaints, notices
+from ..features import complaints, directory, notices
 from ..features.complaint_recovery import adopt_complaints
 from ..infra import tabs
 from ..infra.tabs import REVIEW_KIND
@@ -75,6 +75,9 @@ def run_cycle(app: App, *, dry_run: bool = False) -> CycleReport:
         write_back(app, layout, found, appends, report, values, work)
         said = []
         notices.notify(app, report.notices, said)
+        report.warn_all(said)
+        said = []
+        directory.refresh(app, said)  # after the write-back: a KIM registered in this cycle is on the tab now
         report.warn_all(said)
         _count_calls(app)
     for service, line in report.down.items():  # one line per service, however many stories it held back

@@ -29,6 +29,7 @@ from matplotlib.ticker import MaxNLocator
 from matplotlib.transforms import Bbox
 
 from ..config import Settings
+from ..core.directory import remembered
 from ..core.monev import (
     ComplaintHistory,
     ComplaintReport,
@@ -167,20 +168,25 @@ def make_monthly_report(
     figures from the ledger, its HTML and PDF under report.directory, the month remembered for the `Rekap` tab
     and the tab's rows; `to_sheet` then writes them (`mymein report --no-sheet` leaves it out)."""
     report = build_report(ledger, settings, regions, month, now)
-    files = write_files(report, renderer, settings.reports_dir, settings.report.title)
+    directory_url = remembered(ledger.meta.directory_page.get()).get("url") or None
+    files = write_files(report, renderer, settings.reports_dir, settings.report.title, directory_url)
     remember_month(ledger, month)
     rows = all_summary_rows(ledger, settings, regions, now)
     return MonthlyReport(report, files, settings.review.summary_worksheet, rows)
 
 
-def write_files(report: MonthReport, renderer: Renderer, folder: Path, title: str) -> Written:
+def write_files(
+    report: MonthReport, renderer: Renderer, folder: Path, title: str, directory_url: str | None = None
+) -> Written:
     # Names, titles and categories come from forms: a `$` would start matplotlib's mathtext (`$\foo{$` stops
     # the report with a parse error) and a backslash could reach LaTeX. Every text is drawn as it was typed.
     with matplotlib.rc_context({"text.parse_math": False, "text.usetex": False}):
-        return _write_files(report, renderer, folder, title)
+        return _write_files(report, renderer, folder, title, directory_url)
 
 
-def _write_files(report: MonthReport, renderer: Renderer, folder: Path, title: str) -> Written:
+def _write_files(
+    report: MonthReport, renderer: Renderer, folder: Path, title: str, directory_url: str | None
+) -> Written:
     private_dir(folder)
     stem = folder / f"monev-{report.month}"
     figures = [cover_chart(report, title), trend_charts(report), *_desa_pages(report)]
@@ -192,6 +198,7 @@ def _write_files(report: MonthReport, renderer: Renderer, folder: Path, title: s
         title=title,
         charts=[_svg(figures[0]), _svg(figures[1])],
         generated=datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC"),
+        directory_url=directory_url,
     )
     stem.with_suffix(".html").write_text(html, encoding="utf-8")
     with PdfPages(stem.with_suffix(".pdf"), metadata={"Title": f"{title} {report.month}", "Creator": "MyMeIn"}) as pdf:
