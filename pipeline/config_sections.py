@@ -194,6 +194,9 @@ class ScheduleSettings(Section):
     # the first cycle after reports_at (local time).
     monthly_report: bool = True
     weekly_bulletin: bool = False
+    # The Monday bulletin is also e-mailed (PDF attached, once each, through the notices' outbox) to every
+    # e-mail address of the review spreadsheet's Operator tab, when notices are on.
+    mail_bulletin: bool = True
     reports_at: str = "06:00"
 
     @field_validator("reports_at")

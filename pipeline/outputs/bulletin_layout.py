@@ -24,7 +24,7 @@ from fontTools.ttLib import TTFont  # type: ignore[import-untyped]
 from fpdf import FPDF
 from PIL import Image
 
-from ..core.bulletin import Story
+from ..core.bulletin import REGENCY, Story
 from ..core.glyphs import fit
 
 FONTS = Path(matplotlib.get_data_path()) / "fonts" / "ttf"
@@ -321,7 +321,7 @@ def _pass(
             pdf.cell(PAGE_W - 2 * MARGIN, 8, heading)
             use(pdf, BODY)
             pdf.set_xy(MARGIN, TOP + 9)
-            pdf.cell(PAGE_W - 2 * MARGIN, 5, f"Minggu {week}: {count} berita dari {len(groups)} kelompok.")
+            pdf.cell(PAGE_W - 2 * MARGIN, 5, f"Minggu {week}: {count} berita, {_sources(groups)}.")
 
     if not draw:
         pdf.add_page()  # fpdf2 measures text on a page; this pass only measures
@@ -362,6 +362,12 @@ def _pass(
             flow.story = None
     learnt.pages = flow.page
     return pdf, learnt
+
+
+def _sources(groups: dict[str, list[Story]]) -> str:
+    villages = [k for k in groups if k != REGENCY]
+    text = f"dari {len(villages)} kecamatan" if villages else ""
+    return text + (" dan dari kabupaten" if villages else "dari kabupaten") if REGENCY in groups else text
 
 
 def _toc_line(pdf: FPDF, title: str, page: int) -> str:
