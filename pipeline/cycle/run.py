@@ -76,9 +76,10 @@ def run_cycle(app: App, *, dry_run: bool = False) -> CycleReport:
         said = []
         notices.notify(app, report.notices, said)
         report.warn_all(said)
-        said = []
-        directory.refresh(app, said)  # after the write-back: a KIM registered in this cycle is on the tab now
-        report.warn_all(said)
+        if BLOG not in report.down:  # after the write-back: a KIM registered in this cycle is on the tab now
+            said = []
+            directory.refresh(app, said)
+            report.warn_all(said)
         _count_calls(app)
     for service, line in report.down.items():  # one line per service, however many stories it held back
         waiting = (
