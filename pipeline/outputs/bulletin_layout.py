@@ -178,7 +178,8 @@ class Flow:
             self.text(SMALL_ITALIC, f"(bersambung ke halaman {self.page + 1})", at=BOTTOM - CONTINUED + 0.5)
         self.new_page()
         if story is not None:
-            self.text(SMALL_ITALIC, f"(sambungan) {story}"[:90])
+            use(self.pdf, SMALL_ITALIC)
+            self.text(SMALL_ITALIC, cut(self.pdf, f"(sambungan) {story}", COLUMN_W - 1))
             self.y += SMALL_ITALIC.lead
 
     def need(self, height: float) -> None:
@@ -374,10 +375,13 @@ def _toc_line(pdf: FPDF, title: str, page: int) -> str:
     """One line of the contents: the title cut to the column, then its page."""
     use(pdf, TOC)
     number = f"  {page}" if page else "  000"
-    room = COLUMN_W - pdf.get_string_width(number) - 2
-    if pdf.get_string_width(title) <= room:
-        return f"{title}{number}"
-    text = title
-    while text and pdf.get_string_width(text + "…") > room:
+    return cut(pdf, title, COLUMN_W - pdf.get_string_width(number) - 2) + number
+
+
+def cut(pdf: FPDF, text: str, width: float) -> str:
+    """`text` as it fits on one line of `width` in the current font, ending with … when cut."""
+    if pdf.get_string_width(text) <= width:
+        return text
+    while text and pdf.get_string_width(text + "…") > width:
         text = text[:-1]
-    return f"{text.rstrip()}…{number}"
+    return text.rstrip() + "…"
