@@ -31,7 +31,7 @@ from ..core.text import fold
 from ..google.errors import GoogleApiError
 from ..google.sheets_values import quote_sheet
 from ..infra.tabs import OPERATOR_KIND, title_of
-from ..outputs.render import ALLOWED_ATTRIBUTES, ALLOWED_TAGS
+from ..outputs.render import ALLOWED_ATTRIBUTES, ALLOWED_TAGS, TemplateFailed
 
 log = logging.getLogger("mymein.directory")
 TEMPLATE = "directory.html.j2"
@@ -63,7 +63,7 @@ def refresh(app: App, errors: list[str], *, force: bool = False) -> DirectoryOut
         return None
     try:
         outcome = _refresh(app, now)
-    except GoogleApiError as exc:
+    except (GoogleApiError, TemplateFailed) as exc:  # the cycle's work is done; only the page waits
         errors.append(f"the KIM directory page waits for the next cycle: {exc}")
         return None
     meta.directory_checked_at.set(now.isoformat())

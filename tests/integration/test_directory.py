@@ -264,3 +264,24 @@ def test_no_operator_tab_changes_nothing_on_the_blog(sandbox: Sandbox, tmp_path:
         assert _pages(sandbox.url, world.blog_id) == []
     finally:
         app.close()
+
+
+def test_a_broken_override_template_holds_the_page_back_in_one_line_and_the_cycle_goes_on(
+    sandbox: Sandbox, tmp_path: Path
+) -> None:
+    templates = tmp_path / "templates"
+    templates.mkdir()
+    (templates / "directory.html.j2").write_text("<div>{{ no_such_value }}</div>\n", encoding="utf-8")
+    world = make_world(sandbox.url, tmp_path, [response_row(1)])
+    config = world.config.read_text(encoding="utf-8") + DIRECTORY_YAML + f"templates_dir: {templates}\n"
+    world.config.write_text(config, encoding="utf-8")
+    app = _app(world.config)
+    try:
+        _operator_tab(app, [["a@example.com", "Ani", "KIM Juai", "Juai", "Juai", "", "", "", "", "", "1"]])
+        report = run_cycle(app)
+        assert report.ingested == 1
+        [line] = [e for e in report.errors if "directory" in e]
+        assert "directory.html.j2" in line and "no_such_value" in line
+        assert _pages(sandbox.url, world.blog_id) == []
+    finally:
+        app.close()
