@@ -22,6 +22,7 @@ from .config_sections import (
     DuplicateSettings,
     FormSettings,
     GoogleSettings,
+    KimDirectorySettings,
     NoticeSettings,
     PhotoSettings,
     RegionSettings,
@@ -48,6 +49,7 @@ __all__ = [
     "DuplicateSettings",
     "FormSettings",
     "GoogleSettings",
+    "KimDirectorySettings",
     "NoticeSettings",
     "PhotoSettings",
     "RegionSettings",
@@ -100,6 +102,7 @@ class Settings(Section):
     comments: CommentSettings = Field(default_factory=CommentSettings)
     registration: RegistrationSettings = Field(default_factory=RegistrationSettings)
     complaints: ComplaintSettings = Field(default_factory=ComplaintSettings)
+    kim_directory: KimDirectorySettings = Field(default_factory=KimDirectorySettings)
     channels: list[ChannelSettings] = Field(default_factory=list)
 
     @field_validator("channels")
@@ -132,6 +135,7 @@ class Settings(Section):
                 # KIM registration numbers and complaints belong to one regency's forms: the default channel's.
                 "registration": RegistrationSettings(),
                 "complaints": ComplaintSettings(),
+                "kim_directory": KimDirectorySettings(),
             }
         )
 

@@ -194,6 +194,9 @@ class ScheduleSettings(Section):
     # the first cycle after reports_at (local time).
     monthly_report: bool = True
     weekly_bulletin: bool = False
+    # The Monday bulletin is also e-mailed (PDF attached, once each, through the notices' outbox) to every
+    # e-mail address of the review spreadsheet's Operator tab, when notices are on.
+    mail_bulletin: bool = True
     reports_at: str = "06:00"
 
     @field_validator("reports_at")
@@ -318,6 +321,16 @@ class ComplaintSettings(Section):
         if self.enabled and not self.spreadsheet_id:
             raise ValueError("complaints.spreadsheet_id is required when complaints.enabled is true")
         return self
+
+
+class KimDirectorySettings(Section):
+    # The public KIM directory: a page on the blog listing every KIM of the review spreadsheet's Operator tab
+    # per kecamatan (number, village, social media) with its stories of the last `recent_days` days. Looked at
+    # every check_seconds and just after a KIM is added; the page is changed only when what it shows changed.
+    enabled: bool = False
+    title: str = Field(default="Direktori KIM", min_length=1, max_length=100)
+    recent_days: int = Field(default=30, ge=1, le=365)
+    check_seconds: float = Field(default=3600.0, ge=0)
 
 
 class RegionSettings(Section):

@@ -8,6 +8,7 @@ from datetime import UTC, datetime
 import click
 
 from ..core.errors import ConfigurationError
+from ..core.glyphs import PLACEHOLDER
 from ..core.text import counted
 from ..google.errors import GoogleApiError
 from .base import EXIT_FAILED, CliState, main, open_app
@@ -107,4 +108,9 @@ def bulletin(state: CliState, week: str | None, kecamatan: str | None) -> None:
         click.echo(f"bulletin {week}: {which} was published that week; no PDF written")
         return
     stories = counted(made.stories, "story", "stories")
-    click.echo(f"bulletin {week}: {stories}, {counted(made.pages, 'page')}\n  {made.path}")
+    # Characters no font has are printed as a visible placeholder, never dropped: say how many.
+    glyphs = counted(made.missing_glyphs, "character")
+    click.echo(
+        f"bulletin {week}: {stories}, {counted(made.pages, 'page')}, {glyphs} printed as {PLACEHOLDER} "
+        f"(no font has them)\n  {made.path}"
+    )

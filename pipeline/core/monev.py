@@ -15,6 +15,7 @@ from datetime import date, datetime, timedelta
 
 from .complaints import ComplaintStatus
 from .model import Status
+from .rapor import Standing, rank_kecamatan, rank_kims
 from .regions import RegionDirectory
 from .text import fold
 
@@ -92,6 +93,9 @@ class MonthReport:
     top_operators: list[tuple[str, int]]
     comments: int = 0  # readers' comments on the blog during the month
     complaints: ComplaintReport | None = None  # None: no complaint was received during the month
+    # The rapor: every KIM and kecamatan ranked by the month's stories published (core/rapor.py).
+    kim_ranks: list[Standing] = field(default_factory=list)
+    kecamatan_ranks: list[Standing] = field(default_factory=list)
 
 
 @dataclass(frozen=True)
@@ -201,6 +205,7 @@ def month_report(
     seen = {(fold(k), fold(d)) for k, d in (_place(i, regions) for i in recent if i.received_at >= since)}
     active = sorted(v for v in every if (fold(v[0]), fold(v[1])) in seen)
     inactive = sorted(v for v in every if (fold(v[0]), fold(v[1])) not in seen)
+    kim_ranks = rank_kims(by_desa, every)
     return MonthReport(
         month=month,
         total=total,
@@ -211,6 +216,8 @@ def month_report(
         active=active,
         inactive=inactive,
         top_operators=sorted(operators.items(), key=lambda kv: (-kv[1], kv[0]))[:top],
+        kim_ranks=kim_ranks,
+        kecamatan_ranks=rank_kecamatan(kim_ranks),
     )
 
 

@@ -8,7 +8,7 @@ import logging
 
 from ..app import App
 from ..core.review import ReviewLayout
-from ..features import complaints, notices
+from ..features import complaints, directory, notices
 from ..features.complaint_recovery import adopt_complaints
 from ..infra import tabs
 from ..infra.tabs import REVIEW_KIND
@@ -76,6 +76,10 @@ def run_cycle(app: App, *, dry_run: bool = False) -> CycleReport:
         said = []
         notices.notify(app, report.notices, said)
         report.warn_all(said)
+        if BLOG not in report.down:  # after the write-back: a KIM registered in this cycle is on the tab now
+            said = []
+            directory.refresh(app, said)
+            report.warn_all(said)
         _count_calls(app)
     for service, line in report.down.items():  # one line per service, however many stories it held back
         waiting = (

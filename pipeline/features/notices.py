@@ -12,6 +12,7 @@ import logging
 import re
 from dataclasses import dataclass
 from datetime import datetime, time, timedelta
+from pathlib import Path
 from typing import Any
 
 from ..app import App
@@ -289,8 +290,9 @@ def deliver(outbox: Outbox, connection: Connection, notice: Notice, sent: list[s
         outbox.failed(notice, INVALID_ADDRESS)
         errors.append(f"notice {shown_key(notice.key)} not sent: the address given is not one usable e-mail address")
         return "refused"
+    attachments = (Path(notice.attachment),) if notice.attachment else ()
     try:
-        connection.send(notice.recipient, notice.subject, notice.body, reference=notice.key)
+        connection.send(notice.recipient, notice.subject, notice.body, reference=notice.key, attachments=attachments)
     except MailRefused as exc:
         outbox.failed(notice, str(exc))
         errors.append(f"notice {shown_key(notice.key)} refused: {exc}")

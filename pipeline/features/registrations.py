@@ -143,6 +143,8 @@ def pending_rows(app: App) -> TabRows | None:
 def mark(app: App, rows: TabRows | None, state: str) -> None:
     if rows is not None:
         app.ledger.registrations.rows.mark(rows.ids, state)
+        if state == "written" and rows.ids:
+            app.ledger.meta.directory_stale.set("1")  # the KIM directory shows the new KIM in this cycle
 
 
 def _tab(app: App) -> int:

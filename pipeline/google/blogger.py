@@ -22,13 +22,16 @@ class BloggerPublisher:
         self.posts = service.posts()
         self.blogs = service.blogs()
         self.comments = service.comments()
+        self.pages = service.pages()
         self.blog_id = blog_id
         self.policy = policy
 
     def _run(self, method: str, request: Any, *, idempotent: bool = True) -> dict[str, Any]:
+        """One call; `method` is a posts method (`insert`) or another resource's (`pages.update`)."""
+        name = f"blogger.{method}" if "." in method else f"blogger.posts.{method}"
         with self._naming():
             result: dict[str, Any] = self.policy.call(
-                f"blogger.posts.{method}", lambda: request.execute(num_retries=0), idempotent=idempotent
+                name, lambda: request.execute(num_retries=0), idempotent=idempotent
             )
         return result or {}
 
@@ -161,6 +164,67 @@ class BloggerPublisher:
             token = page.get("nextPageToken")
             if not token:
                 return found
+
+    def live_posts_between(self, start: datetime, end: datetime) -> list[dict[str, Any]]:
+        """Live posts published in [start, end), without bodies: id, url, title, published (the directory's
+        recent stories; which village each is from the ledger says by its id)."""
+        found: list[dict[str, Any]] = []
+        token: str | None = None
+        while True:
+            request = self.posts.list(
+                blogId=self.blog_id,
+                status=["LIVE"],
+                startDate=start.isoformat(),
+                endDate=end.isoformat(),
+                fetchBodies=False,
+                maxResults=LIST_PAGE_MAX,
+                pageToken=token,
+                fields="items(id,url,title,published),nextPageToken",
+            )
+            page = self._run("list", request)
+            found.extend(page.get("items", []))
+            token = page.get("nextPageToken")
+            if not token:
+                return found
+
+    # --- pages (the KIM directory) ----------------------------------------------------------------------
+    def page(self, page_id: str) -> dict[str, Any] | None:
+        """A page of the blog, any status; None when it is gone."""
+        try:
+            return self._run("pages.get", self.pages.get(blogId=self.blog_id, pageId=page_id, view="ADMIN"))
+        except GoogleApiError as exc:
+            if exc.not_found:
+                return None
+            raise
+
+    def all_pages(self) -> list[dict[str, Any]]:
+        """The blog's live and draft pages, with bodies."""
+        found: list[dict[str, Any]] = []
+        token: str | None = None
+        while True:
+            request = self.pages.list(
+                blogId=self.blog_id, status=["LIVE", "DRAFT"], view="ADMIN", fetchBodies=True, pageToken=token
+            )
+            listing = self._run("pages.list", request)
+            found.extend(listing.get("items", []))
+            token = listing.get("nextPageToken")
+            if not token:
+                return found
+
+    def insert_page(self, title: str, html: str) -> dict[str, Any]:
+        request = self.pages.insert(blogId=self.blog_id, body={"title": title, "content": html})
+        return self._run("pages.insert", request, idempotent=False)
+
+    def update_page(self, page_id: str, title: str, html: str) -> dict[str, Any] | None:
+        """The page's title and content replaced (and the page live); None when the page is gone."""
+        body = {"title": title, "content": html}
+        request = self.pages.update(blogId=self.blog_id, pageId=page_id, body=body, publish=True)
+        try:
+            return self._run("pages.update", request)
+        except GoogleApiError as exc:
+            if exc.not_found:
+                return None
+            raise
 
     def comments_since(self, since: datetime) -> list[ReaderComment]:
         """Readers' published comments on any post of the blog since `since`, newest first."""

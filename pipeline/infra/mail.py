@@ -8,10 +8,11 @@ import base64
 import re
 import smtplib
 import ssl
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager, suppress
 from email.message import EmailMessage
 from email.utils import formatdate, make_msgid
+from pathlib import Path
 from typing import TYPE_CHECKING, Any, NoReturn, Protocol
 
 import google.auth.exceptions
@@ -48,11 +49,26 @@ class MailUncertain(MailError):
 class Connection(Protocol):
     """An open way to send, for one batch of notices."""
 
-    def send(self, recipient: str, subject: str, body: str, *, reference: str) -> None: ...
+    def send(
+        self, recipient: str, subject: str, body: str, *, reference: str, attachments: Sequence[Path] = ()
+    ) -> None: ...
 
 
-def compose(settings: NoticeSettings, recipient: str, subject: str, body: str, reference: str) -> EmailMessage:
-    """The e-mail of a notice; its Message-ID carries the notice's key, for tracing it in a mail log."""
+# What an attachment is sent as, by its file's suffix; anything else goes as bytes.
+ATTACHMENT_TYPES = {".pdf": ("application", "pdf"), ".png": ("image", "png"), ".html": ("text", "html")}
+
+
+def compose(
+    settings: NoticeSettings,
+    recipient: str,
+    subject: str,
+    body: str,
+    reference: str,
+    attachments: Sequence[Path] = (),
+) -> EmailMessage:
+    """The e-mail of a notice; its Message-ID carries the notice's key, for tracing it in a mail log. Files in
+    `attachments` are attached by their name; one that cannot be read refuses the message for good (MailRefused):
+    the same notice would fail the same way again."""
     message = EmailMessage()
     message["From"] = settings.sender
     message["To"] = recipient
@@ -66,6 +82,13 @@ def compose(settings: NoticeSettings, recipient: str, subject: str, body: str, r
     idstring = re.sub(r"[^A-Za-z0-9!#$%&'*+/=?^_`{|}~.-]", "=", reference.replace(":", "."))
     message["Message-ID"] = make_msgid(idstring=idstring, domain=domain)
     message.set_content(body)
+    for path in attachments:
+        try:
+            content = path.read_bytes()
+        except OSError as exc:
+            raise MailRefused(f"the attachment {path.name} cannot be read: {exc.strerror or exc}") from exc
+        maintype, subtype = ATTACHMENT_TYPES.get(path.suffix.lower(), ("application", "octet-stream"))
+        message.add_attachment(content, maintype=maintype, subtype=subtype, filename=path.name)
     return message
 
 
@@ -145,10 +168,12 @@ class SmtpConnection:
         self.smtp = smtp
         self.settings = settings
 
-    def send(self, recipient: str, subject: str, body: str, *, reference: str) -> None:
+    def send(
+        self, recipient: str, subject: str, body: str, *, reference: str, attachments: Sequence[Path] = ()
+    ) -> None:
         """Raises MailRefused (5xx), MailUnavailable (4xx, or the connection broke before the message was
         complete) or MailUncertain (the connection broke or timed out after it)."""
-        message = compose(self.settings, recipient, subject, body, reference)
+        message = compose(self.settings, recipient, subject, body, reference, attachments)
         self.smtp.message_left = False
         try:
             refused = self.smtp.send_message(message)
@@ -199,8 +224,11 @@ class GmailMailer:
     def connection(self) -> Iterator[GmailMailer]:
         yield self  # each message is its own request: nothing to open
 
-    def send(self, recipient: str, subject: str, body: str, *, reference: str) -> None:
-        raw = base64.urlsafe_b64encode(compose(self.settings, recipient, subject, body, reference).as_bytes())
+    def send(
+        self, recipient: str, subject: str, body: str, *, reference: str, attachments: Sequence[Path] = ()
+    ) -> None:
+        message = compose(self.settings, recipient, subject, body, reference, attachments)
+        raw = base64.urlsafe_b64encode(message.as_bytes())
         request = self.messages.send(userId="me", body={"raw": raw.decode("ascii")})
         try:
             request.execute(num_retries=0)  # one attempt: a resent message would arrive twice

@@ -106,6 +106,22 @@ class Meta:
     def registrations_checked_at(self) -> MetaValue:
         return self.value("registrations_checked_at")
 
+    # --- the public KIM directory (a page of the blog) -------------------------------------------------------
+    @property
+    def directory_page(self) -> MetaValue:
+        """The directory page as last written: `{"id", "url", "digest"}` (JSON); the digest says what it shows."""
+        return self.value("directory_page")
+
+    @property
+    def directory_checked_at(self) -> MetaValue:
+        """When the Operator tab and the blog were last looked at for the directory."""
+        return self.value("directory_checked_at")
+
+    @property
+    def directory_stale(self) -> MetaValue:
+        """Set when a KIM's row was written to the Operator tab: the directory is looked at in the same cycle."""
+        return self.value("directory_stale")
+
     # --- notices, reports, periodic jobs -------------------------------------------------------------------
     @property
     def notices_watermark(self) -> MetaValue:

@@ -29,6 +29,7 @@ class Notice:
     created_at: str = ""
     sent_at: str | None = None
     retry_at: str | None = None
+    attachment: str | None = None  # a file sent with it (the week's bulletin)
 
     @classmethod
     def from_row(cls, r: sqlite3.Row) -> Notice:
@@ -46,6 +47,7 @@ class Notice:
             r["created_at"],
             r["sent_at"],
             r["retry_at"],
+            r["attachment"],
         )
 
 
@@ -57,12 +59,21 @@ class Notices:
     def __init__(self, store: Store) -> None:
         self._store = store
 
-    def add(self, key: str, code: str | None, kind: str, recipient: str, subject: str, body: str) -> bool:
+    def add(
+        self,
+        key: str,
+        code: str | None,
+        kind: str,
+        recipient: str,
+        subject: str,
+        body: str,
+        attachment: str | None = None,
+    ) -> bool:
         """Queue a notice (`pending`) unless one with this key was ever queued; True when it is new."""
         cur = self._store.db.execute(
-            """INSERT OR IGNORE INTO notices (key, code, kind, recipient, subject, body, created_at)
-               VALUES (?, ?, ?, ?, ?, ?, ?)""",
-            (key, code, kind, recipient, subject, body, self._store.clock_text()),
+            """INSERT OR IGNORE INTO notices (key, code, kind, recipient, subject, body, created_at, attachment)
+               VALUES (?, ?, ?, ?, ?, ?, ?, ?)""",
+            (key, code, kind, recipient, subject, body, self._store.clock_text(), attachment),
         )
         return cur.rowcount == 1
 

@@ -41,9 +41,19 @@ class Outbox:
         self.ledger = ledger
         self._notices = ledger.notices
 
-    def enqueue(self, key: str, code: str | None, kind: str, recipient: str, subject: str, body: str) -> bool:
-        """Queue a notice unless one with this key was ever queued; True when it is new."""
-        return self._notices.add(key, code, kind, recipient, subject, body)
+    def enqueue(
+        self,
+        key: str,
+        code: str | None,
+        kind: str,
+        recipient: str,
+        subject: str,
+        body: str,
+        attachment: str | None = None,
+    ) -> bool:
+        """Queue a notice unless one with this key was ever queued (with the file `attachment` names, sent with
+        it); True when it is new."""
+        return self._notices.add(key, code, kind, recipient, subject, body, attachment)
 
     def refuse(self, key: str, code: str | None, kind: str, recipient: str, reason: str) -> bool:
         """Record, once, a notice that cannot be sent (e.g. to an unusable address), as `failed` with `reason`:

@@ -236,6 +236,12 @@ def _m011_notice_retry(db: sqlite3.Connection) -> None:
     _run_script(db, "ALTER TABLE notices ADD COLUMN retry_at TEXT")
 
 
+def _m014_directory(db: sqlite3.Connection) -> None:
+    # The directory-and-bulletin change (#19): the weekly bulletin goes to every KIM as an e-mail with the PDF
+    # attached. A notice names the file it carries (its path when queued), read when the e-mail is sent.
+    _run_script(db, "ALTER TABLE notices ADD COLUMN attachment TEXT")
+
+
 # Named migrations, applied in order inside one transaction each; never edit a released one.
 MIGRATIONS: list[tuple[str, Callable[[sqlite3.Connection], None]]] = [
     ("001_initial", _m001_initial),
@@ -249,6 +255,7 @@ MIGRATIONS: list[tuple[str, Callable[[sqlite3.Connection], None]]] = [
     ("009_complaints", _m009_complaints),
     ("010_sheet_memory", _m010_sheet_memory),
     ("011_notice_retry", _m011_notice_retry),
+    ("014_directory", _m014_directory),
 ]
 
 

@@ -20,6 +20,7 @@ from ..core.complaints import ComplaintStatus
 from ..core.review import column_letter
 from ..core.text import fold
 from ..cycle import CycleReport, run_cycle
+from ..features import directory
 from ..infra.private import write_private
 from ..sandbox.credentials import throwaway_service_account, throwaway_user_token
 from ..sandbox.demo_data import DEMO_COMPLAINTS, DEMO_RESPONSES, OFFICER_ACTIONS
@@ -171,6 +172,7 @@ def run_demo(folder: Path, *, keep_running: bool, echo: Echo) -> int:
             mails = _mail_since(echo, sandbox.url, mails)
             records = app.ledger.records()
             complaints = list(app.ledger.complaints.records().values())
+            directory_url = directory.page_url(app)
         finally:
             app.close()
         echo("")
@@ -192,6 +194,8 @@ def run_demo(folder: Path, *, keep_running: bool, echo: Echo) -> int:
         echo(f"{mails} e-mail terkirim lewat Gmail sandbox: {sandbox.url}/_sandbox/gmail")
         echo(f"Lihat di peramban: {sandbox.url}/_sandbox/  (blog: {sandbox.url}/_sandbox/blogs/{world.blog_id})")
         echo(f"Sheet review seperti dilihat petugas: {sandbox.url}/_sandbox/sheets/{world.review_spreadsheet_id}")
+        if directory_url:
+            echo(f"Direktori KIM (halaman blog): {directory_url}")
         if keep_running:
             echo("Sandbox tetap berjalan; tekan Ctrl-C untuk berhenti.")
             stop = threading.Event()

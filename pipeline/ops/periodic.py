@@ -1,5 +1,6 @@
 """Jobs of `mymein run` besides the sync: last month's monev report on the 1st, last week's bulletin on
-Monday, each once (the ledger remembers which were made), in the same thread and lock as the cycles."""
+Monday (e-mailed to every KIM of the Operator tab), each once (the ledger remembers which were made), in the
+same thread and lock as the cycles."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ from collections.abc import Callable
 from datetime import datetime, timedelta
 
 from ..app import App
+from ..features.bulletin_mail import queue_bulletin
 from ..outputs.bulletin import make_bulletin
 from ..outputs.report import make_monthly_report
 
@@ -56,5 +58,8 @@ def _monthly(app: App, month: str, now: datetime) -> None:
 
 
 def _weekly(app: App, week: str) -> None:
-    if make_bulletin(app, week).path is None:
+    made = make_bulletin(app, week)
+    if made.path is None:
         log.info("bulletin %s: no story was published that week; no PDF written", week)
+    elif app.settings.schedule.mail_bulletin:
+        queue_bulletin(app, week, made)  # sent by the cycles' notices, once each

@@ -29,6 +29,7 @@ from matplotlib.ticker import MaxNLocator
 from matplotlib.transforms import Bbox
 
 from ..config import Settings
+from ..core.directory import remembered
 from ..core.monev import (
     ComplaintHistory,
     ComplaintReport,
@@ -39,6 +40,7 @@ from ..core.monev import (
     month_report,
     summary_rows,
 )
+from ..core.rapor import Standing
 from ..core.regions import RegionDirectory
 from ..google.review_sheet import ReviewSheet
 from ..google.sheets_values import quote_sheet
@@ -48,6 +50,7 @@ from .render import Renderer
 
 A4 = (8.27, 11.69)
 DESA_ROWS_PER_PAGE = 40
+RAPOR_KIM_ROWS = 30  # the PDF's rapor page: the KIMs that sent anything, this many at most
 # The complaint tables' columns after the name; the PDF's narrow cells take the labels on several lines.
 COMPLAINT_COLUMNS = [
     "Pengaduan",
@@ -167,23 +170,28 @@ def make_monthly_report(
     figures from the ledger, its HTML and PDF under report.directory, the month remembered for the `Rekap` tab
     and the tab's rows; `to_sheet` then writes them (`mymein report --no-sheet` leaves it out)."""
     report = build_report(ledger, settings, regions, month, now)
-    files = write_files(report, renderer, settings.reports_dir, settings.report.title)
+    directory_url = remembered(ledger.meta.directory_page.get()).get("url") or None
+    files = write_files(report, renderer, settings.reports_dir, settings.report.title, directory_url)
     remember_month(ledger, month)
     rows = all_summary_rows(ledger, settings, regions, now)
     return MonthlyReport(report, files, settings.review.summary_worksheet, rows)
 
 
-def write_files(report: MonthReport, renderer: Renderer, folder: Path, title: str) -> Written:
+def write_files(
+    report: MonthReport, renderer: Renderer, folder: Path, title: str, directory_url: str | None = None
+) -> Written:
     # Names, titles and categories come from forms: a `$` would start matplotlib's mathtext (`$\foo{$` stops
     # the report with a parse error) and a backslash could reach LaTeX. Every text is drawn as it was typed.
     with matplotlib.rc_context({"text.parse_math": False, "text.usetex": False}):
-        return _write_files(report, renderer, folder, title)
+        return _write_files(report, renderer, folder, title, directory_url)
 
 
-def _write_files(report: MonthReport, renderer: Renderer, folder: Path, title: str) -> Written:
+def _write_files(
+    report: MonthReport, renderer: Renderer, folder: Path, title: str, directory_url: str | None
+) -> Written:
     private_dir(folder)
     stem = folder / f"monev-{report.month}"
-    figures = [cover_chart(report, title), trend_charts(report), *_desa_pages(report)]
+    figures = [cover_chart(report, title), trend_charts(report), _rapor_page(report), *_desa_pages(report)]
     if report.complaints is not None:
         figures.append(_complaint_page(report.month, report.complaints))
     html = renderer.render(
@@ -192,6 +200,7 @@ def _write_files(report: MonthReport, renderer: Renderer, folder: Path, title: s
         title=title,
         charts=[_svg(figures[0]), _svg(figures[1])],
         generated=datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC"),
+        directory_url=directory_url,
     )
     stem.with_suffix(".html").write_text(html, encoding="utf-8")
     with PdfPages(stem.with_suffix(".pdf"), metadata={"Title": f"{title} {report.month}", "Creator": "MyMeIn"}) as pdf:
@@ -275,16 +284,57 @@ def _count_axis(axes: Axes, values: Sequence[float], *, horizontal: bool = False
         axes.text(0.5, 0.5, NO_DATA, transform=axes.transAxes, ha="center", va="center", color="0.35", fontsize=11)
 
 
-def _desa_pages(report: MonthReport) -> list[Figure]:
-    header = ["Kecamatan", "Desa", "Kiriman", "Terbit", "Ditolak", "Perbaikan", "Median jam"]
-    rows = [
-        [k, d, t.submissions, t.published, t.rejected, t.needs_fix, _num(t.median_decision)]
-        for (k, d), t in report.by_desa.items()
-    ] or [["-", "-", 0, 0, 0, 0, "-"]]
+def _rapor_page(report: MonthReport) -> Figure:
+    """One page of rapor: kecamatan ranked, then the KIMs that sent or published anything, ranked (the HTML lists
+    every KIM); rows thinner when there are many."""
+    figure = plt.figure(figsize=A4)
+    figure.text(0.08, 0.95, f"Rapor KIM, {report.month}: peringkat berita terbit", fontsize=13, weight="bold")
+    busy = [s for s in report.kim_ranks if s.published or s.submissions][:RAPOR_KIM_ROWS]
+    quiet = len(report.kim_ranks) - len(busy)
+    note = f"{quiet} KIM lain tanpa kiriman bulan ini (daftar lengkap di laporan HTML)." if quiet else ""
+    figure.text(0.08, 0.925, "Urut menurut berita terbit, lalu kiriman; nilai sama, peringkat sama.", fontsize=8)
+    figure.text(0.08, 0.91, note, fontsize=8)
+    sections = [
+        (
+            "Peringkat kecamatan",
+            ["Peringkat", "Kecamatan", "Terbit", "Kiriman", "% terbit", "KIM terbit / KIM"],
+            [
+                [s.rank, s.name, s.published, s.submissions, _share(s), f"{s.kims_publishing} / {s.kims}"]
+                for s in report.kecamatan_ranks
+            ],
+        ),
+        (
+            "Peringkat KIM",
+            ["Peringkat", "KIM Desa", "Kecamatan", "Terbit", "Kiriman", "% terbit"],
+            [[s.rank, s.name, s.kecamatan, s.published, s.submissions, _share(s)] for s in busy],
+        ),
+    ]
+    lines = sum(3 + 1 + max(1, len(rows)) for _, _, rows in sections)
+    step = min(0.02, 0.85 / lines)
+    top = 0.9
+    for heading, header, rows in sections:
+        figure.text(0.08, top - 2 * step, heading, fontsize=10, weight="bold")
+        cells = [[str(c) for c in row] for row in rows] or [["-"] * len(header)]
+        height = (1 + len(cells)) * step
+        axes = figure.add_axes((0.05, top - 3 * step - height, 0.9, height))
+        axes.axis("off")
+        table = axes.table(cellText=cells, colLabels=header, cellLoc="left", bbox=Bbox.from_bounds(0, 0, 1, 1))
+        table.auto_set_font_size(False)
+        table.set_fontsize(7.5)
+        top -= 3 * step + height
+    return figure
+
+
+def _share(standing: Standing) -> str:
+    return "-" if standing.published_share is None else f"{standing.published_share}%"
+
+
+def _table_pages(heading: str, header: list[str], rows: list[list[Any]]) -> list[Figure]:
+    rows = rows or [["-"] * len(header)]
     pages: list[Figure] = []
     for start in range(0, len(rows), DESA_ROWS_PER_PAGE):
         figure = plt.figure(figsize=A4)
-        figure.text(0.08, 0.95, f"Per desa, {report.month}", fontsize=13, weight="bold")
+        figure.text(0.08, 0.95, heading, fontsize=13, weight="bold")
         axes = figure.add_axes((0.05, 0.05, 0.9, 0.86))
         axes.axis("off")
         chunk = [[str(c) for c in row] for row in rows[start : start + DESA_ROWS_PER_PAGE]]
@@ -294,6 +344,15 @@ def _desa_pages(report: MonthReport) -> list[Figure]:
         table.scale(1, 1.25)
         pages.append(figure)
     return pages
+
+
+def _desa_pages(report: MonthReport) -> list[Figure]:
+    header = ["Kecamatan", "Desa", "Kiriman", "Terbit", "Ditolak", "Perbaikan", "Median jam"]
+    rows: list[list[Any]] = [
+        [k, d, t.submissions, t.published, t.rejected, t.needs_fix, _num(t.median_decision)]
+        for (k, d), t in report.by_desa.items()
+    ] or [["-", "-", 0, 0, 0, 0, "-"]]
+    return _table_pages(f"Per desa, {report.month}", header, rows)
 
 
 def _complaint_page(month: str, complaints: ComplaintReport) -> Figure:

@@ -198,14 +198,16 @@ class BloggerApi:
         posts = self._posts(blog["id"]).values()
         live = sum(1 for p in posts if self._settle(p)["status"] == "LIVE")
         public = {k: v for k, v in blog.items() if not k.startswith("_")}
-        stamp = blog["_created"]
+        stamp, link = blog["_created"], f"{base_url}/v3/blogs/{blog['id']}"
+        # Pages are kept by blogger_pages.py, beside the posts.
+        pages = self.state.ns("blogger").get("pages", {}).get(blog["id"], {}).values()
         return {
             **public,
             "published": stamp,
             "updated": stamp,
-            "selfLink": f"{base_url}/v3/blogs/{blog['id']}",
-            "posts": {"totalItems": live, "selfLink": f"{base_url}/v3/blogs/{blog['id']}/posts"},
-            "pages": {"totalItems": 0, "selfLink": f"{base_url}/v3/blogs/{blog['id']}/pages"},
+            "selfLink": link,
+            "posts": {"totalItems": live, "selfLink": f"{link}/posts"},
+            "pages": {"totalItems": sum(1 for p in pages if p["status"] == "LIVE"), "selfLink": f"{link}/pages"},
         }
 
     def _settle(self, post: dict[str, Any]) -> dict[str, Any]:

@@ -46,6 +46,11 @@ class GmailApi:
                 "to": str(message["To"]),
                 "subject": " ".join(str(message["Subject"] or "").split()),
                 "body": text,
+                "attachments": [
+                    {"filename": part.get_filename() or "", "mimeType": part.get_content_type(), "size": len(data)}
+                    for part in message.iter_attachments()
+                    if isinstance(data := part.get_payload(decode=True), bytes)
+                ],
             }
         )
         return Response(json={"id": message_id, "threadId": message_id, "labelIds": ["SENT"]})

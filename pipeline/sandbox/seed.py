@@ -12,6 +12,7 @@ from zoneinfo import ZoneInfo
 
 import requests
 
+from ..core.registry import OPERATOR_HEADER
 from ..core.sheettime import to_serial
 from .demo_data import (
     DEMO_BLOG_NAME,
@@ -49,6 +50,7 @@ COMPLAINT_HEADER = [
     "Foto",
 ]
 DEPARTMENTS_TAB = "SKPD"
+OPERATOR_TAB = "Operator"
 WORLD_FILE = "demo-world.json"
 FOLDER = "application/vnd.google-apps.folder"
 TIMEZONE = "Asia/Makassar"
@@ -142,6 +144,7 @@ def seed_demo(endpoint: str, now: datetime) -> DemoWorld:
             )
         _put(http, endpoint, form_id, FORM_TAB, rows)
         complaint_id = _seed_complaints(http, endpoint, review_id, photo_ids, now)
+        _seed_operators(http, endpoint, review_id)
     return DemoWorld(
         endpoint=endpoint,
         form_spreadsheet_id=form_id,
@@ -185,6 +188,37 @@ def _seed_complaints(
     return form_id
 
 
+def _seed_operators(http: requests.Session, endpoint: str, review_id: str) -> None:
+    """The review spreadsheet's Operator tab as the regency keeps it: one KIM per village of the demo's stories,
+    with its social media (the public KIM directory lists them)."""
+    add = {"requests": [{"addSheet": {"properties": {"title": OPERATOR_TAB}}}]}
+    _check(http.post(f"{endpoint}/v4/spreadsheets/{review_id}:batchUpdate", json=add))
+    rows: list[list[Any]] = [list(OPERATOR_HEADER)]
+    seen: set[str] = set()
+    for item in DEMO_RESPONSES:
+        if item.desa in seen:
+            continue
+        seen.add(item.desa)
+        handle = "kim." + "".join(c for c in item.desa.lower() if c.isalnum())
+        number = f"KIM-6311-{len(seen):04d}"
+        rows.append(
+            [
+                item.email,
+                item.operator,
+                f"KIM {item.desa}",
+                item.desa,
+                item.kecamatan,
+                "",
+                handle,
+                f"@{handle}",
+                "",
+                "",
+                number,
+            ]
+        )
+    _put(http, endpoint, review_id, OPERATOR_TAB, rows)
+
+
 def save_world(world: DemoWorld, folder: Path) -> None:
     (folder / WORLD_FILE).write_text(json.dumps(asdict(world), indent=2), encoding="utf-8")
 
@@ -222,6 +256,8 @@ def demo_config(world: DemoWorld, state_dir: Path, credentials_dir: Path | None 
     if world.upload_folder_id:
         # Only photos the form's upload question put there are shared (the complaints' demo photos too).
         lines += ["photos:", "  upload_folders:", f"    - {world.upload_folder_id}"]
+    # The public KIM directory (a page of the blog), looked at every cycle so the demo shows it change.
+    lines += ["kim_directory:", "  enabled: true", "  check_seconds: 0"]
     if world.complaint_spreadsheet_id:
         # Notices go through the sandbox's Gmail, where the demo reads them back (/_sandbox/gmail/sent).
         lines += [

@@ -18,6 +18,7 @@ from urllib.parse import parse_qs, urlsplit
 from . import control, oauth, views
 from .blogger import BloggerApi
 from .blogger_comments import BloggerComments
+from .blogger_pages import BloggerPages
 from .discovery import Discovery, for_method
 from .drive import DriveApi
 from .errors import ApiError
@@ -61,6 +62,8 @@ class SandboxApp:
         self.drive.register(self.router)
         self.blogger.register(self.router)
         BloggerComments(self.blogger).register(self.router)
+        self.blogger_pages = BloggerPages(self.blogger)
+        self.blogger_pages.register(self.router)
         GmailApi(self.state).register(self.router)
         views.register(self.router, self)
 

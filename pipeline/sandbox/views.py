@@ -112,8 +112,18 @@ def register(router: Router, app: SandboxApp) -> None:
         if match is None:
             raise not_found()
         posts = app.blogger.live_posts(blog_id)
-        body = "".join(_article(blog_id, p, link=True) for p in posts) or "<article>Belum ada berita.</article>"
+        pages = [p for p in app.blogger_pages.pages(blog_id).values() if p["status"] == "LIVE"]
+        menu = " · ".join(f"<a href='{escape(p['url'])}'>{escape(p['title'])}</a>" for p in pages)
+        body = f"<article>Halaman: {menu}</article>" if menu else ""
+        body += "".join(_article(blog_id, p, link=True) for p in posts) or "<article>Belum ada berita.</article>"
         return _page(match["name"], body)
+
+    def static_page(req: Request) -> Response:
+        found = app.blogger_pages.page_by_path(req.params["blog"], "/" + req.params["path"])
+        if found is None:
+            raise not_found()
+        # A page's content is the pipeline's escaped HTML: shown as the blog would show it.
+        return _page(found["title"], f"<article><h2>{escape(found['title'])}</h2>{found['content']}</article>")
 
     def post(req: Request) -> Response:
         found = app.blogger.post_by_id(req.params["blog"], req.params["post"])
@@ -161,4 +171,5 @@ def register(router: Router, app: SandboxApp) -> None:
     router.add("GET", r"^/_sandbox/blogs/(?P<blog>[0-9]+)/(?P<path>\d{4}/\d{2}/[^/]+\.html)$", "", post_by_path)
     router.add("GET", r"^/_sandbox/gmail/?$", "", mails)
     router.add("GET", r"^/_sandbox/gmail/(?P<message>[A-Za-z0-9_-]{16})$", "", mail)
+    router.add("GET", r"^/_sandbox/blogs/(?P<blog>[0-9]+)/(?P<path>p/[^/]+\.html)$", "", static_page)
     router.add("GET", r"^/_sandbox/drive/(?P<file>[A-Za-z0-9_-]+)$", "", drive_file)

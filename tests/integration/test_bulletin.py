@@ -54,7 +54,8 @@ def test_the_bulletin_holds_each_story_once_with_a_qr_code_of_its_link(sandbox: 
     assert result.exit_code == 0, result.output
     [pdf_path] = (tmp_path / "out").glob("buletin-*.pdf")
     reader = PdfReader(pdf_path)
-    assert f"3 stories, {len(reader.pages)} pages" in result.output
+    pages = f"{len(reader.pages)} page" + ("s" if len(reader.pages) > 1 else "")
+    assert f"3 stories, {pages}, 0 characters printed as" in result.output
     text = "\n".join(page.extract_text() or "" for page in reader.pages)
     assert "Daftar isi" in text and "Kecamatan Batu Mandi" in text and "Kecamatan Juai" in text
     for title in posts:
@@ -135,3 +136,25 @@ def test_a_week_without_news_writes_no_pdf_and_says_so(sandbox: Sandbox, tmp_pat
     assert juai.exit_code == 0 and ": 1 story, " in juai.output, juai.output
     [made] = (tmp_path / "out").iterdir()
     assert made.name.endswith("-juai.pdf") and str(made) in juai.output
+
+
+def test_the_command_counts_the_characters_no_font_has(sandbox: Sandbox, tmp_path: Path) -> None:
+    row = response_row(1, title="Panen raya 中文")
+    row[6] = "Warga berterima kasih 🙏👍 kepada petani. Hasil panen naik, kata Pak Camat di balai desa."
+    world = make_world(sandbox.url, tmp_path, [row])
+    world.config.write_text(
+        world.config.read_text(encoding="utf-8") + f"report:\n  directory: {tmp_path / 'out'}\n", encoding="utf-8"
+    )
+    app = build_app(load_settings(world.config), policy=RetryPolicy(sleep=lambda _: None))
+    try:
+        run_cycle(app)
+        officer_sets(review_sheet(app), "MM-20261122-0001", Setujui="TRUE")
+        run_cycle(app)
+    finally:
+        app.close()
+    result = CliRunner().invoke(main, ["--config", str(world.config), "bulletin"])
+    assert result.exit_code == 0, result.output
+    assert "1 story, 1 page, 4 characters printed as \N{REPLACEMENT CHARACTER} (no font has them)" in result.output
+    [pdf_path] = (tmp_path / "out").glob("buletin-*.pdf")
+    text = "".join(page.extract_text() or "" for page in PdfReader(pdf_path).pages)
+    assert "Panen raya \N{REPLACEMENT CHARACTER}\N{REPLACEMENT CHARACTER}" in text

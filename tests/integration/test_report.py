@@ -52,7 +52,14 @@ def test_report_writes_rekap_html_and_pdf_with_the_true_counts(sandbox: Sandbox,
     assert "Portal Uji" in html and "<svg" in html and "Lok Batu" in html
     pdf = (tmp_path / "reports" / "monev-2026-11.pdf").read_bytes()
     pages = len(re.findall(rb"/Type\s*/Page\b", pdf))
-    assert pages == 3 and f"({pages} pages)" in result.output  # cover, trends, one page of villages
+    assert pages == 4 and f"({pages} pages)" in result.output  # cover, trends, the rapor, one page of villages
+    # The rapor: Juai published 2 of its 4, Batu Mandi 1 of 1; without registration every village is a KIM.
+    rapor = html[html.index("Peringkat kecamatan") : html.index("<h2>Per kecamatan</h2>")]
+    cells = [re.sub(r"<[^>]+>", "", c).strip() for c in re.findall(r"<td[^>]*>.*?</td>", rapor)]
+    assert cells[:12] == ["1", "Juai", "2", "4", "50", "1 / 21", "2", "Batu Mandi", "1", "1", "100", "1 / 18"]
+    kims = rapor[rapor.index("Peringkat KIM") :]
+    assert re.search(r"<td class=\"n\">1</td><td>Juai</td><td>Juai</td><td class=\"n\">2</td>", kims)
+    assert re.search(r"<td class=\"n\">2</td><td>Lok Batu</td><td>Batu Mandi</td><td class=\"n\">1</td>", kims)
     assert (tmp_path / "reports" / "monev-2026-11-halaman-1.png").read_bytes().startswith(b"\x89PNG")
 
     rekap = sheet.spreadsheet.worksheet("Rekap").get_all_values()

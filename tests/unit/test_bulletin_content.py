@@ -6,7 +6,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
-from pipeline.core.bulletin import by_kecamatan, photo_id, story_from_post, week_bounds
+from pipeline.core.bulletin import REGENCY, by_kecamatan, photo_id, story_from_post, week_bounds
 
 GOLDEN = Path(__file__).resolve().parents[1] / "golden"
 WHEN = datetime(2026, 11, 23, 2, 0, tzinfo=UTC)
@@ -26,7 +26,6 @@ def test_a_post_becomes_a_story_with_its_paragraphs_and_photos() -> None:
         "Info lengkap: https://balangankab.go.id/berita.",
     )
     assert story.photo_ids == ("1AbCdEfGhIjKlMnOpQrSt", "2AbCdEfGhIjKlMnOpQrSt")
-    assert story_from_post("Lain", "<p>Bukan dari MyMeIn.</p>", "u", WHEN, places) is None
 
 
 def test_photo_ids_from_either_image_url_form() -> None:
@@ -41,3 +40,25 @@ def test_weeks_and_grouping() -> None:
     assert (start.isoformat(), end.isoformat()) == ("2026-11-23T00:00:00+08:00", "2026-11-30T00:00:00+08:00")
     a = story_from_post("A", "<p>x</p><p class='kode-berita'>Kode berita: MM-20261122-0002</p>", "u", WHEN, {})
     assert a is not None and list(by_kecamatan([a], "(TANPA KECAMATAN)")) == ["(tanpa kecamatan)"]
+
+
+def test_a_post_written_in_blogger_is_the_regencys_story_first_with_its_text_and_no_script() -> None:
+    html = (
+        "<div>Agenda Bupati minggu ini:<br>Senin: rapat koordinasi.<br/>Selasa: kunjungan ke Juai.</div>"
+        "<div><b>Program</b> bedah rumah dimulai.</div><script>alert(1)</script><style>p{}</style>"
+        "<ul><li>Satu</li><li>Dua</li></ul>Penutup<!-- catatan -->"
+    )
+    story = story_from_post("Agenda Kabupaten", html, "https://blog/a.html", WHEN, {})
+    assert story is not None and (story.code, story.kecamatan, story.desa) == ("", REGENCY, "")
+    assert story.paragraphs == (
+        "Agenda Bupati minggu ini:\nSenin: rapat koordinasi.\nSelasa: kunjungan ke Juai.",
+        "Program bedah rumah dimulai.",
+        "Satu",
+        "Dua",
+        "Penutup",
+    )
+    village = story_from_post("A", "<p>x</p><p class='kode-berita'>Kode berita: MM-20261122-0002</p>", "u", WHEN, {})
+    assert village is not None
+    assert list(by_kecamatan([village, story])) == [REGENCY, "(tanpa kecamatan)"]
+    assert list(by_kecamatan([village, story], "(tanpa kecamatan)")) == ["(tanpa kecamatan)"]
+    assert story_from_post(" ", "<div> </div><script>x</script>", "u", WHEN, {}) is None

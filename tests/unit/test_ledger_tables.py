@@ -41,6 +41,7 @@ def test_migrations_keep_their_names_and_order() -> None:
         "009_complaints",
         "010_sheet_memory",
         "011_notice_retry",
+        "014_directory",
     ]
 
 
@@ -77,6 +78,9 @@ def test_meta_keys_are_stored_as_earlier_releases_stored_them(ledger: Ledger) ->
         meta.registrations_checked_at: "registrations_checked_at",
         meta.notices_watermark: "notices_event_id",
         meta.report_months: "report_months",
+        meta.directory_page: "directory_page",
+        meta.directory_checked_at: "directory_checked_at",
+        meta.directory_stale: "directory_stale",
         meta.job_done("monev 2026-11"): "job_done:monev 2026-11",
         meta.job_failed("monev 2026-11"): "job_failed:monev 2026-11",
     }
