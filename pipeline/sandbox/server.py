@@ -21,6 +21,7 @@ from .blogger_comments import BloggerComments
 from .discovery import Discovery, for_method
 from .drive import DriveApi
 from .errors import ApiError
+from .facebook import FacebookApi, graph_fault_body
 from .faults import Fault, FaultTable
 from .gmail import GmailApi
 from .limits import RateCounter
@@ -28,6 +29,7 @@ from .routing import Request, Response, Router
 from .sheets import SheetsApi
 from .state import SandboxState, utc_now
 from .stats import CallStats
+from .telegram import TelegramApi, bot_fault_body
 
 log = logging.getLogger("mymein.sandbox")
 schema_log = logging.getLogger("mymein.sandbox.schema")
@@ -62,6 +64,8 @@ class SandboxApp:
         self.blogger.register(self.router)
         BloggerComments(self.blogger).register(self.router)
         GmailApi(self.state).register(self.router)
+        FacebookApi(self.state).register(self.router)
+        TelegramApi(self.state).register(self.router)
         views.register(self.router, self)
 
     def dispatch(self, req: Request) -> tuple[Response, bool]:
@@ -92,9 +96,7 @@ class SandboxApp:
                 if fault.drop and not fault.after_effect:
                     return Response(), True
                 if fault.status is not None and not fault.after_effect:
-                    return Response(
-                        status=fault.status, json=ApiError(fault.status, _fault_message(fault.status)).body()
-                    ), False
+                    return Response(status=fault.status, json=_fault_body(route.method_id, fault.status)), False
                 late = fault if fault.after_effect else None
         try:
             if described is not None:
@@ -116,9 +118,7 @@ class SandboxApp:
             if late.drop:
                 return Response(), True
             if late.status is not None:
-                return Response(
-                    status=late.status, json=ApiError(late.status, _fault_message(late.status)).body()
-                ), False
+                return Response(status=late.status, json=_fault_body(route.method_id, late.status)), False
         return response, False
 
     def _check_response(self, method_id: str, described: Discovery, body: object) -> None:
@@ -127,6 +127,15 @@ class SandboxApp:
             # A sandbox bug, not the caller's: logged where the test suite looks (tests/conftest.py).
             self.schema_violations.append((method_id, problems))
             schema_log.error("%s answered outside its discovery schema: %s", method_id, "; ".join(problems[:5]))
+
+
+def _fault_body(method_id: str, status: int) -> dict[str, object]:
+    """An injected failure in the shape of the API it hits: Graph's and the Bot API's are not Google's."""
+    if method_id.startswith("facebook."):
+        return graph_fault_body(status)
+    if method_id.startswith("telegram."):
+        return bot_fault_body(status)
+    return ApiError(status, _fault_message(status)).body()
 
 
 def _fault_message(status: int) -> str:
