@@ -7,6 +7,7 @@ the channels, and read from the file.
 from __future__ import annotations
 
 import os
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -31,6 +32,7 @@ from .config_sections import (
     ReviewSettings,
     ScheduleSettings,
     Section,
+    SocialSettings,
     time_zone,
 )
 from .core.errors import ConfigurationError
@@ -57,6 +59,7 @@ __all__ = [
     "ReviewSettings",
     "ScheduleSettings",
     "Settings",
+    "SocialSettings",
     "config_path",
     "load_settings",
 ]
@@ -100,6 +103,7 @@ class Settings(Section):
     comments: CommentSettings = Field(default_factory=CommentSettings)
     registration: RegistrationSettings = Field(default_factory=RegistrationSettings)
     complaints: ComplaintSettings = Field(default_factory=ComplaintSettings)
+    social: SocialSettings = Field(default_factory=SocialSettings)
     channels: list[ChannelSettings] = Field(default_factory=list)
 
     @field_validator("channels")
@@ -251,5 +255,16 @@ def _resolve_paths(settings: Settings, base: Path) -> Settings:
             ),
             "report": settings.report.model_copy(update={"directory": absolute(settings.report.directory)}),
             "notices": settings.notices.model_copy(update={"password_file": absolute(settings.notices.password_file)}),
+            "social": _social_paths(settings, absolute),
         }
     )
+
+
+def _social_paths(settings: Settings, absolute: Callable[[Path | None], Path | None]) -> SocialSettings:
+    social = settings.social
+    update: dict[str, Any] = {}
+    for name in ("facebook", "telegram"):
+        channel = getattr(social, name)
+        if channel is not None:
+            update[name] = channel.model_copy(update={"token_file": absolute(channel.token_file)})
+    return social.model_copy(update=update)

@@ -322,3 +322,28 @@ class ComplaintSettings(Section):
 
 class RegionSettings(Section):
     file: Path | None = None
+
+
+class FacebookShareSettings(Section):
+    # A Facebook Page the regency's stories are posted to, with a long-lived page access token in a file (0600).
+    page_id: str = Field(pattern=r"^[0-9]+$")
+    token_file: Path
+    graph_version: str = Field(default="v21.0", pattern=r"^v[0-9]{1,2}\.0$")
+
+
+class TelegramShareSettings(Section):
+    # A Telegram channel (`@name` or its numeric id) and the token of a bot that is an admin of it, in a file.
+    chat: str = Field(pattern=r"^(@[A-Za-z][A-Za-z0-9_]{3,31}|-?[0-9]+)$")
+    token_file: Path
+
+
+class SocialSettings(Section):
+    # Each published story shared once to the Facebook Page and the Telegram channel; off until one is given.
+    endpoint: str | None = None  # leave out for the real services; a sandbox URL to rehearse
+    default_share: bool = True  # the `Sebar` box of a new row, and of rows on a sheet without that column
+    facebook: FacebookShareSettings | None = None
+    telegram: TelegramShareSettings | None = None
+
+    @property
+    def enabled(self) -> bool:
+        return self.facebook is not None or self.telegram is not None

@@ -7,7 +7,7 @@ from pathlib import Path
 
 from pipeline.core.decide import PostState
 from pipeline.core.model import Status, Submission
-from pipeline.ledger import Ledger
+from pipeline.ledger import MIGRATIONS, Ledger
 
 NOW = datetime(2026, 11, 22, 1, 0, tzinfo=UTC)
 
@@ -57,7 +57,7 @@ def test_state_survives_reopening_and_migrations_run_once(tmp_path: Path) -> Non
     )
     ledger.close()
     again = Ledger(path, clock=lambda: NOW)
-    assert again.schema_version == 11
+    assert again.schema_version == len(MIGRATIONS)
     stored = again.get(record.code)
     assert stored is not None
     assert (stored.status, stored.post_id, stored.post_state, stored.queued) == (

@@ -1,0 +1,223 @@
+"""Spreading the news through the sandbox's Graph and Bot APIs: one Facebook post and one Telegram message alive
+per published story at every moment, edited with it, withdrawn with it, never doubled by a lost answer."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+import pytest
+import requests
+
+from pipeline.app import App, build_app
+from pipeline.config import ConfigError, load_settings
+from pipeline.cycle import run_cycle
+from pipeline.features import social
+from pipeline.google.retry import RetryPolicy
+from pipeline.sandbox.server import Sandbox
+
+from .test_pipeline import officer_sets, records_by_code, review_sheet
+from .world import World, make_world, response_row
+
+CODE = "MM-20261122-0001"
+PAGE = "104729381112233"
+CHAT = "@kimbalangan"
+BOT_TOKEN = "123456789:AAHsandboxTokenForTestsOnly_abcdefgh"
+
+
+class Clock:
+    def __init__(self) -> None:
+        self.now = datetime(2026, 11, 23, 1, 0, tzinfo=UTC)
+
+    def __call__(self) -> datetime:
+        return self.now
+
+
+def social_yaml(folder: Path, endpoint: str, *, default_share: bool = True) -> str:
+    """The `social:` section, with both token files written mode 600."""
+    for name, token in (("fb-token", "page-token-sandbox"), ("tg-token", BOT_TOKEN)):
+        path = folder / name
+        path.write_text(token + "\n", encoding="utf-8")
+        path.chmod(0o600)
+    return (
+        f"social:\n  endpoint: {endpoint}\n  default_share: {str(default_share).lower()}\n"
+        f"  facebook:\n    page_id: '{PAGE}'\n    token_file: {folder / 'fb-token'}\n"
+        f"  telegram:\n    chat: '{CHAT}'\n    token_file: {folder / 'tg-token'}\n"
+    )
+
+
+def fb_posts(endpoint: str) -> list[dict[str, Any]]:
+    response = requests.get(
+        f"{endpoint}/v21.0/{PAGE}/feed",
+        params={"fields": "id,message,link", "access_token": "page-token-sandbox"},
+        timeout=10,
+    )
+    response.raise_for_status()
+    data: list[dict[str, Any]] = response.json()["data"]
+    return data
+
+
+def tg_messages(endpoint: str) -> list[dict[str, Any]]:
+    response = requests.get(f"{endpoint}/_sandbox/telegram/messages", params={"chat": CHAT}, timeout=10)
+    response.raise_for_status()
+    messages: list[dict[str, Any]] = response.json()["messages"]
+    return messages
+
+
+@pytest.fixture
+def clock() -> Clock:
+    return Clock()
+
+
+@pytest.fixture
+def sandbox(clock: Clock, tmp_path: Path) -> Iterator[Sandbox]:
+    with Sandbox(state_dir=tmp_path / "sandbox", clock=clock) as running:
+        yield running
+
+
+@pytest.fixture
+def world(sandbox: Sandbox, tmp_path: Path) -> World:
+    made = make_world(sandbox.url, tmp_path, [response_row(1), response_row(2)])
+    text = made.config.read_text(encoding="utf-8") + social_yaml(tmp_path, sandbox.url)
+    made.config.write_text(text, encoding="utf-8")
+    return made
+
+
+def _app(world: World, clock: Clock, adapter: Any = None) -> App:
+    return build_app(load_settings(world.config), adapter, clock=clock, policy=RetryPolicy(sleep=lambda _: None))
+
+
+@pytest.fixture
+def app(world: World, clock: Clock) -> Iterator[App]:
+    built = _app(world, clock)
+    yield built
+    built.close()
+
+
+def test_publish_edit_retract_republish_keeps_exactly_one_share_per_channel(
+    app: App, world: World, clock: Clock
+) -> None:
+    url = world.endpoint
+    run_cycle(app)
+    assert (fb_posts(url), tg_messages(url)) == ([], [])  # nothing published, nothing shared
+    sheet = review_sheet(app)
+    officer_sets(sheet, CODE, Setujui="TRUE")
+    report = run_cycle(app)
+    link = app.ledger.get(CODE).post_url  # type: ignore[union-attr]
+    [post] = fb_posts(url)
+    [message] = tg_messages(url)
+    assert post["link"] == link and post["message"].startswith("Berita nomor 1")
+    assert "Berita nomor 1" in message["text"] and "Baca selengkapnya" in message["text"]
+    assert len(report.shared) == 2
+    row = records_by_code(sheet)[CODE]
+    assert f"https://www.facebook.com/{post['id']}" in row["Pesan"]
+    assert f"https://t.me/kimbalangan/{message['message_id']}" in row["Pesan"]
+    assert row["Pesan"].startswith("Terbit di blog.")
+    again = run_cycle(app)  # a quiet cycle changes nothing out there
+    assert again.shared == [] and len(fb_posts(url)) == 1 and len(tg_messages(url)) == 1
+
+    officer_sets(sheet, CODE, Judul="Berita nomor 1, diperbarui")
+    run_cycle(app)
+    [edited] = fb_posts(url)
+    [edited_message] = tg_messages(url)
+    assert edited["id"] == post["id"] and edited["message"].startswith("Berita nomor 1, diperbarui")
+    assert edited_message["message_id"] == message["message_id"] and "diperbarui" in edited_message["text"]
+
+    officer_sets(sheet, CODE, Setujui="FALSE", Tolak="TRUE", Catatan="Salah desa.")
+    run_cycle(app)
+    assert (fb_posts(url), tg_messages(url)) == ([], [])
+    row = records_by_code(sheet)[CODE]
+    assert row["Status"] in ("Ditarik", "Ditolak") and "facebook.com" not in row["Pesan"]
+
+    officer_sets(sheet, CODE, Setujui="TRUE", Tolak="FALSE", Catatan="")
+    run_cycle(app)
+    [republished] = fb_posts(url)
+    [remessage] = tg_messages(url)
+    assert republished["id"] != post["id"] and remessage["message_id"] != message["message_id"]
+    kinds = [e.kind for e in app.ledger.events(CODE) if e.kind.startswith("share")]
+    assert kinds == ["shared", "shared", "share_edited", "share_edited", "share_deleted", "share_deleted",
+                     "shared", "shared"]  # fmt: skip
+
+
+def test_unticking_sebar_keeps_a_story_off_social_media(app: App, world: World) -> None:
+    run_cycle(app)
+    sheet = review_sheet(app)
+    officer_sets(sheet, CODE, Setujui="TRUE", Sebar="FALSE")
+    run_cycle(app)
+    assert app.ledger.get(CODE).status.value == "Terbit"  # type: ignore[union-attr]
+    assert (fb_posts(world.endpoint), tg_messages(world.endpoint)) == ([], [])
+    officer_sets(sheet, CODE, Sebar="TRUE")
+    run_cycle(app)
+    assert len(fb_posts(world.endpoint)) == 1 and len(tg_messages(world.endpoint)) == 1
+    officer_sets(sheet, CODE, Sebar="FALSE")
+    run_cycle(app)
+    assert (fb_posts(world.endpoint), tg_messages(world.endpoint)) == ([], [])
+
+
+def test_after_48_hours_the_officer_is_told_to_delete_the_telegram_message_by_hand(
+    app: App, world: World, clock: Clock
+) -> None:
+    run_cycle(app)
+    sheet = review_sheet(app)
+    officer_sets(sheet, CODE, Setujui="TRUE")
+    run_cycle(app)
+    [message] = tg_messages(world.endpoint)
+    clock.now += timedelta(hours=49)
+    officer_sets(sheet, CODE, Setujui="FALSE")
+    run_cycle(app)
+    assert fb_posts(world.endpoint) == []
+    assert [m["message_id"] for m in tg_messages(world.endpoint)] == [message["message_id"]]
+    pesan = records_by_code(sheet)[CODE]["Pesan"]
+    assert f"https://t.me/kimbalangan/{message['message_id']}" in pesan and "hapus manual" in pesan
+    run_cycle(app)  # not tried again, not said twice
+    assert [e.kind for e in app.ledger.events(CODE)].count("share_manual") == 1
+
+
+def test_lost_answers_never_double_a_share(sandbox: Sandbox, app: App, world: World) -> None:
+    url = world.endpoint
+    run_cycle(app)
+    sheet = review_sheet(app)
+    officer_sets(sheet, CODE, Setujui="TRUE")
+    lost = [
+        {"match": "facebook.feed.create", "times": 1, "drop": True, "after_effect": True},
+        {"match": "telegram.sendMessage", "times": 1, "drop": True, "after_effect": True},
+    ]
+    requests.post(f"{url}/_sandbox/faults", json={"rules": lost}, timeout=10).raise_for_status()
+    report = run_cycle(app)
+    assert any("telegram share may or may not" in w.text for w in report.warnings)
+    assert len(fb_posts(url)) == 1 and len(tg_messages(url)) == 1  # both made; neither answer arrived
+    run_cycle(app)  # Facebook: found in the feed by its link and adopted; Telegram: uncertain, not resent
+    run_cycle(app)
+    assert len(fb_posts(url)) == 1 and len(tg_messages(url)) == 1
+    kinds = [e.kind for e in app.ledger.events(CODE)]
+    assert kinds.count("share_adopted") == 1 and kinds.count("share_uncertain") == 1
+    assert "Telegram belum pasti terkirim" in records_by_code(sheet)[CODE]["Pesan"]
+    [uncertain] = app.ledger.shares.listing(("uncertain",))
+    social.dismiss(app.ledger, uncertain)
+    run_cycle(app)
+    assert len(tg_messages(url)) == 1
+
+
+def test_an_uncertain_share_resent_by_the_administrator_goes_out_once_more(app: App, world: World) -> None:
+    url = world.endpoint
+    run_cycle(app)
+    sheet = review_sheet(app)
+    officer_sets(sheet, CODE, Setujui="TRUE")
+    lost = [{"match": "telegram.sendMessage", "times": 1, "drop": True}]  # never arrived at all
+    requests.post(f"{url}/_sandbox/faults", json={"rules": lost}, timeout=10).raise_for_status()
+    run_cycle(app)
+    assert tg_messages(url) == []
+    [uncertain] = app.ledger.shares.listing(("uncertain",))
+    social.resend(app.ledger, uncertain)
+    with pytest.raises(social.WrongState):
+        social.resend(app.ledger, uncertain)
+    run_cycle(app)
+    assert len(tg_messages(url)) == 1 and len(fb_posts(url)) == 1
+
+
+def test_a_token_file_others_can_read_is_refused(world: World, clock: Clock, tmp_path: Path) -> None:
+    (tmp_path / "tg-token").chmod(0o644)
+    with pytest.raises(ConfigError, match=r"social.telegram.token_file: .* chmod 600"):
+        _app(world, clock)
