@@ -34,6 +34,7 @@ from .config_sections import (
     Section,
     SocialSettings,
     time_zone,
+    with_share_column,
 )
 from .core.errors import ConfigurationError
 
@@ -138,6 +139,11 @@ class Settings(Section):
                 "complaints": ComplaintSettings(),
             }
         )
+
+    @model_validator(mode="after")
+    def _share_column(self) -> Settings:
+        self.review.headers = with_share_column(self.review.headers, self.social.enabled)
+        return self
 
     @model_validator(mode="after")
     def _complaints_need_mail(self) -> Settings:

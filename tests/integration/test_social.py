@@ -221,3 +221,29 @@ def test_a_token_file_others_can_read_is_refused(world: World, clock: Clock, tmp
     (tmp_path / "tg-token").chmod(0o644)
     with pytest.raises(ConfigError, match=r"social.telegram.token_file: .* chmod 600"):
         _app(world, clock)
+
+
+@pytest.mark.parametrize("default_share", [True, False])
+def test_a_sheet_made_before_the_sebar_column_follows_default_share(
+    sandbox: Sandbox, tmp_path: Path, clock: Clock, default_share: bool
+) -> None:
+    made = make_world(sandbox.url, tmp_path, [response_row(1)])
+    before = _app(made, clock)
+    try:
+        run_cycle(before)  # the review tab gets its header without `Sebar`
+    finally:
+        before.close()
+    text = made.config.read_text(encoding="utf-8") + social_yaml(tmp_path, sandbox.url, default_share=default_share)
+    made.config.write_text(text, encoding="utf-8")
+    app = _app(made, clock)
+    try:
+        sheet = review_sheet(app)
+        assert "Sebar" not in sheet.row_values(1)
+        officer_sets(sheet, CODE, Setujui="TRUE")
+        report = run_cycle(app)
+        assert not [w for w in report.warnings if "Sebar" in w.text]
+        assert app.ledger.get(CODE).status.value == "Terbit"  # type: ignore[union-attr]
+        expected = 1 if default_share else 0
+        assert len(fb_posts(sandbox.url)) == expected and len(tg_messages(sandbox.url)) == expected
+    finally:
+        app.close()
