@@ -247,3 +247,34 @@ def test_a_sheet_made_before_the_sebar_column_follows_default_share(
         assert len(fb_posts(sandbox.url)) == expected and len(tg_messages(sandbox.url)) == expected
     finally:
         app.close()
+
+
+def test_status_lists_an_uncertain_share_and_the_commands_settle_it(app: App, world: World) -> None:
+    from click.testing import CliRunner
+
+    from pipeline.cli import main
+
+    run_cycle(app)
+    officer_sets(review_sheet(app), CODE, Setujui="TRUE")
+    lost = [{"match": "telegram.sendMessage", "times": 1, "drop": True, "after_effect": True}]
+    requests.post(f"{world.endpoint}/_sandbox/faults", json={"rules": lost}, timeout=10).raise_for_status()
+    run_cycle(app)
+    [uncertain] = app.ledger.shares.listing(("uncertain",))
+    runner = CliRunner()
+    config = ["--config", str(world.config)]
+    status = runner.invoke(main, [*config, "status"])
+    assert status.exit_code == 0, status.output
+    assert f"#{uncertain.id} {CODE} (telegram)" in status.output and "mymein social resend" in status.output
+    listed = runner.invoke(main, [*config, "social", "list", "--state", "uncertain"])
+    assert f"#{uncertain.id}" in listed.output and "telegram" in listed.output
+    assert BOT_TOKEN not in listed.output + status.output
+    dismissed = runner.invoke(main, [*config, "social", "dismiss", str(uncertain.id)])
+    assert dismissed.exit_code == 0 and "dismissed" in dismissed.output
+    again = runner.invoke(main, [*config, "social", "dismiss", str(uncertain.id)])
+    assert again.exit_code == 1 and "it is dismissed" in again.output
+    missing = runner.invoke(main, [*config, "social", "resend", "999"])
+    assert missing.exit_code == 1
+    resent = runner.invoke(main, [*config, "social", "resend", str(uncertain.id)])
+    assert resent.exit_code == 0, resent.output
+    run_cycle(app)
+    assert len(tg_messages(world.endpoint)) == 2  # the administrator's decision: a second message, knowingly
