@@ -245,8 +245,13 @@ def _tell_officer(app: App, code: str) -> None:
                 f"pesan {label} {share.url} sudah lebih dari 48 jam sehingga tidak bisa dihapus otomatis; "
                 f"mohon hapus manual di {label}"
             )
-        elif share.state == "uncertain":
+        elif share.state == "uncertain" and record.status is Status.PUBLISHED:
             parts.append(f"{label} belum pasti terkirim (diperiksa administrator)")
+        elif share.state == "uncertain":
+            parts.append(
+                f"pesan {label} mungkin sempat terkirim dan tidak bisa dihapus otomatis; jika ada di kanal, "
+                "mohon hapus manual"
+            )
     wanted = base + (MARKER + "; ".join(parts) + "." if parts else "")
     if wanted != record.message:
         app.ledger.note(code, wanted, kind="social")
