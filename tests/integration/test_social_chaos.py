@@ -90,7 +90,8 @@ def _world(sandbox: Sandbox, folder: Path) -> World:
 def _on_channels(world: World) -> tuple[dict[int, int], dict[int, int], set[int]]:
     posts, messages = fb_posts(world.endpoint), tg_messages(world.endpoint)
     fb = {n: sum(1 for p in posts if p["message"].startswith(f"Berita nomor {n}\n")) for n in (1, 2)}
-    tg = {n: sum(1 for m in messages if f"Berita nomor {n}\n" in (m.get("text") or m.get("caption") or "")) for n in (1, 2)}  # fmt: skip
+    texts = [m.get("text") or m.get("caption") or "" for m in messages]
+    tg = {n: sum(1 for t in texts if f"Berita nomor {n}\n" in t) for n in (1, 2)}
     app = _open(world)
     try:
         uncertain = {int(s.code[-1]) for s in app.ledger.shares.listing(("uncertain",))}
