@@ -278,3 +278,28 @@ def test_status_lists_an_uncertain_share_and_the_commands_settle_it(app: App, wo
     assert resent.exit_code == 0, resent.output
     run_cycle(app)
     assert len(tg_messages(world.endpoint)) == 2  # the administrator's decision: a second message, knowingly
+
+
+def test_doctor_checks_the_page_token_and_the_bot(sandbox: Sandbox, world: World, tmp_path: Path) -> None:
+    from pipeline.ops.doctor import run_checks
+
+    page = {"id": PAGE, "name": "Diskominfo Balangan", "token": "page-token-sandbox", "scopes": ["pages_show_list"]}
+    requests.post(f"{sandbox.url}/_sandbox/facebook/pages", json=page, timeout=10).raise_for_status()
+    chat = {"chat": CHAT, "bot_can_post": False}
+    requests.post(f"{sandbox.url}/_sandbox/telegram/chats", json=chat, timeout=10).raise_for_status()
+    checks = {c.name: c for c in run_checks(world.config)}
+    assert checks["social.facebook.token_file"].ok and checks["social.telegram.token_file"].ok
+    assert not checks["Facebook page token"].ok and "pages_manage_posts" in checks["Facebook page token"].detail
+    assert not checks["Telegram bot"].ok and "administrator" in checks["Telegram bot"].fix
+    page["scopes"] = ["pages_show_list", "pages_manage_posts"]
+    requests.post(f"{sandbox.url}/_sandbox/facebook/pages", json=page, timeout=10).raise_for_status()
+    chat["bot_can_post"] = True
+    requests.post(f"{sandbox.url}/_sandbox/telegram/chats", json=chat, timeout=10).raise_for_status()
+    checks = {c.name: c for c in run_checks(world.config)}
+    assert checks["Facebook page token"].ok and checks["Telegram bot"].ok, checks
+    (tmp_path / "fb-token").write_text("someone-elses-token\n", encoding="utf-8")
+    checks = {c.name: c for c in run_checks(world.config)}
+    assert not checks["Facebook page token"].ok  # a token the page never had
+    (tmp_path / "fb-token").chmod(0o640)
+    checks = {c.name: c for c in run_checks(world.config)}
+    assert not checks["social.facebook.token_file"].ok and "chmod 600" in checks["social.facebook.token_file"].fix
