@@ -92,6 +92,8 @@ class MonthReport:
     top_operators: list[tuple[str, int]]
     comments: int = 0  # readers' comments on the blog during the month
     complaints: ComplaintReport | None = None  # None: no complaint was received during the month
+    # Stories shared to social media during the month: kecamatan -> channel -> stories (each once per channel).
+    shares: dict[str, dict[str, int]] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)

@@ -303,3 +303,22 @@ def test_doctor_checks_the_page_token_and_the_bot(sandbox: Sandbox, world: World
     (tmp_path / "fb-token").chmod(0o640)
     checks = {c.name: c for c in run_checks(world.config)}
     assert not checks["social.facebook.token_file"].ok and "chmod 600" in checks["social.facebook.token_file"].fix
+
+
+def test_the_monthly_report_counts_shares_per_channel_and_kecamatan(
+    app: App, world: World, clock: Clock, tmp_path: Path
+) -> None:
+    from pipeline.outputs.report import build_report, write_files
+
+    run_cycle(app)
+    sheet = review_sheet(app)
+    officer_sets(sheet, CODE, Setujui="TRUE")
+    officer_sets(sheet, "MM-20261122-0002", Setujui="TRUE", Sebar="FALSE")
+    run_cycle(app)
+    officer_sets(sheet, CODE, Judul="Judul baru")  # an edit is not a second share
+    run_cycle(app)
+    report = build_report(app.ledger, app.settings, app.regions, "2026-11", clock.now)
+    assert report.shares == {"Juai": {"facebook": 1, "telegram": 1}}
+    written = write_files(report, app.renderer, tmp_path / "reports", "Portal Uji")
+    html = written.html.read_text(encoding="utf-8")
+    assert "<h2>Media sosial</h2>" in html and '<td>Juai</td><td class="n">1</td><td class="n">1</td>' in html
