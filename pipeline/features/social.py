@@ -12,6 +12,7 @@ itself, shown in `mymein status`, until an administrator resends or dismisses it
 from __future__ import annotations
 
 import logging
+import re
 from collections.abc import Iterable
 
 from ..app import App
@@ -39,6 +40,7 @@ log = logging.getLogger("mymein.social")
 LABELS = {"facebook": "Facebook", "telegram": "Telegram"}
 MARKER = " Media sosial: "
 RESENDABLE = ("uncertain", "dismissed")
+TOLD_STATUSES = (Status.PUBLISHED, Status.RETRACTED, Status.REJECTED)
 DISMISSABLE = ("uncertain",)
 
 
@@ -59,13 +61,22 @@ def spread(app: App, rows: Iterable[ReviewRow], warnings: list[str]) -> list[str
         if record is None:
             continue
         row = by_code.get(code)
+        shown = row.pipeline_cells.get("message", "") if row is not None else ""
         wanted = _wanted(app, record, row)
         text = _text(app, record, row) if wanted else None
         for name, client in channels.active():
             if name in down:
                 continue
             try:
-                link = _converge(app, name, client, record, current.get((code, name)), wanted, text, warnings)
+                share = current.get((code, name))
+                if (
+                    share is None
+                    and wanted
+                    and text is not None
+                    and _adopt_from_sheet(app, name, client, code, text, shown)
+                ):
+                    continue
+                link = _converge(app, name, client, record, share, wanted, text, warnings)
             except ChannelDown as exc:
                 down[name] = exc.reason
                 continue
@@ -78,6 +89,30 @@ def spread(app: App, rows: Iterable[ReviewRow], warnings: list[str]) -> list[str
     for name, reason in down.items():
         warnings.append(f"{name}: {reason}; shares wait for the next cycle")
     return shared
+
+
+def _adopt_from_sheet(
+    app: App, name: str, client: FacebookPage | TelegramChannel, code: str, text: ShareText, shown: str
+) -> bool:
+    """A story the ledger has never shared there whose row's `Pesan` already links its share: the ledger was
+    lost (or restored from an older copy) after the share. The link is the share; it is taken, not made again."""
+    if any(s.channel == name for s in app.ledger.shares.of(code)):
+        return False  # the ledger knows this story's shares there: the sheet may only be behind it
+    if isinstance(client, FacebookPage):
+        pattern = re.escape(facebook_link(f"{client.page_id}_")) + r"([0-9]+)\b"
+    else:
+        pattern = re.escape(telegram_link(client.chat, "")) + r"([0-9]+)\b"
+    found = re.search(pattern, shown.split(MARKER, 1)[1] if MARKER in shown else "")
+    if found is None:
+        return False
+    share = app.ledger.shares.begin(code, name, text.link, text.digest)
+    if share is None:
+        return False
+    remote_id = f"{client.page_id}_{found.group(1)}" if isinstance(client, FacebookPage) else found.group(1)
+    url = found.group(0)
+    app.ledger.shares.move(share, ("sending",), "live", remote_id=remote_id, url=url, photo=int(bool(text.photo_url)))
+    app.ledger.event(code, "share_adopted", {"channel": name, "url": url, "from": "review sheet"})
+    return True
 
 
 def _wanted(app: App, record: SubmissionRecord, row: ReviewRow | None) -> bool | None:
@@ -234,6 +269,8 @@ def _tell_officer(app: App, code: str) -> None:
     record = app.ledger.get(code)
     if record is None:
         return
+    if record.status not in TOLD_STATUSES:
+        return  # a story held, waiting or failing has its own Pesan, which the cycle compares against
     base = record.message.split(MARKER, 1)[0]
     parts: list[str] = []
     for share in app.ledger.shares.of(code):

@@ -9,6 +9,7 @@ Tokens never leave this module in an error or a log line: the Bot API carries it
 from __future__ import annotations
 
 import logging
+import re
 from dataclasses import dataclass
 from typing import Any
 
@@ -27,6 +28,7 @@ GRAPH_TOKEN_CODES = {10, 102, 190, 2500} | set(range(200, 300))
 GRAPH_THROTTLE_CODES = {4, 17, 32, 341, 368, 613}
 GRAPH_TEMPORARY_CODES = {1, 2}
 NOT_MODIFIED = "message is not modified"
+POST_ID = re.compile(r"[0-9]{1,30}_[0-9]{1,30}")
 
 
 class ShareError(MyMeInError):
@@ -77,7 +79,11 @@ class FacebookPage:
     def post(self, message: str, link: str) -> str:
         """A new page post; its id (`PAGEID_POSTID`)."""
         body = self._call("POST", f"{self.page_id}/feed", {"message": message, "link": link}, creates=True)
-        return str(body["id"])
+        post_id = str(body.get("id", ""))
+        if not POST_ID.fullmatch(post_id) or not post_id.startswith(f"{self.page_id}_"):
+            # Not what Graph answers: whether a post was made is unknown; looked for by its link next cycle.
+            raise ShareUncertain(self.channel, f"the answer carries no post id of page {self.page_id}")
+        return post_id
 
     def edit(self, post_id: str, message: str) -> None:
         self._call("POST", post_id, {"message": message})
@@ -90,11 +96,17 @@ class FacebookPage:
         params: dict[str, str] = {"fields": "id,link,message", "limit": "100"}
         for _ in range(pages):
             body = self._call("GET", f"{self.page_id}/feed", params)
-            for post in body.get("data", []):
-                if post.get("link") == link or link in str(post.get("message", "")):
-                    return str(post["id"])
-            after = body.get("paging", {}).get("cursors", {}).get("after")
-            if not body.get("paging", {}).get("next") or not after:
+            data = body.get("data")
+            for post in data if isinstance(data, list) else []:
+                if not isinstance(post, dict):
+                    continue
+                found = str(post.get("id", ""))
+                if (post.get("link") == link or link in str(post.get("message", ""))) and POST_ID.fullmatch(found):
+                    return found
+            paging: dict[str, Any] = body["paging"] if isinstance(body.get("paging"), dict) else {}
+            cursors: dict[str, Any] = paging["cursors"] if isinstance(paging.get("cursors"), dict) else {}
+            after = cursors.get("after")
+            if not paging.get("next") or not after:
                 return None
             params = {**params, "after": str(after)}
         return None
@@ -106,6 +118,12 @@ class FacebookPage:
         return str(me.get("id", "")), [str(s) for s in debug.get("scopes", [])]
 
     def _call(self, method: str, path: str, params: dict[str, str], *, creates: bool = False) -> dict[str, Any]:
+        try:
+            return self._exchange(method, path, params, creates=creates)
+        except (TypeError, ValueError, AttributeError, KeyError) as exc:  # an answer not shaped as Graph's
+            raise _unreadable(self.channel, exc, creates) from None
+
+    def _exchange(self, method: str, path: str, params: dict[str, str], *, creates: bool) -> dict[str, Any]:
         url = f"{self.base}/{path}"
         query = {**params, "access_token": self._token} if method == "GET" else None
         data = {**params, "access_token": self._token} if method != "GET" else None
@@ -117,8 +135,10 @@ class FacebookPage:
             body = response.json()
         except ValueError:
             body = {}
-        if response.status_code < 400 and isinstance(body, dict) and "error" not in body:
-            return body
+        if response.status_code < 400:
+            if isinstance(body, dict) and "error" not in body:
+                return body
+            raise ValueError("a success status without a Graph object")
         error = body.get("error", {}) if isinstance(body, dict) else {}
         code = int(error.get("code", 0) or 0)
         text = _scrub(f"({code}) {error.get('message', response.reason)}", self._token)
@@ -154,11 +174,11 @@ class TelegramChannel:
         if photo_url:
             try:
                 result = self._call("sendPhoto", {"photo": photo_url, "caption": html}, creates=True)
-                return str(result["message_id"]), True
+                return _message_id(result), True
             except ShareRefused as exc:  # Telegram could not fetch the photo: nothing was sent, say it in text
                 log.warning("telegram: photo refused (%s); sent as a text message", exc.reason)
         result = self._call("sendMessage", {"text": html}, creates=True)
-        return str(result["message_id"]), False
+        return _message_id(result), False
 
     def edit(self, message_id: str, html: str, *, photo: bool) -> None:
         method, key = ("editMessageCaption", "caption") if photo else ("editMessageText", "text")
@@ -191,6 +211,12 @@ class TelegramChannel:
     def _call(
         self, method: str, params: dict[str, str], *, creates: bool = False, with_chat: bool = True
     ) -> dict[str, Any]:
+        try:
+            return self._exchange(method, params, creates=creates, with_chat=with_chat)
+        except (TypeError, ValueError, AttributeError, KeyError) as exc:  # an answer not shaped as the Bot API's
+            raise _unreadable(self.channel, exc, creates) from None
+
+    def _exchange(self, method: str, params: dict[str, str], *, creates: bool, with_chat: bool) -> dict[str, Any]:
         data = {**params, **({"chat_id": self.chat, "parse_mode": "HTML"} if with_chat else {})}
         if method in ("deleteMessage", "getChatMember"):
             data.pop("parse_mode", None)
@@ -205,11 +231,14 @@ class TelegramChannel:
         if isinstance(body, dict) and body.get("ok") is True:
             result = body.get("result")
             return result if isinstance(result, dict) else {"value": result}
+        if response.status_code < 400:
+            raise ValueError("a success status without the Bot API's envelope")
         code = int(body.get("error_code", response.status_code) if isinstance(body, dict) else response.status_code)
         text = _scrub(str(body.get("description", response.reason) if isinstance(body, dict) else response.reason),
                       self._token)  # fmt: skip
         if code == 429:
-            wait = body.get("parameters", {}).get("retry_after") if isinstance(body, dict) else None
+            parameters = body.get("parameters") if isinstance(body, dict) else None
+            wait = parameters.get("retry_after") if isinstance(parameters, dict) else None
             raise ChannelDown(self.channel, f"rate limited, retry after {wait} s: {text}")
         if code in (401, 403, 404):
             raise ChannelDown(self.channel, f"the bot is refused ({code}): {text}")
@@ -218,6 +247,19 @@ class TelegramChannel:
                 raise ShareUncertain(self.channel, f"server error {code}: {text}")
             raise ChannelDown(self.channel, f"server error {code}: {text}")
         raise ShareRefused(self.channel, text)
+
+
+def _unreadable(channel: str, exc: Exception, creates: bool) -> ShareError:
+    reason = f"an unreadable answer ({type(exc).__name__})"
+    return ShareUncertain(channel, reason) if creates else ChannelDown(channel, reason)
+
+
+def _message_id(result: dict[str, Any]) -> str:
+    value = result.get("message_id")
+    if not isinstance(value, int) or isinstance(value, bool) or value <= 0:
+        # Sent or not, the message cannot be named: it is uncertain, never sent again by itself.
+        raise ShareUncertain("telegram", "the answer carries no message id")
+    return str(value)
 
 
 def _lost(channel: str, exc: requests.RequestException, creates: bool, token: str) -> ShareError:

@@ -322,3 +322,30 @@ def test_the_monthly_report_counts_shares_per_channel_and_kecamatan(
     written = write_files(report, app.renderer, tmp_path / "reports", "Portal Uji")
     html = written.html.read_text(encoding="utf-8")
     assert "<h2>Media sosial</h2>" in html and '<td>Juai</td><td class="n">1</td><td class="n">1</td>' in html
+
+
+def test_a_lost_ledger_takes_the_shares_from_pesan_instead_of_sharing_again(
+    world: World, clock: Clock, tmp_path: Path
+) -> None:
+    app = _app(world, clock)
+    try:
+        run_cycle(app)
+        officer_sets(review_sheet(app), CODE, Setujui="TRUE")
+        run_cycle(app)
+        run_cycle(app)  # the links are on the sheet
+    finally:
+        app.close()
+    for file in (tmp_path / "state").glob("ledger.sqlite3*"):
+        file.unlink()  # the disk died; the sheet and the blog remain
+    app = _app(world, clock)
+    try:
+        run_cycle(app)
+        run_cycle(app)
+        assert len(fb_posts(world.endpoint)) == 1 and len(tg_messages(world.endpoint)) == 1
+        adopted = [e.detail for e in app.ledger.events(CODE) if e.kind == "share_adopted"]
+        assert sorted(d["channel"] for d in adopted) == ["facebook", "telegram"]
+        officer_sets(review_sheet(app), CODE, Setujui="FALSE")
+        run_cycle(app)
+        assert (fb_posts(world.endpoint), tg_messages(world.endpoint)) == ([], [])  # and withdrawn by them
+    finally:
+        app.close()
