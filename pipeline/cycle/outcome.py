@@ -91,6 +91,7 @@ class CycleReport:
             (self.registered, "KIM registered", None),
             (self.comments, "comment copied", None),
             (len(self.notices), "e-mail sent", None),
+            (len(self.shared), "social-media share made", "social-media shares made"),
         )
         return [_counted_words(n, one, many) for n, one, many in done if n]
 
