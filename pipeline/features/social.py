@@ -16,7 +16,7 @@ import re
 from collections.abc import Iterable
 
 from ..app import App
-from ..core.decide import PostState
+from ..core.decide import PostState, content_hash
 from ..core.errors import StateError
 from ..core.model import ReviewRow, Status
 from ..core.post import post_view
@@ -128,6 +128,8 @@ def _wanted(app: App, record: SubmissionRecord, row: ReviewRow | None) -> bool |
 def _text(app: App, record: SubmissionRecord, row: ReviewRow | None) -> ShareText | None:
     if row is None or not record.post_url:
         return None
+    if record.published_hash and content_hash(row) != record.published_hash:
+        return None  # the blog has not taken the officer's edit yet (it failed, or waits): the shares wait too
     return share_text(post_view(row, app.settings.blogger.image_url), record.post_url)
 
 

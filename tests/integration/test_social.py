@@ -349,3 +349,22 @@ def test_a_lost_ledger_takes_the_shares_from_pesan_instead_of_sharing_again(
         assert (fb_posts(world.endpoint), tg_messages(world.endpoint)) == ([], [])  # and withdrawn by them
     finally:
         app.close()
+
+
+def test_an_edit_the_blog_did_not_take_is_not_shared_ahead_of_it(app: App, world: World) -> None:
+    run_cycle(app)
+    sheet = review_sheet(app)
+    officer_sets(sheet, CODE, Setujui="TRUE")
+    run_cycle(app)
+    officer_sets(sheet, CODE, Judul="Judul yang belum terbit")
+    down = [{"match": "blogger.posts.patch", "times": 50, "status": 503}]
+    requests.post(f"{world.endpoint}/_sandbox/faults", json={"rules": down}, timeout=10).raise_for_status()
+    run_cycle(app)
+    [post] = fb_posts(world.endpoint)
+    [message] = tg_messages(world.endpoint)
+    assert post["message"].startswith("Berita nomor 1\n") and message["text"].startswith("Berita nomor 1\n")
+    requests.delete(f"{world.endpoint}/_sandbox/faults", timeout=10).raise_for_status()
+    run_cycle(app)
+    [post] = fb_posts(world.endpoint)
+    [message] = tg_messages(world.endpoint)
+    assert post["message"].startswith("Judul yang belum terbit") and message["text"].startswith("Judul yang")
