@@ -115,7 +115,10 @@ def test_publish_edit_retract_republish_keeps_exactly_one_share_per_channel(
     assert f"https://www.facebook.com/{post['id']}" in row["Pesan"]
     assert f"https://t.me/kimbalangan/{message['message_id']}" in row["Pesan"]
     assert row["Pesan"].startswith("Terbit di blog.")
-    again = run_cycle(app)  # a quiet cycle changes nothing out there
+    requests.post(f"{url}/_sandbox/stats/reset", timeout=10).raise_for_status()
+    again = run_cycle(app)  # a quiet cycle changes nothing out there, and asks nothing of either service
+    calls = requests.get(f"{url}/_sandbox/stats", timeout=10).json()["calls"]
+    assert [k for k in calls if k.startswith(("facebook.", "telegram."))] == []
     assert again.shared == [] and len(fb_posts(url)) == 1 and len(tg_messages(url)) == 1
 
     officer_sets(sheet, CODE, Judul="Berita nomor 1, diperbarui")
