@@ -14,6 +14,7 @@ from __future__ import annotations
 import logging
 import re
 from collections.abc import Iterable
+from datetime import datetime, timedelta
 
 from ..app import App
 from ..core.decide import PostState, content_hash
@@ -40,6 +41,9 @@ log = logging.getLogger("mymein.social")
 LABELS = {"facebook": "Facebook", "telegram": "Telegram"}
 MARKER = " Media sosial: "
 RESENDABLE = ("uncertain", "dismissed")
+REFUSED = "refused: "
+FIRST_RETRY = timedelta(minutes=5)
+LONGEST_RETRY = timedelta(hours=8)
 TOLD_STATUSES = (Status.PUBLISHED, Status.RETRACTED, Status.REJECTED)
 DISMISSABLE = ("uncertain",)
 
@@ -164,6 +168,8 @@ def _create(
     app: App, name: str, client: FacebookPage | TelegramChannel, code: str, text: ShareText, warnings: list[str]
 ) -> str | None:
     shares = app.ledger.shares
+    if _refused_recently(app, name, code):
+        return None
     share = shares.begin(code, name, text.link, text.digest)
     if share is None:
         return None
@@ -180,6 +186,9 @@ def _create(
         else:
             warnings.append(f"{code}: {exc}; looked for in the page's feed next cycle")
         return None
+    except ShareRefused as exc:
+        shares.move(share, ("sending",), "failed", error=REFUSED + exc.reason)
+        raise
     except ShareError as exc:
         shares.move(share, ("sending",), "failed", error=exc.reason)
         raise
@@ -188,6 +197,22 @@ def _create(
     app.ledger.event(code, "shared", {"channel": name, "url": url})
     log.info("%s: shared to %s: %s", code, name, url)
     return url
+
+
+def _refused_recently(app: App, name: str, code: str) -> bool:
+    """A story the service refused (a link it will not take, a text it cannot parse) is tried again later and
+    later, 5 minutes after the first refusal, doubling to 8 hours: a refusal repeated every minute would fill
+    the ledger and the log without a chance of success."""
+    refusals: list[Share] = []
+    for share in app.ledger.shares.of(code):
+        if share.channel != name:
+            continue
+        refused = share.state == "failed" and (share.error or "").startswith(REFUSED)
+        refusals = [*refusals, share] if refused else []  # only the refusals since the last other outcome
+    if not refusals:
+        return False
+    wait = min(LONGEST_RETRY, FIRST_RETRY * 2 ** (len(refusals) - 1))
+    return app.clock() < datetime.fromisoformat(refusals[-1].created_at) + wait
 
 
 def _edit(app: App, name: str, client: FacebookPage | TelegramChannel, share: Share, text: ShareText) -> None:

@@ -28,6 +28,8 @@ GRAPH_TOKEN_CODES = {10, 102, 190, 2500} | set(range(200, 300))
 GRAPH_THROTTLE_CODES = {4, 17, 32, 341, 368, 613}
 GRAPH_TEMPORARY_CODES = {1, 2}
 NOT_MODIFIED = "message is not modified"
+# Bot API refusals about the channel, not the message: the whole channel waits (and `mymein doctor` says why).
+CHANNEL_REFUSALS = ("chat not found", "not enough rights", "have no rights", "CHAT_WRITE_FORBIDDEN")
 POST_ID = re.compile(r"[0-9]{1,30}_[0-9]{1,30}")
 
 
@@ -240,7 +242,7 @@ class TelegramChannel:
             parameters = body.get("parameters") if isinstance(body, dict) else None
             wait = parameters.get("retry_after") if isinstance(parameters, dict) else None
             raise ChannelDown(self.channel, f"rate limited, retry after {wait} s: {text}")
-        if code in (401, 403, 404):
+        if code in (401, 403, 404) or any(words in text for words in CHANNEL_REFUSALS):
             raise ChannelDown(self.channel, f"the bot is refused ({code}): {text}")
         if code >= 500:
             if creates:

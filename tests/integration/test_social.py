@@ -371,3 +371,30 @@ def test_an_edit_the_blog_did_not_take_is_not_shared_ahead_of_it(app: App, world
     [post] = fb_posts(world.endpoint)
     [message] = tg_messages(world.endpoint)
     assert post["message"].startswith("Judul yang belum terbit") and message["text"].startswith("Judul yang")
+
+
+def test_a_refused_share_is_tried_again_later_and_later(app: App, world: World, clock: Clock) -> None:
+    url = world.endpoint
+    run_cycle(app)
+    officer_sets(review_sheet(app), CODE, Setujui="TRUE")
+    refused = [{"match": "telegram.sendMessage", "times": 100, "status": 400}]
+    requests.post(f"{url}/_sandbox/faults", json={"rules": refused}, timeout=10).raise_for_status()
+
+    def attempts() -> int:
+        calls: dict[str, int] = requests.get(f"{url}/_sandbox/stats", timeout=10).json()["calls"]
+        return calls.get("telegram.sendMessage", 0)
+
+    run_cycle(app)
+    assert attempts() == 1 and len(fb_posts(url)) == 1  # Facebook is not held back by Telegram
+    run_cycle(app)
+    assert attempts() == 1  # not every minute
+    clock.now += timedelta(minutes=6)
+    run_cycle(app)
+    assert attempts() == 2
+    clock.now += timedelta(minutes=6)
+    run_cycle(app)
+    assert attempts() == 2  # 10 minutes after the second refusal
+    requests.delete(f"{url}/_sandbox/faults", timeout=10).raise_for_status()
+    clock.now += timedelta(minutes=5)
+    run_cycle(app)
+    assert attempts() == 3 and len(tg_messages(url)) == 1

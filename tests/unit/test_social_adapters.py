@@ -125,6 +125,9 @@ def test_telegram_errors_are_told_apart_and_never_show_the_token() -> None:
     with pytest.raises(ShareUncertain) as caught:
         _channel([(0, None)]).send("x", None)
     assert TOKEN not in str(caught.value) and "…" in str(caught.value)
+    nowhere = {"ok": False, "error_code": 400, "description": "Bad Request: chat not found"}
+    with pytest.raises(ChannelDown, match="chat not found"):
+        _channel([(400, nowhere)]).send("x", None)
     with pytest.raises(ChannelDown) as refused:
         _channel([(401, {"ok": False, "error_code": 401, "description": "Unauthorized"})]).check()
     assert TOKEN not in str(refused.value)
