@@ -398,3 +398,30 @@ def test_a_refused_share_is_tried_again_later_and_later(app: App, world: World, 
     clock.now += timedelta(minutes=5)
     run_cycle(app)
     assert attempts() == 3 and len(tg_messages(url)) == 1
+
+
+def test_init_adds_the_sebar_column_to_a_sheet_made_before_it(sandbox: Sandbox, tmp_path: Path, clock: Clock) -> None:
+    from click.testing import CliRunner
+
+    from pipeline.cli import main
+
+    made = make_world(sandbox.url, tmp_path, [response_row(1)])
+    before = _app(made, clock)
+    try:
+        run_cycle(before)
+    finally:
+        before.close()
+    text = made.config.read_text(encoding="utf-8") + social_yaml(tmp_path, sandbox.url)
+    made.config.write_text(text, encoding="utf-8")
+    result = CliRunner().invoke(main, ["--config", str(made.config), "init"])
+    assert result.exit_code == 0, result.output
+    app = _app(made, clock)
+    try:
+        sheet = review_sheet(app)
+        assert sheet.row_values(1)[-1] == "Sebar"
+        officer_sets(sheet, CODE, Setujui="TRUE", Sebar="FALSE")
+        run_cycle(app)
+        assert app.ledger.get(CODE).status.value == "Terbit"  # type: ignore[union-attr]
+        assert fb_posts(sandbox.url) == [] and tg_messages(sandbox.url) == []
+    finally:
+        app.close()
