@@ -127,7 +127,9 @@ class Settings(Section):
         return self.model_copy(
             update={
                 "form": found.form,
-                "review": found.review,
+                "review": found.review.model_copy(
+                    update={"headers": with_share_column(found.review.headers, self.social.enabled)}
+                ),
                 "blogger": found.blogger,
                 "state_dir": self.state_dir / "channels" / found.name,
                 "schedule": self.schedule.model_copy(update={"heartbeat_file": None}),
