@@ -211,8 +211,8 @@ def _refused_recently(app: App, name: str, code: str) -> bool:
         refusals = [*refusals, share] if refused else []  # only the refusals since the last other outcome
     if not refusals:
         return False
-    wait = min(LONGEST_RETRY, FIRST_RETRY * 2 ** (len(refusals) - 1))
-    return app.clock() < datetime.fromisoformat(refusals[-1].created_at) + wait
+    doubled: timedelta = FIRST_RETRY * 2 ** (len(refusals) - 1)
+    return app.clock() < datetime.fromisoformat(refusals[-1].created_at) + min(LONGEST_RETRY, doubled)
 
 
 def _edit(app: App, name: str, client: FacebookPage | TelegramChannel, share: Share, text: ShareText) -> None:

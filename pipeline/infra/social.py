@@ -60,6 +60,30 @@ class TooOld(ShareError):
     """Telegram lets a bot delete a message only within 48 hours of sending it."""
 
 
+# The Bot API takes its token in the URL path, which urllib3 logs at debug level (`mymein -vv`); and the doctor
+# sends a page token as `input_token`.
+_SECRETS_IN_URLS = re.compile(r"(/bot)[0-9]+:[A-Za-z0-9_-]+|((?:input_token|access_token)=)[^&\s\"]+")
+
+
+class _ScrubSecrets(logging.Filter):
+    def filter(self, record: logging.LogRecord) -> bool:
+        text = record.getMessage()
+        if _SECRETS_IN_URLS.search(text):
+            record.msg = _SECRETS_IN_URLS.sub(lambda m: (m.group(1) or m.group(2)) + "…", text)
+            record.args = ()
+        return True
+
+
+_SCRUB = _ScrubSecrets()
+
+
+def keep_out_of_logs() -> None:
+    """Tokens in request lines never reach a log: urllib3's request log is scrubbed (once)."""
+    pool = logging.getLogger("urllib3.connectionpool")
+    if _SCRUB not in pool.filters:
+        pool.addFilter(_SCRUB)
+
+
 def _scrub(text: str, secret: str) -> str:
     return text.replace(secret, "…") if secret else text
 
@@ -72,6 +96,7 @@ class FacebookPage:
     def __init__(
         self, session: requests.Session, page_id: str, token: str, *, endpoint: str | None, version: str, timeout: float
     ) -> None:
+        keep_out_of_logs()
         self.session = session
         self.page_id = page_id
         self._token = token
@@ -127,10 +152,12 @@ class FacebookPage:
 
     def _exchange(self, method: str, path: str, params: dict[str, str], *, creates: bool) -> dict[str, Any]:
         url = f"{self.base}/{path}"
-        query = {**params, "access_token": self._token} if method == "GET" else None
-        data = {**params, "access_token": self._token} if method != "GET" else None
+        query = params if method == "GET" else None
+        data = params if method != "GET" else None
+        # The token in a header, never in the URL, where request logs would keep it.
+        headers = {"Authorization": f"Bearer {self._token}"}
         try:
-            response = self.session.request(method, url, params=query, data=data, timeout=self.timeout)
+            response = self.session.request(method, url, params=query, data=data, headers=headers, timeout=self.timeout)
         except requests.RequestException as exc:
             raise _lost(self.channel, exc, creates, self._token) from None
         try:
@@ -165,6 +192,7 @@ class TelegramChannel:
     def __init__(
         self, session: requests.Session, token: str, chat: str, *, endpoint: str | None, timeout: float
     ) -> None:
+        keep_out_of_logs()
         self.session = session
         self._token = token
         self.chat = chat

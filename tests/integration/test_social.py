@@ -425,3 +425,18 @@ def test_init_adds_the_sebar_column_to_a_sheet_made_before_it(sandbox: Sandbox, 
         assert fb_posts(sandbox.url) == [] and tg_messages(sandbox.url) == []
     finally:
         app.close()
+
+
+def test_no_token_reaches_a_log_even_at_debug_level(app: App, world: World, caplog: pytest.LogCaptureFixture) -> None:
+    import logging
+
+    from pipeline.ops.doctor import run_checks
+
+    caplog.set_level(logging.DEBUG)
+    run_cycle(app)
+    officer_sets(review_sheet(app), CODE, Setujui="TRUE")
+    run_cycle(app)
+    run_checks(world.config)
+    assert "sendMessage" in caplog.text or "sendPhoto" in caplog.text  # urllib3 did log the requests
+    assert BOT_TOKEN not in caplog.text and BOT_TOKEN.split(":")[1] not in caplog.text
+    assert "page-token-sandbox" not in caplog.text
