@@ -127,6 +127,8 @@ def test_bot_api_send_edit_delete_and_the_48_hour_rule(clocked: tuple[Sandbox, C
         (1, "Judul & isi", None),
         (2, None, "Foto baru"),
     ]
+    index = requests.get(f"{url}/_sandbox/", timeout=10).text
+    assert "/_sandbox/facebook/pages" in index and "/_sandbox/telegram/messages?chat=%40kimbalangan" in index
     chat_id = sent["result"]["chat"]["id"]
     by_id = requests.get(f"{url}/_sandbox/telegram/messages", params={"chat": str(chat_id)}, timeout=10).json()
     assert len(by_id["messages"]) == 2
