@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any
 
 import gspread
+import requests
 from google.auth.credentials import Credentials
 from google.oauth2 import credentials as user_credentials
 from google.oauth2 import service_account
@@ -24,10 +25,11 @@ from .google.retry import RetryPolicy
 from .google.review_sheet import ReviewSheet
 from .google.sheets_values import SheetValues
 from .google.trace import FieldTrace
-from .google.transport import AdapterWrap, RequestsHttp, authorized_session, chain
+from .google.transport import AdapterWrap, RequestsHttp, authorized_session, chain, mount_wrapped
 from .infra.mail import GmailMailer, SmtpMailer
 from .infra.private import loose_mode, private_dir
 from .infra.regions_file import load_regions
+from .infra.social import Channels, FacebookPage, TelegramChannel
 from .ledger import LEDGER_FILE, Ledger
 from .outputs.render import Renderer
 
@@ -62,6 +64,7 @@ class App:
     mailer: SmtpMailer | GmailMailer | None = None  # notices.enabled
     registrations: SheetValues | None = None  # the registration form's responses, with registration.enabled
     complaints: SheetValues | None = None  # the complaint form's responses, with complaints.enabled
+    social: Channels | None = None  # social.facebook / social.telegram, when either is configured
 
     def close(self) -> None:
         for close in self.closers:
@@ -186,9 +189,54 @@ def build_app(
             else None
         ),
     )
+    app.social = _social(settings, adapter, app.closers)
     if trace is not None:
         _trace(app, trace)
     return app
+
+
+def _social(settings: Settings, adapter: AdapterWrap | None, closers: list[Callable[[], None]]) -> Channels | None:
+    """The Facebook Page and the Telegram channel of `social:`, through one requests session of their own (the
+    transport seam is mounted on it too, so the chaos tests crash there as well)."""
+    social = settings.social
+    if not social.enabled:
+        return None
+    session = requests.Session()
+    if adapter is not None:
+        mount_wrapped(session, adapter)
+    closers.append(session.close)
+    timeout = settings.google.request_timeout_seconds
+    channels = Channels()
+    if social.facebook is not None:
+        token = _secret("social.facebook.token_file", social.facebook.token_file, "a Facebook page access token")
+        channels.facebook = FacebookPage(
+            session,
+            social.facebook.page_id,
+            token,
+            endpoint=social.endpoint,
+            version=social.facebook.graph_version,
+            timeout=timeout,
+        )
+    if social.telegram is not None:
+        token = _secret("social.telegram.token_file", social.telegram.token_file, "a Telegram bot token")
+        channels.telegram = TelegramChannel(
+            session, token, social.telegram.chat, endpoint=social.endpoint, timeout=timeout
+        )
+    return channels
+
+
+def _secret(key: str, path: Path, what: str) -> str:
+    """A token kept in a file readable by the service's user only, like every other credential."""
+    if not path.exists():
+        raise ConfigError(f"{key}: {path} does not exist; put {what} in it (see docs/deploy.md) and chmod 600 it")
+    _refuse_if_readable(key, path)
+    try:
+        token = path.read_text(encoding="utf-8").strip()
+    except OSError as exc:
+        raise ConfigError(f"{key}: cannot read {path} ({exc})") from exc
+    if not token or any(c.isspace() for c in token):
+        raise ConfigError(f"{key}: {path} must hold {what} alone, on one line")
+    return token
 
 
 def _trace(app: App, trace: FieldTrace) -> None:

@@ -7,6 +7,7 @@ the channels, and read from the file.
 from __future__ import annotations
 
 import os
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -32,7 +33,9 @@ from .config_sections import (
     ReviewSettings,
     ScheduleSettings,
     Section,
+    SocialSettings,
     time_zone,
+    with_share_column,
 )
 from .core.errors import ConfigurationError
 
@@ -59,6 +62,7 @@ __all__ = [
     "ReviewSettings",
     "ScheduleSettings",
     "Settings",
+    "SocialSettings",
     "config_path",
     "load_settings",
 ]
@@ -103,6 +107,7 @@ class Settings(Section):
     registration: RegistrationSettings = Field(default_factory=RegistrationSettings)
     complaints: ComplaintSettings = Field(default_factory=ComplaintSettings)
     kim_directory: KimDirectorySettings = Field(default_factory=KimDirectorySettings)
+    social: SocialSettings = Field(default_factory=SocialSettings)
     channels: list[ChannelSettings] = Field(default_factory=list)
 
     @field_validator("channels")
@@ -125,7 +130,9 @@ class Settings(Section):
         return self.model_copy(
             update={
                 "form": found.form,
-                "review": found.review,
+                "review": found.review.model_copy(
+                    update={"headers": with_share_column(found.review.headers, self.social.enabled)}
+                ),
                 "blogger": found.blogger,
                 "state_dir": self.state_dir / "channels" / found.name,
                 "schedule": self.schedule.model_copy(update={"heartbeat_file": None}),
@@ -138,6 +145,11 @@ class Settings(Section):
                 "kim_directory": KimDirectorySettings(),
             }
         )
+
+    @model_validator(mode="after")
+    def _share_column(self) -> Settings:
+        self.review.headers = with_share_column(self.review.headers, self.social.enabled)
+        return self
 
     @model_validator(mode="after")
     def _complaints_need_mail(self) -> Settings:
@@ -255,5 +267,16 @@ def _resolve_paths(settings: Settings, base: Path) -> Settings:
             ),
             "report": settings.report.model_copy(update={"directory": absolute(settings.report.directory)}),
             "notices": settings.notices.model_copy(update={"password_file": absolute(settings.notices.password_file)}),
+            "social": _social_paths(settings, absolute),
         }
     )
+
+
+def _social_paths(settings: Settings, absolute: Callable[[Path | None], Path | None]) -> SocialSettings:
+    social = settings.social
+    update: dict[str, Any] = {}
+    for name in ("facebook", "telegram"):
+        channel = getattr(social, name)
+        if channel is not None:
+            update[name] = channel.model_copy(update={"token_file": absolute(channel.token_file)})
+    return social.model_copy(update=update)

@@ -13,7 +13,7 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator, model_valida
 from .core.addresses import one_address
 from .core.form_roles import EMAIL_HEADERS, TIMESTAMP_HEADERS
 from .core.model import Mode
-from .core.review import DEFAULT_HEADERS, OPTIONAL_HEADERS
+from .core.review import DEFAULT_HEADERS, OPTIONAL_HEADERS, SOCIAL_HEADERS
 
 # The timestamp and e-mail columns are always also found under the names Forms gives them (core.form_roles).
 DEFAULT_FORM_COLUMNS: dict[str, list[str]] = {
@@ -92,12 +92,12 @@ class ReviewSettings(Section):
     @field_validator("headers")
     @classmethod
     def _headers(cls, value: dict[str, str]) -> dict[str, str]:
-        known = {**DEFAULT_HEADERS, **OPTIONAL_HEADERS}
+        known = {**DEFAULT_HEADERS, **OPTIONAL_HEADERS, **SOCIAL_HEADERS}
         unknown = set(value) - set(known)
         if unknown:
             raise ValueError(f"unknown columns {sorted(unknown)}; known: {sorted(known)}")
         return {**DEFAULT_HEADERS, **{k: v for k, v in value.items() if k in DEFAULT_HEADERS}} | {
-            k: v for k, v in value.items() if k in OPTIONAL_HEADERS
+            k: v for k, v in value.items() if k in OPTIONAL_HEADERS or k in SOCIAL_HEADERS
         }
 
     @model_validator(mode="after")
@@ -335,3 +335,44 @@ class KimDirectorySettings(Section):
 
 class RegionSettings(Section):
     file: Path | None = None
+
+
+class FacebookShareSettings(Section):
+    # A Facebook Page the regency's stories are posted to, with a long-lived page access token in a file (0600).
+    page_id: str = Field(pattern=r"^[0-9]+$")
+    token_file: Path
+    graph_version: str = Field(default="v21.0", pattern=r"^v[0-9]{1,2}\.0$")
+
+
+class TelegramShareSettings(Section):
+    # A Telegram channel (`@name` or its numeric id) and the token of a bot that is an admin of it, in a file.
+    chat: str = Field(pattern=r"^(@[A-Za-z][A-Za-z0-9_]{3,31}|-?[0-9]+)$")
+    token_file: Path
+
+
+class SocialSettings(Section):
+    # Each published story shared once to the Facebook Page and the Telegram channel; off until one is given.
+    endpoint: str | None = None  # leave out for the real services; a sandbox URL to rehearse
+    default_share: bool = True  # the `Sebar` box of a new row, and of rows on a sheet without that column
+    facebook: FacebookShareSettings | None = None
+    telegram: TelegramShareSettings | None = None
+
+    @property
+    def enabled(self) -> bool:
+        return self.facebook is not None or self.telegram is not None
+
+
+def with_share_column(headers: dict[str, str], enabled: bool) -> dict[str, str]:
+    """The review columns with `Sebar` while social sharing is on (after the officer's other checkboxes), and
+    without it while off."""
+    name = headers.get("share", SOCIAL_HEADERS["share"])
+    columns = {role: header for role, header in headers.items() if role != "share"}
+    if not enabled:
+        return columns
+    placed: dict[str, str] = {}
+    last_box = max(i for i, role in enumerate(columns) if role in ("reject", *OPTIONAL_HEADERS))
+    for index, (role, header) in enumerate(columns.items()):
+        placed[role] = header
+        if index == last_box:
+            placed["share"] = name
+    return placed

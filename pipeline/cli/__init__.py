@@ -5,7 +5,7 @@ function, map errors to exit codes.
 one theme and registers them on the group when imported, which this package does for all of them.
 """
 
-from . import cycle, deploy, notices, outputs, records, sandbox
+from . import cycle, deploy, notices, outputs, records, sandbox, social
 from .base import EXIT_CONFIG, EXIT_FAILED, EXIT_OK, CliState, ConfigProblem, JsonLines, main
 
 __all__ = [
@@ -22,4 +22,5 @@ __all__ = [
     "outputs",
     "records",
     "sandbox",
+    "social",
 ]

@@ -124,6 +124,7 @@ class ReviewRow:
     # The officer's checkboxes that could not be read, one Indonesian sentence each; such a box counts as unticked
     # above, and `decide` holds the row rather than act on it.
     unreadable: tuple[str, ...] = ()
+    share: bool | None = None  # `Sebar`: spread to social media; None on a sheet without that column
 
 
 @dataclass(frozen=True)

@@ -96,6 +96,8 @@ class MonthReport:
     # The rapor: every KIM and kecamatan ranked by the month's stories published (core/rapor.py).
     kim_ranks: list[Standing] = field(default_factory=list)
     kecamatan_ranks: list[Standing] = field(default_factory=list)
+    # Stories shared to social media during the month: kecamatan -> channel -> stories (each once per channel).
+    shares: dict[str, dict[str, int]] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)

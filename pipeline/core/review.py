@@ -38,12 +38,15 @@ DEFAULT_HEADERS: dict[str, str] = {
 # Columns added only when switched on in config.yaml (review.require_fact_check, review.approvals: 2); they
 # go right after `Tolak` in a new sheet.
 OPTIONAL_HEADERS: dict[str, str] = {"fact_check": "Cek fakta", "approve_head": "Setujui Kabid"}
+# `Sebar` (spread to social media), in use while `social:` is configured: read when the tab has it, never
+# required, so a sheet made before it keeps working (its stories follow `social.default_share`).
+SOCIAL_HEADERS: dict[str, str] = {"share": "Sebar"}
 PIPELINE_OWNED = ("status", "link", "post_id", "processed", "message")
 # The pipeline's cells that change with every outcome: what tells an old copy of a row from the current one
 # (`Pesan` is left out: officers type into it now and then, and it says nothing about time).
 TIME_CELLS = ("status", "link", "post_id", "processed")
 NOT_OFFICERS = ("code", "received", *PIPELINE_OWNED)
-CHECKBOX_ROLES = ("approve", "reject", *OPTIONAL_HEADERS)
+CHECKBOX_ROLES = ("approve", "reject", *OPTIONAL_HEADERS, *SOCIAL_HEADERS)
 
 
 class ReviewLayoutError(LayoutError, ValueError):
@@ -62,7 +65,7 @@ class ReviewLayout:
     def from_header(cls, header: Sequence[object], headers: Mapping[str, str]) -> ReviewLayout:
         folded = [fold(str(cell)) for cell in header]
         columns = {role: folded.index(fold(name)) for role, name in headers.items() if fold(name) in folded}
-        missing = [headers[role] for role in headers if role not in columns]
+        missing = [headers[role] for role in headers if role not in columns and role not in SOCIAL_HEADERS]
         if missing:
             raise ReviewLayoutError(f"review sheet header row lacks: {', '.join(missing)}")
         return cls(headers=headers, columns=columns, width=len(header))
@@ -83,7 +86,7 @@ class ReviewLayout:
             if not is_code(code):
                 continue
             unreadable: list[str] = []
-            ticked = {role: self._checkbox(row, role, unreadable) for role in CHECKBOX_ROLES}
+            ticked = {role: self._checkbox(row, role, unreadable) for role in CHECKBOX_ROLES if role != "share"}
             rows.append(
                 ReviewRow(
                     row_number=offset,
@@ -107,6 +110,7 @@ class ReviewLayout:
                     received_text=self.text(row, "received"),
                     officer=self.officer_cells(row),
                     unreadable=tuple(unreadable),
+                    share=self._share(row),
                 )
             )
         return rows
@@ -136,6 +140,14 @@ class ReviewLayout:
         if ticked is None:
             unreadable.append(checkbox_problem(self.headers[role], value))
         return bool(ticked)
+
+    def _share(self, row: Sequence[object]) -> bool | None:
+        """`Sebar` as ticked; None when the tab has no such column or the cell is empty or unreadable (the
+        default then decides: a story is never held back from the blog for its social-media box)."""
+        if "share" not in self.columns:
+            return None
+        value = self.cell(row, "share")
+        return None if value in ("", None) else read_checkbox(value)
 
     def lay_out(self, cells: Mapping[str, object]) -> list[object]:
         """A new row in the sheet's current column order; columns the pipeline does not know stay empty."""

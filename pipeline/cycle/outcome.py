@@ -59,6 +59,7 @@ class CycleReport:
     adopted: int = 0  # stories the ledger lacked, adopted from the review sheet and the blog
     # Rows that stay `Perlu perbaikan` for the reason already told: summed up in one line, not announced again.
     still_held: list[str] = field(default_factory=list)
+    shared: list[str] = field(default_factory=list)  # links of the social-media shares made this cycle
 
     def warn(self, text: str, about: str = "", *, service_down: bool = False) -> None:
         """Note a warning; a text that starts with a code (`MM-...: ...`) is about that story."""
@@ -90,6 +91,7 @@ class CycleReport:
             (self.registered, "KIM registered", None),
             (self.comments, "comment copied", None),
             (len(self.notices), "e-mail sent", None),
+            (len(self.shared), "social-media share made", "social-media shares made"),
         )
         return [_counted_words(n, one, many) for n, one, many in done if n]
 

@@ -39,6 +39,7 @@ def officer_defaults(app: App, record: SubmissionRecord) -> dict[str, Any]:
         "schedule": "",
         "note": "",
         **{role: False for role in OPTIONAL_HEADERS if role in app.settings.review.headers},
+        **({"share": app.settings.social.default_share} if "share" in app.settings.review.headers else {}),
     }
 
 

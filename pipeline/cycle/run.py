@@ -8,7 +8,7 @@ import logging
 
 from ..app import App
 from ..core.review import ReviewLayout
-from ..features import complaints, directory, notices
+from ..features import complaints, directory, notices, social
 from ..features.complaint_recovery import adopt_complaints
 from ..infra import tabs
 from ..infra.tabs import REVIEW_KIND
@@ -58,6 +58,10 @@ def run_cycle(app: App, *, dry_run: bool = False) -> CycleReport:
     for row in sorted(found.active, key=lambda r: r.code):
         if act_on_row(app, row, report, dry_run=dry_run, record=records.get(row.code), registry=registry):
             records[row.code] = app.ledger.get(row.code) or records[row.code]
+    if not dry_run and app.social is not None:
+        spread_said: list[str] = []
+        report.shared = social.spread(app, found.active, spread_said)  # after the posts, before the write-back
+        report.warn_all(spread_said)
     if not dry_run:
         collected: dict[str, int] = {}
         for tab in SIDE_TABS:

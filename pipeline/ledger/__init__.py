@@ -33,6 +33,7 @@ from .meta import Meta
 from .notices import Notices
 from .registrations import RegistrationRecord, Registrations
 from .schema import MIGRATIONS, migrate, schema_version
+from .shares import Share, Shares
 from .store import Store
 from .submissions import SubmissionRecord, Submissions, text_fingerprint
 
@@ -45,6 +46,7 @@ __all__ = [
     "Intent",
     "Ledger",
     "RegistrationRecord",
+    "Share",
     "SubmissionRecord",
     "text_fingerprint",
 ]
@@ -70,6 +72,7 @@ class Ledger:
     comments: Comments
     registrations: Registrations
     notices: Notices
+    shares: Shares
     meta: Meta
 
     def __init__(self, path: Path, clock: Callable[[], datetime] = _utc_now) -> None:
@@ -98,6 +101,7 @@ class Ledger:
         self.comments = Comments(store)
         self.registrations = Registrations(store)
         self.notices = Notices(store)
+        self.shares = Shares(store)
         self.meta = Meta(store)
 
     def close(self) -> None:

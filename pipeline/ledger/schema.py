@@ -236,13 +236,40 @@ def _m011_notice_retry(db: sqlite3.Connection) -> None:
     _run_script(db, "ALTER TABLE notices ADD COLUMN retry_at TEXT")
 
 
+def _m013_social_shares(db: sqlite3.Connection) -> None:
+    # Each share of a story to Facebook or Telegram, from its intent on; one current share per story and channel.
+    _run_script(
+        db,
+        """
+        CREATE TABLE social_shares (
+            id INTEGER PRIMARY KEY,
+            code TEXT NOT NULL,
+            channel TEXT NOT NULL,
+            state TEXT NOT NULL,
+            link TEXT NOT NULL,
+            remote_id TEXT,
+            url TEXT,
+            photo INTEGER NOT NULL DEFAULT 0,
+            digest TEXT NOT NULL,
+            error TEXT,
+            created_at TEXT NOT NULL,
+            sent_at TEXT,
+            updated_at TEXT NOT NULL
+        );
+        CREATE UNIQUE INDEX social_shares_current ON social_shares (code, channel)
+            WHERE state IN ('sending', 'live', 'uncertain', 'dismissed');
+        CREATE INDEX social_shares_sent ON social_shares (sent_at) WHERE sent_at IS NOT NULL
+        """,
+    )
+
+
+# Named migrations, applied in order inside one transaction each; never edit a released one.
 def _m014_directory(db: sqlite3.Connection) -> None:
     # The directory-and-bulletin change (#19): the weekly bulletin goes to every KIM as an e-mail with the PDF
     # attached. A notice names the file it carries (its path when queued), read when the e-mail is sent.
     _run_script(db, "ALTER TABLE notices ADD COLUMN attachment TEXT")
 
 
-# Named migrations, applied in order inside one transaction each; never edit a released one.
 MIGRATIONS: list[tuple[str, Callable[[sqlite3.Connection], None]]] = [
     ("001_initial", _m001_initial),
     ("002_fingerprint", _m002_fingerprint),
@@ -255,6 +282,7 @@ MIGRATIONS: list[tuple[str, Callable[[sqlite3.Connection], None]]] = [
     ("009_complaints", _m009_complaints),
     ("010_sheet_memory", _m010_sheet_memory),
     ("011_notice_retry", _m011_notice_retry),
+    ("013_social_shares", _m013_social_shares),
     ("014_directory", _m014_directory),
 ]
 

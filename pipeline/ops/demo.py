@@ -55,8 +55,35 @@ def prepare_world(folder: Path, endpoint: str, now: datetime) -> tuple[DemoWorld
     token["scopes"] = [*token["scopes"], GMAIL_SEND_SCOPE]  # the demo sends its notices through Gmail
     write_private(creds / "blogger-token.json", json.dumps(token))
     config = folder / "config.yaml"
-    config.write_text(demo_config(world, folder / "state", creds), encoding="utf-8")
+    config.write_text(demo_config(world, folder / "state", creds) + _social_demo(endpoint, creds), encoding="utf-8")
     return world, config
+
+
+DEMO_PAGE = "104729381112233"
+DEMO_CHAT = "@kimbalangan"
+
+
+def _social_demo(endpoint: str, creds: Path) -> str:
+    """The regency's Facebook Page and Telegram channel, in the sandbox: throwaway tokens (0600, as the pipeline
+    demands), the page made with its token, the `social:` section of the config."""
+    page_token = "demo-page-token-" + DEMO_PAGE
+    write_private(creds / "facebook-page-token", page_token + "\n")
+    write_private(creds / "telegram-bot-token", "123456789:AAdemoBotTokenForTheSandboxOnly_xyz\n")
+    page = {"id": DEMO_PAGE, "name": "Diskominfo Kabupaten Balangan", "token": page_token}
+    requests.post(f"{endpoint}/_sandbox/facebook/pages", json=page, timeout=10).raise_for_status()
+    return "\n".join(
+        [
+            "social:",
+            f"  endpoint: {endpoint}",
+            "  facebook:",
+            f"    page_id: '{DEMO_PAGE}'",
+            f"    token_file: {creds / 'facebook-page-token'}",
+            "  telegram:",
+            f"    chat: '{DEMO_CHAT}'",
+            f"    token_file: {creds / 'telegram-bot-token'}",
+            "",
+        ]
+    )
 
 
 def officer_reviews(client: gspread.Client, review_id: str) -> int:
@@ -173,6 +200,7 @@ def run_demo(folder: Path, *, keep_running: bool, echo: Echo) -> int:
             records = app.ledger.records()
             complaints = list(app.ledger.complaints.records().values())
             directory_url = directory.page_url(app)
+            shares = [s for s in app.ledger.shares.listing(("live",))]
         finally:
             app.close()
         echo("")
@@ -181,6 +209,8 @@ def run_demo(folder: Path, *, keep_running: bool, echo: Echo) -> int:
             echo(f"{record.code:<17} {record.status.value:<16} {record.desa[:18]:<18} {record.title[:48]}")
             if record.post_url:
                 echo(f"{'':<17} -> {record.post_url}")
+            for share in (s for s in shares if s.code == record.code):
+                echo(f"{'':<17} -> {share.channel.capitalize()}: {share.url}")
         live = sum(1 for r in records.values() if r.post_url)
         echo("")
         echo(f"{'Pengaduan':<17} {'Status':<16} {'Desa':<18} {'Kategori':<14} SKPD")
@@ -192,6 +222,11 @@ def run_demo(folder: Path, *, keep_running: bool, echo: Echo) -> int:
             f"{live} berita terbit, {len(records)} kiriman tercatat; {closed} dari {len(complaints)} pengaduan selesai."
         )
         echo(f"{mails} e-mail terkirim lewat Gmail sandbox: {sandbox.url}/_sandbox/gmail")
+        on = {c: sum(1 for s in shares if s.channel == c) for c in ("facebook", "telegram")}
+        echo(
+            f"Dibagikan ke media sosial: {on['facebook']} ke Facebook ({sandbox.url}/_sandbox/facebook/pages), "
+            f"{on['telegram']} ke Telegram ({sandbox.url}/_sandbox/telegram/messages?chat={DEMO_CHAT})"
+        )
         echo(f"Lihat di peramban: {sandbox.url}/_sandbox/  (blog: {sandbox.url}/_sandbox/blogs/{world.blog_id})")
         echo(f"Sheet review seperti dilihat petugas: {sandbox.url}/_sandbox/sheets/{world.review_spreadsheet_id}")
         if directory_url:

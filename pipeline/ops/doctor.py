@@ -32,6 +32,7 @@ from ..google.trace import FieldTrace
 from ..infra import tabs
 from ..infra.mail import MailUnavailable, SmtpMailer
 from ..infra.private import loose_mode, private_dir
+from .doctor_social import channel_checks, token_files
 from .doctor_write import Check, WriteOptions, google_said, service_account, share_fix, write_checks
 
 __all__ = ["Check", "WriteOptions", "run_checks"]
@@ -55,7 +56,7 @@ def run_checks(
     except ConfigError as exc:
         return [Check("config file", False, str(exc), "correct the key named above; config.yaml documents each one")]
     checks = [Check("config file", True, str(config))]
-    checks += [*_credential_files(settings, clock), *_password_file(settings)]
+    checks += [*_credential_files(settings, clock), *_password_file(settings), *token_files(settings)]
     checks.append(_state_dir(settings))
     now = clock().astimezone(settings.tz)
     checks.append(Check("time zone", True, f"{settings.timezone}: now {now:%Y-%m-%d %H:%M %Z}"))
@@ -74,6 +75,7 @@ def run_checks(
             checks += [_complaint_form(app), *_complaint_tabs(app)]
         if app.settings.registration.enabled:
             checks.append(_registration_form(app))
+        checks += channel_checks(app)
         if write is not None:
             checks += write_checks(app, write)
     finally:

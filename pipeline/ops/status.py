@@ -32,6 +32,9 @@ class StatusReport:
     # When the last cycle finished, in the office's zone with its name (`2026-11-22 08:05 WITA`): the heartbeat
     # keeps UTC for machines, people read their own clock.
     last_cycle_local: str | None = None
+    shares: dict[str, int] = field(default_factory=dict)  # social-media shares by state
+    # Shares whose answer was lost (Telegram): for the administrator to resend or dismiss (`mymein social`).
+    uncertain_shares: list[dict[str, Any]] = field(default_factory=list)
 
     def as_dict(self) -> dict[str, Any]:
         return {
@@ -44,6 +47,8 @@ class StatusReport:
             "complaints": self.complaints,
             "uncertain_notices": self.uncertain_notices,
             "notice_failures": self.notice_failures,
+            "shares": self.shares,
+            "uncertain_shares": self.uncertain_shares,
         }
 
 
@@ -77,6 +82,11 @@ def collect_status(settings: Settings, ledger: Ledger, heartbeat: Path, now: dat
         uncertain,
         failures,
         _local_time(last.get("finished") if last else None, settings),
+        ledger.shares.counts(),
+        [
+            {"number": s.id, "code": s.code, "channel": s.channel, "since": s.created_at, "reason": s.error or ""}
+            for s in ledger.shares.listing(("uncertain",))
+        ],
     )
 
 
@@ -137,6 +147,16 @@ def format_status(report: StatusReport) -> str:
             f"  gagal: #{n['number']} {n['code'] or n['key']} ({n['kind']}): {n['reason']}"
             for n in report.notice_failures
         ]
+    if report.shares:
+        names = {"live": "tayang", "uncertain": "tidak pasti", "manual": "hapus manual", "deleted": "dihapus"}
+        shown = {k: v for k, v in sorted(report.shares.items()) if k in names}
+        lines.append("Media sosial: " + (", ".join(f"{names[k]} {n}" for k, n in shown.items()) or "-"))
+    if report.uncertain_shares:
+        lines.append(
+            "Berbagi ke media sosial tidak pasti (mungkin sudah tayang, tidak dikirim ulang otomatis); putuskan "
+            "dengan `mymein social resend NOMOR` atau `mymein social dismiss NOMOR`:"
+        )
+        lines += [f"  #{s['number']} {s['code']} ({s['channel']}): {s['reason']}" for s in report.uncertain_shares]
     if report.last_cycle:
         c = report.last_cycle
         finished = report.last_cycle_local or c.get("finished")

@@ -104,6 +104,8 @@ def build_report(
         villages=registered_villages(ledger),
     )
     report.comments = ledger.comments_between(start, end)
+    for channel, kecamatan, stories in ledger.shares.made_between(start, end):
+        report.shares.setdefault(kecamatan or "-", {})[channel] = stories
     complaints = month_complaints(ledger, start, end)
     if complaints:
         report.complaints = complaint_report(complaints)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import logging
+import re
 import socket
 import threading
 import time
@@ -22,6 +23,7 @@ from .blogger_pages import BloggerPages
 from .discovery import Discovery, for_method
 from .drive import DriveApi
 from .errors import ApiError
+from .facebook import FacebookApi, graph_fault_body
 from .faults import Fault, FaultTable
 from .gmail import GmailApi
 from .limits import RateCounter
@@ -29,11 +31,13 @@ from .routing import Request, Response, Router
 from .sheets import SheetsApi
 from .state import SandboxState, utc_now
 from .stats import CallStats
+from .telegram import TelegramApi, bot_fault_body
 
 log = logging.getLogger("mymein.sandbox")
 schema_log = logging.getLogger("mymein.sandbox.schema")
 
 LOOPBACK = "127.0.0.1"
+_TOKENS_IN_PATHS = re.compile(r"(/bot)[0-9]+:[A-Za-z0-9_-]+(?=/)|((?:input_token|access_token)=)[^&\s\"]+")
 
 
 class SandboxApp:
@@ -65,6 +69,8 @@ class SandboxApp:
         self.blogger_pages = BloggerPages(self.blogger)
         self.blogger_pages.register(self.router)
         GmailApi(self.state).register(self.router)
+        FacebookApi(self.state).register(self.router)
+        TelegramApi(self.state).register(self.router)
         views.register(self.router, self)
 
     def dispatch(self, req: Request) -> tuple[Response, bool]:
@@ -95,9 +101,7 @@ class SandboxApp:
                 if fault.drop and not fault.after_effect:
                     return Response(), True
                 if fault.status is not None and not fault.after_effect:
-                    return Response(
-                        status=fault.status, json=ApiError(fault.status, _fault_message(fault.status)).body()
-                    ), False
+                    return Response(status=fault.status, json=_fault_body(route.method_id, fault.status)), False
                 late = fault if fault.after_effect else None
         try:
             if described is not None:
@@ -119,9 +123,7 @@ class SandboxApp:
             if late.drop:
                 return Response(), True
             if late.status is not None:
-                return Response(
-                    status=late.status, json=ApiError(late.status, _fault_message(late.status)).body()
-                ), False
+                return Response(status=late.status, json=_fault_body(route.method_id, late.status)), False
         return response, False
 
     def _check_response(self, method_id: str, described: Discovery, body: object) -> None:
@@ -130,6 +132,15 @@ class SandboxApp:
             # A sandbox bug, not the caller's: logged where the test suite looks (tests/conftest.py).
             self.schema_violations.append((method_id, problems))
             schema_log.error("%s answered outside its discovery schema: %s", method_id, "; ".join(problems[:5]))
+
+
+def _fault_body(method_id: str, status: int) -> dict[str, object]:
+    """An injected failure in the shape of the API it hits: Graph's and the Bot API's are not Google's."""
+    if method_id.startswith("facebook."):
+        return graph_fault_body(status)
+    if method_id.startswith("telegram."):
+        return bot_fault_body(status)
+    return ApiError(status, _fault_message(status)).body()
 
 
 def _fault_message(status: int) -> str:
@@ -179,7 +190,10 @@ class _Handler(BaseHTTPRequestHandler):
     do_GET = do_POST = do_PUT = do_PATCH = do_DELETE = _serve
 
     def log_message(self, format: str, *args: object) -> None:
-        log.debug("%s - %s", self.address_string(), format % args)
+        # A rehearsal's tokens travel in URLs (/bot<token>/..., ?input_token=): kept out of the log, as the
+        # pipeline keeps them out of its own.
+        line = _TOKENS_IN_PATHS.sub(lambda m: (m.group(1) or m.group(2)) + "…", format % args)
+        log.debug("%s - %s", self.address_string(), line)
 
 
 class _Server(ThreadingHTTPServer):

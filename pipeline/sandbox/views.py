@@ -95,6 +95,14 @@ def register(router: Router, app: SandboxApp) -> None:
         body = f"<article><h2>Spreadsheet</h2><ul>{sheets or '<li>(belum ada)</li>'}</ul></article>"
         body += f"<article><h2>Blog</h2><ul>{blogs or '<li>(belum ada)</li>'}</ul></article>"
         body += "<article><h2>E-mail</h2><ul><li><a href='/_sandbox/gmail'>E-mail terkirim</a></li></ul></article>"
+        chats = "".join(
+            f"<li><a href='/_sandbox/telegram/messages?chat=%40{escape(name[1:])}'>{escape(name)}</a></li>"
+            for name in app.state.ns("telegram").get("chats", {})
+        )
+        body += (
+            "<article><h2>Media sosial</h2><ul><li><a href='/_sandbox/facebook/pages'>Halaman Facebook</a></li>"
+            f"{chats}</ul></article>"
+        )
         return _page("Sandbox", body)
 
     def sheet(req: Request) -> Response:

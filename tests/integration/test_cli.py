@@ -160,6 +160,9 @@ def test_demo_from_a_relative_folder_publishes_and_exits_zero(tmp_path: Path, mo
     assert "e-mail ke pupr@balangankab.example: Pengaduan masyarakat PG-" in result.output
     assert "e-mail ke fauzi.warga@example.com: Jawaban atas pengaduan Anda PG-" in result.output
     assert "1 dari 2 pengaduan selesai" in result.output
+    # Each published story is on the sandbox's Facebook Page and Telegram channel, once, with its links.
+    assert f"Dibagikan ke media sosial: {published} ke Facebook" in result.output
+    assert f"{published} ke Telegram" in result.output and "-> Telegram: https://t.me/kimbalangan/" in result.output
 
 
 def test_log_shows_a_submissions_history(world: World) -> None:

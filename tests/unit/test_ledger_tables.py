@@ -41,6 +41,7 @@ def test_migrations_keep_their_names_and_order() -> None:
         "009_complaints",
         "010_sheet_memory",
         "011_notice_retry",
+        "013_social_shares",
         "014_directory",
     ]
 
