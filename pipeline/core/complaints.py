@@ -21,7 +21,7 @@ from .form_roles import EMAIL_HEADERS, TIMESTAMP_HEADERS, locate
 from .form_roles import cell as role_cell
 from .officer_input import checkbox_problem, read_checkbox
 from .photos import split_links
-from .regions import RegionDirectory
+from .regions import RegionDirectory, place_hint
 from .sheettime import parse_timestamp
 from .text import clean_body, clean_line, fold
 
@@ -131,7 +131,8 @@ def place_of(complaint: Complaint, regions: RegionDirectory) -> tuple[str, str, 
     if village is not None:
         return village.kecamatan, village.desa, ""
     desa, kecamatan = complaint.desa or "(kosong)", complaint.kecamatan or "(kosong)"
-    note = f"Desa {desa} di Kecamatan {kecamatan} tidak ada di daftar desa."
+    hint = place_hint(regions, complaint.kecamatan, complaint.desa)
+    note = f"Desa {desa} di Kecamatan {kecamatan} tidak ada di daftar desa.{hint}"
     return complaint.kecamatan, complaint.desa, note
 
 

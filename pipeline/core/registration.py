@@ -12,7 +12,7 @@ from datetime import datetime, tzinfo
 from .addresses import one_address
 from .form_roles import EMAIL_HEADERS, TIMESTAMP_HEADERS, locate
 from .form_roles import cell as role_cell
-from .regions import RegionDirectory
+from .regions import RegionDirectory, place_hint
 from .sheettime import parse_timestamp
 from .text import clean_line, fold
 
@@ -97,6 +97,7 @@ def check(
         return None, (
             f"Desa {application.desa or '(kosong)'} di Kecamatan {application.kecamatan or '(kosong)'} tidak "
             "ditemukan dalam daftar desa kabupaten; periksa ejaannya."
+            + place_hint(regions, application.kecamatan, application.desa)
         )
     place = (village.kecamatan, village.desa)
     if not allow_second and (fold(place[0]), fold(place[1])) in {(fold(k), fold(d)) for k, d in registered}:
