@@ -19,6 +19,7 @@ from .core.regions import RegionDirectory
 from .google.blogger import BloggerPublisher
 from .google.drive import DrivePhotos
 from .google.errors import Resource
+from .google.forms import FormsClient
 from .google.responses import ResponsesSource
 from .google.retry import RetryPolicy
 from .google.review_sheet import ReviewSheet
@@ -34,6 +35,8 @@ from .outputs.render import Renderer
 SHEETS_SCOPES = ["https://www.googleapis.com/auth/spreadsheets", "https://www.googleapis.com/auth/drive"]
 BLOGGER_SCOPES = ["https://www.googleapis.com/auth/blogger"]
 GMAIL_SEND_SCOPE = "https://www.googleapis.com/auth/gmail.send"
+# `mymein init --form` builds the forms as the blog's owner, so that they are in the owner's Drive, to click in.
+FORMS_SCOPE = "https://www.googleapis.com/auth/forms.body"
 
 
 def owner_scopes(settings: Settings) -> list[str]:
@@ -62,6 +65,7 @@ class App:
     mailer: SmtpMailer | GmailMailer | None = None  # notices.enabled
     registrations: SheetValues | None = None  # the registration form's responses, with registration.enabled
     complaints: SheetValues | None = None  # the complaint form's responses, with complaints.enabled
+    forms: FormsClient | None = None  # Google Forms as the blog's owner (`mymein init --form`, doctor)
 
     def close(self) -> None:
         for close in self.closers:
@@ -111,6 +115,18 @@ def _blogger_credentials(settings: Settings) -> Credentials:
     raise ConfigError("google.oauth_token_file is required for Blogger (run `mymein auth`), or set google.endpoint")
 
 
+def _forms_credentials(settings: Settings) -> Credentials:
+    """The owner's token with every scope it was granted (a refresh asking for fewer would narrow it)."""
+    path = settings.google.oauth_token_file
+    if path is None or not path.exists():
+        return _blogger_credentials(settings)
+    try:
+        creds: Credentials = user_credentials.Credentials.from_authorized_user_file(str(path))
+    except (ValueError, KeyError) as exc:
+        raise ConfigError(f"google.oauth_token_file: {path} is not an OAuth token file ({exc})") from exc
+    return creds
+
+
 def _discovery_service(name: str, version: str, http: RequestsHttp, settings: Settings, path: str) -> Any:
     options = {"api_endpoint": settings.google.endpoint + path} if settings.google.endpoint else None
     # static_discovery: the documents ship inside googleapiclient, so building a client needs no network.
@@ -144,6 +160,8 @@ def build_app(
     drive_http = RequestsHttp(authorized_session(sheets_creds, settings.google.endpoint, wrap), timeout)
     blogger = _discovery_service("blogger", "v3", blogger_http, settings, "/")
     drive = _discovery_service("drive", "v3", drive_http, settings, "/drive/v3/")
+    forms_http = RequestsHttp(authorized_session(_forms_credentials(settings), settings.google.endpoint, wrap), timeout)
+    forms = _discovery_service("forms", "v1", forms_http, settings, "/")
     regions = load_regions(settings.regions.file)
     state_dir = private_dir(settings.state_dir)
     account = str(getattr(sheets_creds, "service_account_email", "") or "the service account")
@@ -173,7 +191,7 @@ def build_app(
         regions=regions,
         clock=clock,
         policy=policy,
-        closers=[session.close, blogger.close, drive.close],
+        closers=[session.close, blogger.close, drive.close, forms.close],
         mailer=_mailer(settings, blogger_http),
         registrations=(
             SheetValues(gclient, settings.registration.spreadsheet_id, policy, sheet("registration", "Viewer"))
@@ -185,6 +203,7 @@ def build_app(
             if settings.complaints.enabled
             else None
         ),
+        forms=FormsClient(forms, policy),
     )
     if trace is not None:
         _trace(app, trace)

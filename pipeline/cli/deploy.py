@@ -4,12 +4,17 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
 from ..config import config_path
 from ..google.errors import GoogleApiError
 from .base import EXIT_FAILED, CliState, ConfigProblem, main, open_app
+
+if TYPE_CHECKING:
+    from ..app import App
+    from ..ops.forms import BuiltForm
 
 
 @main.command()
@@ -27,8 +32,11 @@ from .base import EXIT_FAILED, CliState, ConfigProblem, main, open_app
 )
 @click.option("--port", default=8765, show_default=True, help="Loopback port that receives Google's redirect.")
 @click.option("--no-browser", is_flag=True, help="Print the sign-in address instead of opening a browser.")
+@click.option("--forms", is_flag=True, help="Also allow building the Google Forms (`mymein init --form`).")
 @click.pass_obj
-def auth(state: CliState, client_secret: Path, token_path: Path | None, port: int, no_browser: bool) -> None:
+def auth(
+    state: CliState, client_secret: Path, token_path: Path | None, port: int, no_browser: bool, forms: bool
+) -> None:
     """Sign in as the blog's owner and store the Blogger OAuth token, readable by this user only.
 
     Blogger accepts no service accounts. On a server without a browser: `ssh -L 8765:127.0.0.1:8765 SERVER`,
@@ -44,6 +52,10 @@ def auth(state: CliState, client_secret: Path, token_path: Path | None, port: in
         token_path = token_path or settings.google.oauth_token_file
         if token_path is None:
             raise ConfigProblem("google.oauth_token_file is not set: set it in config.yaml or pass --token PATH")
+    if forms:
+        from ..app import FORMS_SCOPE
+
+        scopes = [*scopes, FORMS_SCOPE]
     try:
         written = authorize(client_secret, token_path, port=port, open_browser=not no_browser, scopes=scopes)
     except AuthError as exc:
@@ -95,11 +107,19 @@ def doctor(state: CliState, write: bool, photo: str | None, mail_to: str | None)
 
 
 @main.command()
+@click.option(
+    "--form",
+    "build_form",
+    is_flag=True,
+    help="Also build the news form (and the complaint and registration forms when enabled) with the Forms API.",
+)
+@click.option("--retry-form", is_flag=True, help="With --form: go on after a run that died creating a form.")
 @click.pass_obj
-def init(state: CliState) -> None:
+def init(state: CliState, build_form: bool, retry_form: bool) -> None:
     """Prepare the review spreadsheet: header, checkboxes, dropdown, protections, colours, Rekap and Operator.
 
-    Safe to run again: it adds only what is missing and never writes a data row.
+    Safe to run again: it adds only what is missing and never writes a data row. With --form, the forms too:
+    made once, published, and the clicks the API cannot make printed.
     """
     from ..ops.prepare import prepare_review_spreadsheet
 
@@ -107,6 +127,7 @@ def init(state: CliState) -> None:
     app = open_app(settings)
     try:
         done = prepare_review_spreadsheet(app)
+        forms = _build_forms(app, retry_form) if build_form or retry_form else []
     except GoogleApiError as exc:
         click.echo(f"error: {exc}", err=True)
         sys.exit(EXIT_FAILED)
@@ -122,3 +143,28 @@ def init(state: CliState) -> None:
         click.echo(f"  added missing columns at the end: {', '.join(done.columns_added)}")
     if not done.changed_structure:
         click.echo("  nothing was missing; formats, checkboxes and rules confirmed")
+    for built in forms:
+        _echo_form(built)
+
+
+def _build_forms(app: App, retry: bool) -> list[BuiltForm]:
+    from ..ops.forms import build_forms
+
+    return build_forms(app, retry=retry)
+
+
+def _echo_form(built: BuiltForm) -> None:
+    made = "created" if built.created else "found"
+    click.echo(f"{built.plan.kind} form {made}: {built.edit_url}")
+    if built.filled:
+        click.echo(f"  questions added: {', '.join(dict.fromkeys(built.plan.titles))}")
+    if built.published_now:
+        click.echo("  published (forms made through the API start unpublished)")
+    if built.responder_uri:
+        click.echo(f"  link for operators: {built.responder_uri}")
+    for problem in built.problems:
+        click.echo(f"  ! {problem}")
+    if built.steps:
+        click.echo("  still to do by hand (then `mymein doctor` checks it):")
+        for number, step in enumerate(built.steps, start=1):
+            click.echo(f"    {number}. {step}")

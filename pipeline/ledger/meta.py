@@ -106,6 +106,11 @@ class Meta:
     def registrations_checked_at(self) -> MetaValue:
         return self.value("registrations_checked_at")
 
+    def built_form(self, kind: str) -> MetaValue:
+        """The Google Form `mymein init --form` made (`news`, `complaints`, `registration`): its id, or
+        `creating` while Google was asked to create it (a crash there leaves it, for the next run to see)."""
+        return self.value(f"built_form:{kind}")
+
     # --- notices, reports, periodic jobs -------------------------------------------------------------------
     @property
     def notices_watermark(self) -> MetaValue:

@@ -33,6 +33,7 @@ from ..infra import tabs
 from ..infra.mail import MailUnavailable, SmtpMailer
 from ..infra.private import loose_mode, private_dir
 from .doctor_write import Check, WriteOptions, google_said, service_account, share_fix, write_checks
+from .forms import form_checks, photo_column_check
 
 __all__ = ["Check", "WriteOptions", "run_checks"]
 
@@ -67,7 +68,8 @@ def run_checks(
     except ConfigError as exc:
         return [*checks, Check("Google clients", False, str(exc), "see the credential checks above")]
     try:
-        checks += [_form(app), *_review(app), _blog(app), _drive(app), _upload_folders(app)]
+        checks += [_form(app), *photo_column_check(app), *form_checks(app)]
+        checks += [*_review(app), _blog(app), _drive(app), _upload_folders(app)]
         if app.settings.notices.enabled:
             checks.append(_mail(app))
         if app.settings.complaints.enabled:

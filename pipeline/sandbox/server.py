@@ -22,6 +22,7 @@ from .discovery import Discovery, for_method
 from .drive import DriveApi
 from .errors import ApiError
 from .faults import Fault, FaultTable
+from .forms import FormsApi
 from .gmail import GmailApi
 from .limits import RateCounter
 from .routing import Request, Response, Router
@@ -62,6 +63,7 @@ class SandboxApp:
         self.blogger.register(self.router)
         BloggerComments(self.blogger).register(self.router)
         GmailApi(self.state).register(self.router)
+        FormsApi(self.state).register(self.router)
         views.register(self.router, self)
 
     def dispatch(self, req: Request) -> tuple[Response, bool]:

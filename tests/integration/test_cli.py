@@ -160,6 +160,9 @@ def test_demo_from_a_relative_folder_publishes_and_exits_zero(tmp_path: Path, mo
     assert "e-mail ke pupr@balangankab.example: Pengaduan masyarakat PG-" in result.output
     assert "e-mail ke fauzi.warga@example.com: Jawaban atas pengaduan Anda PG-" in result.output
     assert "1 dari 2 pengaduan selesai" in result.output
+    # Its forms are built through the sandbox's Forms API, as `mymein init --form` builds them.
+    assert "Formulir 'Berita KIM' dibuat lewat Forms API" in result.output
+    assert "Formulir 'Pengaduan Masyarakat' dibuat lewat Forms API" in result.output
 
 
 def test_log_shows_a_submissions_history(world: World) -> None:
