@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test lint typecheck check conformance golden bench install-check clean
+.PHONY: demo test lint typecheck check conformance golden bench install-check catalogs clean
 
 $(STAMP): pyproject.toml
 	@command -v $(PYTHON) >/dev/null 2>&1 || { echo "Python 3.11+ is needed: set PYTHON=/path/to/python3.11" >&2; exit 1; }
@@ -37,6 +37,10 @@ bench: $(STAMP)
 
 golden: $(STAMP)
 	MYMEIN_REGENERATE_GOLDEN=1 $(BIN)/python -m pytest -q tests/unit/test_render.py
+
+# The CLI's message catalogs: extract (Babel), merge into pipeline/locale/id/.../mymein.po, compile the .mo it ships.
+catalogs: $(STAMP)
+	$(BIN)/python scripts/i18n_catalog.py
 
 # The package as a user gets it: a wheel built from pipeline/, pyproject.toml and README.md alone, installed (not
 # editable) into a fresh virtualenv in a temporary folder, then `mymein --version` and the demo run from there.

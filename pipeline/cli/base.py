@@ -19,6 +19,8 @@ import click
 
 from ..config import ConfigError, Settings, config_path, load_settings
 from ..core.errors import MyMeInError
+from ..i18n import _
+from .translated import TranslatedGroup
 
 if TYPE_CHECKING:
     from ..app import App
@@ -107,7 +109,7 @@ def open_app(settings: Settings) -> App:
         raise ConfigProblem(str(exc)) from exc
 
 
-class _Main(click.Group):
+class _Main(TranslatedGroup):
     """Every command ends the same way: a MyMeIn error is one line on stderr and its exit code; anything
     unforeseen is one line too, with its traceback only under `-v` (log it with --log-json for a collector)."""
 
@@ -119,15 +121,16 @@ class _Main(click.Group):
         except (click.exceptions.Exit, click.ClickException, click.Abort, KeyboardInterrupt, SystemExit):
             raise
         except Exception as exc:  # a bug, or a library failing in a way we did not foresee
-            what = f"unexpected {type(exc).__name__}: {exc}"
-            _fail(ctx, exc, f"{what} (run again with -v to see where; please report it)", EXIT_FAILED)
+            line = _("unexpected {kind}: {error} (run again with -v to see where; please report it)")
+            _fail(ctx, exc, line.format(kind=type(exc).__name__, error=exc), EXIT_FAILED)
 
 
 def _fail(ctx: click.Context, exc: BaseException, line: str, code: int) -> None:
     verbose = bool(ctx.params.get("verbose"))
     if verbose:
         logging.getLogger("mymein").error("%s", line, exc_info=exc)
-    click.echo(f"error: {line.splitlines()[0] if line else type(exc).__name__}", err=True)
+    first = line.splitlines()[0] if line else type(exc).__name__
+    click.echo(_("error: {message}").format(message=first), err=True)
     for extra in line.splitlines()[1:]:  # a config error lists each bad key on its own line
         click.echo(extra, err=True)
     ctx.exit(code)

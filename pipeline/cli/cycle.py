@@ -16,6 +16,7 @@ from ..core.review import ReviewLayoutError
 from ..core.text import counted
 from ..google.errors import GoogleApiError
 from ..google.responses import ResponsesTabNotFound
+from ..i18n import _
 from ..outputs.render import TemplateFailed
 from .base import EXIT_FAILED, CliState, log_to_stdout, main, open_app
 
@@ -37,7 +38,7 @@ def sync(state: CliState, dry_run: bool) -> None:
         except click.ClickException:
             raise
         except _CycleFailed as exc:
-            click.echo(f"{label}error: {exc}", err=True)
+            click.echo(label + _("error: {message}").format(message=exc), err=True)
             failed += 1
     if failed:
         sys.exit(EXIT_FAILED)
@@ -53,7 +54,7 @@ def _sync_one(settings: Settings, dry_run: bool, label: str) -> None:
 
     with cycle_lock(settings.state_dir) as held:
         if not held:
-            click.echo(f"{label}another mymein cycle is running; nothing to do")
+            click.echo(label + _("another mymein cycle is running; nothing to do"))
             return
         app = open_app(settings)
         try:
@@ -69,20 +70,37 @@ def _sync_one(settings: Settings, dry_run: bool, label: str) -> None:
             raise _CycleFailed(str(exc)) from exc
         finally:
             app.close()
-    prefix = "dry run: would" if dry_run else "done:"
-    restored = f", restore {report.restored}" if report.restored else ""
+    prefix = _("dry run: would") if dry_run else _("done:")
+    restored = _(", restore {count}").format(count=report.restored) if report.restored else ""
     written = (
-        "nothing written"
+        _("nothing written")
         if dry_run
-        else f"{counted(report.rows_added, 'row')} added, {counted(report.cells_written, 'cell')} written"
+        else _("{rows} added, {cells} written").format(
+            rows=counted(report.rows_added, _("row"), _("rows")),
+            cells=counted(report.cells_written, _("cell"), _("cells")),
+        )
+    )
+    summary = _(
+        "{prefix} ingest {ingested}, queue {queued}{restored}, publish {publish}, update {update}, "
+        "reject {reject}, retract {retract}, hold {hold}; {written}"
     )
     click.echo(
-        f"{label}{prefix} ingest {report.ingested}, queue {report.queued}{restored}, "
-        f"publish {report.count('publish')}, update {report.count('update')}, reject {report.count('reject')}, "
-        f"retract {report.count('retract')}, hold {report.count('hold')}; {written}"
+        label
+        + summary.format(
+            prefix=prefix,
+            ingested=report.ingested,
+            queued=report.queued,
+            restored=restored,
+            publish=report.count("publish"),
+            update=report.count("update"),
+            reject=report.count("reject"),
+            retract=report.count("retract"),
+            hold=report.count("hold"),
+            written=written,
+        )
     )
     if report.extras():
-        click.echo(f"{label}  also: {', '.join(report.extras())}")
+        click.echo(f"{label}  " + _("also: {extras}").format(extras=", ".join(report.extras())))
     for outcome in report.outcomes:
         said = (outcome.status, outcome.message, outcome.link)
         click.echo(f"  {outcome.code} {outcome.action}: {' '.join(part for part in said if part)}".rstrip())
@@ -91,7 +109,7 @@ def _sync_one(settings: Settings, dry_run: bool, label: str) -> None:
     down = [w.text for w in report.warnings if w.service_down]
     for warning in report.warnings:
         if not warning.service_down:
-            click.echo(f"  {label}warning: {warning}", err=True)
+            click.echo(f"  {label}" + _("warning: {message}").format(message=warning), err=True)
     if down:  # the cycle ran, but a service refused us: the administrator must act, and cron must notice
         raise _CycleFailed("; ".join(down))
 
@@ -114,7 +132,7 @@ def run(state: CliState) -> None:
         with daemon_lock(state.root().state_dir):
             _run_daemon(channels)
     except DaemonRunning as exc:
-        click.echo(f"error: {exc}", err=True)
+        click.echo(_("error: {message}").format(message=exc), err=True)
         sys.exit(EXIT_FAILED)
 
 

@@ -10,6 +10,7 @@ import click
 
 from ..config import config_path
 from ..google.errors import GoogleApiError
+from ..i18n import _
 from .base import EXIT_FAILED, CliState, ConfigProblem, main, open_app
 
 if TYPE_CHECKING:
@@ -59,9 +60,9 @@ def auth(
     try:
         written = authorize(client_secret, token_path, port=port, open_browser=not no_browser, scopes=scopes)
     except AuthError as exc:
-        click.echo(f"error: {exc}", err=True)
+        click.echo(_("error: {message}").format(message=exc), err=True)
         sys.exit(EXIT_FAILED)
-    click.echo(f"token written to {written} (mode 600)")
+    click.echo(_("token written to {path} (mode 600)").format(path=written))
     click.echo(TESTING_NOTE)
 
 
@@ -99,9 +100,9 @@ def doctor(state: CliState, write: bool, photo: str | None, mail_to: str | None)
         mark = ("warn" if check.warning else "ok  ") if check.ok else "FAIL"
         click.echo(f"[{mark}] {check.name}: {check.detail}".rstrip(": "))
         if (check.warning or not check.ok) and check.fix:
-            click.echo(f"       fix: {check.fix}")
+            click.echo("       " + _("fix: {fix}").format(fix=check.fix))
     failed = sum(1 for c in checks if not c.ok)
-    click.echo(f"{len(checks) - failed} of {len(checks)} checks passed")
+    click.echo(_("{passed} of {total} checks passed").format(passed=len(checks) - failed, total=len(checks)))
     if failed:
         sys.exit(EXIT_FAILED)
 
@@ -129,20 +130,23 @@ def init(state: CliState, build_form: bool, retry_form: bool) -> None:
         done = prepare_review_spreadsheet(app)
         forms = _build_forms(app, retry_form) if build_form or retry_form else []
     except GoogleApiError as exc:
-        click.echo(f"error: {exc}", err=True)
+        click.echo(_("error: {message}").format(message=exc), err=True)
         sys.exit(EXIT_FAILED)
     finally:
         app.close()
     review = settings.review
-    click.echo(f"review spreadsheet {review.spreadsheet_id} ready (tab {review.worksheet!r})")
+    ready = _("review spreadsheet {id} ready (tab {tab})")
+    click.echo(ready.format(id=review.spreadsheet_id, tab=repr(review.worksheet)))
     if done.created_tabs:
-        click.echo(f"  created tabs: {', '.join(done.created_tabs)}")
+        click.echo("  " + _("created tabs: {tabs}").format(tabs=", ".join(done.created_tabs)))
     if done.headers_written:
-        click.echo(f"  wrote the header row of: {', '.join(done.headers_written)}")
+        click.echo("  " + _("wrote the header row of: {tabs}").format(tabs=", ".join(done.headers_written)))
     if done.columns_added:
-        click.echo(f"  added missing columns at the end: {', '.join(done.columns_added)}")
+        click.echo(
+            "  " + _("added missing columns at the end: {columns}").format(columns=", ".join(done.columns_added))
+        )
     if not done.changed_structure:
-        click.echo("  nothing was missing; formats, checkboxes and rules confirmed")
+        click.echo("  " + _("nothing was missing; formats, checkboxes and rules confirmed"))
     for built in forms:
         _echo_form(built)
 
@@ -154,17 +158,17 @@ def _build_forms(app: App, retry: bool) -> list[BuiltForm]:
 
 
 def _echo_form(built: BuiltForm) -> None:
-    made = "created" if built.created else "found"
-    click.echo(f"{built.plan.kind} form {made}: {built.edit_url}")
+    made = _("{kind} form created: {url}") if built.created else _("{kind} form found: {url}")
+    click.echo(made.format(kind=built.plan.kind, url=built.edit_url))
     if built.filled:
-        click.echo(f"  questions added: {', '.join(dict.fromkeys(built.plan.titles))}")
+        click.echo("  " + _("questions added: {titles}").format(titles=", ".join(dict.fromkeys(built.plan.titles))))
     if built.published_now:
-        click.echo("  published (forms made through the API start unpublished)")
+        click.echo("  " + _("published (forms made through the API start unpublished)"))
     if built.responder_uri:
-        click.echo(f"  link for operators: {built.responder_uri}")
+        click.echo("  " + _("link for operators: {url}").format(url=built.responder_uri))
     for problem in built.problems:
         click.echo(f"  ! {problem}")
     if built.steps:
-        click.echo("  still to do by hand (then `mymein doctor` checks it):")
+        click.echo("  " + _("still to do by hand (then `mymein doctor` checks it):"))
         for number, step in enumerate(built.steps, start=1):
             click.echo(f"    {number}. {step}")

@@ -14,7 +14,7 @@ link to a spreadsheet) is listed for the administrator as clicks in the Forms UI
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, Literal
 
@@ -49,7 +49,6 @@ class FormPlan:
     desa: str = "Desa"
     email: EmailCollection = "VERIFIED"
     upload: str = ""  # the file-upload question to add by hand ('' when the form has none)
-    upload_required: bool = False
     last_section: str = "Isi"
 
     @property
@@ -176,22 +175,34 @@ def inspect(plan: FormPlan, form: Mapping[str, Any]) -> FormFindings:
     return FormFindings(built, published, not plan.upload or bool(uploads), str(form.get("linkedSheetId") or ""))
 
 
-def clicks(plan: FormPlan, form_id: str, spreadsheet_id: str, findings: FormFindings) -> list[str]:
-    """The steps left for the administrator in the Forms UI (English: the administrator's language)."""
+def _same(text: str) -> str:
+    return text
+
+
+def clicks(
+    plan: FormPlan, form_id: str, spreadsheet_id: str, findings: FormFindings, _: Callable[[str], str] = _same
+) -> list[str]:
+    """The steps left for the administrator in the Forms UI, in the administrator's language (`_` translates;
+    the messages are in the CLI's catalog)."""
     edit = f"https://docs.google.com/forms/d/{form_id}/edit"
     steps: list[str] = []
     if not findings.upload:
-        need = "required, " if plan.upload_required else ""
-        steps.append(
-            f"open {edit}, go to the last section ({plan.last_section!r}), click + (Add question), choose "
-            f"'File upload', title it {plan.upload!r} ({need}specific file types: Image; up to 5 files) "
-            "— the Forms API cannot create file-upload questions"
+        step = _(
+            "open {edit}, go to the last section ({section}), click + (Add question), choose 'File upload', title "
+            "it {title} (specific file types: Image; up to 5 files) — the Forms API cannot create file-upload "
+            "questions"
         )
+        steps.append(step.format(edit=edit, section=repr(plan.last_section), title=repr(plan.upload)))
     if findings.linked_sheet != spreadsheet_id:
-        target = f"spreadsheet {spreadsheet_id}" if spreadsheet_id else "a new spreadsheet"
-        what = f"(now linked to {findings.linked_sheet}) " if findings.linked_sheet else ""
-        steps.append(
-            f"in {edit} open Responses {what}→ Link to Sheets → Select existing spreadsheet → {target} "
-            "— the Forms API cannot link a form to a spreadsheet"
-        )
+        if findings.linked_sheet:
+            step = _(
+                "in {edit} open Responses (now linked to {linked}) → Link to Sheets → Select existing spreadsheet "
+                "→ {target} — the Forms API cannot link a form to a spreadsheet"
+            )
+        else:
+            step = _(
+                "in {edit} open Responses → Link to Sheets → Select existing spreadsheet → {target} — the Forms "
+                "API cannot link a form to a spreadsheet"
+            )
+        steps.append(step.format(edit=edit, linked=findings.linked_sheet, target=spreadsheet_id))
     return steps

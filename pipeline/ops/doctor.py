@@ -29,6 +29,7 @@ from ..google.responses import ResponsesTabNotFound
 from ..google.retry import RetryPolicy
 from ..google.sheets_values import SheetValues, quote_sheet
 from ..google.trace import FieldTrace
+from ..i18n import _
 from ..infra import tabs
 from ..infra.mail import MailUnavailable, SmtpMailer
 from ..infra.private import loose_mode, private_dir
@@ -54,19 +55,27 @@ def run_checks(
     try:
         settings = load_settings(config).channel(channel)
     except ConfigError as exc:
-        return [Check("config file", False, str(exc), "correct the key named above; config.yaml documents each one")]
-    checks = [Check("config file", True, str(config))]
+        return [
+            Check(_("config file"), False, str(exc), _("correct the key named above; config.yaml documents each one"))
+        ]
+    checks = [Check(_("config file"), True, str(config))]
     checks += [*_credential_files(settings, clock), *_password_file(settings)]
     checks.append(_state_dir(settings))
     now = clock().astimezone(settings.tz)
-    checks.append(Check("time zone", True, f"{settings.timezone}: now {now:%Y-%m-%d %H:%M %Z}"))
+    checks.append(
+        Check(
+            _("time zone"),
+            True,
+            _("{zone}: now {time}").format(zone=settings.timezone, time=f"{now:%Y-%m-%d %H:%M %Z}"),
+        )
+    )
     if not all(c.ok for c in checks):
         return checks
     try:
         # One attempt per call: a doctor reports what is wrong now, it does not wait it out.
         app = build_app(settings, clock=clock, policy=RetryPolicy(attempts=1), trace=trace)
     except ConfigError as exc:
-        return [*checks, Check("Google clients", False, str(exc), "see the credential checks above")]
+        return [*checks, Check(_("Google clients"), False, str(exc), _("see the credential checks above"))]
     try:
         checks += [_form(app), *photo_column_check(app), *form_checks(app)]
         checks += [*_review(app), _blog(app), _drive(app), _upload_folders(app)]
@@ -89,15 +98,17 @@ def _credential_files(settings: Settings, clock: Callable[[], datetime]) -> Iter
         ("google.service_account_file", google.service_account_file, "download the key from Google Cloud (IAM)"),
         ("google.oauth_token_file", google.oauth_token_file, "run `mymein auth` as the blog's owner"),
     ):
-        name = f"credentials {key}"
+        name = _("credentials {key}").format(key=key)
         if path is None:
             if google.endpoint:
-                yield Check(name, True, f"not needed: google.endpoint is the sandbox {google.endpoint}")
+                yield Check(
+                    name, True, _("not needed: google.endpoint is the sandbox {url}").format(url=google.endpoint)
+                )
             else:
-                yield Check(name, False, "not set; Google cannot be reached without it", f"set {key}; {how}")
+                yield Check(name, False, _("not set; Google cannot be reached without it"), f"set {key}; {how}")
             continue
         if not path.exists():
-            yield Check(name, False, f"{path} does not exist", how)
+            yield Check(name, False, _("{path} does not exist").format(path=path), how)
             continue
         try:
             content = json.loads(path.read_text(encoding="utf-8"))
@@ -106,7 +117,12 @@ def _credential_files(settings: Settings, clock: Callable[[], datetime]) -> Iter
             continue
         mode = loose_mode(path)
         if mode is not None:
-            yield Check(name, False, f"{path} can be read by other users (mode {mode:o})", f"chmod 600 {path}")
+            yield Check(
+                name,
+                False,
+                _("{path} can be read by other users (mode {mode})").format(path=path, mode=f"{mode:o}"),
+                f"chmod 600 {path}",
+            )
             continue
         if key == "google.oauth_token_file":
             yield _token(name, path, content, clock)
@@ -122,7 +138,7 @@ def _credential_files(settings: Settings, clock: Callable[[], datetime]) -> Iter
 
 def _token(name: str, path: Path, content: dict[str, object], clock: Callable[[], datetime]) -> Check:
     if not content.get("refresh_token"):
-        return Check(name, False, f"{path} has no refresh token", "run `mymein auth` again")
+        return Check(name, False, _("{path} has no refresh token").format(path=path), _("run `mymein auth` again"))
     age = (clock() - datetime.fromtimestamp(path.stat().st_mtime, UTC)).days
     detail = f"{path}: refresh token issued {age} days ago"
     if age >= TESTING_TOKEN_DAYS:
@@ -137,13 +153,20 @@ def _password_file(settings: Settings) -> Iterator[Check]:
     path = settings.notices.password_file if settings.notices.enabled else None
     if path is None:
         return
-    name = "credentials notices.password_file"
+    name = _("credentials {key}").format(key="notices.password_file")
     if not path.exists():
-        yield Check(name, False, f"{path} does not exist", "write the SMTP password to it, one line")
+        yield Check(
+            name, False, _("{path} does not exist").format(path=path), _("write the SMTP password to it, one line")
+        )
         return
     mode = loose_mode(path)
     if mode is not None:
-        yield Check(name, False, f"{path} can be read by other users (mode {mode:o})", f"chmod 600 {path}")
+        yield Check(
+            name,
+            False,
+            _("{path} can be read by other users (mode {mode})").format(path=path, mode=f"{mode:o}"),
+            f"chmod 600 {path}",
+        )
         return
     yield Check(name, True, str(path))
 
@@ -157,24 +180,31 @@ def _state_dir(settings: Settings) -> Check:
             probe.flush()
             os.fsync(probe.fileno())
     except OSError as exc:
-        return Check("state_dir", False, f"{folder}: {exc}", f"create {folder} and make it writable by this user")
-    return Check("state_dir", True, f"{folder.resolve()} is writable")
+        return Check(
+            _("state_dir"),
+            False,
+            f"{folder}: {exc}",
+            _("create {folder} and make it writable by this user").format(folder=folder),
+        )
+    return Check(_("state_dir"), True, _("{folder} is writable").format(folder=folder.resolve()))
 
 
 def _form(app: App) -> Check:
     form = app.settings.form
-    name = "form responses sheet"
+    name = _("form responses sheet")
     try:
         tab = app.responses.locate()
         values = app.responses.read_tail(tab, 2, 1)[0]
         FormLayout.from_header(values, form.columns)
     except ResponsesTabNotFound as exc:
-        return Check(name, False, str(exc), "set form.worksheet to the tab the form writes to")
+        return Check(name, False, str(exc), _("set form.worksheet to the tab the form writes to"))
     except FormLayoutError as exc:
-        return Check(name, False, str(exc), "map the form's questions in form.columns")
+        return Check(name, False, str(exc), _("map the form's questions in form.columns"))
     except GoogleApiError as exc:
         return Check(name, False, google_said(exc), share_fix(app, form.spreadsheet_id))
-    return Check(name, True, f"{form.spreadsheet_id}, tab {tab.title!r} ({tab.timezone})")
+    return Check(
+        name, True, _("{id}, tab {tab} ({zone})").format(id=form.spreadsheet_id, tab=repr(tab.title), zone=tab.timezone)
+    )
 
 
 def _review(app: App) -> Iterator[Check]:
@@ -182,17 +212,17 @@ def _review(app: App) -> Iterator[Check]:
     try:
         listed = app.review.tabs()
     except GoogleApiError as exc:
-        yield Check("review spreadsheet", False, google_said(exc), share_fix(app, review.spreadsheet_id, "Editor"))
+        yield Check(_("review spreadsheet"), False, google_said(exc), share_fix(app, review.spreadsheet_id, "Editor"))
         return
-    yield Check("review spreadsheet", True, review.spreadsheet_id)
-    name = f"review tab {review.worksheet!r}"
+    yield Check(_("review spreadsheet"), True, review.spreadsheet_id)
+    name = _("review tab {name}").format(name=repr(review.worksheet))
     # The tab the cycle would use: known by its id, so a rename is followed and a stranger is not taken for it.
     finding = locate(tabs.known(app, tabs.REVIEW_KIND, review.worksheet), review.worksheet, listed, "review tab")
     if finding.move is TabMove.CONFLICT:
-        yield Check(name, False, "not the tab MyMeIn has used", finding.note)
+        yield Check(name, False, _("not the tab MyMeIn has used"), finding.note)
         return
     if finding.tab is None:
-        yield Check(name, False, "missing", "run `mymein init` (the next cycle also makes it again)")
+        yield Check(name, False, _("missing"), _("run `mymein init` (the next cycle also makes it again)"))
         return
     title = finding.tab.title
     if title != review.worksheet:
@@ -200,16 +230,16 @@ def _review(app: App) -> Iterator[Check]:
     try:
         header = app.review.values.get(f"{quote_sheet(title)}!1:1")
         if not header or not any(str(c).strip() for c in header[0]):
-            yield Check(name, False, "no header row yet", "run `mymein init`")
+            yield Check(name, False, _("no header row yet"), _("run `mymein init`"))
             return
         ReviewLayout.from_header(header[0], review.headers)
     except ReviewLayoutError as exc:
-        yield Check(name, False, str(exc), "run `mymein init` to add the columns")
+        yield Check(name, False, str(exc), _("run `mymein init` to add the columns"))
         return
     except GoogleApiError as exc:
         yield Check(name, False, google_said(exc), "")
         return
-    yield Check(name, True, "header row has every column")
+    yield Check(name, True, _("header row has every column"))
     if app.settings.registry.enforce and app.review.tab("properties(title)", review.operator_worksheet) is None:
         yield Check(
             f"operator tab {review.operator_worksheet!r}", False, "missing (registry.enforce)", "run `mymein init`"
@@ -273,7 +303,7 @@ def _form_sheet(
     except ValueError as exc:
         fix = f"give the {what} these questions, named as shown (or check {section}.worksheet)"
         return Check(name, False, str(exc), fix)
-    return Check(name, True, f"{spreadsheet_id}, tab {worksheet!r}")
+    return Check(name, True, _("{id}, tab {tab}").format(id=spreadsheet_id, tab=repr(worksheet)))
 
 
 def _tabs_of(client: SheetValues) -> str:
@@ -305,18 +335,18 @@ def _complaint_tabs(app: App) -> Iterator[Check]:
         yield Check(tab_name, False, google_said(exc), share_fix(app, app.settings.review.spreadsheet_id, "Editor"))
         return
     if tab in missing:
-        yield Check(tab_name, False, "missing", "run `mymein init`")
+        yield Check(tab_name, False, _("missing"), _("run `mymein init`"))
     elif not header or not any(str(c).strip() for c in header[0]):
-        yield Check(tab_name, False, "no header row yet", "run `mymein init`")
+        yield Check(tab_name, False, _("no header row yet"), _("run `mymein init`"))
     else:
         try:
             ComplaintLayout.from_header(header[0])
         except ComplaintTabError as exc:
-            yield Check(tab_name, False, str(exc), "run `mymein init` to add the columns")
+            yield Check(tab_name, False, str(exc), _("run `mymein init` to add the columns"))
         else:
-            yield Check(tab_name, True, "header row has every column")
+            yield Check(tab_name, True, _("header row has every column"))
     if departments in missing:
-        yield Check(departments_name, False, "missing", "run `mymein init`, then list the departments on it")
+        yield Check(departments_name, False, _("missing"), _("run `mymein init`, then list the departments on it"))
         return
     found = read_departments(rows).values()
     reachable = [d for d in found if d.email]
@@ -342,21 +372,21 @@ def _blog(app: App) -> Check:
         blog = app.publisher.blog()
     except GoogleApiError as exc:
         fix = "check blogger.blog_id, and that `mymein auth` was run by an owner or admin of that blog"
-        return Check("blog", False, google_said(exc), fix)
-    return Check("blog", True, f"{blog.get('name', '')} {blog.get('url', '')}".strip())
+        return Check(_("blog"), False, google_said(exc), fix)
+    return Check(_("blog"), True, f"{blog.get('name', '')} {blog.get('url', '')}".strip())
 
 
 def _drive(app: App) -> Check:
     try:
         app.photos.reachable()
     except GoogleApiError as exc:
-        return Check("Drive (photos)", False, google_said(exc), "enable the Drive API for the project")
-    return Check("Drive (photos)", True, "reachable")
+        return Check(_("Drive (photos)"), False, google_said(exc), _("enable the Drive API for the project"))
+    return Check(_("Drive (photos)"), True, _("reachable"))
 
 
 def _upload_folders(app: App) -> Check:
     """The form's upload folders exist and are readable folders; without any, say what sharing then means."""
-    name = "photo upload folders"
+    name = _("photo upload folders")
     folders = app.settings.photos.upload_folders
     if not folders:
         detail = (
@@ -377,7 +407,7 @@ def _upload_folders(app: App) -> Check:
             else:
                 found.append(f"{str(meta.get('name', ''))!r} ({folder_id})")
     except GoogleApiError as exc:
-        return Check(name, False, google_said(exc), "enable the Drive API for the project")
+        return Check(name, False, google_said(exc), _("enable the Drive API for the project"))
     if problems:
         fix = (
             f"share each folder with {service_account(app)} (Viewer is enough), or correct photos.upload_folders "
@@ -397,14 +427,20 @@ def _mail(app: App) -> Check:
             return Check(
                 "mail (Gmail)", False, "the Blogger token does not allow sending mail", "run `mymein auth` again"
             )
-        return Check("mail (Gmail)", True, f"as the account of `mymein auth`, From {notices.sender}")
+        return Check(
+            _("mail (Gmail)"), True, _("as the account of `mymein auth`, From {sender}").format(sender=notices.sender)
+        )
     try:
         with SmtpMailer(notices, _password(notices.password_file), timeout=10).connection():
             pass
     except (MailUnavailable, OSError) as exc:
         fix = "check notices.smtp_host, smtp_port, starttls, username and password_file"
-        return Check("mail (SMTP)", False, str(exc), fix)
-    return Check("mail (SMTP)", True, f"{notices.smtp_host}:{notices.smtp_port} accepts a session")
+        return Check(_("mail (SMTP)"), False, str(exc), fix)
+    return Check(
+        _("mail (SMTP)"),
+        True,
+        _("{host}:{port} accepts a session").format(host=notices.smtp_host, port=notices.smtp_port),
+    )
 
 
 def _password(path: Path | None) -> str | None:

@@ -20,6 +20,7 @@ from ..core.form import FormLayout, news_form_plan
 from ..core.form_build import FormPlan, build_requests, clicks, inspect, publish_request
 from ..core.registration import registration_form_plan
 from ..google.errors import GoogleApiError
+from ..i18n import _
 from ..ledger.meta import MetaValue
 from .doctor_write import Check
 
@@ -122,7 +123,7 @@ def _ensure(app: App, plan: FormPlan, spreadsheet_id: str, *, retry: bool) -> Bu
         form = app.forms.get(built.form_id)
         findings = inspect(plan, form)
     built.responder_uri = str(form.get("responderUri") or "")
-    built.steps = clicks(plan, built.form_id, spreadsheet_id, findings)
+    built.steps = clicks(plan, built.form_id, spreadsheet_id, findings, _)
     return built
 
 
@@ -143,25 +144,26 @@ def form_checks(app: App) -> list[Check]:
         form_id = app.ledger.meta.built_form(plan.kind).get()
         if not form_id or form_id == CREATING or app.forms is None:
             continue
-        name = f"{plan.kind} form"
+        name = _("{kind} form").format(kind=plan.kind)
         try:
             form = app.forms.get(form_id)
         except GoogleApiError as exc:
             fix = (
-                "run `mymein init --form` (it makes the form again)"
+                _("run `mymein init --form` (it makes the form again)")
                 if exc.not_found
-                else "check that the token of `mymein auth --forms` belongs to the form's owner"
+                else _("check that the token of `mymein auth --forms` belongs to the form's owner")
             )
             checks.append(Check(name, False, str(exc), fix))
             continue
         findings = inspect(plan, form)
-        steps = clicks(plan, form_id, spreadsheet_id, findings)
+        steps = clicks(plan, form_id, spreadsheet_id, findings, _)
         if not findings.published:
-            steps.insert(0, "run `mymein init --form` (it publishes the form)")
+            steps.insert(0, _("run `mymein init --form` (it publishes the form)"))
         if steps:
             checks.append(Check(name, False, f"https://docs.google.com/forms/d/{form_id}/edit", "; ".join(steps)))
         else:
-            checks.append(Check(name, True, f"{form.get('responderUri', form_id)}: published, photo and sheet linked"))
+            done = _("{url}: published, photo and sheet linked").format(url=form.get("responderUri", form_id))
+            checks.append(Check(name, True, done))
     return checks
 
 
@@ -176,13 +178,21 @@ def photo_column_check(app: App) -> list[Check]:
         return []
     title = app.settings.form.columns["photos"][0]
     if "photos" in layout.columns:
-        return [Check("form photo question", True, f"the responses sheet has the {title!r} column")]
+        return [
+            Check(
+                _("form photo question"),
+                True,
+                _("the responses sheet has the {title} column").format(title=repr(title)),
+            )
+        ]
     return [
         Check(
-            "form photo question",
+            _("form photo question"),
             True,
-            f"the responses sheet has no {title!r} column: the form asks for no photo",
-            f"add a File upload question titled {title!r} to the news form (Forms UI: + → File upload)",
+            _("the responses sheet has no {title} column: the form asks for no photo").format(title=repr(title)),
+            _("add a File upload question titled {title} to the news form (Forms UI: + → File upload)").format(
+                title=repr(title)
+            ),
             warning=True,
         )
     ]

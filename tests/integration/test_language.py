@@ -1,0 +1,56 @@
+"""The command line in the administrator's language: with MYMEIN_LANG=id (or an id_* locale) help, doctor, init,
+sync and status speak Indonesian; otherwise English. Officers' words (statuses, the sheet) are the same in both."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from click.testing import CliRunner
+
+from pipeline.cli import main
+from pipeline.sandbox.server import Sandbox
+
+from .world import make_world, response_row
+
+INDONESIAN = {"MYMEIN_LANG": "id"}
+ENGLISH = {"MYMEIN_LANG": "", "LANGUAGE": "", "LC_ALL": "", "LC_MESSAGES": "", "LANG": "C.UTF-8"}
+
+
+def test_help_in_indonesian_and_in_english() -> None:
+    runner = CliRunner()
+    shown = runner.invoke(main, ["--help"], env=INDONESIAN).output
+    assert "Penggunaan: main" in shown and "Opsi:" in shown and "Perintah:" in shown
+    assert "Tampilkan pesan ini lalu keluar." in shown
+    assert "Jalankan satu siklus" in shown  # `sync`, shortened in the list of commands
+    sync = runner.invoke(main, ["sync", "--help"], env={"LANG": "id_ID.UTF-8", "MYMEIN_LANG": ""}).output
+    assert "Jalankan satu siklus: ambil jawaban baru" in sync and "satu siklus; tidak mengubah apa" in sync
+    english = runner.invoke(main, ["sync", "--help"], env=ENGLISH).output
+    assert "Usage: main sync" in english and "Run one cycle: ingest new responses" in english
+
+
+def test_doctor_init_sync_and_status_in_indonesian(sandbox: Sandbox, tmp_path: Path) -> None:
+    world = make_world(sandbox.url, tmp_path, [response_row(1)])
+    runner = CliRunner()
+
+    def run(*args: str) -> str:
+        result = runner.invoke(main, ["--config", str(world.config), *args], env=INDONESIAN)
+        return result.output
+
+    init = run("init")
+    assert f"spreadsheet pemeriksaan {world.review_id} siap" in init and "tab dibuat: Rekap, Operator" in init
+    doctor = run("doctor")
+    assert "[ok  ] berkas konfigurasi" in doctor and "[ok  ] zona waktu: Asia/Makassar: sekarang" in doctor
+    assert "dapat ditulis" in doctor and "pemeriksaan lulus" in doctor
+    sync = run("sync")
+    assert "selesai: ambil 1, antre 1" in sync and "1 baris ditambahkan" in sync
+    status = run("status")
+    assert "Status kiriman:" in status and "Menunggu" in status and "Postingan baru hari ini: 0" in status
+    # The same commands, in English.
+    english = runner.invoke(main, ["--config", str(world.config), "doctor"], env=ENGLISH).output
+    assert "[ok  ] config file" in english and "checks passed" in english
+
+
+def test_a_top_level_error_in_indonesian(tmp_path: Path) -> None:
+    missing = tmp_path / "nothing.yaml"
+    result = CliRunner().invoke(main, ["--config", str(missing), "sync"], env=INDONESIAN)
+    assert result.exit_code == 2 and "Traceback" not in result.output
