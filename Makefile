@@ -54,6 +54,7 @@ install-check: $(STAMP)
 	cd "$$tmp"; \
 	"$$tmp/venv/bin/python" -c "import pipeline; print('installed at', pipeline.__file__)"; \
 	"$$tmp/venv/bin/mymein" --version; \
+	MYMEIN_LANG=id "$$tmp/venv/bin/mymein" --help | grep -q '^Penggunaan:'; \
 	"$$tmp/venv/bin/mymein" demo --dir "$$tmp/demo"; \
 	"$$tmp/venv/bin/python" -m pipeline.sandbox.conformance
 
