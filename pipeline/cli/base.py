@@ -37,6 +37,10 @@ class ConfigProblem(click.ClickException):
 
     exit_code = EXIT_CONFIG
 
+    def show(self, file: Any = None) -> None:
+        # Click's own frame ("Error: ...") in the administrator's language; the message names keys and files.
+        click.echo(_("Error: {message}").format(message=self.format_message()), file=file or sys.stderr)
+
 
 @dataclass
 class CliState:
@@ -185,13 +189,19 @@ def _field_trace(ctx: click.Context, folder: Path | None) -> FieldTrace | None:
         try:
             path = trace.close()
         except Exception as exc:  # the command's own outcome stands; the trace only failed to be written
-            click.echo(f"warning: the trace could not be written to {folder}: {exc}", err=True)
+            click.echo(
+                _("warning: the trace could not be written to {folder}: {message}").format(folder=folder, message=exc),
+                err=True,
+            )
             return
         if path is None:
-            click.echo("trace: this command made no Google calls; nothing recorded", err=True)
+            click.echo(_("trace: this command made no Google calls; nothing recorded"), err=True)
         else:
-            full = f" ({trace.left_out} more left out: the trace is full)" if trace.left_out else ""
-            click.echo(f"trace: {trace.exchanges} Google exchanges recorded in {path}{full}", err=True)
+            full = (
+                _(" ({count} more left out: the trace is full)").format(count=trace.left_out) if trace.left_out else ""
+            )
+            line = _("trace: {count} Google exchanges recorded in {path}{full}")
+            click.echo(line.format(count=trace.exchanges, path=path, full=full), err=True)
 
     ctx.call_on_close(close)
     return trace

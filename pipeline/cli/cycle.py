@@ -142,10 +142,10 @@ def _run_daemon(channels: list[tuple[str, Settings]]) -> None:
     settings = channels[0][1]
     logging.getLogger("mymein").setLevel(logging.INFO)
     log_to_stdout()
-    apps = [open_app(s) for _, s in channels]
+    apps = [open_app(s) for _name, s in channels]
     stop = threading.Event()
     StopSignals(stop, click.echo).install()
-    served = f" for channels {', '.join(name for name, _ in channels)}" if len(channels) > 1 else ""
+    served = f" for channels {', '.join(name for name, _settings in channels)}" if len(channels) > 1 else ""
     click.echo(
         f"mymein run (PID {os.getpid()}): a cycle every {settings.schedule.interval_seconds:g} s{served}; "
         f"heartbeat {heartbeat_path(apps[0])}; stop with SIGTERM or Ctrl-C"
@@ -155,4 +155,4 @@ def _run_daemon(channels: list[tuple[str, Settings]]) -> None:
     finally:
         for app in apps:
             app.close()
-    click.echo(f"stopped after {counted(worker.cycles, 'cycle')}")
+    click.echo(_("stopped after {cycles}").format(cycles=counted(worker.cycles, _("cycle"), _("cycles"))))
