@@ -29,7 +29,7 @@ from ..google.responses import ResponsesTabNotFound
 from ..google.retry import RetryPolicy
 from ..google.sheets_values import SheetValues, quote_sheet
 from ..google.trace import FieldTrace
-from ..i18n import _
+from ..i18n import N_, _
 from ..infra import tabs
 from ..infra.mail import MailUnavailable, SmtpMailer
 from ..infra.private import loose_mode, private_dir
@@ -38,6 +38,8 @@ from .forms import form_checks, photo_column_check
 
 __all__ = ["Check", "WriteOptions", "run_checks"]
 
+# The forms whose sheets `_form_sheet` checks, named in fixes (for the catalog).
+FORM_WORDS = (N_("complaint form"), N_("registration form"))
 # Refresh tokens of an OAuth app still in "Testing" stop working 7 days after they were issued.
 TESTING_TOKEN_DAYS = 7
 
@@ -95,8 +97,8 @@ def run_checks(
 def _credential_files(settings: Settings, clock: Callable[[], datetime]) -> Iterator[Check]:
     google = settings.google
     for key, path, how in (
-        ("google.service_account_file", google.service_account_file, "download the key from Google Cloud (IAM)"),
-        ("google.oauth_token_file", google.oauth_token_file, "run `mymein auth` as the blog's owner"),
+        ("google.service_account_file", google.service_account_file, _("download the key from Google Cloud (IAM)")),
+        ("google.oauth_token_file", google.oauth_token_file, _("run `mymein auth` as the blog's owner")),
     ):
         name = _("credentials {key}").format(key=key)
         if path is None:
@@ -129,9 +131,12 @@ def _credential_files(settings: Settings, clock: Callable[[], datetime]) -> Iter
         elif content.get("type") != "service_account" or not content.get("private_key"):
             # An OAuth token or client secret here would only fail at the first call, with Google's words.
             kind = (
-                "an OAuth token" if "refresh_token" in content else f"not a service-account key ({content.get('type')})"
+                _("{path} is an OAuth token")
+                if "refresh_token" in content
+                else _("{path} is not a service-account key ({type})")
             )
-            yield Check(name, False, f"{path} is {kind}", f"download a JSON key of the service account; {how}")
+            fix = _("download a JSON key of the service account; {how}").format(how=how)
+            yield Check(name, False, kind.format(path=path, type=content.get("type")), fix)
         else:
             yield Check(name, True, f"{path} ({content.get('client_email', 'no client_email')})")
 
@@ -226,7 +231,9 @@ def _review(app: App) -> Iterator[Check]:
         return
     title = finding.tab.title
     if title != review.worksheet:
-        name = f"review tab {review.worksheet!r} (now named {title!r}, followed)"
+        name = _("review tab {name} (now named {title}, followed)").format(
+            name=repr(review.worksheet), title=repr(title)
+        )
     try:
         header = app.review.values.get(f"{quote_sheet(title)}!1:1")
         if not header or not any(str(c).strip() for c in header[0]):
@@ -241,9 +248,8 @@ def _review(app: App) -> Iterator[Check]:
         return
     yield Check(name, True, _("header row has every column"))
     if app.settings.registry.enforce and app.review.tab("properties(title)", review.operator_worksheet) is None:
-        yield Check(
-            f"operator tab {review.operator_worksheet!r}", False, "missing (registry.enforce)", "run `mymein init`"
-        )
+        name = _("operator tab {name}").format(name=repr(review.operator_worksheet))
+        yield Check(name, False, _("missing (registry.enforce)"), _("run `mymein init`"))
 
 
 def _complaint_form(app: App) -> Check:
@@ -252,7 +258,7 @@ def _complaint_form(app: App) -> Check:
     return _form_sheet(
         app,
         app.complaints,
-        "complaint form sheet",
+        N_("complaint form sheet"),
         "complaints",
         complaints.spreadsheet_id,
         complaints.worksheet,
@@ -266,7 +272,7 @@ def _registration_form(app: App) -> Check:
     return _form_sheet(
         app,
         app.registrations,
-        "registration form sheet",
+        N_("registration form sheet"),
         "registration",
         registration.spreadsheet_id,
         registration.worksheet,
@@ -285,24 +291,27 @@ def _form_sheet(
 ) -> Check:
     """A form's responses tab (complaints, registration) read as the cycle reads it: its header row must name
     the questions, the columns Forms fills itself under any of the names it gives them (core.form_roles)."""
-    what = name.removesuffix(" sheet")
+    what = _(name.removesuffix(" sheet"))  # one of FORM_WORDS
+    name = _(name)
     if client is None:  # built with the section enabled; kept for the type checker
         return Check(name, False, f"no client for the {what}'s sheet", f"set {section}.spreadsheet_id")
     try:
         header = client.get(f"{quote_sheet(worksheet)}!1:1")
     except GoogleApiError as exc:
         if exc.status == 400 and "parse range" in exc.message:
-            detail = f"no tab {worksheet!r} in spreadsheet {spreadsheet_id}{_tabs_of(client)}"
-            return Check(name, False, detail, f"set {section}.worksheet to the tab the {what} writes to")
+            detail = _("no tab {tab} in spreadsheet {id}").format(tab=repr(worksheet), id=spreadsheet_id)
+            fix = _("set {key} to the tab the {what} writes to").format(key=f"{section}.worksheet", what=what)
+            return Check(name, False, detail + _tabs_of(client), fix)
         return Check(name, False, google_said(exc), share_fix(app, spreadsheet_id))
     if not header or not any(str(c).strip() for c in header[0]):
-        detail = f"tab {worksheet!r} has no header row"
-        return Check(name, False, detail, f"link the {what} to this spreadsheet (Responses > Link to Sheets)")
+        detail = _("tab {tab} has no header row").format(tab=repr(worksheet))
+        fix = _("link the {what} to this spreadsheet (Responses > Link to Sheets)").format(what=what)
+        return Check(name, False, detail, fix)
     try:
         read(header)
     except ValueError as exc:
-        fix = f"give the {what} these questions, named as shown (or check {section}.worksheet)"
-        return Check(name, False, str(exc), fix)
+        fix = _("give the {what} these questions, named as shown (or check {key})")
+        return Check(name, False, str(exc), fix.format(what=what, key=f"{section}.worksheet"))
     return Check(name, True, _("{id}, tab {tab}").format(id=spreadsheet_id, tab=repr(worksheet)))
 
 
@@ -320,7 +329,8 @@ def _complaint_tabs(app: App) -> Iterator[Check]:
     """The Pengaduan tab with the columns the cycle needs, and the SKPD tab with a department to forward to."""
     complaints = app.settings.complaints
     tab, departments = complaints.tab, complaints.departments_tab
-    tab_name, departments_name = f"complaints tab {tab!r}", f"departments tab {departments!r}"
+    tab_name = _("complaints tab {name}").format(name=repr(tab))
+    departments_name = _("departments tab {name}").format(name=repr(departments))
     try:
         meta = app.review.values.metadata("sheets(properties(title))")
         present = {str(s["properties"]["title"]) for s in meta.get("sheets", [])}
@@ -351,9 +361,11 @@ def _complaint_tabs(app: App) -> Iterator[Check]:
     found = read_departments(rows).values()
     reachable = [d for d in found if d.email]
     name_column, email_column = DEPARTMENT_HEADER[:2]
-    fix = f"list the departments on the {departments!r} tab: name under {name_column}, e-mail under {email_column}"
+    fix = _("list the departments on the {tab} tab: name under {name}, e-mail under {email}").format(
+        tab=repr(departments), name=name_column, email=email_column
+    )
     if not reachable:
-        detail = "no department yet" if not found else "no department has an e-mail address"
+        detail = _("no department yet") if not found else _("no department has an e-mail address")
         yield Check(departments_name, False, detail, fix)
         return
     detail = f"{counted(len(reachable), 'department')} with an e-mail address"
@@ -371,7 +383,7 @@ def _blog(app: App) -> Check:
     try:
         blog = app.publisher.blog()
     except GoogleApiError as exc:
-        fix = "check blogger.blog_id, and that `mymein auth` was run by an owner or admin of that blog"
+        fix = _("check blogger.blog_id, and that `mymein auth` was run by an owner or admin of that blog")
         return Check(_("blog"), False, google_said(exc), fix)
     return Check(_("blog"), True, f"{blog.get('name', '')} {blog.get('url', '')}".strip())
 
@@ -389,11 +401,11 @@ def _upload_folders(app: App) -> Check:
     name = _("photo upload folders")
     folders = app.settings.photos.upload_folders
     if not folders:
-        detail = (
+        detail = _(
             "photos.upload_folders is empty: any image the service account can read is shared with anyone "
             "who has the link once its link is typed into Foto"
         )
-        fix = "list the form's upload folder (its Drive folder id) under photos.upload_folders in config.yaml"
+        fix = _("list the form's upload folder (its Drive folder id) under photos.upload_folders in config.yaml")
         return Check(name, True, detail, fix, warning=True)
     problems: list[str] = []
     found: list[str] = []
@@ -425,7 +437,10 @@ def _mail(app: App) -> Check:
         granted = json.loads(path.read_text(encoding="utf-8")).get("scopes", []) if path else [GMAIL_SEND_SCOPE]
         if GMAIL_SEND_SCOPE not in granted:
             return Check(
-                "mail (Gmail)", False, "the Blogger token does not allow sending mail", "run `mymein auth` again"
+                _("mail (Gmail)"),
+                False,
+                _("the Blogger token does not allow sending mail"),
+                _("run `mymein auth` again"),
             )
         return Check(
             _("mail (Gmail)"), True, _("as the account of `mymein auth`, From {sender}").format(sender=notices.sender)
@@ -434,7 +449,7 @@ def _mail(app: App) -> Check:
         with SmtpMailer(notices, _password(notices.password_file), timeout=10).connection():
             pass
     except (MailUnavailable, OSError) as exc:
-        fix = "check notices.smtp_host, smtp_port, starttls, username and password_file"
+        fix = _("check notices.smtp_host, smtp_port, starttls, username and password_file")
         return Check(_("mail (SMTP)"), False, str(exc), fix)
     return Check(
         _("mail (SMTP)"),
