@@ -26,6 +26,7 @@ from .google.review_sheet import ReviewSheet
 from .google.sheets_values import SheetValues
 from .google.trace import FieldTrace
 from .google.transport import AdapterWrap, RequestsHttp, authorized_session, chain
+from .i18n import Text
 from .infra.mail import GmailMailer, SmtpMailer
 from .infra.private import loose_mode, private_dir
 from .infra.regions_file import load_regions
@@ -78,7 +79,12 @@ def _refuse_if_readable(key: str, path: Path) -> None:
     mode = loose_mode(path)
     if mode is not None:
         raise ConfigError(
-            f"{key}: {path} can be read by other users (mode {mode:o}); refused until you run: chmod 600 {path}"
+            Text(
+                "{key}: {path} can be read by other users (mode {mode}); refused until you run: chmod 600 {path}",
+                key=key,
+                path=path,
+                mode=format(mode, "o"),
+            )
         )
 
 
@@ -86,7 +92,11 @@ def _service_credentials(settings: Settings) -> Credentials:
     path = settings.google.service_account_file
     if path is not None:
         if not path.exists():
-            raise ConfigError(f"google.service_account_file: {path} does not exist; download the key from Google Cloud")
+            raise ConfigError(
+                Text(
+                    "google.service_account_file: {path} does not exist; download the key from Google Cloud", path=path
+                )
+            )
         _refuse_if_readable("google.service_account_file", path)
         try:
             creds: Credentials = service_account.Credentials.from_service_account_file(str(path), scopes=SHEETS_SCOPES)
@@ -95,14 +105,18 @@ def _service_credentials(settings: Settings) -> Credentials:
         return creds
     if settings.google.endpoint:
         return user_credentials.Credentials(token="sandbox")  # the sandbox accepts any bearer token
-    raise ConfigError("google.service_account_file is required to reach Google (or set google.endpoint to a sandbox)")
+    raise ConfigError(
+        Text("google.service_account_file is required to reach Google (or set google.endpoint to a sandbox)")
+    )
 
 
 def _blogger_credentials(settings: Settings) -> Credentials:
     path = settings.google.oauth_token_file
     if path is not None:
         if not path.exists():
-            raise ConfigError(f"google.oauth_token_file: {path} does not exist; run `mymein auth` to create it")
+            raise ConfigError(
+                Text("google.oauth_token_file: {path} does not exist; run `mymein auth` to create it", path=path)
+            )
         _refuse_if_readable("google.oauth_token_file", path)
         try:
             creds = user_credentials.Credentials.from_authorized_user_file(str(path), owner_scopes(settings))
@@ -112,7 +126,9 @@ def _blogger_credentials(settings: Settings) -> Credentials:
         return result
     if settings.google.endpoint:
         return user_credentials.Credentials(token="sandbox")
-    raise ConfigError("google.oauth_token_file is required for Blogger (run `mymein auth`), or set google.endpoint")
+    raise ConfigError(
+        Text("google.oauth_token_file is required for Blogger (run `mymein auth`), or set google.endpoint")
+    )
 
 
 def _forms_credentials(settings: Settings) -> Credentials:

@@ -61,3 +61,26 @@ def help_text(text: str | None) -> str | None:
     cleaned = inspect.cleandoc(text)
     translated = _(cleaned)
     return text if translated == cleaned else translated
+
+
+class Text(str):
+    """A message that is English as a string (for logs, `str(exc)`, tests) and knows its template, so the command
+    line can show it in the administrator's language: `ConfigError(Text("{path} not found", path=path))`."""
+
+    template: str
+    params: dict[str, object]
+
+    def __new__(cls, template: str, **params: object) -> Text:
+        made = super().__new__(cls, template.format(**params))
+        made.template = template
+        made.params = params
+        return made
+
+    def localized(self) -> str:
+        return _(self.template).format(**self.params)
+
+
+def localized(exc: BaseException) -> str:
+    """An exception's message in the administrator's language when it was made with `Text`, else as it is."""
+    first = exc.args[0] if len(exc.args) == 1 else None
+    return first.localized() if isinstance(first, Text) else str(exc)

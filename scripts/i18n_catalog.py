@@ -30,7 +30,7 @@ ROOT = Path(__file__).resolve().parent.parent
 PACKAGE = ROOT / "pipeline"
 PO_FILE = PACKAGE / "locale" / "id" / "LC_MESSAGES" / "mymein.po"
 MO_FILE = PO_FILE.with_suffix(".mo")
-KEYWORDS = {"_": None, "N_": None}
+KEYWORDS = {"_": None, "N_": None, "Text": None}
 CLICK_DECORATORS = {"command", "group"}
 CLICK_HELP_CALLS = {"option", "argument", "command", "group", "version_option"}
 

@@ -19,7 +19,7 @@ import click
 
 from ..config import ConfigError, Settings, config_path, load_settings
 from ..core.errors import MyMeInError
-from ..i18n import _
+from ..i18n import _, localized
 from .translated import TranslatedGroup
 
 if TYPE_CHECKING:
@@ -53,14 +53,14 @@ class CliState:
         try:
             return load_settings(config_path(self.config)).channel(self.channel)
         except ConfigError as exc:
-            raise ConfigProblem(str(exc)) from exc
+            raise ConfigProblem(localized(exc)) from exc
 
     def root(self) -> Settings:
         """The whole config's settings: the top-level state_dir holds what belongs to the config, not a channel."""
         try:
             return load_settings(config_path(self.config))
         except ConfigError as exc:
-            raise ConfigProblem(str(exc)) from exc
+            raise ConfigProblem(localized(exc)) from exc
 
     def every_channel(self) -> list[tuple[str, Settings]]:
         """With `--channel`, that one; without it, every channel of the config, the default first."""
@@ -69,7 +69,7 @@ class CliState:
             names = [self.channel] if self.channel else settings.channel_names
             return [(name, settings.channel(name)) for name in names]
         except ConfigError as exc:
-            raise ConfigProblem(str(exc)) from exc
+            raise ConfigProblem(localized(exc)) from exc
 
 
 class JsonLines(logging.Formatter):
@@ -110,7 +110,7 @@ def open_app(settings: Settings) -> App:
     try:
         return build_app(settings, trace=state.trace if state else None)
     except ConfigError as exc:
-        raise ConfigProblem(str(exc)) from exc
+        raise ConfigProblem(localized(exc)) from exc
 
 
 class _Main(TranslatedGroup):
@@ -121,7 +121,7 @@ class _Main(TranslatedGroup):
         try:
             return super().invoke(ctx)
         except MyMeInError as exc:
-            _fail(ctx, exc, str(exc), exc.exit_code)
+            _fail(ctx, exc, localized(exc), exc.exit_code)
         except (click.exceptions.Exit, click.ClickException, click.Abort, KeyboardInterrupt, SystemExit):
             raise
         except Exception as exc:  # a bug, or a library failing in a way we did not foresee

@@ -5,9 +5,11 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
 from click.testing import CliRunner
 
 from pipeline.cli import main
+from pipeline.i18n import Text, localized
 from pipeline.sandbox.server import Sandbox
 
 from .world import make_world, response_row
@@ -50,7 +52,19 @@ def test_doctor_init_sync_and_status_in_indonesian(sandbox: Sandbox, tmp_path: P
     assert "[ok  ] config file" in english and "checks passed" in english
 
 
-def test_a_top_level_error_in_indonesian(tmp_path: Path) -> None:
+def test_a_top_level_error_in_indonesian_and_english(tmp_path: Path) -> None:
     missing = tmp_path / "nothing.yaml"
     result = CliRunner().invoke(main, ["--config", str(missing), "sync"], env=INDONESIAN)
     assert result.exit_code == 2 and "Traceback" not in result.output
+    assert f"Galat: berkas konfigurasi {missing} tidak ditemukan: salin contoh config.yaml" in result.output
+    english = CliRunner().invoke(main, ["--config", str(missing), "sync"], env=ENGLISH)
+    assert f"Error: config file {missing} not found: copy the example config.yaml" in english.output
+
+
+def test_an_error_message_stays_english_for_the_log(monkeypatch: pytest.MonkeyPatch) -> None:
+    """`Text`: English as a string (what a log line or a test sees), Indonesian where the CLI shows it."""
+    monkeypatch.setenv("MYMEIN_LANG", "id")
+    error = ValueError(Text("{path} does not exist", path="/etc/x"))
+    assert str(error) == "/etc/x does not exist" and f"{error}" == "/etc/x does not exist"
+    assert localized(error) == "/etc/x tidak ada"
+    assert localized(ValueError("plain")) == "plain"
