@@ -84,3 +84,8 @@ def localized(exc: BaseException) -> str:
     """An exception's message in the administrator's language when it was made with `Text`, else as it is."""
     first = exc.args[0] if len(exc.args) == 1 else None
     return first.localized() if isinstance(first, Text) else str(exc)
+
+
+def localize(text: str) -> str:
+    """A `Text` in the administrator's language; any other string as it is."""
+    return text.localized() if isinstance(text, Text) else text

@@ -16,7 +16,7 @@ from ..core.review import ReviewLayoutError
 from ..core.text import counted
 from ..google.errors import GoogleApiError
 from ..google.responses import ResponsesTabNotFound
-from ..i18n import _
+from ..i18n import _, localize
 from ..outputs.render import TemplateFailed
 from .base import EXIT_FAILED, CliState, log_to_stdout, main, open_app
 
@@ -100,12 +100,12 @@ def _sync_one(settings: Settings, dry_run: bool, label: str) -> None:
         )
     )
     if report.extras():
-        click.echo(f"{label}  " + _("also: {extras}").format(extras=", ".join(report.extras())))
+        click.echo(f"{label}  " + _("also: {extras}").format(extras=", ".join(localize(e) for e in report.extras())))
     for outcome in report.outcomes:
         said = (outcome.status, outcome.message, outcome.link)
         click.echo(f"  {outcome.code} {outcome.action}: {' '.join(part for part in said if part)}".rstrip())
     if report.held_line():
-        click.echo(f"{label}  {report.held_line()}")
+        click.echo(f"{label}  {localize(report.held_line())}")
     down = [w.text for w in report.warnings if w.service_down]
     for warning in report.warnings:
         if not warning.service_down:

@@ -45,6 +45,8 @@ def test_doctor_init_sync_and_status_in_indonesian(sandbox: Sandbox, tmp_path: P
     assert "dapat ditulis" in doctor and "pemeriksaan lulus" in doctor
     sync = run("sync")
     assert "selesai: ambil 1, antre 1" in sync and "1 baris ditambahkan" in sync
+    held = runner.invoke(main, ["--config", str(world.config), "sync"], env=INDONESIAN).output
+    assert "terbit 0" in held
     status = run("status")
     assert "Status kiriman:" in status and "Menunggu" in status and "Postingan baru hari ini: 0" in status
     # The same commands, in English.
@@ -68,3 +70,18 @@ def test_an_error_message_stays_english_for_the_log(monkeypatch: pytest.MonkeyPa
     assert str(error) == "/etc/x does not exist" and f"{error}" == "/etc/x does not exist"
     assert localized(error) == "/etc/x tidak ada"
     assert localized(ValueError("plain")) == "plain"
+
+
+def test_the_summary_extras_are_english_for_the_log_and_indonesian_on_screen(monkeypatch: pytest.MonkeyPatch) -> None:
+    from pipeline.cycle.outcome import CycleReport
+    from pipeline.i18n import localize
+
+    report = CycleReport()
+    report.complaints = 2
+    report.still_held.append("MM-20261122-0001")
+    monkeypatch.setenv("MYMEIN_LANG", "id")
+    [extra] = report.extras()
+    assert extra == "2 complaints received" and localize(extra) == "2 pengaduan diterima"
+    held = report.held_line()
+    assert held == "1 row still held (Perlu perbaikan): MM-20261122-0001"
+    assert localize(held) == "1 baris masih ditahan (Perlu perbaikan): MM-20261122-0001"
