@@ -63,7 +63,7 @@ def auth(
         click.echo(_("error: {message}").format(message=exc), err=True)
         sys.exit(EXIT_FAILED)
     click.echo(_("token written to {path} (mode 600)").format(path=written))
-    click.echo(TESTING_NOTE)
+    click.echo(_(TESTING_NOTE))
 
 
 @main.command()
