@@ -19,7 +19,7 @@ import click
 
 from ..config import ConfigError, Settings, config_path, load_settings
 from ..core.errors import MyMeInError
-from ..i18n import _, localized
+from ..i18n import Text, _, localized
 from .translated import TranslatedGroup
 
 if TYPE_CHECKING:
@@ -125,14 +125,19 @@ class _Main(TranslatedGroup):
         except (click.exceptions.Exit, click.ClickException, click.Abort, KeyboardInterrupt, SystemExit):
             raise
         except Exception as exc:  # a bug, or a library failing in a way we did not foresee
-            line = _("unexpected {kind}: {error} (run again with -v to see where; please report it)")
-            _fail(ctx, exc, line.format(kind=type(exc).__name__, error=exc), EXIT_FAILED)
+            line = Text(
+                "unexpected {kind}: {error} (run again with -v to see where; please report it)",
+                kind=type(exc).__name__,
+                error=exc,
+            )
+            _fail(ctx, exc, line.localized(), EXIT_FAILED, logged=line)
 
 
-def _fail(ctx: click.Context, exc: BaseException, line: str, code: int) -> None:
+def _fail(ctx: click.Context, exc: BaseException, line: str, code: int, logged: str | None = None) -> None:
+    """`line` on stderr, in the administrator's language; under -v the log gets it in English, with the trace."""
     verbose = bool(ctx.params.get("verbose"))
     if verbose:
-        logging.getLogger("mymein").error("%s", line, exc_info=exc)
+        logging.getLogger("mymein").error("%s", logged if logged is not None else str(exc), exc_info=exc)
     first = line.splitlines()[0] if line else type(exc).__name__
     click.echo(_("error: {message}").format(message=first), err=True)
     for extra in line.splitlines()[1:]:  # a config error lists each bad key on its own line
