@@ -77,6 +77,7 @@ def test_meta_keys_are_stored_as_earlier_releases_stored_them(ledger: Ledger) ->
         meta.registrations_checked_at: "registrations_checked_at",
         meta.notices_watermark: "notices_event_id",
         meta.report_months: "report_months",
+        meta.built_form("news"): "built_form:news",
         meta.job_done("monev 2026-11"): "job_done:monev 2026-11",
         meta.job_failed("monev 2026-11"): "job_failed:monev 2026-11",
     }
