@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test lint typecheck check conformance golden bench install-check clean screenshots
+.PHONY: demo test lint typecheck check conformance golden bench install-check catalogs clean screenshots
 
 $(STAMP): pyproject.toml
 	@command -v $(PYTHON) >/dev/null 2>&1 || { echo "Python 3.11+ is needed: set PYTHON=/path/to/python3.11" >&2; exit 1; }
@@ -38,6 +38,10 @@ bench: $(STAMP)
 golden: $(STAMP)
 	MYMEIN_REGENERATE_GOLDEN=1 $(BIN)/python -m pytest -q tests/unit/test_render.py
 
+# The CLI's message catalogs: extract (Babel), merge into pipeline/locale/id/.../mymein.po, compile the .mo it ships.
+catalogs: $(STAMP)
+	$(BIN)/python scripts/i18n_catalog.py
+
 # The package as a user gets it: a wheel built from pipeline/, pyproject.toml and README.md alone, installed (not
 # editable) into a fresh virtualenv in a temporary folder, then `mymein --version` and the demo run from there.
 install-check: $(STAMP)
@@ -50,6 +54,7 @@ install-check: $(STAMP)
 	cd "$$tmp"; \
 	"$$tmp/venv/bin/python" -c "import pipeline; print('installed at', pipeline.__file__)"; \
 	"$$tmp/venv/bin/mymein" --version; \
+	MYMEIN_LANG=id "$$tmp/venv/bin/mymein" --help | grep -q '^Penggunaan:'; \
 	"$$tmp/venv/bin/mymein" demo --dir "$$tmp/demo"; \
 	"$$tmp/venv/bin/python" -m pipeline.sandbox.conformance
 

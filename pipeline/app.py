@@ -20,12 +20,14 @@ from .core.regions import RegionDirectory
 from .google.blogger import BloggerPublisher
 from .google.drive import DrivePhotos
 from .google.errors import Resource
+from .google.forms import FormsClient
 from .google.responses import ResponsesSource
 from .google.retry import RetryPolicy
 from .google.review_sheet import ReviewSheet
 from .google.sheets_values import SheetValues
 from .google.trace import FieldTrace
 from .google.transport import AdapterWrap, RequestsHttp, authorized_session, chain, mount_wrapped
+from .i18n import Text
 from .infra.mail import GmailMailer, SmtpMailer
 from .infra.private import loose_mode, private_dir
 from .infra.regions_file import load_regions
@@ -36,6 +38,8 @@ from .outputs.render import Renderer
 SHEETS_SCOPES = ["https://www.googleapis.com/auth/spreadsheets", "https://www.googleapis.com/auth/drive"]
 BLOGGER_SCOPES = ["https://www.googleapis.com/auth/blogger"]
 GMAIL_SEND_SCOPE = "https://www.googleapis.com/auth/gmail.send"
+# `mymein init --form` builds the forms as the blog's owner, so that they are in the owner's Drive, to click in.
+FORMS_SCOPE = "https://www.googleapis.com/auth/forms.body"
 
 
 def owner_scopes(settings: Settings) -> list[str]:
@@ -65,6 +69,7 @@ class App:
     registrations: SheetValues | None = None  # the registration form's responses, with registration.enabled
     complaints: SheetValues | None = None  # the complaint form's responses, with complaints.enabled
     social: Channels | None = None  # social.facebook / social.telegram, when either is configured
+    forms: FormsClient | None = None  # Google Forms as the blog's owner (`mymein init --form`, doctor)
 
     def close(self) -> None:
         for close in self.closers:
@@ -77,7 +82,12 @@ def _refuse_if_readable(key: str, path: Path) -> None:
     mode = loose_mode(path)
     if mode is not None:
         raise ConfigError(
-            f"{key}: {path} can be read by other users (mode {mode:o}); refused until you run: chmod 600 {path}"
+            Text(
+                "{key}: {path} can be read by other users (mode {mode}); refused until you run: chmod 600 {path}",
+                key=key,
+                path=path,
+                mode=format(mode, "o"),
+            )
         )
 
 
@@ -85,7 +95,11 @@ def _service_credentials(settings: Settings) -> Credentials:
     path = settings.google.service_account_file
     if path is not None:
         if not path.exists():
-            raise ConfigError(f"google.service_account_file: {path} does not exist; download the key from Google Cloud")
+            raise ConfigError(
+                Text(
+                    "google.service_account_file: {path} does not exist; download the key from Google Cloud", path=path
+                )
+            )
         _refuse_if_readable("google.service_account_file", path)
         try:
             creds: Credentials = service_account.Credentials.from_service_account_file(str(path), scopes=SHEETS_SCOPES)
@@ -94,14 +108,18 @@ def _service_credentials(settings: Settings) -> Credentials:
         return creds
     if settings.google.endpoint:
         return user_credentials.Credentials(token="sandbox")  # the sandbox accepts any bearer token
-    raise ConfigError("google.service_account_file is required to reach Google (or set google.endpoint to a sandbox)")
+    raise ConfigError(
+        Text("google.service_account_file is required to reach Google (or set google.endpoint to a sandbox)")
+    )
 
 
 def _blogger_credentials(settings: Settings) -> Credentials:
     path = settings.google.oauth_token_file
     if path is not None:
         if not path.exists():
-            raise ConfigError(f"google.oauth_token_file: {path} does not exist; run `mymein auth` to create it")
+            raise ConfigError(
+                Text("google.oauth_token_file: {path} does not exist; run `mymein auth` to create it", path=path)
+            )
         _refuse_if_readable("google.oauth_token_file", path)
         try:
             creds = user_credentials.Credentials.from_authorized_user_file(str(path), owner_scopes(settings))
@@ -111,7 +129,21 @@ def _blogger_credentials(settings: Settings) -> Credentials:
         return result
     if settings.google.endpoint:
         return user_credentials.Credentials(token="sandbox")
-    raise ConfigError("google.oauth_token_file is required for Blogger (run `mymein auth`), or set google.endpoint")
+    raise ConfigError(
+        Text("google.oauth_token_file is required for Blogger (run `mymein auth`), or set google.endpoint")
+    )
+
+
+def _forms_credentials(settings: Settings) -> Credentials:
+    """The owner's token with every scope it was granted (a refresh asking for fewer would narrow it)."""
+    path = settings.google.oauth_token_file
+    if path is None or not path.exists():
+        return _blogger_credentials(settings)
+    try:
+        creds: Credentials = user_credentials.Credentials.from_authorized_user_file(str(path))
+    except (ValueError, KeyError) as exc:
+        raise ConfigError(f"google.oauth_token_file: {path} is not an OAuth token file ({exc})") from exc
+    return creds
 
 
 def _discovery_service(name: str, version: str, http: RequestsHttp, settings: Settings, path: str) -> Any:
@@ -147,6 +179,8 @@ def build_app(
     drive_http = RequestsHttp(authorized_session(sheets_creds, settings.google.endpoint, wrap), timeout)
     blogger = _discovery_service("blogger", "v3", blogger_http, settings, "/")
     drive = _discovery_service("drive", "v3", drive_http, settings, "/drive/v3/")
+    forms_http = RequestsHttp(authorized_session(_forms_credentials(settings), settings.google.endpoint, wrap), timeout)
+    forms = _discovery_service("forms", "v1", forms_http, settings, "/")
     regions = load_regions(settings.regions.file)
     state_dir = private_dir(settings.state_dir)
     account = str(getattr(sheets_creds, "service_account_email", "") or "the service account")
@@ -176,7 +210,7 @@ def build_app(
         regions=regions,
         clock=clock,
         policy=policy,
-        closers=[session.close, blogger.close, drive.close],
+        closers=[session.close, blogger.close, drive.close, forms.close],
         mailer=_mailer(settings, blogger_http),
         registrations=(
             SheetValues(gclient, settings.registration.spreadsheet_id, policy, sheet("registration", "Viewer"))
@@ -188,6 +222,7 @@ def build_app(
             if settings.complaints.enabled
             else None
         ),
+        forms=FormsClient(forms, policy),
     )
     app.social = _social(settings, adapter, app.closers)
     if trace is not None:

@@ -38,6 +38,7 @@ from .config_sections import (
     with_share_column,
 )
 from .core.errors import ConfigurationError
+from .i18n import Text
 
 __all__ = [
     "CONFIG_ENV",
@@ -126,7 +127,7 @@ class Settings(Section):
         found = next((c for c in self.channels if c.name == name), None)
         if found is None:
             known = ", ".join([DEFAULT_CHANNEL, *(c.name for c in self.channels)])
-            raise ConfigError(f"no channel {name!r} in the config (channels: {known})")
+            raise ConfigError(Text("no channel {name} in the config (channels: {known})", name=repr(name), known=known))
         return self.model_copy(
             update={
                 "form": found.form,
@@ -203,20 +204,25 @@ def config_path(explicit: str | os.PathLike[str] | None) -> Path:
 def load_settings(path: Path) -> Settings:
     """Read and validate `path`; relative paths inside it are taken from the file's own folder."""
     if not path.exists():
-        raise ConfigError(f"config file {path} not found: copy the example config.yaml and fill in the ids")
+        raise ConfigError(
+            Text("config file {path} not found: copy the example config.yaml and fill in the ids", path=path)
+        )
     try:
         raw = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
     except yaml.YAMLError as exc:
-        raise ConfigError(f"{path} is not valid YAML: {exc}") from exc
+        raise ConfigError(Text("{path} is not valid YAML: {error}", path=path, error=exc)) from exc
     if not isinstance(raw, dict):
-        raise ConfigError(f"{path} must hold a mapping of keys (google:, form:, review:, blogger:, ...)")
+        raise ConfigError(
+            Text("{path} must hold a mapping of keys (google:, form:, review:, blogger:, ...)", path=path)
+        )
     try:
         settings = Settings.model_validate(raw)
     except ValidationError as exc:
         problems = _describe(exc)
         if len(problems) == 1:
             raise ConfigError(f"{path}: {problems[0]}") from exc
-        raise ConfigError(f"{path} has invalid settings:\n" + "\n".join(f"  - {p}" for p in problems)) from exc
+        listed = "\n".join(f"  - {p}" for p in problems)
+        raise ConfigError(Text("{path} has invalid settings:\n{problems}", path=path, problems=listed)) from exc
     return _resolve_paths(settings, path.parent)
 
 

@@ -19,6 +19,8 @@ import click
 
 from ..config import ConfigError, Settings, config_path, load_settings
 from ..core.errors import MyMeInError
+from ..i18n import Text, _, localized
+from .translated import TranslatedGroup
 
 if TYPE_CHECKING:
     from ..app import App
@@ -35,6 +37,10 @@ class ConfigProblem(click.ClickException):
 
     exit_code = EXIT_CONFIG
 
+    def show(self, file: Any = None) -> None:
+        # Click's own frame ("Error: ...") in the administrator's language; the message names keys and files.
+        click.echo(_("Error: {message}").format(message=self.format_message()), file=file or sys.stderr)
+
 
 @dataclass
 class CliState:
@@ -47,14 +53,14 @@ class CliState:
         try:
             return load_settings(config_path(self.config)).channel(self.channel)
         except ConfigError as exc:
-            raise ConfigProblem(str(exc)) from exc
+            raise ConfigProblem(localized(exc)) from exc
 
     def root(self) -> Settings:
         """The whole config's settings: the top-level state_dir holds what belongs to the config, not a channel."""
         try:
             return load_settings(config_path(self.config))
         except ConfigError as exc:
-            raise ConfigProblem(str(exc)) from exc
+            raise ConfigProblem(localized(exc)) from exc
 
     def every_channel(self) -> list[tuple[str, Settings]]:
         """With `--channel`, that one; without it, every channel of the config, the default first."""
@@ -63,7 +69,7 @@ class CliState:
             names = [self.channel] if self.channel else settings.channel_names
             return [(name, settings.channel(name)) for name in names]
         except ConfigError as exc:
-            raise ConfigProblem(str(exc)) from exc
+            raise ConfigProblem(localized(exc)) from exc
 
 
 class JsonLines(logging.Formatter):
@@ -104,10 +110,10 @@ def open_app(settings: Settings) -> App:
     try:
         return build_app(settings, trace=state.trace if state else None)
     except ConfigError as exc:
-        raise ConfigProblem(str(exc)) from exc
+        raise ConfigProblem(localized(exc)) from exc
 
 
-class _Main(click.Group):
+class _Main(TranslatedGroup):
     """Every command ends the same way: a MyMeIn error is one line on stderr and its exit code; anything
     unforeseen is one line too, with its traceback only under `-v` (log it with --log-json for a collector)."""
 
@@ -115,19 +121,25 @@ class _Main(click.Group):
         try:
             return super().invoke(ctx)
         except MyMeInError as exc:
-            _fail(ctx, exc, str(exc), exc.exit_code)
+            _fail(ctx, exc, localized(exc), exc.exit_code)
         except (click.exceptions.Exit, click.ClickException, click.Abort, KeyboardInterrupt, SystemExit):
             raise
         except Exception as exc:  # a bug, or a library failing in a way we did not foresee
-            what = f"unexpected {type(exc).__name__}: {exc}"
-            _fail(ctx, exc, f"{what} (run again with -v to see where; please report it)", EXIT_FAILED)
+            line = Text(
+                "unexpected {kind}: {error} (run again with -v to see where; please report it)",
+                kind=type(exc).__name__,
+                error=exc,
+            )
+            _fail(ctx, exc, line.localized(), EXIT_FAILED, logged=line)
 
 
-def _fail(ctx: click.Context, exc: BaseException, line: str, code: int) -> None:
+def _fail(ctx: click.Context, exc: BaseException, line: str, code: int, logged: str | None = None) -> None:
+    """`line` on stderr, in the administrator's language; under -v the log gets it in English, with the trace."""
     verbose = bool(ctx.params.get("verbose"))
     if verbose:
-        logging.getLogger("mymein").error("%s", line, exc_info=exc)
-    click.echo(f"error: {line.splitlines()[0] if line else type(exc).__name__}", err=True)
+        logging.getLogger("mymein").error("%s", logged if logged is not None else str(exc), exc_info=exc)
+    first = line.splitlines()[0] if line else type(exc).__name__
+    click.echo(_("error: {message}").format(message=first), err=True)
     for extra in line.splitlines()[1:]:  # a config error lists each bad key on its own line
         click.echo(extra, err=True)
     ctx.exit(code)
@@ -182,13 +194,19 @@ def _field_trace(ctx: click.Context, folder: Path | None) -> FieldTrace | None:
         try:
             path = trace.close()
         except Exception as exc:  # the command's own outcome stands; the trace only failed to be written
-            click.echo(f"warning: the trace could not be written to {folder}: {exc}", err=True)
+            click.echo(
+                _("warning: the trace could not be written to {folder}: {message}").format(folder=folder, message=exc),
+                err=True,
+            )
             return
         if path is None:
-            click.echo("trace: this command made no Google calls; nothing recorded", err=True)
+            click.echo(_("trace: this command made no Google calls; nothing recorded"), err=True)
         else:
-            full = f" ({trace.left_out} more left out: the trace is full)" if trace.left_out else ""
-            click.echo(f"trace: {trace.exchanges} Google exchanges recorded in {path}{full}", err=True)
+            full = (
+                _(" ({count} more left out: the trace is full)").format(count=trace.left_out) if trace.left_out else ""
+            )
+            line = _("trace: {count} Google exchanges recorded in {path}{full}")
+            click.echo(line.format(count=trace.exchanges, path=path, full=full), err=True)
 
     ctx.call_on_close(close)
     return trace

@@ -16,6 +16,7 @@ from ..core.review import ReviewLayoutError
 from ..core.text import counted
 from ..google.errors import GoogleApiError
 from ..google.responses import ResponsesTabNotFound
+from ..i18n import _, localize
 from ..outputs.render import TemplateFailed
 from .base import EXIT_FAILED, CliState, log_to_stdout, main, open_app
 
@@ -37,7 +38,7 @@ def sync(state: CliState, dry_run: bool) -> None:
         except click.ClickException:
             raise
         except _CycleFailed as exc:
-            click.echo(f"{label}error: {exc}", err=True)
+            click.echo(label + _("error: {message}").format(message=exc), err=True)
             failed += 1
     if failed:
         sys.exit(EXIT_FAILED)
@@ -53,7 +54,7 @@ def _sync_one(settings: Settings, dry_run: bool, label: str) -> None:
 
     with cycle_lock(settings.state_dir) as held:
         if not held:
-            click.echo(f"{label}another mymein cycle is running; nothing to do")
+            click.echo(label + _("another mymein cycle is running; nothing to do"))
             return
         app = open_app(settings)
         try:
@@ -69,29 +70,46 @@ def _sync_one(settings: Settings, dry_run: bool, label: str) -> None:
             raise _CycleFailed(str(exc)) from exc
         finally:
             app.close()
-    prefix = "dry run: would" if dry_run else "done:"
-    restored = f", restore {report.restored}" if report.restored else ""
+    prefix = _("dry run: would") if dry_run else _("done:")
+    restored = _(", restore {count}").format(count=report.restored) if report.restored else ""
     written = (
-        "nothing written"
+        _("nothing written")
         if dry_run
-        else f"{counted(report.rows_added, 'row')} added, {counted(report.cells_written, 'cell')} written"
+        else _("{rows} added, {cells} written").format(
+            rows=counted(report.rows_added, _("row"), _("rows")),
+            cells=counted(report.cells_written, _("cell"), _("cells")),
+        )
+    )
+    summary = _(
+        "{prefix} ingest {ingested}, queue {queued}{restored}, publish {publish}, update {update}, "
+        "reject {reject}, retract {retract}, hold {hold}; {written}"
     )
     click.echo(
-        f"{label}{prefix} ingest {report.ingested}, queue {report.queued}{restored}, "
-        f"publish {report.count('publish')}, update {report.count('update')}, reject {report.count('reject')}, "
-        f"retract {report.count('retract')}, hold {report.count('hold')}; {written}"
+        label
+        + summary.format(
+            prefix=prefix,
+            ingested=report.ingested,
+            queued=report.queued,
+            restored=restored,
+            publish=report.count("publish"),
+            update=report.count("update"),
+            reject=report.count("reject"),
+            retract=report.count("retract"),
+            hold=report.count("hold"),
+            written=written,
+        )
     )
     if report.extras():
-        click.echo(f"{label}  also: {', '.join(report.extras())}")
+        click.echo(f"{label}  " + _("also: {extras}").format(extras=", ".join(localize(e) for e in report.extras())))
     for outcome in report.outcomes:
         said = (outcome.status, outcome.message, outcome.link)
         click.echo(f"  {outcome.code} {outcome.action}: {' '.join(part for part in said if part)}".rstrip())
     if report.held_line():
-        click.echo(f"{label}  {report.held_line()}")
+        click.echo(f"{label}  {localize(report.held_line())}")
     down = [w.text for w in report.warnings if w.service_down]
     for warning in report.warnings:
         if not warning.service_down:
-            click.echo(f"  {label}warning: {warning}", err=True)
+            click.echo(f"  {label}" + _("warning: {message}").format(message=warning), err=True)
     if down:  # the cycle ran, but a service refused us: the administrator must act, and cron must notice
         raise _CycleFailed("; ".join(down))
 
@@ -114,7 +132,7 @@ def run(state: CliState) -> None:
         with daemon_lock(state.root().state_dir):
             _run_daemon(channels)
     except DaemonRunning as exc:
-        click.echo(f"error: {exc}", err=True)
+        click.echo(_("error: {message}").format(message=exc), err=True)
         sys.exit(EXIT_FAILED)
 
 
@@ -124,10 +142,10 @@ def _run_daemon(channels: list[tuple[str, Settings]]) -> None:
     settings = channels[0][1]
     logging.getLogger("mymein").setLevel(logging.INFO)
     log_to_stdout()
-    apps = [open_app(s) for _, s in channels]
+    apps = [open_app(s) for _name, s in channels]
     stop = threading.Event()
     StopSignals(stop, click.echo).install()
-    served = f" for channels {', '.join(name for name, _ in channels)}" if len(channels) > 1 else ""
+    served = f" for channels {', '.join(name for name, _settings in channels)}" if len(channels) > 1 else ""
     click.echo(
         f"mymein run (PID {os.getpid()}): a cycle every {settings.schedule.interval_seconds:g} s{served}; "
         f"heartbeat {heartbeat_path(apps[0])}; stop with SIGTERM or Ctrl-C"
@@ -137,4 +155,4 @@ def _run_daemon(channels: list[tuple[str, Settings]]) -> None:
     finally:
         for app in apps:
             app.close()
-    click.echo(f"stopped after {counted(worker.cycles, 'cycle')}")
+    click.echo(_("stopped after {cycles}").format(cycles=counted(worker.cycles, _("cycle"), _("cycles"))))

@@ -4,12 +4,18 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
 from ..config import config_path
 from ..google.errors import GoogleApiError
+from ..i18n import _
 from .base import EXIT_FAILED, CliState, ConfigProblem, main, open_app
+
+if TYPE_CHECKING:
+    from ..app import App
+    from ..ops.forms import BuiltForm
 
 
 @main.command()
@@ -27,8 +33,11 @@ from .base import EXIT_FAILED, CliState, ConfigProblem, main, open_app
 )
 @click.option("--port", default=8765, show_default=True, help="Loopback port that receives Google's redirect.")
 @click.option("--no-browser", is_flag=True, help="Print the sign-in address instead of opening a browser.")
+@click.option("--forms", is_flag=True, help="Also allow building the Google Forms (`mymein init --form`).")
 @click.pass_obj
-def auth(state: CliState, client_secret: Path, token_path: Path | None, port: int, no_browser: bool) -> None:
+def auth(
+    state: CliState, client_secret: Path, token_path: Path | None, port: int, no_browser: bool, forms: bool
+) -> None:
     """Sign in as the blog's owner and store the Blogger OAuth token, readable by this user only.
 
     Blogger accepts no service accounts. On a server without a browser: `ssh -L 8765:127.0.0.1:8765 SERVER`,
@@ -44,13 +53,17 @@ def auth(state: CliState, client_secret: Path, token_path: Path | None, port: in
         token_path = token_path or settings.google.oauth_token_file
         if token_path is None:
             raise ConfigProblem("google.oauth_token_file is not set: set it in config.yaml or pass --token PATH")
+    if forms:
+        from ..app import FORMS_SCOPE
+
+        scopes = [*scopes, FORMS_SCOPE]
     try:
         written = authorize(client_secret, token_path, port=port, open_browser=not no_browser, scopes=scopes)
     except AuthError as exc:
-        click.echo(f"error: {exc}", err=True)
+        click.echo(_("error: {message}").format(message=exc), err=True)
         sys.exit(EXIT_FAILED)
-    click.echo(f"token written to {written} (mode 600)")
-    click.echo(TESTING_NOTE)
+    click.echo(_("token written to {path} (mode 600)").format(path=written))
+    click.echo(_(TESTING_NOTE))
 
 
 @main.command()
@@ -87,19 +100,27 @@ def doctor(state: CliState, write: bool, photo: str | None, mail_to: str | None)
         mark = ("warn" if check.warning else "ok  ") if check.ok else "FAIL"
         click.echo(f"[{mark}] {check.name}: {check.detail}".rstrip(": "))
         if (check.warning or not check.ok) and check.fix:
-            click.echo(f"       fix: {check.fix}")
+            click.echo("       " + _("fix: {fix}").format(fix=check.fix))
     failed = sum(1 for c in checks if not c.ok)
-    click.echo(f"{len(checks) - failed} of {len(checks)} checks passed")
+    click.echo(_("{passed} of {total} checks passed").format(passed=len(checks) - failed, total=len(checks)))
     if failed:
         sys.exit(EXIT_FAILED)
 
 
 @main.command()
+@click.option(
+    "--form",
+    "build_form",
+    is_flag=True,
+    help="Also build the news form (and the complaint and registration forms when enabled) with the Forms API.",
+)
+@click.option("--retry-form", is_flag=True, help="With --form: go on after a run that died creating a form.")
 @click.pass_obj
-def init(state: CliState) -> None:
+def init(state: CliState, build_form: bool, retry_form: bool) -> None:
     """Prepare the review spreadsheet: header, checkboxes, dropdown, protections, colours, Rekap and Operator.
 
-    Safe to run again: it adds only what is missing and never writes a data row.
+    Safe to run again: it adds only what is missing and never writes a data row. With --form, the forms too:
+    made once, published, and the clicks the API cannot make printed.
     """
     from ..ops.prepare import prepare_review_spreadsheet
 
@@ -107,18 +128,47 @@ def init(state: CliState) -> None:
     app = open_app(settings)
     try:
         done = prepare_review_spreadsheet(app)
+        forms = _build_forms(app, retry_form) if build_form or retry_form else []
     except GoogleApiError as exc:
-        click.echo(f"error: {exc}", err=True)
+        click.echo(_("error: {message}").format(message=exc), err=True)
         sys.exit(EXIT_FAILED)
     finally:
         app.close()
     review = settings.review
-    click.echo(f"review spreadsheet {review.spreadsheet_id} ready (tab {review.worksheet!r})")
+    ready = _("review spreadsheet {id} ready (tab {tab})")
+    click.echo(ready.format(id=review.spreadsheet_id, tab=repr(review.worksheet)))
     if done.created_tabs:
-        click.echo(f"  created tabs: {', '.join(done.created_tabs)}")
+        click.echo("  " + _("created tabs: {tabs}").format(tabs=", ".join(done.created_tabs)))
     if done.headers_written:
-        click.echo(f"  wrote the header row of: {', '.join(done.headers_written)}")
+        click.echo("  " + _("wrote the header row of: {tabs}").format(tabs=", ".join(done.headers_written)))
     if done.columns_added:
-        click.echo(f"  added missing columns at the end: {', '.join(done.columns_added)}")
+        click.echo(
+            "  " + _("added missing columns at the end: {columns}").format(columns=", ".join(done.columns_added))
+        )
     if not done.changed_structure:
-        click.echo("  nothing was missing; formats, checkboxes and rules confirmed")
+        click.echo("  " + _("nothing was missing; formats, checkboxes and rules confirmed"))
+    for built in forms:
+        _echo_form(built)
+
+
+def _build_forms(app: App, retry: bool) -> list[BuiltForm]:
+    from ..ops.forms import build_forms
+
+    return build_forms(app, retry=retry)
+
+
+def _echo_form(built: BuiltForm) -> None:
+    made = _("{kind} form created: {url}") if built.created else _("{kind} form found: {url}")
+    click.echo(made.format(kind=built.plan.kind, url=built.edit_url))
+    if built.filled:
+        click.echo("  " + _("questions added: {titles}").format(titles=", ".join(dict.fromkeys(built.plan.titles))))
+    if built.published_now:
+        click.echo("  " + _("published (forms made through the API start unpublished)"))
+    if built.responder_uri:
+        click.echo("  " + _("link for operators: {url}").format(url=built.responder_uri))
+    for problem in built.problems:
+        click.echo(f"  ! {problem}")
+    if built.steps:
+        click.echo("  " + _("still to do by hand (then `mymein doctor` checks it):"))
+        for number, step in enumerate(built.steps, start=1):
+            click.echo(f"    {number}. {step}")

@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING
 
 import click
 
+from ..i18n import _
 from .base import EXIT_FAILED, CliState, main, open_app
 
 if TYPE_CHECKING:
@@ -57,7 +58,7 @@ def notices_list(state: CliState, states: tuple[str, ...], as_json: bool) -> Non
             line += f", next {format_local(datetime.fromisoformat(n.retry_at), settings.tz)}"
         click.echo(line + (f"  {mask_addresses(n.error)}" if n.error and n.state != "sent" else ""))
     if not listed and not as_json:
-        click.echo("no notices" + (f" in state {', '.join(states)}" if states else ""))
+        click.echo(_("no notices in state {states}").format(states=", ".join(states)) if states else _("no notices"))
 
 
 @notices.command(name="resend")
@@ -84,7 +85,9 @@ def notices_resend(state: CliState, keys: tuple[str, ...]) -> None:
             for handle in keys:
                 notice = outbox.find(handle)
                 if notice is None:
-                    click.echo(f"error: no notice {handle!r}; `mymein notices list` shows them", err=True)
+                    click.echo(
+                        _("error: no notice {key}; `mymein notices list` shows them").format(key=repr(handle)), err=True
+                    )
                     ok = False
                     continue
                 try:
@@ -94,7 +97,8 @@ def notices_resend(state: CliState, keys: tuple[str, ...]) -> None:
                     ok = False
                     continue
                 if app is None:
-                    click.echo(f"{_notice_label(notice)}: queued; a cycle is running, it or the next one sends it")
+                    queued = _("{notice}: queued; a cycle is running, it or the next one sends it")
+                    click.echo(queued.format(notice=_notice_label(notice)))
                     continue
                 after, problem = send_now(app, outbox, notice)
                 ok = ok and after.state == "sent"
@@ -123,7 +127,9 @@ def notices_dismiss(state: CliState, keys: tuple[str, ...]) -> None:
         for handle in keys:
             notice = outbox.find(handle)
             if notice is None:
-                click.echo(f"error: no notice {handle!r}; `mymein notices list` shows them", err=True)
+                click.echo(
+                    _("error: no notice {key}; `mymein notices list` shows them").format(key=repr(handle)), err=True
+                )
                 ok = False
                 continue
             try:
@@ -132,7 +138,7 @@ def notices_dismiss(state: CliState, keys: tuple[str, ...]) -> None:
                 click.echo(f"error: {_notice_label(notice)}: not dismissed, {_state_words(exc.notice)}", err=True)
                 ok = False
                 continue
-            click.echo(f"{_notice_label(notice)}: dismissed; it will not be sent")
+            click.echo(_("{notice}: dismissed; it will not be sent").format(notice=_notice_label(notice)))
     finally:
         ledger.close()
     if not ok:

@@ -11,6 +11,7 @@ from ..core.errors import ConfigurationError
 from ..core.glyphs import PLACEHOLDER
 from ..core.text import counted
 from ..google.errors import GoogleApiError
+from ..i18n import _
 from .base import EXIT_FAILED, CliState, main, open_app
 
 
@@ -52,19 +53,25 @@ def report(state: CliState, month: str | None, no_sheet: bool) -> None:
     finally:
         ledger.close()
     built, written = made.report, made.files
-    click.echo(f"monev {month}: {counted(built.total.submissions, 'submission')}, {built.total.published} published")
-    click.echo(f"  {written.html}\n  {written.pdf} ({counted(written.pages, 'page')})\n  {written.png}")
+    monev = _("monev {month}: {submissions}, {published} published")
+    submissions = counted(built.total.submissions, _("submission"), _("submissions"))
+    click.echo(monev.format(month=month, submissions=submissions, published=built.total.published))
+    click.echo(f"  {written.html}\n  {written.pdf} ({counted(written.pages, _('page'), _('pages'))})\n  {written.png}")
     if no_sheet:
         return
     app = open_app(settings)
     try:
         made.to_sheet(app.review)
     except GoogleApiError as exc:
-        click.echo(f"error: the {settings.review.summary_worksheet!r} tab was not written: {exc}", err=True)
+        line = _("error: the {tab} tab was not written: {message}")
+        click.echo(line.format(tab=repr(settings.review.summary_worksheet), message=exc), err=True)
         sys.exit(EXIT_FAILED)
     finally:
         app.close()
-    click.echo(f"  {counted(len(made.summary), 'row')} written to the {settings.review.summary_worksheet!r} tab")
+    rows = counted(len(made.summary), _("row"), _("rows"))
+    click.echo(
+        "  " + _("{rows} written to the {tab} tab").format(rows=rows, tab=repr(settings.review.summary_worksheet))
+    )
 
 
 @main.command()
@@ -93,24 +100,27 @@ def bulletin(state: CliState, week: str | None, kecamatan: str | None) -> None:
             raise ConfigurationError(f"no kecamatan {kecamatan.strip()!r} in the region list; known: {known}")
         kecamatan = found
     if week is None:
-        year, number, _ = datetime.now(UTC).astimezone(settings.tz).isocalendar()
+        year, number, _weekday = datetime.now(UTC).astimezone(settings.tz).isocalendar()
         week = f"{year}-W{number:02d}"
     app = open_app(settings)
     try:
         made = make_bulletin(app, week, kecamatan)
     except GoogleApiError as exc:
-        click.echo(f"error: {exc}", err=True)
+        click.echo(_("error: {message}").format(message=exc), err=True)
         sys.exit(EXIT_FAILED)
     finally:
         app.close()
     if made.path is None:
-        which = "no story" if kecamatan is None else f"no story of Kecamatan {kecamatan}"
-        click.echo(f"bulletin {week}: {which} was published that week; no PDF written")
+        which = _("no story") if kecamatan is None else _("no story of Kecamatan {name}").format(name=kecamatan)
+        click.echo(_("bulletin {week}: {which} was published that week; no PDF written").format(week=week, which=which))
         return
-    stories = counted(made.stories, "story", "stories")
+    stories = counted(made.stories, _("story"), _("stories"))
+    pages = counted(made.pages, _("page"), _("pages"))
     # Characters no font has are printed as a visible placeholder, never dropped: say how many.
-    glyphs = counted(made.missing_glyphs, "character")
+    glyphs = counted(made.missing_glyphs, _("character"), _("characters"))
     click.echo(
-        f"bulletin {week}: {stories}, {counted(made.pages, 'page')}, {glyphs} printed as {PLACEHOLDER} "
-        f"(no font has them)\n  {made.path}"
+        _("bulletin {week}: {stories}, {pages}, {glyphs} printed as {placeholder} (no font has them)").format(
+            week=week, stories=stories, pages=pages, glyphs=glyphs, placeholder=PLACEHOLDER
+        )
+        + f"\n  {made.path}"
     )

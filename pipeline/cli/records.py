@@ -14,6 +14,7 @@ from ..core.review import ReviewLayoutError
 from ..core.text import counted
 from ..google.errors import GoogleApiError
 from ..google.responses import ResponsesTabNotFound
+from ..i18n import _
 from .base import EXIT_FAILED, CliState, main, open_app
 
 if TYPE_CHECKING:
@@ -63,7 +64,9 @@ def log_command(state: CliState, code: str, as_json: bool) -> None:
     try:
         record = ledger.get(code.strip().upper())
         if record is None:
-            raise click.ClickException(f"no submission with code {code} in {ledger.path}")
+            raise click.ClickException(
+                _("no submission with code {code} in {path}").format(code=code, path=ledger.path)
+            )
         events = ledger.events(record.code)
     finally:
         ledger.close()
@@ -73,7 +76,8 @@ def log_command(state: CliState, code: str, as_json: bool) -> None:
             click.echo(json.dumps(line, ensure_ascii=False))
         return
     click.echo(f"{record.code}  {record.title}  ({record.desa}, {record.kecamatan})")
-    click.echo(f"status: {record.status.value}  post: {record.post_url or record.post_id or '-'}")
+    post = record.post_url or record.post_id or "-"
+    click.echo(_("status: {status}  post: {post}").format(status=record.status.value, post=post))
     for event in events:
         detail = ", ".join(f"{k}={v}" for k, v in event.detail.items() if v not in ("", None, []))
         click.echo(f"  {format_local(event.at, settings.tz)}  {event.kind:<10} {detail}")
@@ -85,7 +89,7 @@ def _complaint_log(ledger: Ledger, code: str, tz: tzinfo, as_json: bool) -> None
 
     complaint = ledger.complaints.get(code)
     if complaint is None:
-        raise click.ClickException(f"no complaint with code {code} in {ledger.path}")
+        raise click.ClickException(_("no complaint with code {code} in {path}").format(code=code, path=ledger.path))
     events = ledger.events(code)
     if as_json:
         for event in events:
@@ -112,34 +116,47 @@ def rebuild(state: CliState) -> None:
     settings = state.settings()
     with cycle_lock(settings.state_dir) as held:
         if not held:
-            raise click.ClickException("a mymein cycle is running; stop it (and the daemon) before rebuilding")
+            raise click.ClickException(_("a mymein cycle is running; stop it (and the daemon) before rebuilding"))
         app = open_app(settings)
         try:
             report = run_rebuild(app)
         except RebuildRefused as exc:
             raise click.ClickException(str(exc)) from exc
         except (GoogleApiError, ResponsesTabNotFound, FormLayoutError, ReviewLayoutError) as exc:
-            click.echo(f"error: {exc}", err=True)
+            click.echo(_("error: {message}").format(message=exc), err=True)
             sys.exit(EXIT_FAILED)
         finally:
             app.close()
+    rebuilt = _(
+        "rebuilt {submissions} ({posts} with a post); {responses} matched to their rows, {unmatched} not matched "
+        "(the next sync ingests them; repeated texts become Duplikat)"
+    )
     click.echo(
-        f"rebuilt {counted(report.submissions, 'submission')} ({report.with_post} with a post); "
-        f"{counted(report.responses_matched, 'form response')} matched to their rows, "
-        f"{report.responses_unmatched} not matched (the next sync ingests them; repeated texts become Duplikat)"
+        rebuilt.format(
+            submissions=counted(report.submissions, _("submission"), _("submissions")),
+            posts=report.with_post,
+            responses=counted(report.responses_matched, _("form response"), _("form responses")),
+            unmatched=report.responses_unmatched,
+        )
     )
     if report.published_without_post:
         click.echo(
-            "warning: marked published on the sheet but no post carries their code (they will be posted again "
-            "when approved; check the blog first): " + ", ".join(report.published_without_post),
+            _(
+                "warning: marked published on the sheet but no post carries their code (they will be posted again "
+                "when approved; check the blog first): {codes}"
+            ).format(codes=", ".join(report.published_without_post)),
             err=True,
         )
     if report.posts_without_row:
-        click.echo("note: posts whose row is gone from the sheet: " + ", ".join(report.posts_without_row))
+        click.echo(
+            _("note: posts whose row is gone from the sheet: {ids}").format(ids=", ".join(report.posts_without_row))
+        )
     for code, ids in report.posts_claimed_twice.items():
         click.echo(
-            f"warning: {code} is carried by posts {', '.join(ids)}; the one in its row's Post ID was taken, "
-            "the others are copies to check in Blogger",
+            _(
+                "warning: {code} is carried by posts {ids}; the one in its row's Post ID was taken, the others are "
+                "copies to check in Blogger"
+            ).format(code=code, ids=", ".join(ids)),
             err=True,
         )
     if report.complaints or report.complaints_not_on_tab:
@@ -151,7 +168,9 @@ def rebuild(state: CliState) -> None:
         )
     if report.complaints_unmatched:
         unmatched = ", ".join(report.complaints_unmatched)
-        click.echo(f"warning: Pengaduan rows without a form response (kept): {unmatched}", err=True)
+        click.echo(
+            _("warning: Pengaduan rows without a form response (kept): {codes}").format(codes=unmatched), err=True
+        )
     if report.complaint_codes_ignored:
         ignored = ", ".join(report.complaint_codes_ignored)
-        click.echo(f"note: Pengaduan rows with an unusable code were skipped: {ignored}")
+        click.echo(_("note: Pengaduan rows with an unusable code were skipped: {codes}").format(codes=ignored))

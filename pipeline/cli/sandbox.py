@@ -11,6 +11,7 @@ from pathlib import Path
 
 import click
 
+from ..i18n import _
 from .base import main
 
 
@@ -34,8 +35,8 @@ def sandbox(port: int, state_dir: Path, seed: str | None) -> None:
     server = Sandbox(port=port, state_dir=state_dir / "data").start()
     try:
         if seed == "demo" and load_world(state_dir) is None:
-            _, config = prepare_world(state_dir, server.url, datetime.now(UTC))
-            click.echo(f"demo world created; config: {config}")
+            _world, config = prepare_world(state_dir, server.url, datetime.now(UTC))
+            click.echo(_("demo world created; config: {path}").format(path=config))
         click.echo(f"sandbox ready: {server.url}")
         sys.stdout.flush()
         stopped = threading.Event()

@@ -17,11 +17,12 @@ from datetime import date, datetime, tzinfo
 
 from .addresses import one_address
 from .errors import LayoutError
+from .form_build import FormPlan, Question
 from .form_roles import EMAIL_HEADERS, TIMESTAMP_HEADERS, locate
 from .form_roles import cell as role_cell
 from .officer_input import checkbox_problem, read_checkbox
 from .photos import split_links
-from .regions import RegionDirectory
+from .regions import RegionDirectory, place_hint
 from .sheettime import parse_timestamp
 from .text import clean_body, clean_line, fold
 
@@ -39,6 +40,17 @@ FORM_COLUMNS: dict[str, tuple[str, ...]] = {
     "photo": ("Foto", "Foto Pendukung"),
 }
 FORM_REQUIRED = ("received", "name", "desa", "kecamatan", "text")
+# The choices of the complaint form's Kategori dropdown (`mymein init --form`); any other text is read too.
+CATEGORIES = (
+    "Infrastruktur",
+    "Kesehatan",
+    "Pendidikan",
+    "Layanan Administrasi",
+    "Lingkungan",
+    "Keamanan dan Ketertiban",
+    "Sosial",
+    "Lainnya",
+)
 
 # The Pengaduan tab: role -> header, in the order `mymein init` and the pipeline write them. Officers fill
 # SKPD (a dropdown fed by the SKPD tab), Jawaban and Selesai; the pipeline owns Status and the times.
@@ -101,7 +113,7 @@ def read_complaints(rows: Sequence[Sequence[object]], tz: tzinfo) -> list[Compla
     for row in rows[1:]:
 
         def cell(role: str, row: Sequence[object] = row) -> object:
-            return role_cell(row, where, role)
+            return role_cell(row, where, role, rows[0])
 
         received = parse_timestamp(cell("received"), tz)
         text = clean_body(cell("text"))
@@ -131,7 +143,8 @@ def place_of(complaint: Complaint, regions: RegionDirectory) -> tuple[str, str, 
     if village is not None:
         return village.kecamatan, village.desa, ""
     desa, kecamatan = complaint.desa or "(kosong)", complaint.kecamatan or "(kosong)"
-    note = f"Desa {desa} di Kecamatan {kecamatan} tidak ada di daftar desa."
+    hint = place_hint(regions, complaint.kecamatan, complaint.desa)
+    note = f"Desa {desa} di Kecamatan {kecamatan} tidak ada di daftar desa.{hint}"
     return complaint.kecamatan, complaint.desa, note
 
 
@@ -336,3 +349,29 @@ def decide_complaint(row: ComplaintRow, state: ComplaintState, departments: Mapp
     if answered and not state.reply_to and UNUSABLE_ADDRESS not in state.place_note:
         problems.append("Pelapor tidak mencantumkan e-mail; sampaikan jawaban lewat kontaknya.")
     return ComplaintStep(forward_to, answer, close, reopen, status, " ".join(problems))
+
+
+def complaint_form_plan() -> FormPlan:
+    """The complaint form `mymein init --form` builds: its titles are the first names `FORM_COLUMNS` reads."""
+    first = {role: names[0] for role, names in FORM_COLUMNS.items()}
+    return FormPlan(
+        kind="complaints",
+        title="Pengaduan Masyarakat",
+        description=(
+            "Sampaikan keluhan atau laporan Anda. Petugas meneruskannya ke SKPD yang berwenang, dan jawabannya "
+            "dikirim ke kontak Anda."
+        ),
+        before=(
+            Question(first["name"], required=True),
+            Question(first["contact"], required=True, hint="Nomor HP atau alamat e-mail yang bisa dihubungi."),
+        ),
+        after=(
+            Question(first["category"], kind="choice", required=True, choices=CATEGORIES),
+            Question(first["text"], kind="paragraph", required=True, hint="Ceritakan apa, di mana dan sejak kapan."),
+        ),
+        kecamatan=first["kecamatan"],
+        desa=first["desa"],
+        email="RESPONDER_INPUT",
+        upload=FORM_COLUMNS["photo"][1],
+        last_section="Pengaduan",
+    )

@@ -5,20 +5,31 @@ from __future__ import annotations
 import hashlib
 import json
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import tzinfo
 
 from .errors import LayoutError
+from .form_build import FormPlan, Question
 from .form_roles import EMAIL_HEADERS, TIMESTAMP_HEADERS, with_form_headers
 from .model import FormResponse
 from .photos import split_links
 from .sheettime import parse_timestamp
 from .text import fold
+from .validate import DEFAULT_LIMITS, Limits
 
 FIELDS = ("timestamp", "email", "kecamatan", "desa", "operator", "title", "body", "photos")
 REQUIRED_FIELDS = ("timestamp", "kecamatan", "desa", "title", "body")
 # The columns Forms fills itself are found under the names every form accepts, besides any configured ones.
 FORMS_OWN = {"timestamp": TIMESTAMP_HEADERS, "email": EMAIL_HEADERS}
+# The questions' titles the news form is built with when `form.columns` names none (config.py's defaults).
+DEFAULT_TITLES: dict[str, tuple[str, ...]] = {
+    "kecamatan": ("Kecamatan",),
+    "desa": ("Desa",),
+    "operator": ("Nama Operator KIM",),
+    "title": ("Judul Berita",),
+    "body": ("Isi Berita",),
+    "photos": ("Foto Berita",),
+}
 
 
 class FormLayoutError(LayoutError, ValueError):
@@ -30,6 +41,9 @@ class FormLayout:
     """Column index of each field, found by header text; extra columns (new questions) are ignored."""
 
     columns: Mapping[str, int]
+    # Every column of a field asked more than once: the form `mymein init --form` builds asks Desa once per
+    # kecamatan (section navigation), under one title; a response fills only the one of its kecamatan.
+    repeated: Mapping[str, tuple[int, ...]] = field(default_factory=dict)
 
     @classmethod
     def from_header(cls, header: Sequence[object], aliases: Mapping[str, Sequence[str]]) -> FormLayout:
@@ -50,7 +64,12 @@ class FormLayout:
                 f"{wanted}); if a question was renamed in the form, name it again, or add its new title under "
                 f'form.columns in config.yaml (e.g. form.columns.{missing[0]}: ["New title"])'
             )
-        return cls(columns)
+        repeated: dict[str, tuple[int, ...]] = {}
+        for name, index in columns.items():
+            same = tuple(i for i, cell in enumerate(folded) if cell == folded[index])
+            if len(same) > 1:
+                repeated[name] = same
+        return cls(columns, repeated)
 
     @staticmethod
     def matches(header: Sequence[object], aliases: Mapping[str, Sequence[str]]) -> bool:
@@ -61,6 +80,9 @@ class FormLayout:
         return True
 
     def cell(self, row: Sequence[object], name: str) -> object:
+        if name in self.repeated:
+            filled = (row[i] for i in self.repeated[name] if i < len(row) and str(row[i]).strip())
+            return next(filled, "")
         index = self.columns.get(name)
         if index is None or index >= len(row):
             return ""
@@ -87,3 +109,35 @@ class FormLayout:
             body=str(self.cell(row, "body")),
             photos=split_links(self.cell(row, "photos")),
         )
+
+
+def news_form_plan(columns: Mapping[str, Sequence[str]], limits: Limits = DEFAULT_LIMITS) -> FormPlan:
+    """The news form `mymein init --form` builds, its questions titled as `form.columns` first names them (so
+    the linked sheet matches the config), with the lengths `core.validate` accepts as hints."""
+
+    def first(name: str) -> str:
+        return str((columns.get(name) or DEFAULT_TITLES[name])[0])
+
+    return FormPlan(
+        kind="news",
+        title="Berita KIM",
+        description=(
+            "Kirim berita desa untuk portal kabupaten. Petugas memeriksa setiap berita sebelum terbit; "
+            "kabarnya dikirim ke e-mail Anda."
+        ),
+        before=(Question(first("operator"), required=True, hint=f"Paling banyak {limits.name_max} karakter."),),
+        after=(
+            Question(first("title"), required=True, hint=f"Paling banyak {limits.title_max} karakter."),
+            Question(
+                first("body"),
+                kind="paragraph",
+                required=True,
+                hint=f"Paling sedikit {limits.body_min} dan paling banyak {limits.body_max} karakter.",
+            ),
+        ),
+        kecamatan=first("kecamatan"),
+        desa=first("desa"),
+        email="VERIFIED",
+        upload=first("photos"),
+        last_section="Berita",
+    )

@@ -44,7 +44,16 @@ def locate(
     return where
 
 
-def cell(row: Sequence[object], where: Mapping[str, int | None], role: str) -> object:
-    """The row's value for `role`; empty when the form has no such column or the row is short."""
+def cell(row: Sequence[object], where: Mapping[str, int | None], role: str, header: Sequence[object] = ()) -> object:
+    """The row's value for `role`; empty when the form has no such column or the row is short. Given the
+    header, a question asked in several sections under one title (Desa, once per kecamatan: `mymein init
+    --form`) gives the one answer a response has among its columns."""
     index = where[role]
-    return row[index] if index is not None and index < len(row) else ""
+    if index is None:
+        return ""
+    if header:
+        title = fold(str(header[index]))
+        same = [i for i, name in enumerate(header) if fold(str(name)) == title]
+        if len(same) > 1:
+            return next((row[i] for i in same if i < len(row) and str(row[i]).strip()), "")
+    return row[index] if index < len(row) else ""

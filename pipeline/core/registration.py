@@ -10,9 +10,10 @@ from dataclasses import dataclass
 from datetime import datetime, tzinfo
 
 from .addresses import one_address
+from .form_build import FormPlan, Question
 from .form_roles import EMAIL_HEADERS, TIMESTAMP_HEADERS, locate
 from .form_roles import cell as role_cell
-from .regions import RegionDirectory
+from .regions import RegionDirectory, place_hint
 from .sheettime import parse_timestamp
 from .text import clean_line, fold
 
@@ -56,7 +57,7 @@ def read_applications(rows: Sequence[Sequence[object]], tz: tzinfo) -> list[Appl
     for row in rows[1:]:
 
         def cell(role: str, row: Sequence[object] = row) -> object:
-            return role_cell(row, where, role)
+            return role_cell(row, where, role, rows[0])
 
         received = parse_timestamp(cell("received"), tz)
         email = clean_line(cell("email"))
@@ -97,6 +98,7 @@ def check(
         return None, (
             f"Desa {application.desa or '(kosong)'} di Kecamatan {application.kecamatan or '(kosong)'} tidak "
             "ditemukan dalam daftar desa kabupaten; periksa ejaannya."
+            + place_hint(regions, application.kecamatan, application.desa)
         )
     place = (village.kecamatan, village.desa)
     if not allow_second and (fold(place[0]), fold(place[1])) in {(fold(k), fold(d)) for k, d in registered}:
@@ -125,3 +127,24 @@ def operator_row(application: Application, place: tuple[str, str], number: str) 
         *application.socials,
         number,
     ]
+
+
+def registration_form_plan() -> FormPlan:
+    """The KIM registration form `mymein init --form` builds: its titles are the first names `COLUMNS` reads;
+    the operator's address is the signed-in account's (it becomes the operator's key in the Operator tab)."""
+    first = {role: names[0] for role, names in COLUMNS.items()}
+    socials = tuple(
+        Question(first[role], hint=f"Alamat akun {first[role]} KIM (boleh kosong).")
+        for role in ("facebook", "instagram", "youtube", "tiktok")
+    )
+    return FormPlan(
+        kind="registration",
+        title="Pendaftaran KIM",
+        description="Pendaftaran Kelompok Informasi Masyarakat (KIM) desa. Nomor registrasi dikirim lewat e-mail.",
+        before=(Question(first["name"], required=True), Question(first["kim"], required=True)),
+        after=(Question(first["phone"], required=True, hint="Nomor HP/WhatsApp operator."), *socials),
+        kecamatan=first["kecamatan"],
+        desa=first["desa"],
+        email="VERIFIED",
+        last_section="Kontak dan media sosial",
+    )

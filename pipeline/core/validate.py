@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 from .model import FormResponse, Submission
 from .photos import drive_file_id, open_link, photo_link_problems
-from .regions import RegionDirectory
+from .regions import RegionDirectory, place_hint
 from .text import clean_body, clean_line, plain_text
 
 
@@ -84,9 +84,10 @@ def check_fields(
     if not kecamatan:
         problems.append("Kecamatan belum diisi.")
     elif len(regions) and regions.kecamatan(kecamatan) is None:
-        problems.append(f"Kecamatan '{kecamatan}' tidak dikenal.")
+        problems.append(f"Kecamatan '{kecamatan}' tidak dikenal.{place_hint(regions, kecamatan, desa)}")
     if not desa:
         problems.append("Desa belum diisi.")
     elif len(regions) and regions.kecamatan(kecamatan) and regions.village(kecamatan, desa) is None:
-        problems.append(f"Desa '{desa}' tidak ada di Kecamatan {regions.kecamatan(kecamatan)}.")
+        known = regions.kecamatan(kecamatan)
+        problems.append(f"Desa '{desa}' tidak ada di Kecamatan {known}.{place_hint(regions, kecamatan, desa)}")
     return tuple(problems)

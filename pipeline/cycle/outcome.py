@@ -7,7 +7,7 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from ..core.text import counted
+from ..i18n import N_, Text
 
 log = logging.getLogger("mymein.sync")
 
@@ -80,34 +80,35 @@ class CycleReport:
         return sum(1 for o in self.outcomes if o.action == action)
 
     def extras(self) -> list[str]:
-        """What the cycle did besides the news rows, for the log; empty when nothing."""
-        adopted = (
-            "story or complaint adopted from the sheets and the blog (the ledger lacked it)",
-            "stories and complaints adopted from the sheets and the blog (the ledger lacked them)",
-        )
+        """What the cycle did besides the news rows, for the log (English) and the CLI (`i18n.localize`); empty
+        when nothing."""
         done = (
-            (self.adopted, *adopted),
-            (self.complaints, "complaint received", None),
-            (self.registered, "KIM registered", None),
-            (self.comments, "comment copied", None),
-            (len(self.notices), "e-mail sent", None),
-            (len(self.shared), "social-media share made", "social-media shares made"),
+            (
+                self.adopted,
+                N_("{count} story or complaint adopted from the sheets and the blog (the ledger lacked it)"),
+                N_("{count} stories and complaints adopted from the sheets and the blog (the ledger lacked them)"),
+            ),
+            (self.complaints, N_("{count} complaint received"), N_("{count} complaints received")),
+            (self.registered, N_("{count} KIM registered"), N_("{count} KIMs registered")),
+            (self.comments, N_("{count} comment copied"), N_("{count} comments copied")),
+            (len(self.notices), N_("{count} e-mail sent"), N_("{count} e-mails sent")),
+            (len(self.shared), N_("{count} social-media share made"), N_("{count} social-media shares made")),
         )
-        return [_counted_words(n, one, many) for n, one, many in done if n]
+        return [Text(one if n == 1 else many, count=n) for n, one, many in done if n]
 
     def held_line(self, shown: int = 10) -> str:
         """One line for the rows still held, instead of their hold repeated every cycle; empty when none."""
         codes = sorted(self.still_held)
         if not codes:
             return ""
-        more = f", and {len(codes) - shown} more" if len(codes) > shown else ""
-        verb = "row still held" if len(codes) == 1 else "rows still held"
-        return f"{len(codes)} {verb} (Perlu perbaikan): {', '.join(codes[:shown])}{more}"
-
-
-def _counted_words(n: int, one: str, many: str | None) -> str:
-    """`1 e-mail sent`, `2 e-mails sent`: the first word takes the number unless the plural is given whole."""
-    if many is not None:
-        return f"{n} {one if n == 1 else many}"
-    noun, _, rest = one.partition(" ")
-    return f"{counted(n, noun)} {rest}".rstrip()
+        listed = ", ".join(codes[:shown])
+        if len(codes) > shown:
+            return Text(
+                "{count} rows still held (Perlu perbaikan): {codes}, and {more} more",
+                count=len(codes),
+                codes=listed,
+                more=len(codes) - shown,
+            )
+        if len(codes) == 1:
+            return Text("{count} row still held (Perlu perbaikan): {codes}", count=1, codes=listed)
+        return Text("{count} rows still held (Perlu perbaikan): {codes}", count=len(codes), codes=listed)

@@ -122,6 +122,11 @@ class Meta:
         """Set when a KIM's row was written to the Operator tab: the directory is looked at in the same cycle."""
         return self.value("directory_stale")
 
+    def built_form(self, kind: str) -> MetaValue:
+        """The Google Form `mymein init --form` made (`news`, `complaints`, `registration`): its id, or
+        `creating` while Google was asked to create it (a crash there leaves it, for the next run to see)."""
+        return self.value(f"built_form:{kind}")
+
     # --- notices, reports, periodic jobs -------------------------------------------------------------------
     @property
     def notices_watermark(self) -> MetaValue:

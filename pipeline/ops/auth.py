@@ -18,10 +18,11 @@ from google_auth_oauthlib.flow import InstalledAppFlow
 
 from ..app import BLOGGER_SCOPES
 from ..core.errors import CredentialsError
+from ..i18n import N_
 from ..infra import private
 
 INSECURE = "OAUTHLIB_INSECURE_TRANSPORT"
-TESTING_NOTE = (
+TESTING_NOTE = N_(
     "If the app's OAuth consent screen is still in 'Testing' status, this token stops working after 7 days: "
     "publish the app (APIs & Services > OAuth consent screen > Publish app), then run `mymein auth` again."
 )

@@ -14,7 +14,7 @@ from typing import Any
 import gspread
 import requests
 
-from ..app import GMAIL_SEND_SCOPE, build_app, officer_sheets_client
+from ..app import FORMS_SCOPE, GMAIL_SEND_SCOPE, App, build_app, officer_sheets_client
 from ..config import load_settings
 from ..core.complaints import ComplaintStatus
 from ..core.review import column_letter
@@ -52,7 +52,8 @@ def prepare_world(folder: Path, endpoint: str, now: datetime) -> tuple[DemoWorld
     # 0600, as the pipeline refuses credentials other users can read (and as `mymein auth` writes them).
     write_private(creds / "service-account.json", json.dumps(throwaway_service_account(f"{endpoint}/token")))
     token = throwaway_user_token(f"{endpoint}/token")
-    token["scopes"] = [*token["scopes"], GMAIL_SEND_SCOPE]  # the demo sends its notices through Gmail
+    # The demo sends its notices through Gmail and builds its forms as the owner (`mymein init --form`).
+    token["scopes"] = [*token["scopes"], GMAIL_SEND_SCOPE, FORMS_SCOPE]
     write_private(creds / "blogger-token.json", json.dumps(token))
     config = folder / "config.yaml"
     config.write_text(demo_config(world, folder / "state", creds) + _social_demo(endpoint, creds), encoding="utf-8")
@@ -165,6 +166,21 @@ def _summary(echo: Echo, label: str, report: CycleReport) -> None:
         echo(f"  ! {error}")
 
 
+def _build_forms(echo: Echo, app: App, endpoint: str) -> None:
+    """The forms, as `mymein init --form` builds them, through the sandbox's Forms API; then the administrator's
+    two clicks the API cannot make (the upload question, the link to the responses spreadsheet)."""
+    from .forms import build_forms
+
+    for built in build_forms(app):
+        clicks = f"{endpoint}/_sandbox/forms/{built.form_id}"
+        if built.plan.upload:
+            after = built.plan.after[-1].title
+            requests.post(f"{clicks}/upload-question", json={"title": built.plan.upload, "after": after}, timeout=10)
+        requests.post(f"{clicks}/link-sheet", json={"spreadsheetId": built.spreadsheet_id}, timeout=10)
+        questions = len(dict.fromkeys(built.plan.titles))
+        echo(f"Formulir {built.plan.title!r} dibuat lewat Forms API ({questions} pertanyaan, terbit): {built.edit_url}")
+
+
 def run_demo(folder: Path, *, keep_running: bool, echo: Echo) -> int:
     folder = folder.resolve()  # the written config.yaml must not depend on the working directory
     _fresh_folder(folder)
@@ -177,6 +193,7 @@ def run_demo(folder: Path, *, keep_running: bool, echo: Echo) -> int:
         officer = officer_sheets_client(settings)
         tab = settings.complaints.tab
         try:
+            _build_forms(echo, app, sandbox.url)
             # As an administrator does before the first cycle (docs/deploy.md): the sheet officers will see.
             prepared = prepare_review_spreadsheet(app)
             echo(

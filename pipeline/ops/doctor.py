@@ -29,14 +29,18 @@ from ..google.responses import ResponsesTabNotFound
 from ..google.retry import RetryPolicy
 from ..google.sheets_values import SheetValues, quote_sheet
 from ..google.trace import FieldTrace
+from ..i18n import N_, _
 from ..infra import tabs
 from ..infra.mail import MailUnavailable, SmtpMailer
 from ..infra.private import loose_mode, private_dir
 from .doctor_social import channel_checks, token_files
 from .doctor_write import Check, WriteOptions, google_said, service_account, share_fix, write_checks
+from .forms import form_checks, photo_column_check
 
 __all__ = ["Check", "WriteOptions", "run_checks"]
 
+# The forms whose sheets `_form_sheet` checks, named in fixes (for the catalog).
+FORM_WORDS = (N_("complaint form"), N_("registration form"))
 # Refresh tokens of an OAuth app still in "Testing" stop working 7 days after they were issued.
 TESTING_TOKEN_DAYS = 7
 
@@ -54,21 +58,30 @@ def run_checks(
     try:
         settings = load_settings(config).channel(channel)
     except ConfigError as exc:
-        return [Check("config file", False, str(exc), "correct the key named above; config.yaml documents each one")]
-    checks = [Check("config file", True, str(config))]
+        return [
+            Check(_("config file"), False, str(exc), _("correct the key named above; config.yaml documents each one"))
+        ]
+    checks = [Check(_("config file"), True, str(config))]
     checks += [*_credential_files(settings, clock), *_password_file(settings), *token_files(settings)]
     checks.append(_state_dir(settings))
     now = clock().astimezone(settings.tz)
-    checks.append(Check("time zone", True, f"{settings.timezone}: now {now:%Y-%m-%d %H:%M %Z}"))
+    checks.append(
+        Check(
+            _("time zone"),
+            True,
+            _("{zone}: now {time}").format(zone=settings.timezone, time=f"{now:%Y-%m-%d %H:%M %Z}"),
+        )
+    )
     if not all(c.ok for c in checks):
         return checks
     try:
         # One attempt per call: a doctor reports what is wrong now, it does not wait it out.
         app = build_app(settings, clock=clock, policy=RetryPolicy(attempts=1), trace=trace)
     except ConfigError as exc:
-        return [*checks, Check("Google clients", False, str(exc), "see the credential checks above")]
+        return [*checks, Check(_("Google clients"), False, str(exc), _("see the credential checks above"))]
     try:
-        checks += [_form(app), *_review(app), _blog(app), _drive(app), _upload_folders(app)]
+        checks += [_form(app), *photo_column_check(app), *form_checks(app)]
+        checks += [*_review(app), _blog(app), _drive(app), _upload_folders(app)]
         if app.settings.notices.enabled:
             checks.append(_mail(app))
         if app.settings.complaints.enabled:
@@ -86,18 +99,20 @@ def run_checks(
 def _credential_files(settings: Settings, clock: Callable[[], datetime]) -> Iterator[Check]:
     google = settings.google
     for key, path, how in (
-        ("google.service_account_file", google.service_account_file, "download the key from Google Cloud (IAM)"),
-        ("google.oauth_token_file", google.oauth_token_file, "run `mymein auth` as the blog's owner"),
+        ("google.service_account_file", google.service_account_file, _("download the key from Google Cloud (IAM)")),
+        ("google.oauth_token_file", google.oauth_token_file, _("run `mymein auth` as the blog's owner")),
     ):
-        name = f"credentials {key}"
+        name = _("credentials {key}").format(key=key)
         if path is None:
             if google.endpoint:
-                yield Check(name, True, f"not needed: google.endpoint is the sandbox {google.endpoint}")
+                yield Check(
+                    name, True, _("not needed: google.endpoint is the sandbox {url}").format(url=google.endpoint)
+                )
             else:
-                yield Check(name, False, "not set; Google cannot be reached without it", f"set {key}; {how}")
+                yield Check(name, False, _("not set; Google cannot be reached without it"), f"set {key}; {how}")
             continue
         if not path.exists():
-            yield Check(name, False, f"{path} does not exist", how)
+            yield Check(name, False, _("{path} does not exist").format(path=path), how)
             continue
         try:
             content = json.loads(path.read_text(encoding="utf-8"))
@@ -106,23 +121,31 @@ def _credential_files(settings: Settings, clock: Callable[[], datetime]) -> Iter
             continue
         mode = loose_mode(path)
         if mode is not None:
-            yield Check(name, False, f"{path} can be read by other users (mode {mode:o})", f"chmod 600 {path}")
+            yield Check(
+                name,
+                False,
+                _("{path} can be read by other users (mode {mode})").format(path=path, mode=f"{mode:o}"),
+                f"chmod 600 {path}",
+            )
             continue
         if key == "google.oauth_token_file":
             yield _token(name, path, content, clock)
         elif content.get("type") != "service_account" or not content.get("private_key"):
             # An OAuth token or client secret here would only fail at the first call, with Google's words.
             kind = (
-                "an OAuth token" if "refresh_token" in content else f"not a service-account key ({content.get('type')})"
+                _("{path} is an OAuth token")
+                if "refresh_token" in content
+                else _("{path} is not a service-account key ({type})")
             )
-            yield Check(name, False, f"{path} is {kind}", f"download a JSON key of the service account; {how}")
+            fix = _("download a JSON key of the service account; {how}").format(how=how)
+            yield Check(name, False, kind.format(path=path, type=content.get("type")), fix)
         else:
             yield Check(name, True, f"{path} ({content.get('client_email', 'no client_email')})")
 
 
 def _token(name: str, path: Path, content: dict[str, object], clock: Callable[[], datetime]) -> Check:
     if not content.get("refresh_token"):
-        return Check(name, False, f"{path} has no refresh token", "run `mymein auth` again")
+        return Check(name, False, _("{path} has no refresh token").format(path=path), _("run `mymein auth` again"))
     age = (clock() - datetime.fromtimestamp(path.stat().st_mtime, UTC)).days
     detail = f"{path}: refresh token issued {age} days ago"
     if age >= TESTING_TOKEN_DAYS:
@@ -137,13 +160,20 @@ def _password_file(settings: Settings) -> Iterator[Check]:
     path = settings.notices.password_file if settings.notices.enabled else None
     if path is None:
         return
-    name = "credentials notices.password_file"
+    name = _("credentials {key}").format(key="notices.password_file")
     if not path.exists():
-        yield Check(name, False, f"{path} does not exist", "write the SMTP password to it, one line")
+        yield Check(
+            name, False, _("{path} does not exist").format(path=path), _("write the SMTP password to it, one line")
+        )
         return
     mode = loose_mode(path)
     if mode is not None:
-        yield Check(name, False, f"{path} can be read by other users (mode {mode:o})", f"chmod 600 {path}")
+        yield Check(
+            name,
+            False,
+            _("{path} can be read by other users (mode {mode})").format(path=path, mode=f"{mode:o}"),
+            f"chmod 600 {path}",
+        )
         return
     yield Check(name, True, str(path))
 
@@ -157,24 +187,31 @@ def _state_dir(settings: Settings) -> Check:
             probe.flush()
             os.fsync(probe.fileno())
     except OSError as exc:
-        return Check("state_dir", False, f"{folder}: {exc}", f"create {folder} and make it writable by this user")
-    return Check("state_dir", True, f"{folder.resolve()} is writable")
+        return Check(
+            _("state_dir"),
+            False,
+            f"{folder}: {exc}",
+            _("create {folder} and make it writable by this user").format(folder=folder),
+        )
+    return Check(_("state_dir"), True, _("{folder} is writable").format(folder=folder.resolve()))
 
 
 def _form(app: App) -> Check:
     form = app.settings.form
-    name = "form responses sheet"
+    name = _("form responses sheet")
     try:
         tab = app.responses.locate()
         values = app.responses.read_tail(tab, 2, 1)[0]
         FormLayout.from_header(values, form.columns)
     except ResponsesTabNotFound as exc:
-        return Check(name, False, str(exc), "set form.worksheet to the tab the form writes to")
+        return Check(name, False, str(exc), _("set form.worksheet to the tab the form writes to"))
     except FormLayoutError as exc:
-        return Check(name, False, str(exc), "map the form's questions in form.columns")
+        return Check(name, False, str(exc), _("map the form's questions in form.columns"))
     except GoogleApiError as exc:
         return Check(name, False, google_said(exc), share_fix(app, form.spreadsheet_id))
-    return Check(name, True, f"{form.spreadsheet_id}, tab {tab.title!r} ({tab.timezone})")
+    return Check(
+        name, True, _("{id}, tab {tab} ({zone})").format(id=form.spreadsheet_id, tab=repr(tab.title), zone=tab.timezone)
+    )
 
 
 def _review(app: App) -> Iterator[Check]:
@@ -182,38 +219,39 @@ def _review(app: App) -> Iterator[Check]:
     try:
         listed = app.review.tabs()
     except GoogleApiError as exc:
-        yield Check("review spreadsheet", False, google_said(exc), share_fix(app, review.spreadsheet_id, "Editor"))
+        yield Check(_("review spreadsheet"), False, google_said(exc), share_fix(app, review.spreadsheet_id, "Editor"))
         return
-    yield Check("review spreadsheet", True, review.spreadsheet_id)
-    name = f"review tab {review.worksheet!r}"
+    yield Check(_("review spreadsheet"), True, review.spreadsheet_id)
+    name = _("review tab {name}").format(name=repr(review.worksheet))
     # The tab the cycle would use: known by its id, so a rename is followed and a stranger is not taken for it.
     finding = locate(tabs.known(app, tabs.REVIEW_KIND, review.worksheet), review.worksheet, listed, "review tab")
     if finding.move is TabMove.CONFLICT:
-        yield Check(name, False, "not the tab MyMeIn has used", finding.note)
+        yield Check(name, False, _("not the tab MyMeIn has used"), finding.note)
         return
     if finding.tab is None:
-        yield Check(name, False, "missing", "run `mymein init` (the next cycle also makes it again)")
+        yield Check(name, False, _("missing"), _("run `mymein init` (the next cycle also makes it again)"))
         return
     title = finding.tab.title
     if title != review.worksheet:
-        name = f"review tab {review.worksheet!r} (now named {title!r}, followed)"
+        name = _("review tab {name} (now named {title}, followed)").format(
+            name=repr(review.worksheet), title=repr(title)
+        )
     try:
         header = app.review.values.get(f"{quote_sheet(title)}!1:1")
         if not header or not any(str(c).strip() for c in header[0]):
-            yield Check(name, False, "no header row yet", "run `mymein init`")
+            yield Check(name, False, _("no header row yet"), _("run `mymein init`"))
             return
         ReviewLayout.from_header(header[0], review.headers)
     except ReviewLayoutError as exc:
-        yield Check(name, False, str(exc), "run `mymein init` to add the columns")
+        yield Check(name, False, str(exc), _("run `mymein init` to add the columns"))
         return
     except GoogleApiError as exc:
         yield Check(name, False, google_said(exc), "")
         return
-    yield Check(name, True, "header row has every column")
+    yield Check(name, True, _("header row has every column"))
     if app.settings.registry.enforce and app.review.tab("properties(title)", review.operator_worksheet) is None:
-        yield Check(
-            f"operator tab {review.operator_worksheet!r}", False, "missing (registry.enforce)", "run `mymein init`"
-        )
+        name = _("operator tab {name}").format(name=repr(review.operator_worksheet))
+        yield Check(name, False, _("missing (registry.enforce)"), _("run `mymein init`"))
 
 
 def _complaint_form(app: App) -> Check:
@@ -222,7 +260,7 @@ def _complaint_form(app: App) -> Check:
     return _form_sheet(
         app,
         app.complaints,
-        "complaint form sheet",
+        N_("complaint form sheet"),
         "complaints",
         complaints.spreadsheet_id,
         complaints.worksheet,
@@ -236,7 +274,7 @@ def _registration_form(app: App) -> Check:
     return _form_sheet(
         app,
         app.registrations,
-        "registration form sheet",
+        N_("registration form sheet"),
         "registration",
         registration.spreadsheet_id,
         registration.worksheet,
@@ -255,25 +293,28 @@ def _form_sheet(
 ) -> Check:
     """A form's responses tab (complaints, registration) read as the cycle reads it: its header row must name
     the questions, the columns Forms fills itself under any of the names it gives them (core.form_roles)."""
-    what = name.removesuffix(" sheet")
+    what = _(name.removesuffix(" sheet"))  # one of FORM_WORDS
+    name = _(name)
     if client is None:  # built with the section enabled; kept for the type checker
         return Check(name, False, f"no client for the {what}'s sheet", f"set {section}.spreadsheet_id")
     try:
         header = client.get(f"{quote_sheet(worksheet)}!1:1")
     except GoogleApiError as exc:
         if exc.status == 400 and "parse range" in exc.message:
-            detail = f"no tab {worksheet!r} in spreadsheet {spreadsheet_id}{_tabs_of(client)}"
-            return Check(name, False, detail, f"set {section}.worksheet to the tab the {what} writes to")
+            detail = _("no tab {tab} in spreadsheet {id}").format(tab=repr(worksheet), id=spreadsheet_id)
+            fix = _("set {key} to the tab the {what} writes to").format(key=f"{section}.worksheet", what=what)
+            return Check(name, False, detail + _tabs_of(client), fix)
         return Check(name, False, google_said(exc), share_fix(app, spreadsheet_id))
     if not header or not any(str(c).strip() for c in header[0]):
-        detail = f"tab {worksheet!r} has no header row"
-        return Check(name, False, detail, f"link the {what} to this spreadsheet (Responses > Link to Sheets)")
+        detail = _("tab {tab} has no header row").format(tab=repr(worksheet))
+        fix = _("link the {what} to this spreadsheet (Responses > Link to Sheets)").format(what=what)
+        return Check(name, False, detail, fix)
     try:
         read(header)
     except ValueError as exc:
-        fix = f"give the {what} these questions, named as shown (or check {section}.worksheet)"
-        return Check(name, False, str(exc), fix)
-    return Check(name, True, f"{spreadsheet_id}, tab {worksheet!r}")
+        fix = _("give the {what} these questions, named as shown (or check {key})")
+        return Check(name, False, str(exc), fix.format(what=what, key=f"{section}.worksheet"))
+    return Check(name, True, _("{id}, tab {tab}").format(id=spreadsheet_id, tab=repr(worksheet)))
 
 
 def _tabs_of(client: SheetValues) -> str:
@@ -290,7 +331,8 @@ def _complaint_tabs(app: App) -> Iterator[Check]:
     """The Pengaduan tab with the columns the cycle needs, and the SKPD tab with a department to forward to."""
     complaints = app.settings.complaints
     tab, departments = complaints.tab, complaints.departments_tab
-    tab_name, departments_name = f"complaints tab {tab!r}", f"departments tab {departments!r}"
+    tab_name = _("complaints tab {name}").format(name=repr(tab))
+    departments_name = _("departments tab {name}").format(name=repr(departments))
     try:
         meta = app.review.values.metadata("sheets(properties(title))")
         present = {str(s["properties"]["title"]) for s in meta.get("sheets", [])}
@@ -305,25 +347,27 @@ def _complaint_tabs(app: App) -> Iterator[Check]:
         yield Check(tab_name, False, google_said(exc), share_fix(app, app.settings.review.spreadsheet_id, "Editor"))
         return
     if tab in missing:
-        yield Check(tab_name, False, "missing", "run `mymein init`")
+        yield Check(tab_name, False, _("missing"), _("run `mymein init`"))
     elif not header or not any(str(c).strip() for c in header[0]):
-        yield Check(tab_name, False, "no header row yet", "run `mymein init`")
+        yield Check(tab_name, False, _("no header row yet"), _("run `mymein init`"))
     else:
         try:
             ComplaintLayout.from_header(header[0])
         except ComplaintTabError as exc:
-            yield Check(tab_name, False, str(exc), "run `mymein init` to add the columns")
+            yield Check(tab_name, False, str(exc), _("run `mymein init` to add the columns"))
         else:
-            yield Check(tab_name, True, "header row has every column")
+            yield Check(tab_name, True, _("header row has every column"))
     if departments in missing:
-        yield Check(departments_name, False, "missing", "run `mymein init`, then list the departments on it")
+        yield Check(departments_name, False, _("missing"), _("run `mymein init`, then list the departments on it"))
         return
     found = read_departments(rows).values()
     reachable = [d for d in found if d.email]
     name_column, email_column = DEPARTMENT_HEADER[:2]
-    fix = f"list the departments on the {departments!r} tab: name under {name_column}, e-mail under {email_column}"
+    fix = _("list the departments on the {tab} tab: name under {name}, e-mail under {email}").format(
+        tab=repr(departments), name=name_column, email=email_column
+    )
     if not reachable:
-        detail = "no department yet" if not found else "no department has an e-mail address"
+        detail = _("no department yet") if not found else _("no department has an e-mail address")
         yield Check(departments_name, False, detail, fix)
         return
     detail = f"{counted(len(reachable), 'department')} with an e-mail address"
@@ -341,29 +385,29 @@ def _blog(app: App) -> Check:
     try:
         blog = app.publisher.blog()
     except GoogleApiError as exc:
-        fix = "check blogger.blog_id, and that `mymein auth` was run by an owner or admin of that blog"
-        return Check("blog", False, google_said(exc), fix)
-    return Check("blog", True, f"{blog.get('name', '')} {blog.get('url', '')}".strip())
+        fix = _("check blogger.blog_id, and that `mymein auth` was run by an owner or admin of that blog")
+        return Check(_("blog"), False, google_said(exc), fix)
+    return Check(_("blog"), True, f"{blog.get('name', '')} {blog.get('url', '')}".strip())
 
 
 def _drive(app: App) -> Check:
     try:
         app.photos.reachable()
     except GoogleApiError as exc:
-        return Check("Drive (photos)", False, google_said(exc), "enable the Drive API for the project")
-    return Check("Drive (photos)", True, "reachable")
+        return Check(_("Drive (photos)"), False, google_said(exc), _("enable the Drive API for the project"))
+    return Check(_("Drive (photos)"), True, _("reachable"))
 
 
 def _upload_folders(app: App) -> Check:
     """The form's upload folders exist and are readable folders; without any, say what sharing then means."""
-    name = "photo upload folders"
+    name = _("photo upload folders")
     folders = app.settings.photos.upload_folders
     if not folders:
-        detail = (
+        detail = _(
             "photos.upload_folders is empty: any image the service account can read is shared with anyone "
             "who has the link once its link is typed into Foto"
         )
-        fix = "list the form's upload folder (its Drive folder id) under photos.upload_folders in config.yaml"
+        fix = _("list the form's upload folder (its Drive folder id) under photos.upload_folders in config.yaml")
         return Check(name, True, detail, fix, warning=True)
     problems: list[str] = []
     found: list[str] = []
@@ -377,7 +421,7 @@ def _upload_folders(app: App) -> Check:
             else:
                 found.append(f"{str(meta.get('name', ''))!r} ({folder_id})")
     except GoogleApiError as exc:
-        return Check(name, False, google_said(exc), "enable the Drive API for the project")
+        return Check(name, False, google_said(exc), _("enable the Drive API for the project"))
     if problems:
         fix = (
             f"share each folder with {service_account(app)} (Viewer is enough), or correct photos.upload_folders "
@@ -395,16 +439,25 @@ def _mail(app: App) -> Check:
         granted = json.loads(path.read_text(encoding="utf-8")).get("scopes", []) if path else [GMAIL_SEND_SCOPE]
         if GMAIL_SEND_SCOPE not in granted:
             return Check(
-                "mail (Gmail)", False, "the Blogger token does not allow sending mail", "run `mymein auth` again"
+                _("mail (Gmail)"),
+                False,
+                _("the Blogger token does not allow sending mail"),
+                _("run `mymein auth` again"),
             )
-        return Check("mail (Gmail)", True, f"as the account of `mymein auth`, From {notices.sender}")
+        return Check(
+            _("mail (Gmail)"), True, _("as the account of `mymein auth`, From {sender}").format(sender=notices.sender)
+        )
     try:
         with SmtpMailer(notices, _password(notices.password_file), timeout=10).connection():
             pass
     except (MailUnavailable, OSError) as exc:
-        fix = "check notices.smtp_host, smtp_port, starttls, username and password_file"
-        return Check("mail (SMTP)", False, str(exc), fix)
-    return Check("mail (SMTP)", True, f"{notices.smtp_host}:{notices.smtp_port} accepts a session")
+        fix = _("check notices.smtp_host, smtp_port, starttls, username and password_file")
+        return Check(_("mail (SMTP)"), False, str(exc), fix)
+    return Check(
+        _("mail (SMTP)"),
+        True,
+        _("{host}:{port} accepts a session").format(host=notices.smtp_host, port=notices.smtp_port),
+    )
 
 
 def _password(path: Path | None) -> str | None:

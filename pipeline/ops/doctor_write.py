@@ -16,6 +16,7 @@ from ..core.photos import drive_file_id
 from ..features import photo_access
 from ..google.errors import GoogleApiError
 from ..google.sheets_values import quote_sheet
+from ..i18n import _
 from ..infra.mail import MailRefused, MailUnavailable, MailUncertain
 
 # What `--write` makes and takes back again; named so that anything a crash leaves behind explains itself.
@@ -83,7 +84,7 @@ def write_checks(app: App, options: WriteOptions) -> list[Check]:
 def _write_sheet(app: App, stamp: str) -> Check:
     """A tab of its own, one cell written, read back and cleared, the tab deleted: the service account can edit."""
     review = app.review
-    name = f"write: review spreadsheet (tab {SCRATCH_TAB!r})"
+    name = _("write: review spreadsheet (tab {tab})").format(tab=repr(SCRATCH_TAB))
     sheet_id: int | None = None
     written = f"MyMeIn doctor {stamp}"
     cell = f"{quote_sheet(SCRATCH_TAB)}!A1"
@@ -104,12 +105,12 @@ def _write_sheet(app: App, stamp: str) -> Check:
         return Check(name, False, google_said(exc), fix)
     if read != [[written]]:
         return Check(name, False, f"the cell read back {read!r}, not {written!r}", "run `mymein doctor --write` again")
-    return Check(name, True, "a tab made, a cell written, read back and cleared, the tab deleted")
+    return Check(name, True, _("a tab made, a cell written, read back and cleared, the tab deleted"))
 
 
 def _write_blog(app: App, stamp: str) -> Check:
     """A draft made and deleted: the token may post to the blog. A draft is never seen by readers."""
-    name = "write: blog (a draft made and deleted)"
+    name = _("write: blog (a draft made and deleted)")
     html = f"<p>Uji tulis oleh <code>mymein doctor --write</code>, {stamp}. Draf ini dihapus seketika.</p>"
     post_id: str | None = None
     try:
@@ -123,14 +124,14 @@ def _write_blog(app: App, stamp: str) -> Check:
         elif exc.outcome_unknown:
             fix = f"look in Blogger's drafts for {DRAFT_TITLE!r} and delete it; then " + fix
         return Check(name, False, google_said(exc), fix)
-    return Check(name, True, f"draft {post_id} made and deleted; nothing was published")
+    return Check(name, True, _("draft {id} made and deleted; nothing was published").format(id=post_id))
 
 
 def _write_photo(app: App, photo: str | None) -> Check:
     """A photo the form uploaded, shared with anyone who has the link and made private again: the service
     account may share what the cycle will share. Only a photo the cycle itself would share is used, and never
     one shared already (a published story's photo stays as it is)."""
-    name = "write: Drive (a photo shared and made private again)"
+    name = _("write: Drive (a photo shared and made private again)")
     try:
         found = _photo_to_try(app, photo)
     except ValueError as exc:
@@ -157,12 +158,14 @@ def _write_photo(app: App, photo: str | None) -> Check:
         return Check(name, False, google_said(exc), fix)
     if shared:
         return Check(name, False, f"{label} is still shared after unsharing", "set it to Restricted in Drive")
-    return Check(name, True, f"{label} shared with anyone who has the link and made private again")
+    return Check(
+        name, True, _("{photo} shared with anyone who has the link and made private again").format(photo=label)
+    )
 
 
 def _photo_to_try(app: App, photo: str | None) -> tuple[str, str] | Check:
     """(file id, how to name it) of the photo to share and take back, or the Check saying why there is none."""
-    name = "write: Drive (a photo shared and made private again)"
+    name = _("write: Drive (a photo shared and made private again)")
     later = (
         "pass --photo with a photo from the form's upload folder that is not shared yet, or send a test story "
         "with a photo through the form"
@@ -198,7 +201,7 @@ def _photo_to_try(app: App, photo: str | None) -> tuple[str, str] | Check:
 def _write_mail(app: App, to: str, stamp: str) -> Check:
     """One e-mail through the notices' transport: the server or Gmail takes a message from this sender."""
     notices = app.settings.notices
-    name = f"write: e-mail to {to}"
+    name = _("write: e-mail to {address}").format(address=to)
     assert app.mailer is not None
     try:
         with app.mailer.connection() as connection:
@@ -212,7 +215,8 @@ def _write_mail(app: App, to: str, stamp: str) -> Check:
             fix = "check notices.sender, smtp_host, smtp_port, starttls, username and password_file"
         return Check(name, False, str(exc), fix)
     via = "Gmail" if notices.transport == "gmail" else f"{notices.smtp_host}:{notices.smtp_port}"
-    return Check(name, True, f"sent through {via} from {notices.sender}: look for {MAIL_SUBJECT!r} there")
+    sent = _("sent through {via} from {sender}: look for {subject} there")
+    return Check(name, True, sent.format(via=via, sender=notices.sender, subject=repr(MAIL_SUBJECT)))
 
 
 def _cleanup(undo: Callable[[], None], otherwise: str) -> str:
@@ -225,12 +229,13 @@ def _cleanup(undo: Callable[[], None], otherwise: str) -> str:
 
 
 def google_said(exc: GoogleApiError) -> str:
-    return f"Google answered {exc.status}: {exc.message}"
+    return _("Google answered {status}: {message}").format(status=exc.status, message=exc.message)
 
 
 def share_fix(app: App, spreadsheet_id: str, role: str = "Viewer") -> str:
     """Spreadsheets the pipeline only reads (forms' responses) need Viewer; the review spreadsheet, Editor."""
-    return f"check the id, and share spreadsheet {spreadsheet_id} with {service_account(app)} as {role}"
+    fix = _("check the id, and share spreadsheet {id} with {account} as {role}")
+    return fix.format(id=spreadsheet_id, account=service_account(app), role=role)
 
 
 def service_account(app: App) -> str:

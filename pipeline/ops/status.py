@@ -11,6 +11,7 @@ from typing import Any
 from ..config import Settings
 from ..core.model import Status
 from ..core.text import mask_addresses
+from ..i18n import N_, _
 from ..ledger import Ledger
 from ..ledger.outbox import Notice, Outbox
 
@@ -114,37 +115,43 @@ def _local_time(stamp: object, settings: Settings) -> str | None:
 
 
 def format_status(report: StatusReport) -> str:
-    lines = ["Status kiriman:"]
-    lines += [f"  {name:<16} {n:>5}" for name, n in report.counts.items()] or ["  (belum ada kiriman)"]
+    """The report in the administrator's language (`pipeline.i18n`); statuses as officers see them."""
+    lines = [_("Submissions by status:")]
+    lines += [f"  {name:<16} {n:>5}" for name, n in report.counts.items()] or ["  " + _("(no submissions yet)")]
     if report.oldest_waiting_code:
-        lines.append(f"Menunggu paling lama: {report.oldest_waiting_code} ({report.oldest_waiting_age_hours} jam)")
-    lines.append(f"Postingan baru hari ini: {report.posts_today}")
+        line = _("Waiting longest: {code} ({hours} h)")
+        lines.append(line.format(code=report.oldest_waiting_code, hours=report.oldest_waiting_age_hours))
+    lines.append(_("New posts today: {count}").format(count=report.posts_today))
     if report.complaints:
-        lines.append("Pengaduan: " + ", ".join(f"{status} {n}" for status, n in report.complaints.items()))
+        listed = ", ".join(f"{status} {n}" for status, n in report.complaints.items())
+        lines.append(_("Complaints: {counts}").format(counts=listed))
     if report.calls_today:
         calls = ", ".join(f"{api} {n}" for api, n in sorted(report.calls_today.items()))
-        lines.append(f"Panggilan API Google hari ini: {calls}")
+        lines.append(_("Google API calls today: {calls}").format(calls=calls))
     if report.notices:
         names = {
-            "sent": "terkirim",
-            "pending": "antre",
-            "failed": "gagal",
-            "uncertain": "tidak pasti",
-            "sending": "dikirim",
-            "dismissed": "dibatalkan",
+            "sent": N_("sent"),
+            "pending": N_("pending"),
+            "failed": N_("failed"),
+            "uncertain": N_("uncertain"),
+            "sending": N_("sending"),
+            "dismissed": N_("dismissed"),
         }
-        parts = [f"{names.get(state, state)} {n}" for state, n in sorted(report.notices.items())]
-        lines.append(f"Pemberitahuan e-mail: {', '.join(parts)}")
+        parts = [f"{_(names[state]) if state in names else state} {n}" for state, n in sorted(report.notices.items())]
+        lines.append(_("E-mail notices: {counts}").format(counts=", ".join(parts)))
     if report.uncertain_notices:
         lines.append(
-            "Pemberitahuan tidak pasti (mungkin sudah sampai, tidak dikirim ulang otomatis); putuskan dengan "
-            "`mymein notices resend NOMOR` atau `mymein notices dismiss NOMOR`:"
+            _(
+                "Uncertain notices (they may have arrived; never sent again by themselves); decide with "
+                "`mymein notices resend NUMBER` or `mymein notices dismiss NUMBER`:"
+            )
         )
         lines += [f"  #{n['number']} {n['key']} ({n['kind']}): {n['reason']}" for n in report.uncertain_notices]
     if report.notice_failures:
-        lines.append("Pemberitahuan gagal (terbaru dulu):")
+        lines.append(_("Failed notices (newest first):"))
+        failed = _("failed")
         lines += [
-            f"  gagal: #{n['number']} {n['code'] or n['key']} ({n['kind']}): {n['reason']}"
+            f"  {failed}: #{n['number']} {n['code'] or n['key']} ({n['kind']}): {n['reason']}"
             for n in report.notice_failures
         ]
     if report.shares:
@@ -160,7 +167,8 @@ def format_status(report: StatusReport) -> str:
     if report.last_cycle:
         c = report.last_cycle
         finished = report.last_cycle_local or c.get("finished")
-        lines.append(f"Siklus terakhir: {finished} ({c.get('seconds')} s, {c.get('outcome')})")
+        line = _("Last cycle: {finished} ({seconds} s, {outcome})")
+        lines.append(line.format(finished=finished, seconds=c.get("seconds"), outcome=c.get("outcome")))
     else:
-        lines.append("Siklus terakhir: belum ada catatan (`mymein run` menulis heartbeat)")
+        lines.append(_("Last cycle: none recorded yet (`mymein run` writes a heartbeat)"))
     return "\n".join(lines)

@@ -17,7 +17,12 @@ from typing import Any
 
 from .errors import ApiError
 
-DOCUMENTS = {"blogger": "blogger.v3.json", "drive": "drive.v3.json", "gmail": "gmail.v1.json"}
+DOCUMENTS = {
+    "blogger": "blogger.v3.json",
+    "drive": "drive.v3.json",
+    "gmail": "gmail.v1.json",
+    "forms": "forms.v1.json",
+}
 # Recorded traffic shows Drive v3 answering 200 to files.get with a parameter files.get does not take
 # (gspread sends `includeItemsFromAllDrives`): Drive ignores unknown parameters; Blogger is held to its list.
 IGNORES_UNKNOWN = {"drive"}
@@ -28,6 +33,7 @@ class Method:
     id: str
     parameters: dict[str, dict[str, Any]]  # the method's own, query and path
     response: str | None  # schema name
+    request: str | None = None  # schema name of the body
 
 
 class Discovery:
@@ -42,7 +48,8 @@ class Discovery:
         for resource in tree.values():
             for method in resource.get("methods", {}).values():
                 ref = (method.get("response") or {}).get("$ref")
-                self.methods[method["id"]] = Method(method["id"], method.get("parameters", {}), ref)
+                body = (method.get("request") or {}).get("$ref")
+                self.methods[method["id"]] = Method(method["id"], method.get("parameters", {}), ref, body)
             self._collect(resource.get("resources", {}))
 
     # --- requests ---------------------------------------------------------------------------------------
@@ -73,6 +80,31 @@ class Discovery:
                         "INVALID_ARGUMENT",
                         reason="invalid",
                     )
+
+    def request_problems(self, method_id: str, body: Any) -> list[str]:
+        """Where a request body does not fit the method's request schema: unknown fields and wrong types (Google
+        answers those with 400 `Unknown name` / `Invalid value`)."""
+        method = self.methods.get(method_id)
+        if method is None or method.request is None:
+            return []
+        problems: list[str] = []
+        self._check(body, {"$ref": method.request}, method.request, problems)
+        return problems
+
+    def read_only_fields(self, schema: str, body: Any, path: str = "") -> list[str]:
+        """The output-only fields (`readOnly` in the document) a request body sets, by path."""
+        found: list[str] = []
+        properties: dict[str, Any] = self.schemas.get(schema, {}).get("properties", {})
+        if not isinstance(body, dict):
+            return found
+        for key, value in body.items():
+            spec = properties.get(key, {})
+            where = f"{path}.{key}" if path else key
+            if spec.get("readOnly"):
+                found.append(where)
+            elif "$ref" in spec:
+                found += self.read_only_fields(spec["$ref"], value, where)
+        return found
 
     # --- responses --------------------------------------------------------------------------------------
     def response_problems(self, method_id: str, body: Any) -> list[str]:

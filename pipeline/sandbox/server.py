@@ -25,6 +25,7 @@ from .drive import DriveApi
 from .errors import ApiError
 from .facebook import FacebookApi, graph_fault_body
 from .faults import Fault, FaultTable
+from .forms import FormsApi
 from .gmail import GmailApi
 from .limits import RateCounter
 from .routing import Request, Response, Router
@@ -71,6 +72,7 @@ class SandboxApp:
         GmailApi(self.state).register(self.router)
         FacebookApi(self.state).register(self.router)
         TelegramApi(self.state).register(self.router)
+        FormsApi(self.state).register(self.router)
         views.register(self.router, self)
 
     def dispatch(self, req: Request) -> tuple[Response, bool]:

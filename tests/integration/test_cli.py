@@ -163,6 +163,9 @@ def test_demo_from_a_relative_folder_publishes_and_exits_zero(tmp_path: Path, mo
     # Each published story is on the sandbox's Facebook Page and Telegram channel, once, with its links.
     assert f"Dibagikan ke media sosial: {published} ke Facebook" in result.output
     assert f"{published} ke Telegram" in result.output and "-> Telegram: https://t.me/kimbalangan/" in result.output
+    # Its forms are built through the sandbox's Forms API, as `mymein init --form` builds them.
+    assert "Formulir 'Berita KIM' dibuat lewat Forms API" in result.output
+    assert "Formulir 'Pengaduan Masyarakat' dibuat lewat Forms API" in result.output
 
 
 def test_log_shows_a_submissions_history(world: World) -> None:
@@ -190,7 +193,7 @@ def test_status_counts_submissions_from_the_ledger(world: World) -> None:
     # The first cycle's requests: it found the tabs, wrote the header and the rows (10, as the bench shows), and
     # a new ledger looks once at the blog for posts it would otherwise not know about.
     assert report["api_calls_today"] == {"sheets": 10, "blogger": 1}
-    text = runner.invoke(main, ["--config", str(world.config), "status"]).output
+    text = runner.invoke(main, ["--config", str(world.config), "status"], env={"MYMEIN_LANG": "id"}).output
     assert (
         "Menunggu" in text
         and "Postingan baru hari ini: 0" in text
@@ -235,7 +238,7 @@ def test_uncertain_notices_are_shown_without_addresses_and_settled_by_the_admini
     assert mymein("sync").exit_code == 0  # the third goes out
     assert [m["To"] for m in mail.messages] == [f"operator{n}@example.com" for n in (1, 2, 3)]
 
-    status = mymein("status").output
+    status = runner.invoke(main, ["--config", str(world.config), "status"], env={"MYMEIN_LANG": "id"}).output
     assert "tidak pasti 2" in status and "terkirim 1" in status
     assert "#1 rejected:MM-20261122-0001 (rejected)" in status and "#2 rejected:MM-20261122-0002" in status
     as_json = mymein("status", "--json").output

@@ -276,7 +276,7 @@ def test_log_and_status_tell_a_complaints_story_without_the_complainant(desk: De
     assert log.exit_code == 0, log.output
     assert "status: Diteruskan  SKPD: Dinas PUPR" in log.output
     assert "complaint_forwarded" in log.output and "Warga 1" not in log.output and "0812 7" not in log.output
-    status = CliRunner().invoke(main, ["--config", config, "status"])
+    status = CliRunner().invoke(main, ["--config", config, "status"], env={"MYMEIN_LANG": "id"})
     assert "Pengaduan: Diteruskan 1" in status.output
     missing = CliRunner().invoke(main, ["--config", config, "log", "PG-20261122-0009"])
     assert missing.exit_code != 0 and "no complaint with code PG-20261122-0009" in missing.output

@@ -167,11 +167,11 @@ def test_status_shows_the_last_cycle_in_the_office_s_time_with_its_zone(sandbox:
     settings.heartbeat_path.parent.mkdir(parents=True, exist_ok=True)
     beat = {"finished": "2026-11-22T00:05:09+00:00", "seconds": 1.5, "outcome": "ok", "cycles": 3}
     settings.heartbeat_path.write_text(json.dumps(beat), encoding="utf-8")
-    shown = CliRunner().invoke(main, ["--config", str(world.config), "status"])
+    shown = CliRunner().invoke(main, ["--config", str(world.config), "status"], env={"MYMEIN_LANG": "id"})
     assert shown.exit_code == 0, shown.output
     assert "Siklus terakhir: 2026-11-22 08:05 WITA (1.5 s, ok)" in shown.output
     world.config.write_text(world.config.read_text(encoding="utf-8") + "timezone: Asia/Jakarta\n", encoding="utf-8")
-    shown = CliRunner().invoke(main, ["--config", str(world.config), "status"])
+    shown = CliRunner().invoke(main, ["--config", str(world.config), "status"], env={"MYMEIN_LANG": "id"})
     assert "Siklus terakhir: 2026-11-22 07:05 WIB (1.5 s, ok)" in shown.output
     as_json = CliRunner().invoke(main, ["--config", str(world.config), "status", "--json"])
     assert json.loads(as_json.output)["last_cycle"]["finished"] == "2026-11-22T00:05:09+00:00"  # for machines: UTC

@@ -268,7 +268,7 @@ def test_an_answer_with_several_addresses_gets_no_mail_and_the_failure_shows_in_
         assert run_cycle(app).notices == [] and len(mail.messages) == 1
     finally:
         app.close()
-    status = CliRunner().invoke(main, ["--config", str(world.config), "status"])
+    status = CliRunner().invoke(main, ["--config", str(world.config), "status"], env={"MYMEIN_LANG": "id"})
     assert status.exit_code == 0, status.output
     assert "gagal 5" in status.output and "alamat e-mail tidak valid" in status.output and codes[0] in status.output
     # An administrator who resends one gets it refused again: it never reaches what was typed as the address.

@@ -82,6 +82,7 @@ def test_meta_keys_are_stored_as_earlier_releases_stored_them(ledger: Ledger) ->
         meta.directory_page: "directory_page",
         meta.directory_checked_at: "directory_checked_at",
         meta.directory_stale: "directory_stale",
+        meta.built_form("news"): "built_form:news",
         meta.job_done("monev 2026-11"): "job_done:monev 2026-11",
         meta.job_failed("monev 2026-11"): "job_failed:monev 2026-11",
     }
