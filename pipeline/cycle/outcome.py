@@ -41,6 +41,7 @@ class Outcome:
 @dataclass
 class CycleReport:
     dry_run: bool = False
+    quiet: bool = False  # Drive said nothing changed: the sheets were not read (cycle/gate.py)
     ingested: int = 0
     queued: int = 0
     restored: int = 0
