@@ -92,7 +92,7 @@ def remember(app: App, seen: Look, report: CycleReport) -> None:
     """After a full cycle that ran to its end: the versions seen before its read, and whether it left work."""
     if app.settings.schedule.full_read_seconds <= 0:
         return
-    settled = seen.seen is not None and not (report.down or report.waiting or report.warnings)
+    settled = seen.seen is not None and not (report.down or report.waiting or report.warnings or report.more)
     memory = GateMemory(seen.seen or {}, seen.at, app.ledger.last_event_id(), settled)
     app.ledger.meta.read_gate.set(memory.dumps())
 
