@@ -81,6 +81,8 @@ def _sync_one(settings: Settings, dry_run: bool, label: str) -> None:
         f"publish {report.count('publish')}, update {report.count('update')}, reject {report.count('reject')}, "
         f"retract {report.count('retract')}, hold {report.count('hold')}; {written}"
     )
+    if report.quiet:
+        click.echo(f"{label}  quiet: Drive says the sheets did not change since the last read; not read")
     if report.extras():
         click.echo(f"{label}  also: {', '.join(report.extras())}")
     for outcome in report.outcomes:

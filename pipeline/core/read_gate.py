@@ -20,12 +20,14 @@ from datetime import datetime
 @dataclass(frozen=True)
 class GateMemory:
     """What the last full read saw: Drive's `version@modifiedTime` per watched spreadsheet (taken before
-    reading), when it read, the ledger's last event id when the cycle ended, and whether it left work."""
+    reading), when it read, the ledger's last event id when the cycle ended, whether it left work, and the rows
+    it found still held (a quiet cycle sums them up again, as a full one would)."""
 
     versions: Mapping[str, str] = field(default_factory=dict)
     full_read_at: datetime | None = None
     ledger_mark: int = 0
     settled: bool = False
+    held: tuple[str, ...] = ()
 
     def dumps(self) -> str:
         return json.dumps(
@@ -34,6 +36,7 @@ class GateMemory:
                 "full_read_at": self.full_read_at.isoformat() if self.full_read_at else None,
                 "ledger_mark": self.ledger_mark,
                 "settled": self.settled,
+                "held": list(self.held),
             },
             sort_keys=True,
         )
@@ -52,13 +55,14 @@ class GateMemory:
                 full_read_at=datetime.fromisoformat(at) if at else None,
                 ledger_mark=int(data.get("ledger_mark") or 0),
                 settled=bool(data.get("settled")),
+                held=tuple(str(code) for code in data.get("held") or ()),
             )
         except (ValueError, TypeError, AttributeError):
             return None
 
     def after_quiet_cycle(self, ledger_mark: int) -> GateMemory:
         """The same memory, with the ledger's mark moved past what a quiet cycle itself recorded (notices)."""
-        return GateMemory(self.versions, self.full_read_at, ledger_mark, self.settled)
+        return GateMemory(self.versions, self.full_read_at, ledger_mark, self.settled, self.held)
 
 
 def reason_to_read(

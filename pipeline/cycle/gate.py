@@ -93,7 +93,8 @@ def remember(app: App, seen: Look, report: CycleReport) -> None:
     if app.settings.schedule.full_read_seconds <= 0:
         return
     settled = seen.seen is not None and not (report.down or report.waiting or report.warnings or report.more)
-    memory = GateMemory(seen.seen or {}, seen.at, app.ledger.last_event_id(), settled)
+    held = tuple(sorted(report.still_held))
+    memory = GateMemory(seen.seen or {}, seen.at, app.ledger.last_event_id(), settled, held)
     app.ledger.meta.read_gate.set(memory.dumps())
 
 

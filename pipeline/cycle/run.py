@@ -39,6 +39,7 @@ def run_cycle(app: App, *, dry_run: bool = False) -> CycleReport:
     look = gate.look(app, report)
     if look.quiet:
         report.quiet = True
+        report.still_held = list(look.memory.held) if look.memory else []  # as the last full read found them
         _notify(app, report)
         gate.remember_quiet(app, look)
     else:

@@ -8,7 +8,7 @@ from pipeline.core.read_gate import GateMemory, reason_to_read
 
 NOW = datetime(2026, 11, 22, 1, 0, tzinfo=UTC)
 SEEN = {"REVIEW": "7@2026-11-22T00:59:00.000Z", "FORM": "3@2026-11-22T00:10:00.000Z"}
-MEMORY = GateMemory(dict(SEEN), NOW - timedelta(seconds=60), ledger_mark=41, settled=True)
+MEMORY = GateMemory(dict(SEEN), NOW - timedelta(seconds=60), ledger_mark=41, settled=True, held=("MM-1",))
 
 
 def why(memory: GateMemory | None = MEMORY, seen: dict[str, str] | None = SEEN, **kw: object) -> str | None:
@@ -53,7 +53,7 @@ def test_zero_turns_the_gate_off() -> None:
 def test_memory_round_trips_and_a_damaged_one_is_no_memory() -> None:
     assert GateMemory.loads(MEMORY.dumps()) == MEMORY
     assert GateMemory.loads(MEMORY.after_quiet_cycle(50).dumps()) == GateMemory(
-        MEMORY.versions, MEMORY.full_read_at, 50, True
+        MEMORY.versions, MEMORY.full_read_at, 50, True, ("MM-1",)
     )
     for damaged in ("", None, "{", "[]", '{"full_read_at": "yesterday"}', '{"versions": 3}'):
         assert GateMemory.loads(damaged) is None or GateMemory.loads(damaged) == GateMemory(), damaged
