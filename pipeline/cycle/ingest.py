@@ -140,9 +140,10 @@ def _read_responses(app: App, tab: ResponsesTab, limit: int) -> Iterator[Chunk]:
         layout = FormLayout.from_header(values[0], app.settings.form.columns)
         yield values, layout, bookmark_after(tab.title, values[0], 2, values[1:], layout.response_key)
         return
-    header, rows = app.responses.read_tail(tab, 2, 0, 1 + limit)
-    if not header:
+    values = app.responses.read_head(tab, 1 + limit)
+    if not values:
         return
+    header, rows = values[0], values[1:]
     layout = FormLayout.from_header(header, app.settings.form.columns)
     yield from _following(app, tab, header, layout, 2, rows, limit)
 
@@ -162,8 +163,9 @@ def _following(
         yield [header, *rows], layout, bookmark_after(tab.title, header, first_row, rows, layout.response_key)
         if not asked or len(rows) < asked:
             return
-        first_row += len(rows)
-        again, rows = app.responses.read_tail(tab, first_row, len(header), first_row + limit - 1)
+        # From the last row read, which is inside the tab: a range starting below the tab's last row is refused.
+        last = first_row + len(rows) - 1
+        again, rows = app.responses.read_tail(tab, last, len(header), last + limit)
         if [str(h) for h in again] != [str(h) for h in header]:
             return  # the header changed meanwhile: the next cycle starts again from the bookmark
-        asked = limit
+        first_row, rows, asked = last + 1, rows[1:], limit

@@ -52,6 +52,11 @@ class ResponsesSource:
     def read(self, tab: ResponsesTab) -> list[list[Any]]:
         return self.values.get(quote_sheet(tab.title))
 
+    def read_head(self, tab: ResponsesTab, rows: int) -> list[list[Any]]:
+        """The header and the first `rows - 1` rows below it. From row 1, which every tab has: Google refuses a
+        range that starts below the tab's last row ("exceeds grid limits")."""
+        return self.values.get(f"{quote_sheet(tab.title)}!1:{rows}")
+
     def read_tail(
         self, tab: ResponsesTab, start_row: int, width: int, end_row: int | None = None
     ) -> tuple[list[Any], list[list[Any]]]:
