@@ -189,6 +189,13 @@ class PhotoSettings(Section):
 
 class ScheduleSettings(Section):
     interval_seconds: float = Field(default=60.0, gt=0)
+    # The read gate (cycle/gate.py): a cycle first asks Drive whether the form and review spreadsheets changed
+    # and skips reading them when not; at least this often they are read whole anyway, which bounds Drive's
+    # delay in showing an edit. 0: no gate, every cycle reads (as before).
+    full_read_seconds: float = Field(default=300.0, ge=0)
+    # At most about this many new form responses are ingested, and this many rows archived, in one cycle; the
+    # rest follow in the next cycles, so a huge first ingest or first archiving keeps memory bounded. 0: all.
+    rows_per_cycle: int = Field(default=5000, ge=0)
     heartbeat_file: Path | None = None
     # `mymein run` also makes last month's monev report on the 1st and last week's bulletin on Monday, with
     # the first cycle after reports_at (local time).

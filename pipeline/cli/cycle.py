@@ -99,6 +99,8 @@ def _sync_one(settings: Settings, dry_run: bool, label: str) -> None:
             written=written,
         )
     )
+    if report.quiet:
+        click.echo(f"{label}  " + _("quiet: Drive says the sheets did not change since the last read; not read"))
     if report.extras():
         click.echo(f"{label}  " + _("also: {extras}").format(extras=", ".join(localize(e) for e in report.extras())))
     for outcome in report.outcomes:

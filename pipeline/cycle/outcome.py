@@ -41,6 +41,8 @@ class Outcome:
 @dataclass
 class CycleReport:
     dry_run: bool = False
+    quiet: bool = False  # Drive said nothing changed: the sheets were not read (cycle/gate.py)
+    more: bool = False  # work left for the next cycle by `schedule.rows_per_cycle` (ingest, archive)
     ingested: int = 0
     queued: int = 0
     restored: int = 0

@@ -1,5 +1,6 @@
 """One cycle: read the tabs, survey them, recover a lost ledger, ingest, act, write back. Compute first, write
-second; one bad row never stops the rest."""
+second; one bad row never stops the rest. When Drive says nothing changed (`gate.py`), a quiet cycle reads no
+sheet and does only what is due regardless: intents, posts that went live, notices."""
 
 from __future__ import annotations
 
@@ -12,7 +13,7 @@ from ..features import complaints, directory, notices, social
 from ..features.complaint_recovery import adopt_complaints
 from ..infra import tabs
 from ..infra.tabs import REVIEW_KIND
-from . import recovery
+from . import gate, recovery
 from . import survey as sheet_repair
 from .act import act_on_row
 from .ingest import ingest
@@ -25,16 +26,29 @@ from .write_back import write_back
 
 log = logging.getLogger("mymein.sync")
 
-log = logging.getLogger("mymein.sync")
-
 
 def run_cycle(app: App, *, dry_run: bool = False) -> CycleReport:
     report = CycleReport(dry_run=dry_run)
     app.policy.new_cycle()
-    if not dry_run:
-        notices.start(app)
-        reconcile_intents(app, report)
-        notice_went_live(app, report)
+    if dry_run:
+        _read_and_act(app, report, dry_run=True)
+        return _said_down(report)
+    notices.start(app)
+    reconcile_intents(app, report)
+    notice_went_live(app, report)
+    look = gate.look(app, report)
+    if look.quiet:
+        report.quiet = True
+        report.still_held = list(look.memory.held) if look.memory else []  # as the last full read found them
+        _notify(app, report)
+        gate.remember_quiet(app, look)
+    else:
+        _read_and_act(app, report, dry_run=False)
+        gate.remember(app, look, report)
+    return _said_down(report)
+
+
+def _read_and_act(app: App, report: CycleReport, *, dry_run: bool) -> None:
     values, registry, complaint_tabs = read_review(app, report, dry_run=dry_run)
     values = sheet_repair.header_back(app, values, dry_run=dry_run)
     if not dry_run:  # before ingest: a lost or older ledger adopts what the sheet and the blog prove
@@ -77,14 +91,22 @@ def run_cycle(app: App, *, dry_run: bool = False) -> CycleReport:
         work = complaints.review(app, complaint_tabs[0], complaint_tabs[1], said) if complaint_tabs else None
         report.warn_all(said)
         write_back(app, layout, found, appends, report, values, work)
-        said = []
-        notices.notify(app, report.notices, said)
-        report.warn_all(said)
         if BLOG not in report.down:  # after the write-back: a KIM registered in this cycle is on the tab now
             said = []
             directory.refresh(app, said)
             report.warn_all(said)
-        _count_calls(app)
+        _notify(app, report)
+
+
+def _notify(app: App, report: CycleReport) -> None:
+    """The cycle's notices (and the outbox's retries), then today's tally of Google calls."""
+    said: list[str] = []
+    notices.notify(app, report.notices, said)
+    report.warn_all(said)
+    _count_calls(app)
+
+
+def _said_down(report: CycleReport) -> CycleReport:
     for service, line in report.down.items():  # one line per service, however many stories it held back
         waiting = (
             f"; {report.waiting} {'story waits' if report.waiting == 1 else 'stories wait'}" if report.waiting else ""

@@ -132,7 +132,7 @@ def write_back(
             )
             writes += complaint_writes
         new_rows = [now.lay_out(row_cells(app, r, now)) for r in appends]
-        archive = _archive(app, finished, where, values, records)
+        archive = _archive(app, finished, where, values, records, report)
         detail = {
             "cells": len(writes),
             "rows": [r.code for r in appends],
@@ -247,9 +247,12 @@ def _archive(
     where: dict[str, list[int]],
     values: Sequence[Sequence[Any]],
     records: dict[str, SubmissionRecord],
+    report: CycleReport,
 ) -> Archive | None:
     """The finished rows as they read at the cycle's start, and where each is now (only codes found once). A
-    row already in the archive (pasted back from it) only leaves the live tab: the archive keeps one copy."""
+    row already in the archive (pasted back from it) only leaves the live tab: the archive keeps one copy.
+    The oldest `schedule.rows_per_cycle` go in this cycle, the rest in the next ones (`report.more`): the first
+    archiving of years of rows stays bounded in memory and in the size of one write."""
     if not finished or not values:
         return None
     by_code: dict[str, Sequence[Any]] = {}
@@ -257,6 +260,10 @@ def _archive(
     for raw in values[1:]:
         by_code.setdefault(layout.text(raw, "code").strip(), raw)
     codes = sorted(c for c in finished if len(where.get(c, [])) == 1 and c in by_code)
+    limit = app.settings.schedule.rows_per_cycle
+    if limit and len(codes) > limit:
+        log.info("archiving %d of %d finished rows; the rest in the next cycles", limit, len(codes))
+        codes, report.more = codes[:limit], True
     if not codes:
         return None
     sheet_id = tab_id(app, app.settings.review.archive_worksheet, values[0], ARCHIVE_KIND)

@@ -42,6 +42,18 @@ class DrivePhotos:
             height=_pixels(picture.get("height")),
         )
 
+    def version(self, file_id: str) -> str | None:
+        """`version@modifiedTime` of a file (a spreadsheet: any edit raises both), from one small files.get;
+        None when the file is gone or not shared with this account."""
+        request = self.files.get(fileId=file_id, fields="version,modifiedTime", supportsAllDrives=True)
+        try:
+            meta: dict[str, Any] = self.policy.call("drive.files.get", lambda: request.execute(num_retries=0))
+        except GoogleApiError as exc:
+            if exc.not_found:
+                return None
+            raise
+        return f"{meta.get('version', '')}@{meta.get('modifiedTime', '')}"
+
     def folder(self, folder_id: str) -> dict[str, Any] | None:
         """A folder's id, name and type as this account sees it; None when missing or not shared with it."""
         return self._get(folder_id, "id,name,mimeType")

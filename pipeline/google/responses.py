@@ -52,9 +52,21 @@ class ResponsesSource:
     def read(self, tab: ResponsesTab) -> list[list[Any]]:
         return self.values.get(quote_sheet(tab.title))
 
-    def read_tail(self, tab: ResponsesTab, start_row: int, width: int) -> tuple[list[Any], list[list[Any]]]:
-        """The header row and every row from `start_row` (1-based) down, in one call."""
+    def read_head(self, tab: ResponsesTab, rows: int) -> list[list[Any]]:
+        """The header and the first `rows - 1` rows below it. From row 1, which every tab has: Google refuses a
+        range that starts below the tab's last row ("exceeds grid limits")."""
+        return self.values.get(f"{quote_sheet(tab.title)}!1:{rows}")
+
+    def read_tail(
+        self, tab: ResponsesTab, start_row: int, width: int, end_row: int | None = None
+    ) -> tuple[list[Any], list[list[Any]]]:
+        """The header row and every row from `start_row` (1-based) down, or down to `end_row`, in one call. With
+        `end_row`, a `width` of 0 reads whole rows (the header, read in the same call, is not known yet)."""
         tab_ref = quote_sheet(tab.title)
         last = column_letter(max(width, 1) - 1)
-        header, tail = self.values.batch_get([f"{tab_ref}!1:1", f"{tab_ref}!A{start_row}:{last}"])
+        if end_row is None:
+            rows = f"{tab_ref}!A{start_row}:{last}"
+        else:
+            rows = f"{tab_ref}!A{start_row}:{last}{end_row}" if width > 0 else f"{tab_ref}!{start_row}:{end_row}"
+        header, tail = self.values.batch_get([f"{tab_ref}!1:1", rows])
         return (list(header[0]) if header else []), tail

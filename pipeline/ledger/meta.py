@@ -68,6 +68,12 @@ class Meta:
         """A tab's sheet id by title, as ledgers kept it before tabs were followed by id (read only)."""
         return self.value(f"{kind}:{spreadsheet}\t{title}")
 
+    @property
+    def read_gate(self) -> MetaValue:
+        """What the last full read saw (`core.read_gate.GateMemory`, JSON): Drive's versions of the watched
+        spreadsheets, when, and whether the cycle left nothing to do."""
+        return self.value("read_gate")
+
     # --- Blogger -------------------------------------------------------------------------------------------
     @property
     def blogger_paused_until(self) -> MetaValue:

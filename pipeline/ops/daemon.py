@@ -62,7 +62,11 @@ class Worker:
                 counted(len(report.outcomes), "action"),
                 counted(len(report.errors), "warning"),
             )
-            log.info("cycle: %s", ", ".join(counts))
+            log.info(
+                "cycle%s: %s",
+                " (quiet: the sheets did not change, not read)" if report.quiet else "",
+                ", ".join(counts),
+            )
             if report.extras():
                 log.info("cycle also: %s", ", ".join(report.extras()))
             if made:

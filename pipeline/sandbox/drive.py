@@ -116,6 +116,11 @@ class DriveApi:
         self.state = state
         self.sheets = sheets
         sheets.on_created = self._register_spreadsheet
+        sheets.on_changed = self.touch
+        # `POST /_sandbox/drive/signal {"delayed": true}`: files.get keeps answering each file's version and
+        # modifiedTime as they were when the delay began (Drive is reported to lag behind Sheets edits by
+        # minutes), until `{"delayed": false}`. None: no delay.
+        self._held: dict[str, tuple[str, str]] | None = None
 
     @property
     def _files(self) -> dict[str, Any]:
@@ -132,6 +137,7 @@ class DriveApi:
             "parents": parents or [ROOT_ID],
             "createdTime": now,
             "modifiedTime": now,
+            "version": "1",
             "trashed": False,
             "webViewLink": f"https://drive.google.com/file/d/{file_id}/view?usp=drivesdk",
             "permissions": [],
@@ -161,6 +167,21 @@ class DriveApi:
         if spreadsheet_id not in self._files:
             record = self._new_file(spreadsheet_id, title, SPREADSHEET)
             record["webViewLink"] = f"https://docs.google.com/spreadsheets/d/{spreadsheet_id}/edit?usp=drivesdk"
+
+    def touch(self, file_id: str) -> None:
+        """A change to the file by anyone (a Sheets write, a rename): Drive gives it a higher version and a new
+        modifiedTime. While the signal is delayed, what files.get shows stays as it was."""
+        record = self._files.get(file_id)
+        if record is None:
+            return
+        version, modified = str(record.get("version") or "1"), str(record["modifiedTime"])
+        if self._held is not None:
+            self._held.setdefault(file_id, (version, modified))
+        record["version"] = str(int(version) + 1)
+        record["modifiedTime"] = self.state.now().isoformat(timespec="milliseconds").replace("+00:00", "Z")
+
+    def delay_signal(self, delayed: bool) -> None:
+        self._held = {} if delayed else None
 
     def _file(self, file_id: str) -> dict[str, Any]:
         record: dict[str, Any] | None = self._files.get(file_id)
@@ -201,6 +222,9 @@ class DriveApi:
 
     def _public(self, record: dict[str, Any]) -> dict[str, Any]:
         public = {k: v for k, v in record.items() if not k.startswith("_")}
+        public.setdefault("version", "1")  # files kept by an older sandbox
+        if self._held is not None and record["id"] in self._held:
+            public["version"], public["modifiedTime"] = self._held[record["id"]]
         public.pop("parents", None)
         parents = self._visible_parents(record)
         if parents:
@@ -236,6 +260,7 @@ class DriveApi:
             "DELETE", FILE + r"/permissions/(?P<perm>[^/]+)$", "drive.permissions.delete", self.delete_permission
         )
         router.add("POST", r"^/_sandbox/files/(?P<file>[^/]+)/access$", "", self.set_access)
+        router.add("POST", r"^/_sandbox/drive/signal$", "", self.set_signal, mutates=False)
 
     def _create(self, metadata: dict[str, Any], content: bytes | None, content_type: str | None) -> dict[str, Any]:
         name = str(metadata.get("name") or "Untitled")
@@ -363,6 +388,7 @@ class DriveApi:
             record["name"] = str(body["name"])
             if record["mimeType"] == SPREADSHEET:
                 self.sheets.rename_spreadsheet(record["id"], record["name"])
+            self.touch(str(record["id"]))
         return Response(json=select_fields(self._public(record), req.arg("fields"), DEFAULT_FIELDS))
 
     def delete(self, req: Request) -> Response:
@@ -428,3 +454,10 @@ class DriveApi:
             raise _file_not_found(req.params["file"])
         record["_readable"] = bool(req.json().get("readable", True))
         return Response(json={"id": record["id"], "readable": record["_readable"]})
+
+    def set_signal(self, req: Request) -> Response:
+        body = req.json()
+        if not isinstance(body, dict) or not isinstance(body.get("delayed"), bool):
+            raise bad_request('expected {"delayed": true} or {"delayed": false}')
+        self.delay_signal(bool(body["delayed"]))  # handlers run under the state's lock
+        return Response(json={"delayed": self._held is not None})

@@ -16,7 +16,7 @@ from pathlib import Path
 from types import TracebackType
 from urllib.parse import parse_qs, urlsplit
 
-from . import control, oauth, views
+from . import control, oauth, views, wire
 from .blogger import BloggerApi
 from .blogger_comments import BloggerComments
 from .blogger_pages import BloggerPages
@@ -178,16 +178,17 @@ class _Handler(BaseHTTPRequestHandler):
                 self.connection.shutdown(socket.SHUT_RDWR)
             return
         payload = response.payload()
+        sent, encoding = wire.encode(payload, response.content_type, req.headers)
         self.send_response(response.status)
         if payload or response.status != 204:
             self.send_header("Content-Type", response.content_type)
-        self.send_header("Content-Length", str(len(payload)))
-        for name, value in response.headers.items():
+        self.send_header("Content-Length", str(len(sent)))
+        for name, value in {**response.headers, **encoding}.items():
             self.send_header(name, value)
         self.end_headers()
         if self.command != "HEAD":
-            self.wfile.write(payload)
-        self.server.app.stats.add_bytes(len(payload))
+            self.wfile.write(sent)
+        self.server.app.stats.add_bytes(len(sent), len(payload))
 
     do_GET = do_POST = do_PUT = do_PATCH = do_DELETE = _serve
 

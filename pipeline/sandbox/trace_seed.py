@@ -165,6 +165,9 @@ def _take_values(book: _Book, asked: str, got: Any) -> None:
         if asked_cells is not None and asked_cells != title:
             asked_bounds = parse_cells(asked_cells)
             open_rows, open_cols = asked_bounds.end_row is None, asked_bounds.end_col is None
+            # A bounded read answered with a shorter range was clipped to the grid (ingest reads in chunks).
+            if asked_bounds.end_row is not None and bounds.end_row is not None:
+                open_rows = bounds.end_row < asked_bounds.end_row
     except A1Error:
         pass
     if open_rows and bounds.end_row is not None:

@@ -18,10 +18,12 @@ def test_bench_at_a_tiny_size_counts_calls_for_both_pipelines(fresh_sandbox: San
     assert list(by) == [
         ("ours", "first"),
         ("ours", "idle"),
+        ("ours", "quiet"),
         ("ours", "busy"),
         ("ours", "reject"),
         ("ours", "archive"),
         ("ours", "steady"),
+        ("ours", "settled"),
         ("baseline", "first"),
         ("baseline", "idle"),
         ("baseline", "busy"),
@@ -32,9 +34,16 @@ def test_bench_at_a_tiny_size_counts_calls_for_both_pipelines(fresh_sandbox: San
         assert by[("ours", scenario)].sheets_calls <= 4, by[("ours", scenario)].calls
     # The first archiving also creates the Arsip tab: look for it, add it, write its header.
     assert by[("ours", "archive")].sheets_calls <= 4 + 3, by[("ours", "archive")].calls
-    assert not any(m.startswith(("blogger.", "drive.")) for m in by[("ours", "steady")].calls)
+    assert not any(m.startswith("blogger.") for m in by[("ours", "steady")].calls)
+    # Nothing changed since the cycle before: the read gate's two version checks, and no sheet read.
+    for scenario in ("quiet", "settled"):
+        assert by[("ours", scenario)].calls == {"drive.files.get": 2}, by[("ours", scenario)].calls
+        assert by[("ours", scenario)].kilobytes < 2
+    # gzip: ours reads compressed, the baseline (a tutorial's client) does not ask for it.
+    assert by[("ours", "idle")].kilobytes * 3 < by[("ours", "idle")].decoded_kb
+    assert by[("baseline", "idle")].kilobytes == by[("baseline", "idle")].decoded_kb
     # Archiving leaves the undecided tenth of the rows live: the quiet cycle reads much less than before it.
-    assert by[("ours", "steady")].kilobytes < by[("ours", "idle")].kilobytes / 2
+    assert by[("ours", "steady")].decoded_kb < by[("ours", "idle")].decoded_kb / 2
     assert by[("baseline", "first")].calls[APPEND_METHOD] == size and not by[("baseline", "first")].extrapolated
     assert by[("baseline", "busy")].sheets_calls == 2 + NEW + 2 * NEW  # reads, one append and two cells per row
     assert by[("ours", "busy")].sheets_calls < by[("baseline", "busy")].sheets_calls

@@ -191,13 +191,14 @@ def test_status_counts_submissions_from_the_ledger(world: World) -> None:
     assert report["oldest_waiting"]["code"] == "MM-20261122-0001"
     assert report["posts_today"] == 0
     # The first cycle's requests: it found the tabs, wrote the header and the rows (10, as the bench shows), and
-    # a new ledger looks once at the blog for posts it would otherwise not know about.
-    assert report["api_calls_today"] == {"sheets": 10, "blogger": 1}
+    # a new ledger looks once at the blog for posts it would otherwise not know about; the read gate asked Drive
+    # for the two spreadsheets' versions.
+    assert report["api_calls_today"] == {"sheets": 10, "blogger": 1, "drive": 2}
     text = runner.invoke(main, ["--config", str(world.config), "status"], env={"MYMEIN_LANG": "id"}).output
     assert (
         "Menunggu" in text
         and "Postingan baru hari ini: 0" in text
-        and "Panggilan API Google hari ini: blogger 1, sheets 10" in text
+        and "Panggilan API Google hari ini: blogger 1, drive 2, sheets 10" in text
     )
 
 

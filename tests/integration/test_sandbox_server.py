@@ -39,7 +39,11 @@ def test_stats_count_by_discovery_method_id_and_reset(fresh_sandbox: Sandbox) ->
     stats = requests.get(f"{url}/_sandbox/stats", timeout=10).json()
     assert stats["calls"] == {"sheets.spreadsheets.create": 1, "sheets.spreadsheets.get": 1}
     assert stats["bytes_sent"] > 0
-    assert requests.post(f"{url}/_sandbox/stats/reset", timeout=10).json() == {"calls": {}, "bytes_sent": 0}
+    assert requests.post(f"{url}/_sandbox/stats/reset", timeout=10).json() == {
+        "calls": {},
+        "bytes_sent": 0,
+        "bytes_decoded": 0,
+    }
 
 
 def test_faults_fire_after_n_calls_for_n_times_then_clear(fresh_sandbox: Sandbox) -> None:

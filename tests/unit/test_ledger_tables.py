@@ -69,6 +69,7 @@ def test_meta_keys_are_stored_as_earlier_releases_stored_them(ledger: Ledger) ->
         meta.review_header("REVIEW"): "review_header:REVIEW",
         meta.tab("REVIEW", "comments_sheet_id"): "tab:REVIEW:comments_sheet_id",
         meta.legacy_tab("comments_sheet_id", "REVIEW", "Tanggapan"): "comments_sheet_id:REVIEW\tTanggapan",
+        meta.read_gate: "read_gate",
         meta.blogger_paused_until: "blogger_paused_until",
         meta.blogger_state_checked_at: "blogger_state_checked_at",
         meta.blogger_posts_gone: "blogger_posts_gone",

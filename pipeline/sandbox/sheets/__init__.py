@@ -35,6 +35,8 @@ class SheetsApi:
     def __init__(self, state: SandboxState) -> None:
         self.state = state
         self.on_created: Callable[[str, str], None] | None = None
+        # Told of every successful write to a spreadsheet, by anyone: Drive bumps the file's version.
+        self.on_changed: Callable[[str], None] | None = None
 
     @property
     def ns(self) -> dict[str, Any]:
@@ -45,31 +47,34 @@ class SheetsApi:
     def register(self, router: Router) -> None:
         values_base = f"^{_BASE}/{_ID}/values"
         router.add("POST", f"^{_BASE}/?$", "sheets.spreadsheets.create", self._create)
-        router.add("GET", f"^{_BASE}/{_ID}/?$", "sheets.spreadsheets.get", self._get)
-        router.add("POST", f"^{_BASE}/{_ID}{_COLON}batchUpdate$", "sheets.spreadsheets.batchUpdate", self._batch_update)
-        router.add(
+        book = _Touching(router, self)  # its writes tell Drive, which bumps the version
+        book.add("GET", f"^{_BASE}/{_ID}/?$", "sheets.spreadsheets.get", self._get)
+        book.add("POST", f"^{_BASE}/{_ID}{_COLON}batchUpdate$", "sheets.spreadsheets.batchUpdate", self._batch_update)
+        book.add(
             "GET", f"{values_base}{_COLON}batchGet$", "sheets.spreadsheets.values.batchGet", self._values_batch_get
         )
-        router.add(
+        book.add(
             "POST",
             f"{values_base}{_COLON}batchUpdate$",
             "sheets.spreadsheets.values.batchUpdate",
             self._values_batch_update,
         )
-        router.add(
+        book.add(
             "POST",
             f"{values_base}{_COLON}batchClear$",
             "sheets.spreadsheets.values.batchClear",
             self._values_batch_clear,
         )
-        router.add(
+        book.add(
             "POST", f"{values_base}/(?P<range>.+){_COLON}append$", "sheets.spreadsheets.values.append", self._append
         )
-        router.add(
-            "POST", f"{values_base}/(?P<range>.+){_COLON}clear$", "sheets.spreadsheets.values.clear", self._clear
-        )
-        router.add("GET", f"{values_base}/(?P<range>.+)$", "sheets.spreadsheets.values.get", self._values_get)
-        router.add("PUT", f"{values_base}/(?P<range>.+)$", "sheets.spreadsheets.values.update", self._values_update)
+        book.add("POST", f"{values_base}/(?P<range>.+){_COLON}clear$", "sheets.spreadsheets.values.clear", self._clear)
+        book.add("GET", f"{values_base}/(?P<range>.+)$", "sheets.spreadsheets.values.get", self._values_get)
+        book.add("PUT", f"{values_base}/(?P<range>.+)$", "sheets.spreadsheets.values.update", self._values_update)
+
+    def changed(self, spreadsheet_id: str) -> None:
+        if self.on_changed is not None:
+            self.on_changed(spreadsheet_id)
 
     def _book(self, req: Request) -> Book:
         return get_book(self.ns, req.params["id"])
@@ -316,3 +321,25 @@ def _free_id(used: set[int]) -> int:
         candidate = secrets.randbelow(2**31 - 2) + 1
         if candidate not in used:
             return candidate
+
+
+class _Touching:
+    """Registers a spreadsheet's routes so that every write that succeeded tells `SheetsApi.changed`, as Drive
+    sees any edit of the file (values, formats, tabs) as a new version."""
+
+    def __init__(self, router: Router, api: SheetsApi) -> None:
+        self.router = router
+        self.api = api
+
+    def add(self, method: str, pattern: str, method_id: str, handler: Callable[[Request], Response]) -> None:
+        if method == "GET":
+            self.router.add(method, pattern, method_id, handler)
+            return
+
+        def touching(req: Request) -> Response:
+            response = handler(req)
+            if response.status < 400:
+                self.api.changed(req.params["id"])
+            return response
+
+        self.router.add(method, pattern, method_id, touching)
