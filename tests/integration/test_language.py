@@ -85,3 +85,30 @@ def test_the_summary_extras_are_english_for_the_log_and_indonesian_on_screen(mon
     held = report.held_line()
     assert held == "1 row still held (Perlu perbaikan): MM-20261122-0001"
     assert localize(held) == "1 baris masih ditahan (Perlu perbaikan): MM-20261122-0001"
+
+
+def test_social_doctor_checks_and_commands_in_indonesian(sandbox: Sandbox, tmp_path: Path) -> None:
+    import requests
+
+    from .test_social import CHAT, PAGE, social_yaml
+
+    world = make_world(sandbox.url, tmp_path, [response_row(1)])
+    world.config.write_text(world.config.read_text(encoding="utf-8") + social_yaml(tmp_path, sandbox.url))
+    page = {"id": PAGE, "name": "Diskominfo Balangan", "token": "page-token-sandbox", "scopes": ["pages_show_list"]}
+    requests.post(f"{sandbox.url}/_sandbox/facebook/pages", json=page, timeout=10).raise_for_status()
+    chat = {"chat": CHAT, "bot_can_post": False}
+    requests.post(f"{sandbox.url}/_sandbox/telegram/chats", json=chat, timeout=10).raise_for_status()
+    runner = CliRunner()
+    config = ["--config", str(world.config)]
+    assert runner.invoke(main, [*config, "init"], env=INDONESIAN).exit_code == 0
+    doctor = runner.invoke(main, [*config, "doctor"], env=INDONESIAN).output
+    assert "token halaman Facebook: halaman" in doctor and "token tidak memiliki pages_manage_posts" in doctor
+    assert "bukan administrator yang boleh mengirim" in doctor and "sebagai administrator (docs/deploy.md" in doctor
+    assert "Facebook page token" not in doctor and "Telegram bot" not in doctor
+    listed = runner.invoke(main, [*config, "social", "list", "--state", "uncertain"], env=INDONESIAN)
+    assert listed.output == "tidak ada kiriman ke media sosial dengan keadaan uncertain\n"
+    missing = runner.invoke(main, [*config, "social", "dismiss", "999"], env=INDONESIAN)
+    assert missing.exit_code == 1
+    assert "galat: tidak ada kiriman ke media sosial #999; `mymein social list` menampilkan daftarnya" in missing.output
+    english = runner.invoke(main, [*config, "doctor"], env=ENGLISH).output
+    assert "Facebook page token" in english and "not an administrator that may post" in english
