@@ -11,7 +11,7 @@ from ..core.errors import ConfigurationError
 from ..core.glyphs import PLACEHOLDER
 from ..core.text import counted
 from ..google.errors import GoogleApiError
-from ..i18n import _
+from ..i18n import _, localized
 from .base import EXIT_FAILED, CliState, main, open_app
 
 
@@ -64,7 +64,7 @@ def report(state: CliState, month: str | None, no_sheet: bool) -> None:
         made.to_sheet(app.review)
     except GoogleApiError as exc:
         line = _("error: the {tab} tab was not written: {message}")
-        click.echo(line.format(tab=repr(settings.review.summary_worksheet), message=exc), err=True)
+        click.echo(line.format(tab=repr(settings.review.summary_worksheet), message=localized(exc)), err=True)
         sys.exit(EXIT_FAILED)
     finally:
         app.close()
@@ -106,7 +106,7 @@ def bulletin(state: CliState, week: str | None, kecamatan: str | None) -> None:
     try:
         made = make_bulletin(app, week, kecamatan)
     except GoogleApiError as exc:
-        click.echo(_("error: {message}").format(message=exc), err=True)
+        click.echo(_("error: {message}").format(message=localized(exc)), err=True)
         sys.exit(EXIT_FAILED)
     finally:
         app.close()

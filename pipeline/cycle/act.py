@@ -85,7 +85,7 @@ def act_on_row(
     except PhotoRefused as exc:
         return _hold_for_photo(app, record, exc.reason, report)
     except CredentialsRefused as exc:
-        report.down[BLOG if exc.owner else "google"] = str(exc)
+        report.down[BLOG if exc.owner else "google"] = exc.text()
         if not exc.owner:
             raise  # the service-account key: nothing else of the cycle can go on either
         _wait_for_blog(app, record, report)

@@ -40,7 +40,7 @@ def reconcile_intents(app: App, report: CycleReport) -> None:
         try:
             found = find_own_post(app, intent.code, intent.payload, since)
         except CredentialsRefused as exc:
-            report.down[BLOG] = str(exc)
+            report.down[BLOG] = exc.text()
             continue
         except GoogleApiError as exc:
             report.warn(f"{intent.code}: cannot check for an earlier post yet: {exc}")
@@ -72,7 +72,7 @@ def notice_went_live(app: App, report: CycleReport) -> None:
     try:
         found = went_live.check(app, said)
     except CredentialsRefused as exc:
-        report.down[BLOG] = str(exc)
+        report.down[BLOG] = exc.text()
         return
     finally:
         report.warn_all(said)

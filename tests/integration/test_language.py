@@ -112,3 +112,58 @@ def test_social_doctor_checks_and_commands_in_indonesian(sandbox: Sandbox, tmp_p
     assert "galat: tidak ada kiriman ke media sosial #999; `mymein social list` menampilkan daftarnya" in missing.output
     english = runner.invoke(main, [*config, "doctor"], env=ENGLISH).output
     assert "Facebook page token" in english and "not an administrator that may post" in english
+
+
+def test_google_errors_inside_the_indonesian_frame_and_english_in_the_log(sandbox: Sandbox, tmp_path: Path) -> None:
+    world = make_world(sandbox.url, tmp_path, [response_row(1)])
+    wrong = "1NoSuchSpreadsheetHereAtAll00000000000000"
+    text = world.config.read_text(encoding="utf-8")
+    world.config.write_text(text.replace(f"spreadsheet_id: {world.review_id}", f"spreadsheet_id: {wrong}"))
+    runner = CliRunner()
+    shown = runner.invoke(main, ["--config", str(world.config), "sync"], env=INDONESIAN)
+    assert shown.exit_code == 1 and "Traceback" not in shown.output
+    assert f"galat: spreadsheet pemeriksaan (review.spreadsheet_id: {wrong}) tidak ditemukan: periksa " in shown.output
+    assert "dan bagikan dengan " in shown.output and " sebagai Editor" in shown.output
+    english = runner.invoke(main, ["--config", str(world.config), "sync"], env=ENGLISH).output
+    assert f"error: the review spreadsheet (review.spreadsheet_id: {wrong}) was not found: check" in english
+    assert "share it with " in english and " as Editor" in english
+
+
+def test_google_and_rebuild_lines_are_english_strings_with_an_indonesian_face(monkeypatch: pytest.MonkeyPatch) -> None:
+    from pipeline.google.errors import CredentialsRefused, GoogleApiError, Resource
+    from pipeline.ops.forms import FormsError
+    from pipeline.ops.rebuild import RebuildRefused
+
+    monkeypatch.setenv("MYMEIN_LANG", "id")
+    refused = CredentialsRefused("blogger.posts.insert", "invalid_grant: Token has been expired or revoked.")
+    assert str(refused).startswith("Google refused the blog owner's token (google.oauth_token_file) (invalid_grant")
+    assert localized(refused).startswith("Google menolak token pemilik blog (google.oauth_token_file) (invalid_grant")
+    assert "jalankan `mymein auth` untuk masuk lagi" in localized(refused)
+    gone = GoogleApiError("sheets.values.get", 404, "Requested entity was not found.")
+    gone.resource = Resource(Text("form responses spreadsheet"), "form.spreadsheet_id", "1abc", Text("x"))
+    assert (
+        str(gone)
+        == "the form responses spreadsheet (form.spreadsheet_id: 1abc) was not found: check form.spreadsheet_id, and x"
+    )
+    assert localized(gone).startswith("spreadsheet jawaban formulir (form.spreadsheet_id: 1abc) tidak ditemukan")
+    unreachable = GoogleApiError("sheets.values.get", 0, "[Errno 111] Connection refused")
+    assert localized(unreachable).startswith("Google tidak dapat dihubungi: [Errno 111] Connection refused; periksa")
+    held = RebuildRefused(
+        Text(
+            "the ledger already holds {count} submissions; move {path} away first if it is damaged",
+            count=3,
+            path="/s/l.db",
+        )
+    )
+    assert str(held).startswith("the ledger already holds 3") and localized(held).startswith(
+        "ledger sudah berisi 3 kiriman"
+    )
+    nested = RebuildRefused(Text("complaints cannot be rebuilt: {error}", error=gone))
+    assert localized(nested) == "pengaduan tidak dapat disusun kembali: " + localized(gone)
+    forms = FormsError(
+        Text(
+            "the blog owner's token (google.oauth_token_file) does not allow building forms; run "
+            "`mymein auth --client-secret FILE --forms` as the blog's owner, then `mymein init --form` again"
+        )
+    )
+    assert "does not allow building forms" in str(forms) and "tidak mengizinkan pembuatan formulir" in localized(forms)

@@ -96,3 +96,16 @@ def test_every_translated_call_names_its_message_literally() -> None:
                 if name in ("_", "Text") and call.args and not isinstance(call.args[0], ast.Constant):
                     found.add((str(path.relative_to(root)), function.name))
     assert found <= allowed, found - allowed
+
+
+def test_core_text_renders_nested_texts_and_errors_with_any_lookup() -> None:
+    """`core.message.Text` is pure: the catalog lookup is passed in, and reaches the values made of `Text` too."""
+    from pipeline.core.errors import StateError
+    from pipeline.core.message import Text
+
+    inner = Text("blog")
+    outer = Text("the {name} is {state}: {error}", name=inner, state="gone", error=StateError(Text("blog")))
+    assert outer == "the blog is gone: blog" and outer.template == "the {name} is {state}: {error}"
+    words = {"the {name} is {state}: {error}": "{name} {state}: {error}", "blog": "BLOG"}
+    assert outer.render(lambda m: words.get(m, m)) == "BLOG gone: BLOG"
+    assert StateError("plain").text() == "plain" and isinstance(StateError(inner).text(), Text)
