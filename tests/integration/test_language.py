@@ -167,3 +167,32 @@ def test_google_and_rebuild_lines_are_english_strings_with_an_indonesian_face(mo
         )
     )
     assert "does not allow building forms" in str(forms) and "tidak mengizinkan pembuatan formulir" in localized(forms)
+
+
+def test_click_usage_errors_in_indonesian_and_english() -> None:
+    runner = CliRunner()
+    unknown = runner.invoke(main, ["sink"], env=INDONESIAN)
+    assert unknown.exit_code == 2 and "Coba 'main --help' untuk bantuan." in unknown.output
+    assert "Galat: Tidak ada perintah 'sink'." in unknown.output
+    option = runner.invoke(main, ["sync", "--dry"], env=INDONESIAN).output
+    assert "Galat: Tidak ada opsi '--dry'. Mungkin maksudnya '--dry-run'?" in option
+    missing = runner.invoke(main, ["social", "dismiss"], env=INDONESIAN).output
+    assert "Galat: Argumen belum diberikan: 'NUMBER...'." in missing
+    choice = runner.invoke(main, ["social", "list", "--state", "x"], env=INDONESIAN).output
+    assert "Galat: Nilai tidak sah untuk '--state': 'x' bukan salah satu dari 'sending'" in choice
+    english = runner.invoke(main, ["sync", "--dry"], env=ENGLISH).output
+    assert "Error: No such option '--dry'. Did you mean '--dry-run'?" in english and "Try 'main sync --help'" in english
+
+
+def test_a_setup_error_from_below_the_cli_in_indonesian(sandbox: Sandbox, tmp_path: Path) -> None:
+    world = make_world(sandbox.url, tmp_path, [response_row(1)])
+    (tmp_path / "a-file").write_text("x", encoding="utf-8")
+    text = world.config.read_text(encoding="utf-8")
+    world.config.write_text(text.replace(f"state_dir: {tmp_path / 'state'}", f"state_dir: {tmp_path / 'a-file'}"))
+    runner = CliRunner()
+    shown = runner.invoke(main, ["--config", str(world.config), "sync"], env=INDONESIAN)
+    assert shown.exit_code != 0 and "Traceback" not in shown.output
+    assert f"state_dir {tmp_path / 'a-file'} tidak dapat dipakai (" in shown.output, shown.output
+    assert "jadikan folder yang dapat ditulis pengguna ini" in shown.output
+    english = runner.invoke(main, ["--config", str(world.config), "sync"], env=ENGLISH).output
+    assert f"state_dir {tmp_path / 'a-file'} cannot be used (" in english
