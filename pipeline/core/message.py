@@ -25,6 +25,11 @@ class Text(str):
         made.params = params
         return made
 
+    def __reduce__(self) -> tuple[object, ...]:
+        # A copy or a pickle is made again from the template: str's own would pass the English text as a template,
+        # which breaks on a brace in a value (a JSON error from Google) and loses the values.
+        return (_remade, (self.template, self.params))
+
     def render(self, lookup: Callable[[str], str]) -> str:
         """The message with `lookup` (a catalog's gettext) applied to its template and to every `Text` value."""
         return lookup(self.template).format(**{k: _rendered(v, lookup) for k, v in self.params.items()})
@@ -34,3 +39,7 @@ def _rendered(value: object, lookup: Callable[[str], str]) -> object:
     if isinstance(value, MyMeInError):
         value = value.text()
     return value.render(lookup) if isinstance(value, Text) else value
+
+
+def _remade(template: str, params: dict[str, object]) -> Text:
+    return Text(template, **params)
