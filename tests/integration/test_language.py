@@ -196,3 +196,18 @@ def test_a_setup_error_from_below_the_cli_in_indonesian(sandbox: Sandbox, tmp_pa
     assert "jadikan folder yang dapat ditulis pengguna ini" in shown.output
     english = runner.invoke(main, ["--config", str(world.config), "sync"], env=ENGLISH).output
     assert f"state_dir {tmp_path / 'a-file'} cannot be used (" in english
+
+
+def test_the_mail_check_in_indonesian(sandbox: Sandbox, tmp_path: Path) -> None:
+    world = make_world(sandbox.url, tmp_path, [response_row(1)])
+    notices = (
+        "notices:\n  enabled: true\n  sender: kim@balangankab.example\n  smtp_host: 127.0.0.1\n"
+        "  smtp_port: 9\n  starttls: false\n"  # the discard port: nobody answers
+    )
+    world.config.write_text(world.config.read_text(encoding="utf-8") + notices, encoding="utf-8")
+    runner = CliRunner()
+    assert runner.invoke(main, ["--config", str(world.config), "init"], env=INDONESIAN).exit_code == 0
+    doctor = runner.invoke(main, ["--config", str(world.config), "doctor"], env=INDONESIAN).output
+    assert "surel (SMTP): tidak dapat terhubung ke 127.0.0.1:9: " in doctor, doctor
+    english = runner.invoke(main, ["--config", str(world.config), "doctor"], env=ENGLISH).output
+    assert "cannot connect to 127.0.0.1:9: " in english
