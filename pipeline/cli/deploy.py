@@ -52,7 +52,7 @@ def auth(
         scopes = owner_scopes(settings)
         token_path = token_path or settings.google.oauth_token_file
         if token_path is None:
-            raise ConfigProblem("google.oauth_token_file is not set: set it in config.yaml or pass --token PATH")
+            raise ConfigProblem(_("google.oauth_token_file is not set: set it in config.yaml or pass --token PATH"))
     if forms:
         from ..app import FORMS_SCOPE
 

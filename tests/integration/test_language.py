@@ -211,3 +211,16 @@ def test_the_mail_check_in_indonesian(sandbox: Sandbox, tmp_path: Path) -> None:
     assert "surel (SMTP): tidak dapat terhubung ke 127.0.0.1:9: " in doctor, doctor
     english = runner.invoke(main, ["--config", str(world.config), "doctor"], env=ENGLISH).output
     assert "cannot connect to 127.0.0.1:9: " in english
+
+
+def test_bulletin_option_errors_in_indonesian(sandbox: Sandbox, tmp_path: Path) -> None:
+    world = make_world(sandbox.url, tmp_path, [response_row(1)])
+    runner = CliRunner()
+    config = ["--config", str(world.config), "bulletin"]
+    unknown = runner.invoke(main, [*config, "--kecamatan", "Nowhere"], env=INDONESIAN)
+    assert unknown.exit_code == 2 and "Traceback" not in unknown.output
+    assert "galat: tidak ada kecamatan 'Nowhere' di daftar wilayah; yang dikenal: " in unknown.output
+    week = runner.invoke(main, [*config, "--week", "2026-48"], env=INDONESIAN).output
+    assert "Galat: Nilai tidak sah untuk --week: '2026-48' bukan minggu ISO seperti 2026-W48" in week
+    english = runner.invoke(main, [*config, "--kecamatan", "Nowhere"], env=ENGLISH).output
+    assert "error: no kecamatan 'Nowhere' in the region list; known: " in english
