@@ -8,6 +8,7 @@ from datetime import timedelta
 
 from ..app import App
 from ..core.decide import STATE_TO_STATUS, PostState
+from ..core.message import Text
 from ..core.model import Status
 from ..features.own_posts import find_own_post
 from ..google.errors import CredentialsRefused, GoogleApiError
@@ -43,7 +44,7 @@ def reconcile_intents(app: App, report: CycleReport) -> None:
             report.down[BLOG] = exc.text()
             continue
         except GoogleApiError as exc:
-            report.warn(f"{intent.code}: cannot check for an earlier post yet: {exc}")
+            report.warn(Text("{code}: cannot check for an earlier post yet: {error}", code=intent.code, error=exc))
             continue
         if found is None:
             app.ledger.close_intent(intent.id, error="no post was created")

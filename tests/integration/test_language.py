@@ -224,3 +224,33 @@ def test_bulletin_option_errors_in_indonesian(sandbox: Sandbox, tmp_path: Path) 
     assert "Galat: Nilai tidak sah untuk --week: '2026-48' bukan minggu ISO seperti 2026-W48" in week
     english = runner.invoke(main, [*config, "--kecamatan", "Nowhere"], env=ENGLISH).output
     assert "error: no kecamatan 'Nowhere' in the region list; known: " in english
+
+
+def test_a_cycle_warning_in_indonesian_on_screen(sandbox: Sandbox, tmp_path: Path) -> None:
+    from pipeline.app import officer_sheets_client
+    from pipeline.config import load_settings
+
+    from .test_pipeline import officer_sets
+    from .world import blog_posts, blogger_service
+
+    world = make_world(sandbox.url, tmp_path, [response_row(1)])
+    runner = CliRunner()
+
+    def sync(env: dict[str, str]) -> str:
+        result = runner.invoke(main, ["--config", str(world.config), "sync"], env=env)
+        assert "Traceback" not in result.output
+        return result.output
+
+    sync(ENGLISH)
+    sheet = officer_sheets_client(load_settings(world.config)).open_by_key(world.review_id).worksheet("Berita")
+    officer_sets(sheet, "MM-20261122-0001", Setujui="TRUE", Mode="Draf")
+    sync(ENGLISH)
+    [draft] = blog_posts(world.endpoint, world.blog_id)
+    service = blogger_service(world.endpoint)
+    try:
+        service.posts().delete(blogId=world.blog_id, postId=draft["id"]).execute()
+    finally:
+        service.close()
+    shown = sync(INDONESIAN)
+    said = f"MM-20261122-0001: postingan {draft['id']} sudah tidak ada di blog (dihapus di Blogger?)"
+    assert f"peringatan: {said}" in shown, shown
