@@ -187,10 +187,15 @@ def build_app(
 
     def sheet(section: str, role: str) -> Resource:
         """A spreadsheet named by its config key, and the sharing it needs, for error lines."""
-        names = {"form": "form responses spreadsheet", "complaints": "complaint form spreadsheet"}
-        name = names.get(section, f"{section} spreadsheet")
+        names = {
+            "form": Text("form responses spreadsheet"),
+            "complaints": Text("complaint form spreadsheet"),
+            "review": Text("review spreadsheet"),
+            "registration": Text("registration spreadsheet"),
+        }
         spreadsheet_id = getattr(settings, section).spreadsheet_id
-        return Resource(name, f"{section}.spreadsheet_id", spreadsheet_id, f"share it with {account} as {role}")
+        access = Text("share it with {account} as {role}", account=account, role=role)
+        return Resource(names[section], f"{section}.spreadsheet_id", spreadsheet_id, access)
 
     app = App(
         settings=settings,

@@ -6,6 +6,9 @@ by `make catalogs` (`scripts/i18n_catalog.py`); the compiled `.mo` ships as pack
 the `.po` and every message to a non-empty Indonesian translation. The language is looked up each time a message
 is shown, never at import, so click's help strings (kept in English in the code, `N_`) are translated when the
 help is printed (`pipeline/cli/translated.py`).
+
+Error lines are `Text` (`pipeline/core/message.py`, so the Google adapters can build them too): English as
+strings, shown translated by `localized`/`localize`.
 """
 
 from __future__ import annotations
@@ -15,6 +18,11 @@ import inspect
 import os
 from functools import cache
 from pathlib import Path
+
+from .core.errors import MyMeInError
+from .core.message import Text
+
+__all__ = ["LANGUAGES", "N_", "Text", "_", "help_text", "language", "localize", "localized"]
 
 DOMAIN = "mymein"
 LOCALE_DIR = Path(__file__).parent / "locale"
@@ -63,29 +71,14 @@ def help_text(text: str | None) -> str | None:
     return text if translated == cleaned else translated
 
 
-class Text(str):
-    """A message that is English as a string (for logs, `str(exc)`, tests) and knows its template, so the command
-    line can show it in the administrator's language: `ConfigError(Text("{path} not found", path=path))`."""
-
-    template: str
-    params: dict[str, object]
-
-    def __new__(cls, template: str, **params: object) -> Text:
-        made = super().__new__(cls, template.format(**params))
-        made.template = template
-        made.params = params
-        return made
-
-    def localized(self) -> str:
-        return _(self.template).format(**self.params)
-
-
 def localized(exc: BaseException) -> str:
     """An exception's message in the administrator's language when it was made with `Text`, else as it is."""
+    if isinstance(exc, MyMeInError):
+        return localize(exc.text())
     first = exc.args[0] if len(exc.args) == 1 else None
-    return first.localized() if isinstance(first, Text) else str(exc)
+    return localize(first) if isinstance(first, Text) else str(exc)
 
 
 def localize(text: str) -> str:
     """A `Text` in the administrator's language; any other string as it is."""
-    return text.localized() if isinstance(text, Text) else text
+    return text.render(_) if isinstance(text, Text) else text

@@ -19,7 +19,7 @@ import click
 
 from ..config import ConfigError, Settings, config_path, load_settings
 from ..core.errors import MyMeInError
-from ..i18n import Text, _, localized
+from ..i18n import Text, _, localize, localized
 from .translated import TranslatedGroup
 
 if TYPE_CHECKING:
@@ -130,7 +130,7 @@ class _Main(TranslatedGroup):
                 kind=type(exc).__name__,
                 error=exc,
             )
-            _fail(ctx, exc, line.localized(), EXIT_FAILED, logged=line)
+            _fail(ctx, exc, localize(line), EXIT_FAILED, logged=line)
 
 
 def _fail(ctx: click.Context, exc: BaseException, line: str, code: int, logged: str | None = None) -> None:

@@ -16,7 +16,7 @@ from ..core.review import ReviewLayoutError
 from ..core.text import counted
 from ..google.errors import GoogleApiError
 from ..google.responses import ResponsesTabNotFound
-from ..i18n import _, localize
+from ..i18n import _, localize, localized
 from ..outputs.render import TemplateFailed
 from .base import EXIT_FAILED, CliState, log_to_stdout, main, open_app
 
@@ -38,7 +38,7 @@ def sync(state: CliState, dry_run: bool) -> None:
         except click.ClickException:
             raise
         except _CycleFailed as exc:
-            click.echo(label + _("error: {message}").format(message=exc), err=True)
+            click.echo(label + _("error: {message}").format(message=localized(exc)), err=True)
             failed += 1
     if failed:
         sys.exit(EXIT_FAILED)
@@ -67,7 +67,7 @@ def _sync_one(settings: Settings, dry_run: bool, label: str) -> None:
             TemplateFailed,
             StopCycle,
         ) as exc:
-            raise _CycleFailed(str(exc)) from exc
+            raise _CycleFailed(localized(exc)) from exc
         finally:
             app.close()
     prefix = _("dry run: would") if dry_run else _("done:")
@@ -108,10 +108,10 @@ def _sync_one(settings: Settings, dry_run: bool, label: str) -> None:
         click.echo(f"  {outcome.code} {outcome.action}: {' '.join(part for part in said if part)}".rstrip())
     if report.held_line():
         click.echo(f"{label}  {localize(report.held_line())}")
-    down = [w.text for w in report.warnings if w.service_down]
+    down = [localize(w.text) for w in report.warnings if w.service_down]
     for warning in report.warnings:
         if not warning.service_down:
-            click.echo(f"  {label}" + _("warning: {message}").format(message=warning), err=True)
+            click.echo(f"  {label}" + _("warning: {message}").format(message=localize(warning.text)), err=True)
     if down:  # the cycle ran, but a service refused us: the administrator must act, and cron must notice
         raise _CycleFailed("; ".join(down))
 
@@ -134,7 +134,7 @@ def run(state: CliState) -> None:
         with daemon_lock(state.root().state_dir):
             _run_daemon(channels)
     except DaemonRunning as exc:
-        click.echo(_("error: {message}").format(message=exc), err=True)
+        click.echo(_("error: {message}").format(message=localized(exc)), err=True)
         sys.exit(EXIT_FAILED)
 
 

@@ -10,7 +10,7 @@ import click
 
 from ..config import config_path
 from ..google.errors import GoogleApiError
-from ..i18n import _
+from ..i18n import _, localized
 from .base import EXIT_FAILED, CliState, ConfigProblem, main, open_app
 
 if TYPE_CHECKING:
@@ -52,7 +52,7 @@ def auth(
         scopes = owner_scopes(settings)
         token_path = token_path or settings.google.oauth_token_file
         if token_path is None:
-            raise ConfigProblem("google.oauth_token_file is not set: set it in config.yaml or pass --token PATH")
+            raise ConfigProblem(_("google.oauth_token_file is not set: set it in config.yaml or pass --token PATH"))
     if forms:
         from ..app import FORMS_SCOPE
 
@@ -60,7 +60,7 @@ def auth(
     try:
         written = authorize(client_secret, token_path, port=port, open_browser=not no_browser, scopes=scopes)
     except AuthError as exc:
-        click.echo(_("error: {message}").format(message=exc), err=True)
+        click.echo(_("error: {message}").format(message=localized(exc)), err=True)
         sys.exit(EXIT_FAILED)
     click.echo(_("token written to {path} (mode 600)").format(path=written))
     click.echo(_(TESTING_NOTE))
@@ -130,7 +130,7 @@ def init(state: CliState, build_form: bool, retry_form: bool) -> None:
         done = prepare_review_spreadsheet(app)
         forms = _build_forms(app, retry_form) if build_form or retry_form else []
     except GoogleApiError as exc:
-        click.echo(_("error: {message}").format(message=exc), err=True)
+        click.echo(_("error: {message}").format(message=localized(exc)), err=True)
         sys.exit(EXIT_FAILED)
     finally:
         app.close()

@@ -52,10 +52,12 @@ def notices_list(state: CliState, states: tuple[str, ...], as_json: bool) -> Non
             click.echo(json.dumps(entry, ensure_ascii=False))
             continue
         queued = format_local(datetime.fromisoformat(n.created_at), settings.tz)
-        line = f"#{n.id:<4} {n.state:<9} {n.kind:<20} {mask_addresses(n.key)}  to {mask_addresses(n.recipient)}"
-        line += f"  queued {queued}, {n.attempts} attempt{'s' * (n.attempts != 1)}"
+        line = f"#{n.id:<4} {n.state:<9} {n.kind:<20} {mask_addresses(n.key)}  "
+        line += _("to {recipient}").format(recipient=mask_addresses(n.recipient))
+        tries = _("queued {time}, {count} attempt") if n.attempts == 1 else _("queued {time}, {count} attempts")
+        line += "  " + tries.format(time=queued, count=n.attempts)
         if n.state == "pending" and n.retry_at:
-            line += f", next {format_local(datetime.fromisoformat(n.retry_at), settings.tz)}"
+            line += _(", next {time}").format(time=format_local(datetime.fromisoformat(n.retry_at), settings.tz))
         click.echo(line + (f"  {mask_addresses(n.error)}" if n.error and n.state != "sent" else ""))
     if not listed and not as_json:
         click.echo(_("no notices in state {states}").format(states=", ".join(states)) if states else _("no notices"))

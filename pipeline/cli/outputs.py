@@ -11,7 +11,7 @@ from ..core.errors import ConfigurationError
 from ..core.glyphs import PLACEHOLDER
 from ..core.text import counted
 from ..google.errors import GoogleApiError
-from ..i18n import _
+from ..i18n import Text, _, localized
 from .base import EXIT_FAILED, CliState, main, open_app
 
 
@@ -64,7 +64,7 @@ def report(state: CliState, month: str | None, no_sheet: bool) -> None:
         made.to_sheet(app.review)
     except GoogleApiError as exc:
         line = _("error: the {tab} tab was not written: {message}")
-        click.echo(line.format(tab=repr(settings.review.summary_worksheet), message=exc), err=True)
+        click.echo(line.format(tab=repr(settings.review.summary_worksheet), message=localized(exc)), err=True)
         sys.exit(EXIT_FAILED)
     finally:
         app.close()
@@ -90,14 +90,20 @@ def bulletin(state: CliState, week: str | None, kecamatan: str | None) -> None:
     from ..outputs.bulletin import make_bulletin
 
     if week is not None and not re.fullmatch(r"\d{4}-W(0[1-9]|[1-4]\d|5[0-3])", week):
-        raise click.BadParameter(f"{week!r} is not an ISO week such as 2026-W48", param_hint="--week")
+        raise click.BadParameter(
+            _("{week} is not an ISO week such as 2026-W48").format(week=repr(week)), param_hint="--week"
+        )
     settings = state.settings()
     if kecamatan is not None:
         regions = load_regions(settings.regions.file)
         found = regions.find_kecamatan(kecamatan)
         if found is None:  # a typo would otherwise print an empty bulletin; exit 2, as for a bad option
             known = ", ".join(regions.kecamatan_names)
-            raise ConfigurationError(f"no kecamatan {kecamatan.strip()!r} in the region list; known: {known}")
+            raise ConfigurationError(
+                Text(
+                    "no kecamatan {name} in the region list; known: {known}", name=repr(kecamatan.strip()), known=known
+                )
+            )
         kecamatan = found
     if week is None:
         year, number, _weekday = datetime.now(UTC).astimezone(settings.tz).isocalendar()
@@ -106,7 +112,7 @@ def bulletin(state: CliState, week: str | None, kecamatan: str | None) -> None:
     try:
         made = make_bulletin(app, week, kecamatan)
     except GoogleApiError as exc:
-        click.echo(_("error: {message}").format(message=exc), err=True)
+        click.echo(_("error: {message}").format(message=localized(exc)), err=True)
         sys.exit(EXIT_FAILED)
     finally:
         app.close()

@@ -14,7 +14,7 @@ from ..core.review import ReviewLayoutError
 from ..core.text import counted
 from ..google.errors import GoogleApiError
 from ..google.responses import ResponsesTabNotFound
-from ..i18n import _
+from ..i18n import _, localized
 from .base import EXIT_FAILED, CliState, main, open_app
 
 if TYPE_CHECKING:
@@ -121,9 +121,9 @@ def rebuild(state: CliState) -> None:
         try:
             report = run_rebuild(app)
         except RebuildRefused as exc:
-            raise click.ClickException(str(exc)) from exc
+            raise click.ClickException(localized(exc)) from exc
         except (GoogleApiError, ResponsesTabNotFound, FormLayoutError, ReviewLayoutError) as exc:
-            click.echo(_("error: {message}").format(message=exc), err=True)
+            click.echo(_("error: {message}").format(message=localized(exc)), err=True)
             sys.exit(EXIT_FAILED)
         finally:
             app.close()

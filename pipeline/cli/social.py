@@ -7,6 +7,7 @@ import sys
 
 import click
 
+from ..i18n import _
 from .base import EXIT_FAILED, CliState, main
 
 STATES = ("sending", "live", "uncertain", "dismissed", "deleted", "failed", "manual")
@@ -38,7 +39,7 @@ def social_list(state: CliState, states: tuple[str, ...], as_json: bool) -> None
         line = f"#{s.id:<4} {s.state:<9} {s.channel:<8} {s.code}  {s.url or s.link}"
         click.echo(line + (f"  {s.error}" if s.error and s.state != "live" else ""))
     if not listed and not as_json:
-        click.echo("no shares" + (f" in state {', '.join(states)}" if states else ""))
+        click.echo(_("no shares in state {states}").format(states=", ".join(states)) if states else _("no shares"))
 
 
 @social.command(name="resend")
@@ -70,16 +71,23 @@ def _settle(state: CliState, numbers: tuple[int, ...], verb: str) -> None:
         for number in numbers:
             share = ledger.shares.by_id(number)
             if share is None:
-                click.echo(f"error: no share #{number}; `mymein social list` shows them", err=True)
+                click.echo(
+                    _("error: no share #{number}; `mymein social list` shows them").format(number=number), err=True
+                )
                 ok = False
                 continue
             try:
                 (resend if verb == "resend" else dismiss)(ledger, share)
             except WrongState as exc:
-                click.echo(f"error: #{number}: not {verb}ed, it is {exc.share.state}", err=True)
+                refused = (
+                    _("error: #{number}: not queued again, it is {state}")
+                    if verb == "resend"
+                    else _("error: #{number}: not dismissed, it is {state}")
+                )
+                click.echo(refused.format(number=number, state=exc.share.state), err=True)
                 ok = False
                 continue
-            done = "queued; the next cycle shares it" if verb == "resend" else "dismissed; it will not be shared"
+            done = _("queued; the next cycle shares it") if verb == "resend" else _("dismissed; it will not be shared")
             click.echo(f"#{number} {share.code} ({share.channel}): {done}")
     finally:
         ledger.close()

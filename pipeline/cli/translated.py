@@ -8,15 +8,21 @@ Commands) the same way.
 
 from __future__ import annotations
 
+import gettext
 from collections.abc import Iterator
 from contextlib import contextmanager
 
 import click
+import click.core
+import click.decorators
+import click.exceptions
+import click.parser
+import click.types
 
 from ..i18n import N_, _, help_text
 
-# Click's own words in the help frame, for the catalog (click looks them up in its own gettext domain, which
-# ships no Indonesian): shown through `_` here instead.
+# Click's own words in the help frame, for the catalog (click looks them up through Python's default gettext
+# domain, which holds no Indonesian of click's): shown through `_` here instead.
 CLICK_WORDS = (
     N_("Usage: "),
     N_("Options"),
@@ -24,6 +30,55 @@ CLICK_WORDS = (
     N_("Show this message and exit."),
     N_("Show the version and exit."),
 )
+
+# Click's own messages outside the help (usage errors, "Aborted!"): click looks each up through `gettext.gettext`
+# and `gettext.ngettext`, Python's process-wide default domain, which follows LANG rather than MYMEIN_LANG and
+# holds nothing of click's (click ships no catalog). These are the ones an administrator meets when mistyping a
+# command; `_click_speaks_our_language` has click look them up in our catalog, which holds their Indonesian.
+CLICK_MESSAGES = (
+    N_("Error: {message}"),
+    N_("Try '{command} {option}' for help."),
+    N_("No such option {name!r}."),
+    N_("No such command {name!r}."),
+    N_("Did you mean {possibility}?"),
+    N_("(Did you mean one of: {possibilities}?)"),
+    N_("Missing argument"),
+    N_("Missing option"),
+    N_("Missing parameter"),
+    N_("Missing command."),
+    N_("Invalid value: {message}"),
+    N_("Invalid value for {param_hint}: {message}"),
+    N_("{value!r} is not {choice}."),
+    N_("{value!r} is not one of {choices}."),
+    N_("{value!r} is not a valid {number_type}."),
+    N_("Got unexpected extra argument ({args})"),
+    N_("Got unexpected extra arguments ({args})"),
+    N_("Option {name!r} requires an argument."),
+    N_("Option {name!r} requires {nargs} arguments."),
+    N_("Option {name!r} does not take a value."),
+    N_("Aborted!"),
+)
+
+
+def _click_gettext(message: str) -> str:
+    return _(message)
+
+
+def _click_ngettext(singular: str, plural: str, n: int) -> str:
+    return _(singular if n == 1 else plural)  # Indonesian does not inflect: one msgid per English form
+
+
+def _click_speaks_our_language() -> None:
+    """Point click's modules' `_` and `ngettext` at our catalog. Only names still bound to the standard
+    functions are replaced, so a click that changes how it translates is left as it is (English)."""
+    ours = {"_": (gettext.gettext, _click_gettext), "ngettext": (gettext.ngettext, _click_ngettext)}
+    for module in (click.core, click.decorators, click.exceptions, click.parser, click.types):
+        for name, (standard, replacement) in ours.items():
+            if getattr(module, name, None) is standard:
+                setattr(module, name, replacement)
+
+
+_click_speaks_our_language()
 
 
 @contextmanager

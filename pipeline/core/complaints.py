@@ -20,6 +20,7 @@ from .errors import LayoutError
 from .form_build import FormPlan, Question
 from .form_roles import EMAIL_HEADERS, TIMESTAMP_HEADERS, locate
 from .form_roles import cell as role_cell
+from .message import Text
 from .officer_input import checkbox_problem, read_checkbox
 from .photos import split_links
 from .regions import RegionDirectory, place_hint
@@ -244,7 +245,7 @@ class ComplaintLayout:
             TAB_HEADERS[r] for r in ("code", "department", "answer", "done", *PIPELINE_ROLES) if r not in columns
         ]
         if missing:
-            raise ComplaintTabError(f"the complaints tab lacks the columns: {', '.join(missing)}")
+            raise ComplaintTabError(Text("the complaints tab lacks the columns: {columns}", columns=", ".join(missing)))
         return cls(columns)
 
     def parse(self, values: Sequence[Sequence[object]]) -> list[tuple[int, ComplaintRow]]:

@@ -20,6 +20,12 @@ class MyMeInError(Exception):
 
     exit_code = 1
 
+    def text(self) -> str:
+        """The line, as a `core.message.Text` when it was built from one (the CLI shows it translated); `str()`
+        of it is what `str(exc)` gives."""
+        first = self.args[0] if len(self.args) == 1 else None
+        return first if isinstance(first, str) and first == str(self) else str(self)
+
 
 class ConfigurationError(MyMeInError):
     exit_code = 2

@@ -11,6 +11,7 @@ from datetime import tzinfo
 from .errors import LayoutError
 from .form_build import FormPlan, Question
 from .form_roles import EMAIL_HEADERS, TIMESTAMP_HEADERS, with_form_headers
+from .message import Text
 from .model import FormResponse
 from .photos import split_links
 from .sheettime import parse_timestamp
@@ -60,9 +61,14 @@ class FormLayout:
         if missing:
             wanted = "; ".join(f"{name}: {', '.join(names[name])}" for name in missing)
             raise FormLayoutError(
-                f"the form responses sheet's header row lacks the questions for {', '.join(missing)} (looked for "
-                f"{wanted}); if a question was renamed in the form, name it again, or add its new title under "
-                f'form.columns in config.yaml (e.g. form.columns.{missing[0]}: ["New title"])'
+                Text(
+                    "the form responses sheet's header row lacks the questions for {roles} (looked for {wanted}); "
+                    "if a question was renamed in the form, name it again, or add its new title under form.columns "
+                    'in config.yaml (e.g. form.columns.{first}: ["New title"])',
+                    roles=", ".join(missing),
+                    wanted=wanted,
+                    first=missing[0],
+                )
             )
         repeated: dict[str, tuple[int, ...]] = {}
         for name, index in columns.items():

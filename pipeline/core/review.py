@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 
 from .codes import is_code
 from .errors import LayoutError
+from .message import Text
 from .model import ReviewRow
 from .officer_input import checkbox_problem, read_checkbox
 from .photos import split_links
@@ -67,7 +68,7 @@ class ReviewLayout:
         columns = {role: folded.index(fold(name)) for role, name in headers.items() if fold(name) in folded}
         missing = [headers[role] for role in headers if role not in columns and role not in SOCIAL_HEADERS]
         if missing:
-            raise ReviewLayoutError(f"review sheet header row lacks: {', '.join(missing)}")
+            raise ReviewLayoutError(Text("review sheet header row lacks: {columns}", columns=", ".join(missing)))
         return cls(headers=headers, columns=columns, width=len(header))
 
     def cell(self, row: Sequence[object], role: str) -> object:

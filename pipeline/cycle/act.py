@@ -10,6 +10,7 @@ from zoneinfo import ZoneInfo
 from ..app import App
 from ..core.decide import MODE_TO_STATE, STATE_TO_STATUS, Action, Decision, PostState, decide
 from ..core.errors import LayoutError
+from ..core.message import Text
 from ..core.model import Mode, PostRef, ReviewRow, Status
 from ..core.photo_check import photo_problem
 from ..core.post import post_view
@@ -46,7 +47,7 @@ def act_on_row(
 ) -> bool:
     """Decide and act on one row; True when its ledger entry may have changed."""
     if record is None:
-        report.warn(f"{row.code}: on the review sheet but not in the ledger; left alone")
+        report.warn(Text("{code}: on the review sheet but not in the ledger; left alone", code=row.code))
         return False
     if record.mode_override:
         if Mode.parse(row.mode_text, app.settings.review.default_mode) == record.mode_override:
@@ -85,7 +86,7 @@ def act_on_row(
     except PhotoRefused as exc:
         return _hold_for_photo(app, record, exc.reason, report)
     except CredentialsRefused as exc:
-        report.down[BLOG if exc.owner else "google"] = str(exc)
+        report.down[BLOG if exc.owner else "google"] = exc.text()
         if not exc.owner:
             raise  # the service-account key: nothing else of the cycle can go on either
         _wait_for_blog(app, record, report)
@@ -102,7 +103,7 @@ def act_on_row(
             row.code, Status.FAILED if record.post_id is None else record.status, message, kind="failed"
         )
         outcome = Outcome(row.code, decision.action.value, Status.FAILED.value, message)
-        report.warn(f"{row.code}: {exc}")
+        report.warn(Text("{code}: {error}", code=row.code, error=exc))
     report.outcomes.append(outcome)
     return True
 
@@ -131,7 +132,7 @@ def _foresee(app: App, row: ReviewRow, record: SubmissionRecord, decision: Decis
             reasons = (photo_access.refusal(app, file_id) for file_id in post_view(row).photo_file_ids)
             reason = next((r for r in reasons if r), None)
         except GoogleApiError as exc:
-            report.warn(f"{row.code}: its photos could not be checked: {exc}")
+            report.warn(Text("{code}: its photos could not be checked: {error}", code=row.code, error=exc))
             reason = None
         if reason and record.status is Status.NEEDS_FIX and record.message == reason:
             report.still_held.append(row.code)

@@ -8,6 +8,7 @@ from collections.abc import Callable
 from typing import Any
 
 from ..app import App
+from ..core.message import Text
 from ..core.registry import Registry
 from ..core.review import ReviewLayout, ReviewLayoutError
 from ..features import complaints
@@ -35,7 +36,7 @@ def read_review(
         try:
             wanted.update(complaints.tab_kinds(app))
         except GoogleApiError as exc:
-            report.warn(f"complaints wait for the next cycle: {exc}")
+            report.warn(Text("complaints wait for the next cycle: {error}", error=exc))
     found = _read_tabs(app, wanted)
     if found is None:
         if dry_run:

@@ -8,6 +8,7 @@ from datetime import timedelta
 
 from ..app import App
 from ..core.decide import STATE_TO_STATUS, PostState
+from ..core.message import Text
 from ..core.model import Status
 from ..features.own_posts import find_own_post
 from ..google.errors import CredentialsRefused, GoogleApiError
@@ -40,10 +41,10 @@ def reconcile_intents(app: App, report: CycleReport) -> None:
         try:
             found = find_own_post(app, intent.code, intent.payload, since)
         except CredentialsRefused as exc:
-            report.down[BLOG] = str(exc)
+            report.down[BLOG] = exc.text()
             continue
         except GoogleApiError as exc:
-            report.warn(f"{intent.code}: cannot check for an earlier post yet: {exc}")
+            report.warn(Text("{code}: cannot check for an earlier post yet: {error}", code=intent.code, error=exc))
             continue
         if found is None:
             app.ledger.close_intent(intent.id, error="no post was created")
@@ -72,7 +73,7 @@ def notice_went_live(app: App, report: CycleReport) -> None:
     try:
         found = went_live.check(app, said)
     except CredentialsRefused as exc:
-        report.down[BLOG] = str(exc)
+        report.down[BLOG] = exc.text()
         return
     finally:
         report.warn_all(said)

@@ -25,6 +25,7 @@ from ..core.codes import code_in_post
 from ..core.decide import STATE_TO_STATUS, PostState, content_hash
 from ..core.errors import StopCycle
 from ..core.form import FormLayout
+from ..core.message import Text
 from ..core.model import PostRef, ReviewRow, Status, Submission
 from ..core.review import ReviewLayout, ReviewLayoutError, sheet_is_ahead
 from ..core.sheettime import format_local
@@ -98,8 +99,11 @@ def recover(app: App, values: Sequence[Sequence[Any]]) -> Adopted:
     except GoogleApiError as exc:
         if unknown or newer:
             raise LedgerConflict(
-                f"the ledger lacks stories the review sheet shows, and the blog could not be read to adopt them "
-                f"({exc}); nothing is ingested or published until it can"
+                Text(
+                    "the ledger lacks stories the review sheet shows, and the blog could not be read to adopt them "
+                    "({error}); nothing is ingested or published until it can",
+                    error=exc,
+                )
             ) from exc
         log.warning("a new ledger could not look at the blog yet (%s); it looks again next cycle", exc)
         return found

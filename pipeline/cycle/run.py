@@ -8,6 +8,7 @@ import json
 import logging
 
 from ..app import App
+from ..core.message import Text
 from ..core.review import ReviewLayout
 from ..features import complaints, directory, notices, social
 from ..features.complaint_recovery import adopt_complaints
@@ -108,10 +109,13 @@ def _notify(app: App, report: CycleReport) -> None:
 
 def _said_down(report: CycleReport) -> CycleReport:
     for service, line in report.down.items():  # one line per service, however many stories it held back
-        waiting = (
-            f"; {report.waiting} {'story waits' if report.waiting == 1 else 'stories wait'}" if report.waiting else ""
-        )
-        report.warn(f"{line}{waiting}", service, service_down=True)
+        if report.waiting:
+            line = (
+                Text("{line}; {count} story waits", line=line, count=1)
+                if report.waiting == 1
+                else Text("{line}; {count} stories wait", line=line, count=report.waiting)
+            )
+        report.warn(line, service, service_down=True)
     return report
 
 

@@ -21,6 +21,7 @@ from dataclasses import dataclass
 
 from ..app import App
 from ..core.decide import PostState
+from ..core.message import Text
 from ..core.model import Mode, PostRef, Status
 from ..google.errors import CredentialsRefused, GoogleApiError
 from ..ledger import SubmissionRecord
@@ -60,7 +61,7 @@ def check(app: App, errors: list[str]) -> list[WentLive]:
     except CredentialsRefused:
         raise  # the blog owner's token: the cycle holds the blog's work and says so once
     except GoogleApiError as exc:
-        errors.append(f"could not look for posts that went live: {exc}")
+        errors.append(Text("could not look for posts that went live: {error}", error=exc))
         return found
     app.ledger.meta.blogger_state_checked_at.set(now.isoformat())
     return found
@@ -86,4 +87,6 @@ def _gone(app: App, record: SubmissionRecord, post_id: str, gone: set[str], erro
     gone.add(post_id)
     app.ledger.meta.blogger_posts_gone.set(json.dumps(sorted(gone)))
     app.ledger.note(record.code, GONE_MESSAGE, kind="post_gone")
-    errors.append(f"{record.code}: post {post_id} is no longer on the blog (deleted in Blogger?)")
+    errors.append(
+        Text("{code}: post {id} is no longer on the blog (deleted in Blogger?)", code=record.code, id=post_id)
+    )

@@ -10,6 +10,7 @@ from typing import Any
 
 from ..app import App
 from ..core.complaints import ComplaintLayout, ComplaintTabError
+from ..core.message import Text
 from ..core.model import ReviewRow
 from ..core.review import PIPELINE_OWNED, ReviewLayout, ReviewLayoutError
 from ..core.write_back import Standing, cell_changes, rows_by_code
@@ -70,7 +71,7 @@ def write_back(
         try:
             rows_for_tab = tab.pending(app)
         except GoogleApiError as exc:
-            report.warn(f"{tab.name} wait for the next cycle: {exc}")
+            report.warn(Text("{tab} wait for the next cycle: {error}", tab=tab.name, error=exc))
             continue
         if rows_for_tab is not None:
             side.append(SideRows(tab, rows_for_tab))
@@ -150,14 +151,14 @@ def write_back(
         if refused:
             _refused(app, refused, side, report)
     except ReviewLayoutError as exc:
-        report.warn(f"write-back deferred to the next cycle: {exc}")
+        report.warn(Text("write-back deferred to the next cycle: {error}", error=exc))
         return
     except GoogleApiError as exc:
         if not exc.outcome_unknown:  # refused outright: nothing landed
             mark_all(app, side, "new")
         if exc.status == 400 and "grid" in exc.message.lower():
             tabs.verify_all(app)  # a tab was deleted meanwhile: look the ids up again
-        report.warn(f"write-back deferred to the next cycle: {exc}")
+        report.warn(Text("write-back deferred to the next cycle: {error}", error=exc))
         return
     landed = [r for r in appends if r.code not in refused]
     queued = [r.code for r in landed if not r.queued]

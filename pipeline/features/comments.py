@@ -12,6 +12,7 @@ import re
 from datetime import timedelta
 
 from ..app import App
+from ..core.message import Text
 from ..core.sheettime import format_local
 from ..google.errors import GoogleApiError
 from ..infra.tabs import TabRows, column_values, tab_id, title_of
@@ -38,7 +39,7 @@ def collect(app: App, errors: list[str]) -> int:
     try:
         found = app.publisher.comments_since(since)
     except GoogleApiError as exc:
-        errors.append(f"could not read the blog's comments: {exc}")
+        errors.append(Text("could not read the blog's comments: {error}", error=exc))
         return 0
     added = 0
     for comment in found:

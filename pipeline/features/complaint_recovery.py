@@ -28,6 +28,7 @@ from ..core.complaints import (
     reply_address,
 )
 from ..core.errors import StateError
+from ..core.message import Text
 from ..core.photos import split_links
 from ..core.sheettime import format_local, parse_timestamp
 from ..core.text import clean_body, clean_line, counted, fold
@@ -103,7 +104,7 @@ def rebuild_complaints(app: App, report: ComplaintTally, only: set[str] | None =
     try:
         found = read_complaints(app.complaints.get(quote_sheet(settings.worksheet)), tz)
     except ValueError as exc:
-        raise ComplaintsNotRebuilt(f"complaints cannot be rebuilt: {exc}") from exc
+        raise ComplaintsNotRebuilt(Text("complaints cannot be rebuilt: {error}", error=exc)) from exc
     if only is not None:
         known = app.ledger.complaints.known_keys()
         found = [c for c in found if c.key not in known]
@@ -120,7 +121,11 @@ def rebuild_complaints(app: App, report: ComplaintTally, only: set[str] | None =
         except ComplaintTabError as exc:
             # Rebuilt without its rows, the next sync would number the form's complaints from 0001 again.
             raise ComplaintsNotRebuilt(
-                f"complaints cannot be rebuilt: {title!r}: {exc}; run `mymein init`, then rebuild"
+                Text(
+                    "complaints cannot be rebuilt: {title}: {error}; run `mymein init`, then rebuild",
+                    title=repr(title),
+                    error=exc,
+                )
             ) from exc
         seen = {e.row.code for e in entries}
         entries += [

@@ -38,6 +38,7 @@ from ..core.complaints import (
     reply_address,
     reply_problem,
 )
+from ..core.message import Text
 from ..core.photos import file_ids
 from ..core.sheettime import format_local
 from ..core.text import counted
@@ -122,7 +123,7 @@ def collect(app: App, errors: list[str]) -> int:
     try:
         found = read_complaints(app.complaints.get(quote_sheet(settings.worksheet)), app.settings.tz)
     except (GoogleApiError, ValueError) as exc:
-        errors.append(f"complaints could not be read: {exc}")
+        errors.append(Text("complaints could not be read: {error}", error=exc))
         return 0
     known = app.ledger.complaints.known_keys()
     added = 0
@@ -149,12 +150,16 @@ def _add(app: App, complaint: Complaint, now: datetime) -> None:
 def review(app: App, tab: list[list[Any]], departments_tab: list[list[Any]], errors: list[str]) -> ComplaintWork | None:
     """Act on what officers entered on the Pengaduan tab; returns what the write-back should write there."""
     if not tab:
-        errors.append(f"the {app.settings.complaints.tab!r} tab is empty; run `mymein init` to give it its header")
+        errors.append(
+            Text(
+                "the {tab} tab is empty; run `mymein init` to give it its header", tab=repr(app.settings.complaints.tab)
+            )
+        )
         return None
     try:
         layout = ComplaintLayout.from_header(tab[0])
     except ComplaintTabError as exc:
-        errors.append(f"complaints wait: {exc}; run `mymein init`")
+        errors.append(Text("complaints wait: {error}; run `mymein init`", error=exc))
         return None
     rows = layout.parse(tab)
     present = {row.code for _, row in rows}
@@ -177,7 +182,7 @@ def review(app: App, tab: list[list[Any]], departments_tab: list[list[Any]], err
         try:
             _apply(app, row.code, state, step, message)
         except GoogleApiError as exc:
-            errors.append(f"{row.code}: {exc}")
+            errors.append(Text("{code}: {error}", code=row.code, error=exc))
     work = ComplaintWork(layout, tab_id(app, app.settings.complaints.tab, list(TAB_HEADERS.values()), TAB_KIND))
     if decided_now:  # the ledger changed: what the tab should show is read again
         records = app.ledger.complaints.records()

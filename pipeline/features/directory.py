@@ -27,6 +27,7 @@ from ..core.directory import (
     page_digest,
     remembered,
 )
+from ..core.message import Text
 from ..core.text import fold
 from ..google.errors import GoogleApiError
 from ..google.sheets_values import quote_sheet
@@ -64,7 +65,7 @@ def refresh(app: App, errors: list[str], *, force: bool = False) -> DirectoryOut
     try:
         outcome = _refresh(app, now)
     except (GoogleApiError, TemplateFailed) as exc:  # the cycle's work is done; only the page waits
-        errors.append(f"the KIM directory page waits for the next cycle: {exc}")
+        errors.append(Text("the KIM directory page waits for the next cycle: {error}", error=exc))
         return None
     meta.directory_checked_at.set(now.isoformat())
     meta.directory_stale.set("")

@@ -19,6 +19,7 @@ from ..app import App
 from ..core.addresses import INVALID_ADDRESS, one_address
 from ..core.complaints import mailboxes
 from ..core.errors import StateError
+from ..core.message import Text
 from ..core.model import Status
 from ..core.officer_input import operator_reason
 from ..core.sheettime import format_local
@@ -288,14 +289,16 @@ def deliver(outbox: Outbox, connection: Connection, notice: Notice, sent: list[s
         # Never sendable (`_refuse`), even when an administrator resends it: it would reach several people, or
         # someone the operator did not mean. The fix is a correct address in the sheet.
         outbox.failed(notice, INVALID_ADDRESS)
-        errors.append(f"notice {shown_key(notice.key)} not sent: the address given is not one usable e-mail address")
+        errors.append(
+            Text("notice {key} not sent: the address given is not one usable e-mail address", key=shown_key(notice.key))
+        )
         return "refused"
     attachments = (Path(notice.attachment),) if notice.attachment else ()
     try:
         connection.send(notice.recipient, notice.subject, notice.body, reference=notice.key, attachments=attachments)
     except MailRefused as exc:
         outbox.failed(notice, str(exc))
-        errors.append(f"notice {shown_key(notice.key)} refused: {exc}")
+        errors.append(Text("notice {key} refused: {error}", key=shown_key(notice.key), error=exc))
         return "refused"
     except MailUnavailable as exc:
         _not_sent(outbox, notice, str(exc), errors)
@@ -368,7 +371,7 @@ def send_now(app: App, outbox: Outbox, notice: Notice) -> tuple[Notice, str]:
     notice = outbox.find(notice.key) or notice  # as queued now, its attempts counted afresh
     errors: list[str] = []
     if app.mailer is None:
-        errors.append("notices are off (notices.enabled): it waits in the queue")
+        errors.append(Text("notices are off (notices.enabled): it waits in the queue"))
     else:
         try:
             with app.mailer.connection() as connection:

@@ -12,6 +12,7 @@ import re
 from datetime import datetime
 
 from ..app import App
+from ..core.message import Text
 from ..core.registration import Application, check, read_applications
 from ..core.registry import OPERATOR_HEADER
 from ..core.text import counted, fold
@@ -37,7 +38,7 @@ def collect(app: App, errors: list[str]) -> int:
         rows = app.registrations.get(quote_sheet(settings.worksheet))
         applications = read_applications(rows, app.settings.tz)
     except (GoogleApiError, ValueError) as exc:
-        errors.append(f"KIM registrations could not be read: {exc}")
+        errors.append(Text("KIM registrations could not be read: {error}", error=exc))
         return 0
     known = app.ledger.registrations.known_keys()
     fresh = [a for a in sorted(applications, key=lambda item: item.received_at) if a.key not in known]
@@ -47,7 +48,7 @@ def collect(app: App, errors: list[str]) -> int:
         try:
             on_tab = _numbered_on_tab(app)
         except GoogleApiError as exc:
-            errors.append(f"KIM registrations wait: the Operator tab could not be read: {exc}")
+            errors.append(Text("KIM registrations wait: the Operator tab could not be read: {error}", error=exc))
             return 0
         taken = {number for number, _ in on_tab.values()}
         fresh, handled_until = _adopt(app, fresh, on_tab, now)

@@ -19,6 +19,7 @@ from datetime import datetime, timedelta
 from ..app import App
 from ..core.decide import PostState, content_hash
 from ..core.errors import StateError
+from ..core.message import Text
 from ..core.model import ReviewRow, Status
 from ..core.post import post_view
 from ..core.social import CAPTION_LIMIT, TEXT_LIMIT, ShareText, facebook_link, share_text, telegram_html, telegram_link
@@ -85,13 +86,13 @@ def spread(app: App, rows: Iterable[ReviewRow], warnings: list[str]) -> list[str
                 down[name] = exc.reason
                 continue
             except ShareRefused as exc:
-                warnings.append(f"{code}: {exc}")
+                warnings.append(Text("{code}: {error}", code=code, error=exc))
                 continue
             if link:
                 shared.append(link)
         _tell_officer(app, code)
     for name, reason in down.items():
-        warnings.append(f"{name}: {reason}; shares wait for the next cycle")
+        warnings.append(Text("{name}: {reason}; shares wait for the next cycle", name=name, reason=reason))
     return shared
 
 
@@ -184,7 +185,7 @@ def _create(
         if name == "telegram":
             _doubt(app, share, exc.reason, warnings)
         else:
-            warnings.append(f"{code}: {exc}; looked for in the page's feed next cycle")
+            warnings.append(Text("{code}: {error}; looked for in the page's feed next cycle", code=code, error=exc))
         return None
     except ShareRefused as exc:
         shares.move(share, ("sending",), "failed", error=REFUSED + exc.reason)

@@ -8,6 +8,7 @@ from datetime import datetime
 from typing import Any
 
 from ..core.codes import code_in_post
+from ..core.message import Text
 from ..core.model import PostRef, ReaderComment
 from .errors import GoogleApiError, Resource
 from .retry import RetryPolicy
@@ -43,7 +44,10 @@ class BloggerPublisher:
         except GoogleApiError as exc:
             if exc.resource is None:
                 exc.resource = Resource(
-                    "blog", "blogger.blog_id", self.blog_id, "the account that ran `mymein auth` must be its author"
+                    Text("blog"),
+                    "blogger.blog_id",
+                    self.blog_id,
+                    Text("the account that ran `mymein auth` must be its author"),
                 )
             raise
 

@@ -15,6 +15,7 @@ import requests
 from googleapiclient.errors import HttpError
 
 from ..core.errors import CredentialsError, GoogleError
+from ..core.message import Text
 
 RETRYABLE_STATUS = frozenset({429, 500, 502, 503, 504})
 RETRYABLE_REASONS = frozenset({"rateLimitExceeded", "userRateLimitExceeded", "backendError"})
@@ -25,10 +26,10 @@ class Resource:
     """What a call was about, for the administrator: `the review spreadsheet`, the config key naming it, its id,
     and who must be given access to it (the service account, the blog's owner)."""
 
-    name: str
+    name: str  # a `Text`, so the command line shows it translated
     key: str
     value: str
-    access: str = ""  # e.g. "share it with mymein@....iam.gserviceaccount.com as Editor"
+    access: str = ""  # e.g. Text("share it with {account} as {role}", ...)
 
 
 class GoogleApiError(GoogleError):
@@ -53,23 +54,57 @@ class GoogleApiError(GoogleError):
         self.retry_after = retry_after
 
     def __str__(self) -> str:
-        """One line for the administrator: which resource, what Google said, and the fix."""
+        return str(self.text())
+
+    def text(self) -> str:
+        """One line for the administrator: which resource, what Google said, and the fix (a `Text`)."""
         r = self.resource
         if self.status == 0:
-            where = f" (for the {r.name})" if r else ""
-            return (
-                f"Google could not be reached{where}: {_short(self.message)}; check this machine's network and "
-                "google.endpoint (leave it out to reach Google)"
+            fix = "google.endpoint"
+            if r:
+                return Text(
+                    "Google could not be reached (for the {name}): {reason}; check this machine's network and "
+                    "{key} (leave it out to reach Google)",
+                    name=r.name,
+                    reason=_short(self.message),
+                    key=fix,
+                )
+            return Text(
+                "Google could not be reached: {reason}; check this machine's network and {key} (leave it out to "
+                "reach Google)",
+                reason=_short(self.message),
+                key=fix,
             )
         if r is None:
-            return super().__str__()
-        named = f"the {r.name} ({r.key}: {r.value})"
+            return Text("{api}: HTTP {status}: {message}", api=self.api, status=self.status, message=self.message)
         if self.status == 404:
-            return f"{named} was not found: check {r.key}" + (f", and {r.access}" if r.access else "")
+            if r.access:
+                return Text(
+                    "the {name} ({key}: {value}) was not found: check {key}, and {access}",
+                    name=r.name,
+                    key=r.key,
+                    value=r.value,
+                    access=r.access,
+                )
+            return Text("the {name} ({key}: {value}) was not found: check {key}", name=r.name, key=r.key, value=r.value)
         if self.status == 403 and self.reason not in {"rateLimitExceeded", "userRateLimitExceeded", "quotaExceeded"}:
-            fix = r.access or f"check who may use it, and {r.key}"
-            return f"{named}: Google refused access ({self.message}); {fix}"
-        return f"{named}: Google answered HTTP {self.status}: {self.message}"
+            fix = r.access or Text("check who may use it, and {key}", key=r.key)
+            return Text(
+                "the {name} ({key}: {value}): Google refused access ({message}); {fix}",
+                name=r.name,
+                key=r.key,
+                value=r.value,
+                message=self.message,
+                fix=fix,
+            )
+        return Text(
+            "the {name} ({key}: {value}): Google answered HTTP {status}: {message}",
+            name=r.name,
+            key=r.key,
+            value=r.value,
+            status=self.status,
+            message=self.message,
+        )
 
     @property
     def retryable(self) -> bool:
@@ -92,20 +127,26 @@ class CredentialsRefused(GoogleApiError, CredentialsError):
     def __init__(self, api: str, detail: str) -> None:
         owner = api.startswith(("blogger.", "gmail.", "oauth."))
         if owner:
-            what = "the blog owner's token (google.oauth_token_file)"
-            fix = (
+            what = Text("the blog owner's token ({key})", key="google.oauth_token_file")
+            fix = Text(
                 "run `mymein auth` to sign in again (an OAuth app still in 'Testing' gives tokens that expire "
                 "after 7 days: publish it, see docs/deploy.md)"
             )
         else:
-            what = "the service-account key (google.service_account_file)"
-            fix = "create a new key for the service account in Google Cloud and point google.service_account_file at it"
+            what = Text("the service-account key ({key})", key="google.service_account_file")
+            fix = Text(
+                "create a new key for the service account in Google Cloud and point {key} at it",
+                key="google.service_account_file",
+            )
         super().__init__(api, 401, f"Google refused {what}: {detail}; {fix}", reason="credentials")
         self.owner = owner
-        self.line = f"Google refused {what} ({detail}); {fix}"
+        self.line = Text("Google refused {what} ({detail}); {fix}", what=what, detail=detail, fix=fix)
+
+    def text(self) -> str:
+        return self.line
 
     def __str__(self) -> str:
-        return self.line
+        return str(self.line)
 
 
 def _retry_after(value: str | None) -> float | None:

@@ -8,6 +8,7 @@ from typing import Any
 
 from ..core.errors import LayoutError
 from ..core.form import FormLayout
+from ..core.message import Text
 from ..core.review import column_letter
 from .sheets_values import SheetValues, quote_sheet
 
@@ -36,8 +37,12 @@ class ResponsesSource:
         if self.worksheet:
             if self.worksheet not in titles:
                 raise ResponsesTabNotFound(
-                    f"form.worksheet {self.worksheet!r} is not a tab of the responses spreadsheet "
-                    f"(tabs: {', '.join(titles)}); fix form.worksheet or leave it out to find the tab by header"
+                    Text(
+                        "form.worksheet {tab} is not a tab of the responses spreadsheet (tabs: {tabs}); fix "
+                        "form.worksheet or leave it out to find the tab by header",
+                        tab=repr(self.worksheet),
+                        tabs=", ".join(titles),
+                    )
                 )
             return ResponsesTab(self.worksheet, timezone)
         headers = self.values.batch_get([f"{quote_sheet(t)}!1:1" for t in titles])
@@ -45,8 +50,11 @@ class ResponsesSource:
             if header and FormLayout.matches(header[0], self.aliases):
                 return ResponsesTab(title, timezone)
         raise ResponsesTabNotFound(
-            "no tab of the responses spreadsheet has the form's questions in its first row "
-            f"(tabs: {', '.join(titles)}); check form.spreadsheet_id, or map the headers in form.columns"
+            Text(
+                "no tab of the responses spreadsheet has the form's questions in its first row (tabs: {tabs}); "
+                "check form.spreadsheet_id, or map the headers in form.columns",
+                tabs=", ".join(titles),
+            )
         )
 
     def read(self, tab: ResponsesTab) -> list[list[Any]]:

@@ -10,6 +10,7 @@ from pathlib import Path
 import filelock
 
 from ..core.errors import StateError
+from ..core.message import Text
 from .private import FILE_MODE, private_dir
 
 LOCK_FILE = "mymein.lock"
@@ -40,10 +41,14 @@ class DaemonRunning(StateError):
     """Another `mymein run` holds the daemon lock of this state_dir."""
 
     def __init__(self, lock_path: Path, pid: int | None) -> None:
-        who = f"PID {pid}" if pid is not None else "PID unknown"
+        who = f"PID {pid}" if pid is not None else Text("PID unknown")
         super().__init__(
-            f"another `mymein run` ({who}) already serves this config (lock {lock_path}); "
-            "this one exits, stop that one first to replace it"
+            Text(
+                "another `mymein run` ({who}) already serves this config (lock {lock}); this one exits, stop that "
+                "one first to replace it",
+                who=who,
+                lock=lock_path,
+            )
         )
         self.pid = pid
 

@@ -21,6 +21,7 @@ from googleapiclient.errors import HttpError
 
 from ..config import NoticeSettings
 from ..core.errors import MyMeInError
+from ..core.message import Text
 from ..google.transport import request_never_left
 
 if TYPE_CHECKING:
@@ -147,7 +148,9 @@ class SmtpMailer:
         try:
             smtp = _SmtpSession(s.smtp_host, s.smtp_port, timeout=self.timeout)
         except (smtplib.SMTPException, OSError) as exc:
-            raise MailUnavailable(f"cannot connect to {s.smtp_host}:{s.smtp_port}: {exc}") from exc
+            raise MailUnavailable(
+                Text("cannot connect to {host}:{port}: {error}", host=s.smtp_host, port=s.smtp_port, error=exc)
+            ) from exc
         try:
             smtp.ehlo_or_helo_if_needed()
             if s.starttls:
@@ -156,10 +159,14 @@ class SmtpMailer:
                 smtp.login(s.username, self.password or "")
         except smtplib.SMTPAuthenticationError as exc:
             smtp.close()
-            raise MailUnavailable(f"the SMTP server refused the login of {s.username}: {exc}") from exc
+            raise MailUnavailable(
+                Text("the SMTP server refused the login of {user}: {error}", user=s.username, error=exc)
+            ) from exc
         except (smtplib.SMTPException, OSError) as exc:
             smtp.close()
-            raise MailUnavailable(f"SMTP session with {s.smtp_host} failed: {exc}") from exc
+            raise MailUnavailable(
+                Text("SMTP session with {host} failed: {error}", host=s.smtp_host, error=exc)
+            ) from exc
         return smtp
 
 

@@ -9,6 +9,7 @@ import stat
 from pathlib import Path
 
 from ..core.errors import StateError
+from ..core.message import Text
 
 FILE_MODE = 0o600
 DIR_MODE = 0o700
@@ -23,8 +24,12 @@ def private_dir(path: Path) -> Path:
         path.mkdir(mode=DIR_MODE, parents=True, exist_ok=True)
     except OSError as exc:  # a file in the way, a read-only disk, no permission
         raise StateError(
-            f"state_dir {path} cannot be used ({exc.strerror or exc}); make it a folder this user can write, "
-            "or point state_dir in config.yaml elsewhere"
+            Text(
+                "state_dir {path} cannot be used ({reason}); make it a folder this user can write, or point "
+                "state_dir in config.yaml elsewhere",
+                path=path,
+                reason=exc.strerror or exc,
+            )
         ) from exc
     return path
 

@@ -12,6 +12,7 @@ from typing import Any
 
 from ..app import App
 from ..core.errors import StopCycle
+from ..core.message import Text
 from ..core.tabs import KnownTab, TabFinding, TabMove, locate
 from ..google.review_sheet import TabAppend
 from ..google.sheets_values import quote_sheet
@@ -24,13 +25,13 @@ ARCHIVE_KIND = "archive_sheet_id"
 COMPLAINTS_KIND = "complaints_sheet_id"
 COMPLAINTS_ARCHIVE_KIND = "complaints_archive_sheet_id"
 NAMES = {
-    REVIEW_KIND: "review tab",
-    "archive_sheet_id": "archive tab",
-    "comments_sheet_id": "Tanggapan tab",
-    "operator_sheet_id": "Operator tab",
-    "complaints_sheet_id": "Pengaduan tab",
-    "complaints_archive_sheet_id": "Arsip Pengaduan tab",
-    "departments_sheet_id": "SKPD tab",
+    REVIEW_KIND: Text("review tab"),
+    "archive_sheet_id": Text("archive tab"),
+    "comments_sheet_id": Text("Tanggapan tab"),
+    "operator_sheet_id": Text("Operator tab"),
+    "complaints_sheet_id": Text("Pengaduan tab"),
+    "complaints_archive_sheet_id": Text("Arsip Pengaduan tab"),
+    "departments_sheet_id": Text("SKPD tab"),
 }
 
 
@@ -132,7 +133,13 @@ def _look_alike(
     what = NAMES.get(kind, kind)
     if len(alike) > 1:
         titles = ", ".join(repr(t) for _, t in alike)
-        raise TabConflict(f"{what}: not found by name, and several tabs look like it ({titles}); rename the right one")
+        raise TabConflict(
+            Text(
+                "{what}: not found by name, and several tabs look like it ({titles}); rename the right one",
+                what=what,
+                titles=titles,
+            )
+        )
     sheet_id, title = alike[0]
     configured = _configured(app, kind)
     log.warning("%s %r not found; using %r, which has its columns", what, configured, title)

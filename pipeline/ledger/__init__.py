@@ -23,6 +23,7 @@ from typing import Any
 
 from ..core.duplicates import Earlier
 from ..core.errors import StateError
+from ..core.message import Text
 from ..core.model import Status, Submission
 from ..core.monev import History
 from ..infra.private import FILE_MODE, private_dir, tighten
@@ -90,8 +91,12 @@ class Ledger:
             migrate(self._store)
         except (OSError, sqlite3.Error) as exc:  # read-only, full, not a database, locked by a dead NFS lock
             raise StateError(
-                f"the ledger {path} cannot be opened ({exc}); check that state_dir is writable by this user and "
-                "that the file is MyMeIn's ledger (restore it from a backup, or move it away to rebuild)"
+                Text(
+                    "the ledger {path} cannot be opened ({error}); check that state_dir is writable by this user and "
+                    "that the file is MyMeIn's ledger (restore it from a backup, or move it away to rebuild)",
+                    path=path,
+                    error=exc,
+                )
             ) from exc
         store = self._store
         self._submissions = Submissions(store)

@@ -18,6 +18,7 @@ from google_auth_oauthlib.flow import InstalledAppFlow
 
 from ..app import BLOGGER_SCOPES
 from ..core.errors import CredentialsError
+from ..core.message import Text
 from ..i18n import N_
 from ..infra import private
 
@@ -46,15 +47,21 @@ def authorize(
         flow = InstalledAppFlow.from_client_secrets_file(str(client_secret), scopes=scopes or BLOGGER_SCOPES)
     except (OSError, ValueError) as exc:
         raise AuthError(
-            f"{client_secret} is not an OAuth client file ({exc}); create a 'Desktop app' OAuth client in "
-            "Google Cloud (APIs & Services > Credentials) and download its JSON"
+            Text(
+                "{path} is not an OAuth client file ({error}); create a 'Desktop app' OAuth client in Google Cloud "
+                "(APIs & Services > Credentials) and download its JSON",
+                path=client_secret,
+                error=exc,
+            )
         ) from exc
     with _loopback_transport(str(flow.client_config.get("token_uri", ""))):
         credentials = _sign_in(flow, port, open_browser, browser)
     if not credentials.refresh_token:
         raise AuthError(
-            "Google returned no refresh token; remove MyMeIn's access at https://myaccount.google.com/permissions "
-            "and run `mymein auth` again"
+            Text(
+                "Google returned no refresh token; remove MyMeIn's access at https://myaccount.google.com/permissions "
+                "and run `mymein auth` again"
+            )
         )
     write_private(token_file, credentials.to_json())
     return token_file

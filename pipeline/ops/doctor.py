@@ -29,7 +29,7 @@ from ..google.responses import ResponsesTabNotFound
 from ..google.retry import RetryPolicy
 from ..google.sheets_values import SheetValues, quote_sheet
 from ..google.trace import FieldTrace
-from ..i18n import N_, _
+from ..i18n import N_, _, localized
 from ..infra import tabs
 from ..infra.mail import MailUnavailable, SmtpMailer
 from ..infra.private import loose_mode, private_dir
@@ -59,7 +59,12 @@ def run_checks(
         settings = load_settings(config).channel(channel)
     except ConfigError as exc:
         return [
-            Check(_("config file"), False, str(exc), _("correct the key named above; config.yaml documents each one"))
+            Check(
+                _("config file"),
+                False,
+                localized(exc),
+                _("correct the key named above; config.yaml documents each one"),
+            )
         ]
     checks = [Check(_("config file"), True, str(config))]
     checks += [*_credential_files(settings, clock), *_password_file(settings), *token_files(settings)]
@@ -78,7 +83,7 @@ def run_checks(
         # One attempt per call: a doctor reports what is wrong now, it does not wait it out.
         app = build_app(settings, clock=clock, policy=RetryPolicy(attempts=1), trace=trace)
     except ConfigError as exc:
-        return [*checks, Check(_("Google clients"), False, str(exc), _("see the credential checks above"))]
+        return [*checks, Check(_("Google clients"), False, localized(exc), _("see the credential checks above"))]
     try:
         checks += [_form(app), *photo_column_check(app), *form_checks(app)]
         checks += [*_review(app), _blog(app), _drive(app), _upload_folders(app)]
@@ -204,9 +209,9 @@ def _form(app: App) -> Check:
         values = app.responses.read_tail(tab, 2, 1)[0]
         FormLayout.from_header(values, form.columns)
     except ResponsesTabNotFound as exc:
-        return Check(name, False, str(exc), _("set form.worksheet to the tab the form writes to"))
+        return Check(name, False, localized(exc), _("set form.worksheet to the tab the form writes to"))
     except FormLayoutError as exc:
-        return Check(name, False, str(exc), _("map the form's questions in form.columns"))
+        return Check(name, False, localized(exc), _("map the form's questions in form.columns"))
     except GoogleApiError as exc:
         return Check(name, False, google_said(exc), share_fix(app, form.spreadsheet_id))
     return Check(
@@ -243,7 +248,7 @@ def _review(app: App) -> Iterator[Check]:
             return
         ReviewLayout.from_header(header[0], review.headers)
     except ReviewLayoutError as exc:
-        yield Check(name, False, str(exc), _("run `mymein init` to add the columns"))
+        yield Check(name, False, localized(exc), _("run `mymein init` to add the columns"))
         return
     except GoogleApiError as exc:
         yield Check(name, False, google_said(exc), "")
@@ -313,7 +318,7 @@ def _form_sheet(
         read(header)
     except ValueError as exc:
         fix = _("give the {what} these questions, named as shown (or check {key})")
-        return Check(name, False, str(exc), fix.format(what=what, key=f"{section}.worksheet"))
+        return Check(name, False, localized(exc), fix.format(what=what, key=f"{section}.worksheet"))
     return Check(name, True, _("{id}, tab {tab}").format(id=spreadsheet_id, tab=repr(worksheet)))
 
 
@@ -354,7 +359,7 @@ def _complaint_tabs(app: App) -> Iterator[Check]:
         try:
             ComplaintLayout.from_header(header[0])
         except ComplaintTabError as exc:
-            yield Check(tab_name, False, str(exc), _("run `mymein init` to add the columns"))
+            yield Check(tab_name, False, localized(exc), _("run `mymein init` to add the columns"))
         else:
             yield Check(tab_name, True, _("header row has every column"))
     if departments in missing:
@@ -452,7 +457,7 @@ def _mail(app: App) -> Check:
             pass
     except (MailUnavailable, OSError) as exc:
         fix = _("check notices.smtp_host, smtp_port, starttls, username and password_file")
-        return Check(_("mail (SMTP)"), False, str(exc), fix)
+        return Check(_("mail (SMTP)"), False, localized(exc), fix)
     return Check(
         _("mail (SMTP)"),
         True,

@@ -8,10 +8,12 @@ from collections.abc import Iterator
 
 from ..app import App
 from ..config import Settings
+from ..i18n import _
 from ..infra.private import loose_mode
 from ..infra.social import ShareError
 from .doctor_write import Check
 
+# Named in the fixes; a path and a section title, the same in both languages.
 GUIDE = "docs/deploy.md, section Media sosial"
 
 
@@ -23,11 +25,17 @@ def token_files(settings: Settings) -> Iterator[Check]:
         key = f"social.{name}.token_file"
         path = channel.token_file
         if not path.exists():
-            yield Check(key, False, f"{path} does not exist", f"put the token in it, one line ({GUIDE})")
+            yield Check(
+                key,
+                False,
+                _("{path} does not exist").format(path=path),
+                _("put the token in it, one line ({guide})").format(guide=GUIDE),
+            )
             continue
         mode = loose_mode(path)
         if mode is not None:
-            yield Check(key, False, f"{path} can be read by other users (mode {mode:o})", f"chmod 600 {path}")
+            detail = _("{path} can be read by other users (mode {mode})").format(path=path, mode=f"{mode:o}")
+            yield Check(key, False, detail, f"chmod 600 {path}")
             continue
         yield Check(key, True, str(path))
 
@@ -38,28 +46,42 @@ def channel_checks(app: App) -> Iterator[Check]:
         return
     if channels.facebook is not None:
         page = channels.facebook
+        name = _("Facebook page token")
         try:
             owner, scopes = page.check()
         except ShareError as exc:
-            yield Check("Facebook page token", False, exc.reason, f"make a new long-lived page token ({GUIDE})")
+            yield Check(name, False, exc.reason, _("make a new long-lived page token ({guide})").format(guide=GUIDE))
         else:
             if owner != page.page_id:
-                detail = f"the token is for page {owner or '?'}, not social.facebook.page_id {page.page_id}"
-                yield Check("Facebook page token", False, detail, f"use the token of page {page.page_id} ({GUIDE})")
+                detail = _("the token is for page {owner}, not social.facebook.page_id {page}").format(
+                    owner=owner or "?", page=page.page_id
+                )
+                fix = _("use the token of page {page} ({guide})").format(page=page.page_id, guide=GUIDE)
+                yield Check(name, False, detail, fix)
             elif "pages_manage_posts" not in scopes:
-                detail = f"page {owner}: the token lacks pages_manage_posts (has {', '.join(scopes) or 'none'})"
-                yield Check("Facebook page token", False, detail, f"grant pages_manage_posts ({GUIDE})")
+                has = ", ".join(scopes) or _("none")
+                detail = _("page {owner}: the token lacks pages_manage_posts (has {scopes})").format(
+                    owner=owner, scopes=has
+                )
+                yield Check(name, False, detail, _("grant pages_manage_posts ({guide})").format(guide=GUIDE))
             else:
-                yield Check("Facebook page token", True, f"page {owner}, may post")
+                yield Check(name, True, _("page {owner}, may post").format(owner=owner))
     if channels.telegram is not None:
         channel = channels.telegram
+        name = _("Telegram bot")
         try:
             bot, standing = channel.check()
         except ShareError as exc:
-            yield Check("Telegram bot", False, exc.reason, f"check the bot token and social.telegram.chat ({GUIDE})")
+            fix = _("check the bot token and social.telegram.chat ({guide})").format(guide=GUIDE)
+            yield Check(name, False, exc.reason, fix)
         else:
             if standing != "can post":
-                detail = f"@{bot} is {standing} in {channel.chat}, not an administrator that may post"
-                yield Check("Telegram bot", False, detail, f"add @{bot} to {channel.chat} as administrator ({GUIDE})")
+                detail = _("@{bot} is {standing} in {chat}, not an administrator that may post").format(
+                    bot=bot, standing=standing, chat=channel.chat
+                )
+                fix = _("add @{bot} to {chat} as administrator ({guide})").format(
+                    bot=bot, chat=channel.chat, guide=GUIDE
+                )
+                yield Check(name, False, detail, fix)
             else:
-                yield Check("Telegram bot", True, f"@{bot} may post in {channel.chat}")
+                yield Check(name, True, _("@{bot} may post in {chat}").format(bot=bot, chat=channel.chat))

@@ -16,7 +16,7 @@ from ..core.photos import drive_file_id
 from ..features import photo_access
 from ..google.errors import GoogleApiError
 from ..google.sheets_values import quote_sheet
-from ..i18n import _
+from ..i18n import _, localized
 from ..infra.mail import MailRefused, MailUnavailable, MailUncertain
 
 # What `--write` makes and takes back again; named so that anything a crash leaves behind explains itself.
@@ -135,7 +135,9 @@ def _write_photo(app: App, photo: str | None) -> Check:
     try:
         found = _photo_to_try(app, photo)
     except ValueError as exc:
-        return Check(name, False, str(exc), "pass --photo with a Drive file id or link (drive.google.com/open?id=...)")
+        return Check(
+            name, False, localized(exc), "pass --photo with a Drive file id or link (drive.google.com/open?id=...)"
+        )
     except GoogleApiError as exc:
         return Check(name, False, google_said(exc), "enable the Drive API for the project")
     if isinstance(found, Check):
@@ -207,13 +209,15 @@ def _write_mail(app: App, to: str, stamp: str) -> Check:
         with app.mailer.connection() as connection:
             connection.send(to, MAIL_SUBJECT, MAIL_BODY.format(stamp=stamp), reference=f"doctor.{stamp}")
     except MailUncertain as exc:
-        return Check(name, False, str(exc), f"the server's answer was lost: look for {MAIL_SUBJECT!r} in {to}'s inbox")
+        return Check(
+            name, False, localized(exc), f"the server's answer was lost: look for {MAIL_SUBJECT!r} in {to}'s inbox"
+        )
     except (MailRefused, MailUnavailable, OSError) as exc:
         if notices.transport == "gmail":
             fix = "run `mymein auth` again (the token needs the Gmail send permission); check notices.sender"
         else:
             fix = "check notices.sender, smtp_host, smtp_port, starttls, username and password_file"
-        return Check(name, False, str(exc), fix)
+        return Check(name, False, localized(exc), fix)
     via = "Gmail" if notices.transport == "gmail" else f"{notices.smtp_host}:{notices.smtp_port}"
     sent = _("sent through {via} from {sender}: look for {subject} there")
     return Check(name, True, sent.format(via=via, sender=notices.sender, subject=repr(MAIL_SUBJECT)))

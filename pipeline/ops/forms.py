@@ -20,7 +20,7 @@ from ..core.form import FormLayout, news_form_plan
 from ..core.form_build import FormPlan, build_requests, clicks, inspect, publish_request
 from ..core.registration import registration_form_plan
 from ..google.errors import GoogleApiError
-from ..i18n import _
+from ..i18n import Text, _, localized
 from ..ledger.meta import MetaValue
 from .doctor_write import Check
 
@@ -75,8 +75,10 @@ def granted_forms_scope(settings: Settings) -> bool:
 def build_forms(app: App, *, retry: bool = False) -> list[BuiltForm]:
     if not granted_forms_scope(app.settings):
         raise FormsError(
-            "the blog owner's token (google.oauth_token_file) does not allow building forms; run "
-            "`mymein auth --client-secret FILE --forms` as the blog's owner, then `mymein init --form` again"
+            Text(
+                "the blog owner's token (google.oauth_token_file) does not allow building forms; run "
+                "`mymein auth --client-secret FILE --forms` as the blog's owner, then `mymein init --form` again"
+            )
         )
     return [_ensure(app, plan, spreadsheet_id, retry=retry) for plan, spreadsheet_id in form_plans(app.settings)]
 
@@ -88,9 +90,13 @@ def _ensure(app: App, plan: FormPlan, spreadsheet_id: str, *, retry: bool) -> Bu
     form = None
     if form_id == CREATING and not retry:
         raise FormsError(
-            f"an earlier `mymein init --form` stopped while Google was creating the {plan.kind} form, so one "
-            f"titled {plan.title!r} may exist in the blog owner's Google Drive: delete it there (or keep it and "
-            "delete nothing), then run `mymein init --form --retry-form`"
+            Text(
+                "an earlier `mymein init --form` stopped while Google was creating the {kind} form, so one titled "
+                "{title} may exist in the blog owner's Google Drive: delete it there (or keep it and delete "
+                "nothing), then run `mymein init --form --retry-form`",
+                kind=plan.kind,
+                title=repr(plan.title),
+            )
         )
     if form_id and form_id != CREATING:
         try:
@@ -153,7 +159,7 @@ def form_checks(app: App) -> list[Check]:
                 if exc.not_found
                 else _("check that the token of `mymein auth --forms` belongs to the form's owner")
             )
-            checks.append(Check(name, False, str(exc), fix))
+            checks.append(Check(name, False, localized(exc), fix))
             continue
         findings = inspect(plan, form)
         steps = clicks(plan, form_id, spreadsheet_id, findings, _)

@@ -18,9 +18,9 @@ from dataclasses import dataclass, field
 
 from ..app import App
 from ..core.errors import StateError
+from ..core.message import Text
 from ..core.model import PostRef, ReviewRow
 from ..core.review import ReviewLayout
-from ..core.text import counted
 from ..cycle.recovery import NO_POST_MESSAGE, from_row, match, named_post, posts_by_code, read_answers, shown_post_id
 from ..features.complaint_recovery import ComplaintsNotRebuilt, ComplaintTally, rebuild_complaints, restore_complaints
 from ..ledger import SubmissionRecord
@@ -48,20 +48,39 @@ def rebuild(app: App) -> RebuildReport:
     held = len(app.ledger.records())
     if held:
         raise RebuildRefused(
-            f"the ledger already holds {counted(held, 'submission')}; "
-            f"move {app.ledger.path} away first if it is damaged"
+            Text(
+                "the ledger already holds {count} submission; move {path} away first if it is damaged",
+                count=1,
+                path=app.ledger.path,
+            )
+            if held == 1
+            else Text(
+                "the ledger already holds {count} submissions; move {path} away first if it is damaged",
+                count=held,
+                path=app.ledger.path,
+            )
         )
     held = app.ledger.complaints.count()
     if held:
         raise RebuildRefused(
-            f"the ledger already holds {counted(held, 'complaint')}; move {app.ledger.path} away first if it is damaged"
+            Text(
+                "the ledger already holds {count} complaint; move {path} away first if it is damaged",
+                count=1,
+                path=app.ledger.path,
+            )
+            if held == 1
+            else Text(
+                "the ledger already holds {count} complaints; move {path} away first if it is damaged",
+                count=held,
+                path=app.ledger.path,
+            )
         )
     report = RebuildReport()
     # Everything is read before anything is written: a failure leaves the ledger empty, to be rebuilt again.
     try:
         complaints = rebuild_complaints(app, report)
     except ComplaintsNotRebuilt as exc:
-        raise RebuildRefused(str(exc)) from exc
+        raise RebuildRefused(exc.text()) from exc
     _submissions(app, report)
     restore_complaints(app, complaints)
     return report
@@ -118,9 +137,11 @@ def _posts_by_code(app: App, rows: Sequence[ReviewRow], report: RebuildReport) -
             posts[code] = chosen
     if unresolved:
         raise RebuildRefused(
-            "several posts carry the same code and the review sheet's Post ID does not say which is the story's: "
-            + "; ".join(unresolved)
-            + ". Delete the copies in Blogger (or type the right id into the row's Post ID cell, as text: with a "
-            "leading '), then rebuild again"
+            Text(
+                "several posts carry the same code and the review sheet's Post ID does not say which is the "
+                "story's: {codes}. Delete the copies in Blogger (or type the right id into the row's Post ID cell, "
+                "as text: with a leading '), then rebuild again",
+                codes="; ".join(unresolved),
+            )
         )
     return posts

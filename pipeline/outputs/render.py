@@ -19,6 +19,7 @@ from markupsafe import Markup, escape
 
 from ..core.codes import MARKER_ATTRIBUTE, code_in_post, marker, marker_codes
 from ..core.errors import MyMeInError
+from ..core.message import Text
 from ..core.post import PostView
 
 log = logging.getLogger("mymein.render")
@@ -81,7 +82,9 @@ class Renderer:
             return self.env.get_template(name)
         except jinja2.TemplateNotFound as exc:
             where = ", ".join(str(p) for p in self.search_path)
-            raise TemplateNotFound(f"template {name!r} not found; looked in: {where}") from exc
+            raise TemplateNotFound(
+                Text("template {name} not found; looked in: {where}", name=repr(name), where=where)
+            ) from exc
         except jinja2.TemplateSyntaxError as exc:
             raise self._failed(name, exc.filename, exc, "is not valid Jinja") from exc
 

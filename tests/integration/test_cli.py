@@ -250,6 +250,8 @@ def test_uncertain_notices_are_shown_without_addresses_and_settled_by_the_admini
     ]
     listed = mymein("notices", "list", "--state", "uncertain").output
     assert listed.count("uncertain") == 2 and "to o***@example.com" in listed and "operator1@" not in listed
+    listed_id = runner.invoke(main, ["--config", str(world.config), "notices", "list"], env={"MYMEIN_LANG": "id"})
+    assert "kepada o***@example.com" in listed_id.output and "masuk antrean " in listed_id.output
     full = [json.loads(line) for line in mymein("notices", "list", "--json").output.splitlines()]
     assert [(n["recipient"], n["state"]) for n in full] == [
         ("operator1@example.com", "uncertain"),

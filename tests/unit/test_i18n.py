@@ -85,6 +85,9 @@ def test_every_translated_call_names_its_message_literally() -> None:
         ("pipeline/ops/doctor.py", "_form_sheet"),  # names marked N_ at the call sites and in FORM_WORDS
         ("pipeline/cycle/outcome.py", "extras"),  # the templates, marked N_ beside it
         ("pipeline/cli/deploy.py", "auth"),  # ops.auth.TESTING_NOTE, marked N_
+        ("pipeline/cli/translated.py", "_click_gettext"),  # click's messages, marked N_ in CLICK_MESSAGES
+        ("pipeline/cli/translated.py", "_click_ngettext"),  # the same
+        ("pipeline/core/message.py", "_remade"),  # a copy of a Text, whose template was extracted where it was made
     }
     root = Path(i18n.__file__).parent.parent
     found = set()
@@ -96,3 +99,27 @@ def test_every_translated_call_names_its_message_literally() -> None:
                 if name in ("_", "Text") and call.args and not isinstance(call.args[0], ast.Constant):
                     found.add((str(path.relative_to(root)), function.name))
     assert found <= allowed, found - allowed
+
+
+def test_core_text_renders_nested_texts_and_errors_with_any_lookup() -> None:
+    """`core.message.Text` is pure: the catalog lookup is passed in, and reaches the values made of `Text` too."""
+    from pipeline.core.errors import StateError
+    from pipeline.core.message import Text
+
+    inner = Text("blog")
+    outer = Text("the {name} is {state}: {error}", name=inner, state="gone", error=StateError(Text("blog")))
+    assert outer == "the blog is gone: blog" and outer.template == "the {name} is {state}: {error}"
+    words = {"the {name} is {state}: {error}": "{name} {state}: {error}", "blog": "BLOG"}
+    assert outer.render(lambda m: words.get(m, m)) == "BLOG gone: BLOG"
+    assert StateError("plain").text() == "plain" and isinstance(StateError(inner).text(), Text)
+
+
+def test_a_core_text_survives_copy_and_pickle_with_braces_in_its_values() -> None:
+    import copy
+    import pickle
+
+    from pipeline.core.message import Text
+
+    made = Text("{api}: HTTP {status}: {message}", api="sheets", status=400, message='Unknown name "{x}"')
+    for again in (copy.deepcopy(made), pickle.loads(pickle.dumps(made))):
+        assert again == made and again.template == made.template and again.params == made.params
