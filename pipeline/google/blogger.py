@@ -151,27 +151,20 @@ class BloggerPublisher:
 
     def published_between(self, start: datetime, end: datetime) -> list[dict[str, Any]]:
         """Live posts published in [start, end), with bodies: id, url, title, content, published."""
-        found: list[dict[str, Any]] = []
-        token: str | None = None
-        while True:
-            request = self.posts.list(
-                blogId=self.blog_id,
-                status=["LIVE"],
-                startDate=start.isoformat(),
-                endDate=end.isoformat(),
-                fetchBodies=True,
-                maxResults=RECENT_PAGE,
-                pageToken=token,
-            )
-            page = self._run("list", request)
-            found.extend(page.get("items", []))
-            token = page.get("nextPageToken")
-            if not token:
-                return found
+        return self._live_between(start, end, fetchBodies=True, maxResults=RECENT_PAGE)
 
     def live_posts_between(self, start: datetime, end: datetime) -> list[dict[str, Any]]:
         """Live posts published in [start, end), without bodies: id, url, title, published (the directory's
         recent stories; which village each is from the ledger says by its id)."""
+        return self._live_between(
+            start,
+            end,
+            fetchBodies=False,
+            maxResults=LIST_PAGE_MAX,
+            fields="items(id,url,title,published),nextPageToken",
+        )
+
+    def _live_between(self, start: datetime, end: datetime, **shape: Any) -> list[dict[str, Any]]:
         found: list[dict[str, Any]] = []
         token: str | None = None
         while True:
@@ -180,10 +173,8 @@ class BloggerPublisher:
                 status=["LIVE"],
                 startDate=start.isoformat(),
                 endDate=end.isoformat(),
-                fetchBodies=False,
-                maxResults=LIST_PAGE_MAX,
                 pageToken=token,
-                fields="items(id,url,title,published),nextPageToken",
+                **shape,
             )
             page = self._run("list", request)
             found.extend(page.get("items", []))

@@ -23,6 +23,7 @@ from ..core.model import PostRef, ReviewRow
 from ..core.review import ReviewLayout
 from ..cycle.recovery import NO_POST_MESSAGE, from_row, match, named_post, posts_by_code, read_answers, shown_post_id
 from ..features.complaint_recovery import ComplaintsNotRebuilt, ComplaintTally, rebuild_complaints, restore_complaints
+from ..i18n import N_
 from ..ledger import SubmissionRecord
 
 log = logging.getLogger("mymein.recovery")
@@ -45,36 +46,18 @@ class RebuildReport(ComplaintTally):
 
 
 def rebuild(app: App) -> RebuildReport:
-    held = len(app.ledger.records())
-    if held:
-        raise RebuildRefused(
-            Text(
-                "the ledger already holds {count} submission; move {path} away first if it is damaged",
-                count=1,
-                path=app.ledger.path,
-            )
-            if held == 1
-            else Text(
-                "the ledger already holds {count} submissions; move {path} away first if it is damaged",
-                count=held,
-                path=app.ledger.path,
-            )
-        )
-    held = app.ledger.complaints.count()
-    if held:
-        raise RebuildRefused(
-            Text(
-                "the ledger already holds {count} complaint; move {path} away first if it is damaged",
-                count=1,
-                path=app.ledger.path,
-            )
-            if held == 1
-            else Text(
-                "the ledger already holds {count} complaints; move {path} away first if it is damaged",
-                count=held,
-                path=app.ledger.path,
-            )
-        )
+    _refuse_if_held(
+        app,
+        len(app.ledger.records()),
+        N_("the ledger already holds {count} submission; move {path} away first if it is damaged"),
+        N_("the ledger already holds {count} submissions; move {path} away first if it is damaged"),
+    )
+    _refuse_if_held(
+        app,
+        app.ledger.complaints.count(),
+        N_("the ledger already holds {count} complaint; move {path} away first if it is damaged"),
+        N_("the ledger already holds {count} complaints; move {path} away first if it is damaged"),
+    )
     report = RebuildReport()
     # Everything is read before anything is written: a failure leaves the ledger empty, to be rebuilt again.
     try:
@@ -145,3 +128,9 @@ def _posts_by_code(app: App, rows: Sequence[ReviewRow], report: RebuildReport) -
             )
         )
     return posts
+
+
+def _refuse_if_held(app: App, held: int, one: str, many: str) -> None:
+    """A ledger that holds records is not rebuilt over: moving a damaged one away is the administrator's call."""
+    if held:
+        raise RebuildRefused(Text(one if held == 1 else many, count=held, path=app.ledger.path))
