@@ -23,6 +23,7 @@ from ..core.registration import read_applications
 from ..core.review import ReviewLayout, ReviewLayoutError
 from ..core.tabs import TabMove, locate
 from ..core.text import counted
+from ..cycle import gate
 from ..google.drive import FOLDER_MIME
 from ..google.errors import GoogleApiError
 from ..google.responses import ResponsesTabNotFound
@@ -86,7 +87,7 @@ def run_checks(
         return [*checks, Check(_("Google clients"), False, localized(exc), _("see the credential checks above"))]
     try:
         checks += [_form(app), *photo_column_check(app), *form_checks(app)]
-        checks += [*_review(app), _blog(app), _drive(app), _upload_folders(app)]
+        checks += [*_review(app), _blog(app), _drive(app), *_read_gate(app), _upload_folders(app)]
         if app.settings.notices.enabled:
             checks.append(_mail(app))
         if app.settings.complaints.enabled:
@@ -393,6 +394,22 @@ def _blog(app: App) -> Check:
         fix = _("check blogger.blog_id, and that `mymein auth` was run by an owner or admin of that blog")
         return Check(_("blog"), False, google_said(exc), fix)
     return Check(_("blog"), True, f"{blog.get('name', '')} {blog.get('url', '')}".strip())
+
+
+def _read_gate(app: App) -> list[Check]:
+    """The versions a cycle asks Drive for before reading the sheets; without them every cycle reads in full."""
+    if app.settings.schedule.full_read_seconds <= 0:
+        return []
+    name = _("read gate (Drive versions of the sheets)")
+    fix = _("share the spreadsheet with the service account and enable the Drive API; until then every cycle reads it")
+    for spreadsheet in gate.watched(app):
+        try:
+            version = app.photos.version(spreadsheet)
+        except GoogleApiError as exc:
+            return [Check(name, False, google_said(exc), fix)]
+        if version is None:
+            return [Check(name, False, _("Drive cannot see {id}").format(id=spreadsheet), fix)]
+    return [Check(name, True, _("Drive answers for the form's and the review spreadsheets"))]
 
 
 def _drive(app: App) -> Check:

@@ -40,7 +40,8 @@ def test_doctor_sends_an_empty_review_sheet_to_init_and_passes_after_it(sandbox:
     after = _doctor(world.config)
     assert after.exit_code == 0, after.output
     assert "FAIL" not in after.output
-    for name in ("config file", "state_dir", "time zone", "form responses sheet", "blog", "Drive (photos)"):
+    names = ("config file", "state_dir", "time zone", "form responses sheet", "blog", "Drive (photos)", "read gate")
+    for name in names:
         assert f"[ok  ] {name}" in after.output
 
 
@@ -317,3 +318,20 @@ def test_without_write_the_doctor_changes_nothing_and_its_write_options_need_wri
     assert "write:" not in result.output and _write_calls(world.endpoint) == {} and mail.messages == []
     lone = CliRunner().invoke(main, ["--config", str(world.config), "doctor", "--mail-to", ADMIN])
     assert lone.exit_code == 2 and "--photo and --mail-to go with --write" in lone.output
+
+
+def test_a_drive_that_cannot_give_the_sheets_versions_is_named_with_its_cost(sandbox: Sandbox, tmp_path: Path) -> None:
+    world = make_world(sandbox.url, tmp_path, [])
+    assert CliRunner().invoke(main, ["--config", str(world.config), "init"]).exit_code == 0
+    rules = [{"match": "drive.files.get", "status": 400, "times": 10}]
+    requests.post(f"{world.endpoint}/_sandbox/faults", json={"rules": rules}, timeout=10).raise_for_status()
+    try:
+        result = _doctor(world.config)
+    finally:
+        requests.delete(f"{world.endpoint}/_sandbox/faults", timeout=10).raise_for_status()
+    assert result.exit_code == 1, result.output
+    assert "[FAIL] read gate (Drive versions of the sheets)" in result.output
+    assert "until then every cycle reads it" in result.output
+    # Switched off, the gate is not asked for and not checked.
+    world.config.write_text(world.config.read_text(encoding="utf-8") + "schedule:\n  full_read_seconds: 0\n")
+    assert "read gate" not in _doctor(world.config).output
