@@ -19,8 +19,9 @@ if TYPE_CHECKING:
 HTML = "text/html; charset=utf-8"
 # An image is displayed, never sniffed into something else, and runs nothing even when opened on its own.
 IMAGE_HEADERS = {"X-Content-Type-Options": "nosniff", "Content-Security-Policy": "default-src 'none'; sandbox"}
-# The sheet and e-mail pages draw what people typed: no script, no form, no frame, nothing from elsewhere.
-SHEET_HEADERS = {
+# The sandbox's pages draw what people typed (posts, cells, e-mails): no script, no form, no frame, nothing from
+# elsewhere.
+PAGE_HEADERS = {
     "X-Content-Type-Options": "nosniff",
     "Content-Security-Policy": "default-src 'none'; style-src 'unsafe-inline'; img-src 'self'; "
     "form-action 'none'; frame-ancestors 'none'; base-uri 'none'",
@@ -49,7 +50,9 @@ def _page(title: str, body: str, *, style: str = "") -> Response:
         f"<style>{STYLE}{style}</style></head><body><header><a href='/_sandbox/'>Sandbox MyMeIn</a> · {escape(title)}"
         f"</header><main>{body}</main></body></html>"
     )
-    return Response(body=html.encode("utf-8"), content_type=HTML)
+    page = Response(body=html.encode("utf-8"), content_type=HTML)
+    page.headers.update(PAGE_HEADERS)  # every page shows what somebody typed: posts, cells, e-mails
+    return page
 
 
 def _offline_images(content: str) -> str:
@@ -110,9 +113,7 @@ def register(router: Router, app: SandboxApp) -> None:
         if book is None:
             raise not_found()
         body = render_book(book, req.arg("tab"), req.arg("cols"))
-        page = _page(str(book["properties"]["title"]), body, style=SHEET_STYLE)
-        page.headers.update(SHEET_HEADERS)
-        return page
+        return _page(str(book["properties"]["title"]), body, style=SHEET_STYLE)
 
     def blog(req: Request) -> Response:
         blog_id = req.params["blog"]
@@ -151,17 +152,13 @@ def register(router: Router, app: SandboxApp) -> None:
 
     def mails(_: Request) -> Response:
         listed = "".join(_mail(m, link=True) for m in reversed(sent_mail()))
-        page = _page("E-mail terkirim", listed or "<article>Belum ada e-mail.</article>", style=MAIL_STYLE)
-        page.headers.update(SHEET_HEADERS)
-        return page
+        return _page("E-mail terkirim", listed or "<article>Belum ada e-mail.</article>", style=MAIL_STYLE)
 
     def mail(req: Request) -> Response:
         found = next((m for m in sent_mail() if m.get("id") == req.params["message"]), None)
         if found is None:
             raise not_found()
-        page = _page(str(found.get("subject", "")), _mail(found, link=False), style=MAIL_STYLE)
-        page.headers.update(SHEET_HEADERS)  # an e-mail's text is someone's input, as a cell's is
-        return page
+        return _page(str(found.get("subject", "")), _mail(found, link=False), style=MAIL_STYLE)
 
     def drive_file(req: Request) -> Response:
         # Only what a post can show: a raster image whose bytes are what it claims to be. Anything else

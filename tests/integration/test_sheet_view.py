@@ -216,6 +216,18 @@ def test_the_responses_tab_and_the_index_are_plain(sandbox: Sandbox, showcase: S
     assert requests.get(f"{sandbox.url}/_sandbox/sheets/nope", timeout=10).status_code == 404
 
 
+def test_every_page_of_the_sandbox_forbids_scripts(sandbox: Sandbox, showcase: Showcase) -> None:
+    # Posts and pages show what operators typed, as cells and e-mails do: one policy for all of them.
+    blog = f"{sandbox.url}/_sandbox/blogs/{showcase.world.blog_id}"
+    post = re.search(r"href='(/_sandbox/blogs/[0-9]+/posts/[0-9]+)'", requests.get(blog, timeout=10).text)
+    assert post is not None
+    for url in (f"{sandbox.url}/_sandbox/", blog, f"{sandbox.url}{post.group(1)}"):
+        answer = requests.get(url, timeout=10)
+        assert answer.status_code == 200, url
+        assert answer.headers["Content-Security-Policy"].startswith("default-src 'none'"), url
+        assert answer.headers["X-Content-Type-Options"] == "nosniff"
+
+
 # ---- hostile cells ------------------------------------------------------------------------------
 
 ALLOWED_TAGS = {
