@@ -26,7 +26,7 @@ from ..core.codes import code_in_post
 from ..core.glyphs import PLACEHOLDER
 from ..core.photo_check import MAX_PIXELS, MAX_SIDE_PX
 from ..google.errors import GoogleApiError
-from ..infra.private import private_dir
+from ..infra.private import private_dir, tighten
 from .bulletin_layout import Picture, lay_out, photo_piece
 
 log = logging.getLogger("mymein.bulletin")
@@ -98,6 +98,7 @@ def write_bulletin(
         log.warning("bulletin %s: %d characters no font has are printed as %s", week, laid.missing, PLACEHOLDER)
     private_dir(path.parent)
     laid.pdf.output(str(path))
+    tighten(path)  # the scheduler may run under a loose umask: the bulletin stays this user's
     count = sum(len(s) for s in groups.values())
     return Bulletin(path, laid.pages, count, laid.missing)
 

@@ -44,7 +44,7 @@ from ..core.rapor import Standing
 from ..core.regions import RegionDirectory
 from ..google.review_sheet import ReviewSheet
 from ..google.sheets_values import quote_sheet
-from ..infra.private import private_dir
+from ..infra.private import private_dir, tighten
 from ..ledger import Ledger
 from .render import Renderer
 
@@ -212,7 +212,11 @@ def _write_files(
     figures[0].savefig(png, dpi=80)
     for figure in figures:
         plt.close(figure)
-    return Written(stem.with_suffix(".html"), stem.with_suffix(".pdf"), png, len(figures))
+    written = Written(stem.with_suffix(".html"), stem.with_suffix(".pdf"), png, len(figures))
+    # The monthly job may run in a process with a loose umask (an embedding, a test): the files stay this user's.
+    for path in (written.html, written.pdf, written.png):
+        tighten(path)
+    return written
 
 
 def cover_chart(report: MonthReport, title: str) -> Figure:
