@@ -13,7 +13,7 @@ from ..i18n import _
 from .base import EXIT_FAILED, CliState, main, open_app
 
 if TYPE_CHECKING:
-    from ..ledger.outbox import Notice
+    from ..ledger.outbox import Notice, Outbox
 
 
 @main.group()
@@ -85,11 +85,8 @@ def notices_resend(state: CliState, keys: tuple[str, ...]) -> None:
         try:
             outbox = Outbox(ledger)
             for handle in keys:
-                notice = outbox.find(handle)
+                notice = _find(outbox, handle)
                 if notice is None:
-                    click.echo(
-                        _("error: no notice {key}; `mymein notices list` shows them").format(key=repr(handle)), err=True
-                    )
                     ok = False
                     continue
                 try:
@@ -127,11 +124,8 @@ def notices_dismiss(state: CliState, keys: tuple[str, ...]) -> None:
     try:
         outbox = Outbox(ledger)
         for handle in keys:
-            notice = outbox.find(handle)
+            notice = _find(outbox, handle)
             if notice is None:
-                click.echo(
-                    _("error: no notice {key}; `mymein notices list` shows them").format(key=repr(handle)), err=True
-                )
                 ok = False
                 continue
             try:
@@ -169,3 +163,11 @@ def _resend_words(state: str) -> str:
         "failed": "refused",
         "uncertain": "the answer was lost again; still uncertain",
     }.get(state, state)
+
+
+def _find(outbox: Outbox, handle: str) -> Notice | None:
+    """The notice a key or a listed number names; None, said on stderr, when there is none."""
+    notice = outbox.find(handle)
+    if notice is None:
+        click.echo(_("error: no notice {key}; `mymein notices list` shows them").format(key=repr(handle)), err=True)
+    return notice

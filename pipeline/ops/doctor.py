@@ -33,9 +33,9 @@ from ..google.trace import FieldTrace
 from ..i18n import N_, _, localized
 from ..infra import tabs
 from ..infra.mail import MailUnavailable, SmtpMailer
-from ..infra.private import loose_mode, private_dir
+from ..infra.private import private_dir
 from .doctor_social import channel_checks, token_files
-from .doctor_write import Check, WriteOptions, google_said, service_account, share_fix, write_checks
+from .doctor_write import Check, WriteOptions, google_said, readable_by_others, service_account, share_fix, write_checks
 from .forms import form_checks, photo_column_check
 
 __all__ = ["Check", "WriteOptions", "run_checks"]
@@ -125,14 +125,9 @@ def _credential_files(settings: Settings, clock: Callable[[], datetime]) -> Iter
         except (OSError, ValueError) as exc:
             yield Check(name, False, f"{path} is not readable JSON ({exc})", how)
             continue
-        mode = loose_mode(path)
-        if mode is not None:
-            yield Check(
-                name,
-                False,
-                _("{path} can be read by other users (mode {mode})").format(path=path, mode=f"{mode:o}"),
-                f"chmod 600 {path}",
-            )
+        loose = readable_by_others(name, path)
+        if loose is not None:
+            yield loose
             continue
         if key == "google.oauth_token_file":
             yield _token(name, path, content, clock)
@@ -172,14 +167,9 @@ def _password_file(settings: Settings) -> Iterator[Check]:
             name, False, _("{path} does not exist").format(path=path), _("write the SMTP password to it, one line")
         )
         return
-    mode = loose_mode(path)
-    if mode is not None:
-        yield Check(
-            name,
-            False,
-            _("{path} can be read by other users (mode {mode})").format(path=path, mode=f"{mode:o}"),
-            f"chmod 600 {path}",
-        )
+    loose = readable_by_others(name, path)
+    if loose is not None:
+        yield loose
         return
     yield Check(name, True, str(path))
 

@@ -9,9 +9,8 @@ from collections.abc import Iterator
 from ..app import App
 from ..config import Settings
 from ..i18n import _
-from ..infra.private import loose_mode
 from ..infra.social import ShareError
-from .doctor_write import Check
+from .doctor_write import Check, readable_by_others
 
 # Named in the fixes; a path and a section title, the same in both languages.
 GUIDE = "docs/deploy.md, section Media sosial"
@@ -32,10 +31,9 @@ def token_files(settings: Settings) -> Iterator[Check]:
                 _("put the token in it, one line ({guide})").format(guide=GUIDE),
             )
             continue
-        mode = loose_mode(path)
-        if mode is not None:
-            detail = _("{path} can be read by other users (mode {mode})").format(path=path, mode=f"{mode:o}")
-            yield Check(key, False, detail, f"chmod 600 {path}")
+        loose = readable_by_others(key, path)
+        if loose is not None:
+            yield loose
             continue
         yield Check(key, True, str(path))
 

@@ -10,6 +10,7 @@ import itertools
 import json
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from pathlib import Path
 
 from ..app import App
 from ..core.photos import drive_file_id
@@ -18,6 +19,7 @@ from ..google.errors import GoogleApiError
 from ..google.sheets_values import quote_sheet
 from ..i18n import _, localized
 from ..infra.mail import MailRefused, MailUnavailable, MailUncertain
+from ..infra.private import loose_mode
 
 # What `--write` makes and takes back again; named so that anything a crash leaves behind explains itself.
 SCRATCH_TAB = "MyMeIn doctor"
@@ -38,6 +40,15 @@ class Check:
     detail: str = ""
     fix: str = ""
     warning: bool = False  # passes, but an administrator should know (and the fix says what to do)
+
+
+def readable_by_others(name: str, path: Path) -> Check | None:
+    """A failing check when other users may read `path` (a credential), else None."""
+    mode = loose_mode(path)
+    if mode is None:
+        return None
+    detail = _("{path} can be read by other users (mode {mode})").format(path=path, mode=f"{mode:o}")
+    return Check(name, False, detail, f"chmod 600 {path}")
 
 
 @dataclass(frozen=True)
