@@ -78,6 +78,7 @@ BASELINE_APPENDS = 100
 RSS_FLOOR_MB = 2.0  # below it RSS growth is allocator noise: no ratio is printed
 SIZES = [1000, 10_000, 100_000]
 APPEND_METHOD = "sheets.spreadsheets.values.append"
+PIPELINES = ("ours", "baseline")
 
 
 def _serve(latency_ms: int, pipe: Connection) -> None:
@@ -347,11 +348,15 @@ def _extrapolate(run: Run, appended: int, skipped: int) -> Measure:
     return m
 
 
-def bench_size(endpoint: str, size: int, folder: Path, *, appends: int = BASELINE_APPENDS) -> list[Measure]:
-    return [
-        *bench_ours(endpoint, size, folder / "ours"),
-        *bench_baseline(endpoint, size, folder / "baseline", appends=appends),
-    ]
+def bench_size(
+    endpoint: str, size: int, folder: Path, *, appends: int = BASELINE_APPENDS, pipelines: tuple[str, ...] = PIPELINES
+) -> list[Measure]:
+    results: list[Measure] = []
+    if "ours" in pipelines:
+        results += bench_ours(endpoint, size, folder / "ours")
+    if "baseline" in pipelines:
+        results += bench_baseline(endpoint, size, folder / "baseline", appends=appends)
+    return results
 
 
 # What each baseline cycle is compared with: the same scenario, and the baseline's quiet cycle also with ours
@@ -425,6 +430,9 @@ def main(argv: list[str] | None = None) -> None:
         default=BASELINE_APPENDS,
         help="append_row calls the baseline's first cycle really makes; the rest are extrapolated",
     )
+    parser.add_argument(
+        "--only", choices=PIPELINES, help="run one pipeline (the baseline's figures do not change with ours)"
+    )
     parser.add_argument("--json", action="store_true", help="print the measures as JSON")
     args = parser.parse_args(argv)
     sizes = [1000] if args.quick else args.sizes
@@ -432,7 +440,10 @@ def main(argv: list[str] | None = None) -> None:
     results: list[Measure] = []
     with sandbox_process(args.latency_ms) as endpoint, tempfile.TemporaryDirectory() as folder:
         for size in sizes:
-            results.extend(bench_size(endpoint, size, Path(folder) / str(size), appends=args.baseline_appends))
+            pipelines = (args.only,) if args.only else PIPELINES
+            results.extend(
+                bench_size(endpoint, size, Path(folder) / str(size), appends=args.baseline_appends, pipelines=pipelines)
+            )
             print(f"# {size} responses done after {time.perf_counter() - started:.0f} s", file=sys.stderr, flush=True)
     meta = {
         **machine(),

@@ -79,10 +79,11 @@ class ReviewLayout:
         value = self.cell(row, role)
         return "" if value is None else str(value)
 
-    def parse(self, values: Sequence[Sequence[object]]) -> list[ReviewRow]:
-        """Data rows (after the header) that carry a reference code; sheet row numbers are 1-based."""
+    def parse(self, values: Sequence[Sequence[object]], first_row: int = 2) -> list[ReviewRow]:
+        """Data rows (after the header) that carry a reference code; sheet row numbers are 1-based, and
+        `values[1]` is row `first_row` (a window of a big tab)."""
         rows: list[ReviewRow] = []
-        for offset, row in enumerate(values[1:], start=2):
+        for offset, row in enumerate(values[1:], start=first_row):
             code = self.text(row, "code").strip()
             if not is_code(code):
                 continue
@@ -120,11 +121,11 @@ class ReviewLayout:
         """What officers may type or tick (role -> the raw value), for restoring the row as they left it."""
         return {role: _plain(self.cell(row, role)) for role in self.columns if role not in NOT_OFFICERS}
 
-    def uncoded(self, values: Sequence[Sequence[object]]) -> list[UncodedRow]:
+    def uncoded(self, values: Sequence[Sequence[object]], first_row: int = 2) -> list[UncodedRow]:
         """Data rows without a reference code that hold a story (a title or a body): a Kode deleted by mistake,
-        or a row typed or pasted in by hand."""
+        or a row typed or pasted in by hand. `values[1]` is row `first_row`."""
         found: list[UncodedRow] = []
-        for offset, row in enumerate(values[1:], start=2):
+        for offset, row in enumerate(values[1:], start=first_row):
             if is_code(self.text(row, "code").strip()):
                 continue
             title, body = self.text(row, "title"), self.text(row, "body")

@@ -19,15 +19,14 @@ from .outcome import CycleReport
 
 log = logging.getLogger("mymein.sync")
 
-log = logging.getLogger("mymein.sync")
-
 
 def read_review(
-    app: App, report: CycleReport, *, dry_run: bool
+    app: App, report: CycleReport, *, dry_run: bool, first_rows: int = 0
 ) -> tuple[list[list[Any]], Registry | None, list[list[list[Any]]] | None]:
-    """The review tab; in the same call the Operator tab (with `registry.enforce`) and the Pengaduan and SKPD
-    tabs (with `complaints.enabled`). Tabs are read by the title they last had; when one is missing, one
-    look at the spreadsheet's tabs follows a rename or makes the tab again (`tabs.find`)."""
+    """The review tab (its first `first_rows` rows, when not 0: `cycle/windows.py` reads on); in the same call
+    the Operator tab (with `registry.enforce`) and the Pengaduan and SKPD tabs (with `complaints.enabled`).
+    Tabs are read by the title they last had; when one is missing, one look at the spreadsheet's tabs follows a
+    rename or makes the tab again (`tabs.find`)."""
     review = app.settings.review
     wanted: dict[str, str] = {REVIEW_KIND: review.worksheet}
     if app.settings.registry.enforce:
@@ -37,11 +36,11 @@ def read_review(
             wanted.update(complaints.tab_kinds(app))
         except GoogleApiError as exc:
             report.warn(Text("complaints wait for the next cycle: {error}", error=exc))
-    found = _read_tabs(app, wanted)
+    found = _read_tabs(app, wanted, first_rows)
     if found is None:
         if dry_run:
             return app.review.read(), None, None
-        found = _find_tabs_again(app, wanted)
+        found = _find_tabs_again(app, wanted, first_rows)
     app.review.worksheet = title_of(app, REVIEW_KIND, review.worksheet)
     registry = None
     if OPERATOR_KIND in wanted:
@@ -69,13 +68,15 @@ def _looks_like_review(app: App) -> Callable[[list[Any]], bool]:
     return test
 
 
-def _read_tabs(app: App, wanted: dict[str, str]) -> dict[str, list[list[Any]]] | None:
-    """The tabs (kind -> configured title) in one call, by the titles they last had; None when one is gone."""
-    found = app.review.read_tabs([title_of(app, kind, title) for kind, title in wanted.items()])
+def _read_tabs(app: App, wanted: dict[str, str], first_rows: int) -> dict[str, list[list[Any]]] | None:
+    """The tabs (kind -> configured title) in one call, by the titles they last had; None when one is gone.
+    The review tab is first in `wanted`: `first_rows` cuts it."""
+    titles = [title_of(app, kind, title) for kind, title in wanted.items()]
+    found = app.review.read_tabs(titles, first_rows=first_rows)
     return None if found is None else dict(zip(wanted, found, strict=True))
 
 
-def _find_tabs_again(app: App, wanted: dict[str, str]) -> dict[str, list[list[Any]]]:
+def _find_tabs_again(app: App, wanted: dict[str, str], first_rows: int) -> dict[str, list[list[Any]]]:
     """A tab could not be read by its title: look at the spreadsheet's tabs once, follow renamed ones, make
     the review and complaint tabs again when deleted (an Operator tab is made only by `mymein init`), and
     read what there is. A configured name that now points at another tab than ours stops the cycle."""
@@ -89,7 +90,7 @@ def _find_tabs_again(app: App, wanted: dict[str, str]) -> dict[str, list[list[An
             looks_like = _looks_like_review(app) if kind == REVIEW_KIND else complaints.LOOKS_LIKE.get(kind)
             tabs.ensure(app, kind, title, complaints.TAB_KINDS.get(kind, ()), sheets, looks_like)
         readable[kind] = title
-    found = _read_tabs(app, readable)
+    found = _read_tabs(app, readable, first_rows)
     if found is None:  # renamed again meanwhile
         raise GoogleApiError("sheets.spreadsheets.values.batchGet", 400, "a tab was renamed during the cycle")
     return found

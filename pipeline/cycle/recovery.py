@@ -14,7 +14,7 @@ not evidence). Adopted stories write one `adopted` event each, which no notice i
 from __future__ import annotations
 
 import logging
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 from typing import Any
@@ -74,8 +74,9 @@ class Adopted:
         return len(self.codes) + len(self.newer) + len(self.from_blog)
 
 
-def recover(app: App, values: Sequence[Sequence[Any]]) -> Adopted:
-    """Before a cycle ingests: adopt what the review tab and the blog prove and the ledger lacks."""
+def recover(app: App, values: Sequence[Sequence[Any]], elsewhere: Collection[str] = ()) -> Adopted:
+    """Before a cycle ingests: adopt what the review tab and the blog prove and the ledger lacks. A big tab
+    gives only its rows that need it, and the codes on its other rows (`elsewhere`: not strays)."""
     found = Adopted()
     try:
         layout = ReviewLayout.from_header(values[0], app.settings.review.headers) if values else None
@@ -108,10 +109,10 @@ def recover(app: App, values: Sequence[Sequence[Any]]) -> Adopted:
         log.warning("a new ledger could not look at the blog yet (%s); it looks again next cycle", exc)
         return found
     app.ledger.meta.recovery_looked_at_blog.set(app.clock().isoformat())
-    stray = sorted(set(posts) - set(records) - {row.code for row in rows})
+    stray = sorted(set(posts) - set(records) - {row.code for row in rows} - set(elsewhere))
     if not (unknown or newer or stray):
         return found
-    archived = _archive_rows(app, {row.code for row in rows} | set(records))
+    archived = _archive_rows(app, {row.code for row in rows} | set(records) | set(elsewhere))
     stray = [c for c in stray if c not in {row.code for row in archived}]
     answers = fresh_answers(app)
     items: list[SubmissionRecord] = []

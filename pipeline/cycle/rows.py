@@ -4,6 +4,7 @@ with the officer's cells as last seen."""
 from __future__ import annotations
 
 import logging
+from collections.abc import Collection
 from typing import Any
 
 from ..app import App
@@ -16,8 +17,6 @@ from ..ledger import SubmissionRecord
 from . import survey as sheet_repair
 from .outcome import CycleReport
 from .survey import pipeline_cells
-
-log = logging.getLogger("mymein.sync")
 
 log = logging.getLogger("mymein.sync")
 
@@ -74,7 +73,7 @@ def _remember_legacy(app: App, record: SubmissionRecord) -> None:
 
 
 def queue_new_rows(
-    app: App, found: sheet_repair.Survey, report: CycleReport, *, dry_run: bool
+    app: App, found: sheet_repair.Survey, report: CycleReport, *, dry_run: bool, elsewhere: Collection[str] = ()
 ) -> list[SubmissionRecord]:
     """Every submission not yet on the sheet, once, to be appended by the write-back (a code already there is
     only marked as queued), and every story that belongs on the live tab and went missing, as it was.
@@ -84,6 +83,7 @@ def queue_new_rows(
     """
     present = {row.code for row in found.active} | set(found.cells) | set(found.keeper)
     present |= {code for code in found.from_past}
+    present |= set(elsewhere)  # a big tab: the codes on its other windows
     pending = app.ledger.unqueued()
     missing = [r for r in pending if r.code not in present]
     if dry_run:

@@ -6,15 +6,17 @@ from __future__ import annotations
 
 import json
 import logging
+from typing import Any
 
 from ..app import App
 from ..core.message import Text
-from ..core.review import ReviewLayout
+from ..core.registry import Registry
+from ..core.review import ReviewLayout, ReviewLayoutError
 from ..features import complaints, directory, notices, social
 from ..features.complaint_recovery import adopt_complaints
 from ..infra import tabs
 from ..infra.tabs import REVIEW_KIND
-from . import gate, recovery
+from . import gate, recovery, windows
 from . import survey as sheet_repair
 from .act import act_on_row
 from .ingest import ingest
@@ -50,34 +52,89 @@ def run_cycle(app: App, *, dry_run: bool = False) -> CycleReport:
 
 
 def _read_and_act(app: App, report: CycleReport, *, dry_run: bool) -> None:
-    values, registry, complaint_tabs = read_review(app, report, dry_run=dry_run)
+    size = app.settings.schedule.rows_per_cycle
+    values, registry, complaint_tabs = read_review(app, report, dry_run=dry_run, first_rows=size)
+    big = windows.is_big(app, values)
     values = sheet_repair.header_back(app, values, dry_run=dry_run)
+    headers = app.settings.review.headers
+    index = _index(app, values) if big else None
+    walk = index.walk() if index is not None else None
     if not dry_run:  # before ingest: a lost or older ledger adopts what the sheet and the blog prove
-        report.adopted = recovery.recover(app, values).count
+        report.adopted = _recover(app, values, index, walk)
         if complaint_tabs:
             report.adopted += adopt_complaints(app, complaint_tabs[0])
+    del index  # the walk keeps the codes; the status columns go
     ingest(app, report, dry_run=dry_run, registry=registry)
-    headers = app.settings.review.headers
     if not values:
         if not dry_run and app.ledger.live_codes():
             # Stories belong on this tab and it is empty: make sure it is ours before writing to it (raises).
             tabs.find(app, REVIEW_KIND, app.settings.review.worksheet)
         values = [list(headers.values())] if dry_run else [app.review.create_header(headers)]
     layout = ReviewLayout.from_header(values[0], headers)
-    rows = layout.parse(values)
+    steps = windows.windows(app, values, walk)
+    del values  # a big tab's first window goes when the next is read
+    window = next(steps)
+    while True:
+        archived = report.archived
+        _act_on_window(app, report, layout, window, walk, registry, complaint_tabs, dry_run=dry_run)
+        if window.final:
+            break
+        window = steps.send(report.archived - archived)  # archived rows left the tab above the next window
+    if not dry_run:
+        if BLOG not in report.down:  # after the write-back: a KIM registered in this cycle is on the tab now
+            said: list[str] = []
+            directory.refresh(app, said)
+            report.warn_all(said)
+        _notify(app, report)
+
+
+def _act_on_window(
+    app: App,
+    report: CycleReport,
+    layout: ReviewLayout,
+    window: windows.Window,
+    walk: windows.Walk | None,
+    registry: Registry | None,
+    complaint_tabs: list[list[list[Any]]] | None,
+    *,
+    dry_run: bool,
+) -> None:
+    """Survey, act on and write back one window of the review tab (the whole tab, when it is small); the final
+    one also appends new and missing rows and carries the side tabs and complaints."""
+    rows = layout.parse(window.values, window.first_row)
+    if walk is not None and not window.final:
+        rows = walk.take(rows, window)
+    elsewhere = walk.elsewhere() if walk is not None else frozenset()
     records = app.ledger.records(row.code for row in rows)
-    found = sheet_repair.survey(app, layout, values, rows, records, dry_run=dry_run)
-    appends = queue_new_rows(app, found, report, dry_run=dry_run)
+    found = sheet_repair.survey(
+        app,
+        layout,
+        window.values,
+        rows,
+        records,
+        dry_run=dry_run,
+        first_row=window.first_row,
+        elsewhere=elsewhere,
+        final=window.final,
+    )
+    if walk is not None:
+        walk.handled.update(fix.code for fix in found.code_fixes)
+    appends = queue_new_rows(app, found, report, dry_run=dry_run, elsewhere=elsewhere) if window.final else []
     # By code, which is the order of arrival: when Blogger's daily cap stops the posting, the earliest go first.
     # One read of the ledger for the rows on the sheet, not all history.
     for row in sorted(found.active, key=lambda r: r.code):
         if act_on_row(app, row, report, dry_run=dry_run, record=records.get(row.code), registry=registry):
             records[row.code] = app.ledger.get(row.code) or records[row.code]
-    if not dry_run and app.social is not None:
+    if dry_run:
+        return
+    if app.social is not None:
         spread_said: list[str] = []
-        report.shared = social.spread(app, found.active, spread_said)  # after the posts, before the write-back
+        handled = walk.handled if walk is not None else ()
+        # after the posts, before the write-back
+        report.shared += social.spread(app, found.active, spread_said, others=window.final, handled=handled)
         report.warn_all(spread_said)
-    if not dry_run:
+    work = None
+    if window.final:
         collected: dict[str, int] = {}
         for tab in SIDE_TABS:
             if tab is COMMENTS and BLOG in report.down:  # comments are read from the blog
@@ -91,12 +148,28 @@ def _read_and_act(app: App, report: CycleReport, *, dry_run: bool) -> None:
         said = []
         work = complaints.review(app, complaint_tabs[0], complaint_tabs[1], said) if complaint_tabs else None
         report.warn_all(said)
-        write_back(app, layout, found, appends, report, values, work)
-        if BLOG not in report.down:  # after the write-back: a KIM registered in this cycle is on the tab now
-            said = []
-            directory.refresh(app, said)
-            report.warn_all(said)
-        _notify(app, report)
+    write_back(app, layout, found, appends, report, window.values, work, final=window.final)
+
+
+def _index(app: App, values: list[list[Any]]) -> windows.Index | None:
+    """The index of a big tab; None when its header cannot be read (the cycle stops on it with its own line)."""
+    try:
+        layout = ReviewLayout.from_header(values[0], app.settings.review.headers)
+    except ReviewLayoutError:
+        return None
+    return windows.read_index(app, layout)
+
+
+def _recover(app: App, values: list[list[Any]], index: windows.Index | None, walk: windows.Walk | None) -> int:
+    """Recovery (`recovery.py`) over the whole tab; over a big one, only the rows the index says need it."""
+    if index is None or walk is None:
+        return recovery.recover(app, values).count
+    wanted = windows.to_adopt(app, index)
+    if not wanted and app.ledger.meta.recovery_looked_at_blog.get():
+        return 0
+    layout = ReviewLayout.from_header(values[0], app.settings.review.headers)
+    rows = windows.collect(app, layout, values, wanted) if wanted else [values[0]]
+    return recovery.recover(app, rows, elsewhere=walk.on_tab).count
 
 
 def _notify(app: App, report: CycleReport) -> None:

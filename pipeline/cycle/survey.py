@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import json
 import logging
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any
 
@@ -65,10 +65,16 @@ def survey(
     records: dict[str, SubmissionRecord],
     *,
     dry_run: bool,
+    first_row: int = 2,
+    elsewhere: Collection[str] = (),
+    final: bool = True,
 ) -> Survey:
+    """The rows of `values` (the whole tab, or one window of a big one: `values[1]` is row `first_row`, and
+    `elsewhere` the codes on the rest of the tab). Stories missing from the tab are counted by the `final`
+    survey of a cycle only."""
     found = Survey()
-    present = {row.code for row in rows}
-    rows = [*rows, *_recognised(app, layout, values, present, found)]
+    present = {row.code for row in rows} | set(elsewhere)
+    rows = [*rows, *_recognised(app, layout, values, present, found, first_row)]
     if found.code_fixes:
         records.update(app.ledger.records(fix.code for fix in found.code_fixes))
     groups: dict[str, list[ReviewRow]] = {}
@@ -96,7 +102,8 @@ def survey(
             seen[code] = row.officer
             if record.archived_at is not None and record.seen is not None and not dry_run:
                 app.ledger.unarchive(code)  # brought back from the archive and changed: it lives here again
-    found.missing = sorted(app.ledger.live_codes() - set(groups))
+    if final:
+        found.missing = sorted(app.ledger.live_codes() - set(groups) - set(elsewhere))
     if dry_run:
         return found
     app.ledger.remember_seen(seen)
@@ -159,12 +166,17 @@ def _keeper(group: list[ReviewRow], record: SubmissionRecord | None) -> int:
 
 
 def _recognised(
-    app: App, layout: ReviewLayout, values: Sequence[Sequence[Any]], present: set[str], found: Survey
+    app: App,
+    layout: ReviewLayout,
+    values: Sequence[Sequence[Any]],
+    present: set[str],
+    found: Survey,
+    first_row: int = 2,
 ) -> list[ReviewRow]:
     """Rows without a Kode that are a live story missing from the tab, by their Post ID or their exact title
     and body: parsed as that story's row, and the Kode goes back in the write-back. A code is given to one
     row only, and never to a row while another row carries it."""
-    uncoded = layout.uncoded(values)
+    uncoded = layout.uncoded(values, first_row)
     if not uncoded:
         return []
     free = app.ledger.live_codes() - present
@@ -180,7 +192,7 @@ def _recognised(
         if code is None:
             continue
         free.discard(code)
-        raw = list(values[u.row_number - 1])
+        raw = list(values[u.row_number - first_row + 1])
         raw += [""] * (layout.columns["code"] + 1 - len(raw))
         raw[layout.columns["code"]] = code
         [row] = layout.parse([values[0], raw])

@@ -29,8 +29,6 @@ from .survey import pipeline_cells
 
 log = logging.getLogger("mymein.sync")
 
-log = logging.getLogger("mymein.sync")
-
 WRITE_BACK = "*"  # the code of intents that concern the whole review sheet
 
 
@@ -42,8 +40,12 @@ def write_back(
     report: CycleReport,
     values: Sequence[Sequence[Any]] = (),
     work: complaints.ComplaintWork | None = None,
+    *,
+    final: bool = True,
 ) -> None:
     """Recompute every row's pipeline columns from the ledger; write the cells that differ and the new rows.
+    A big tab is written window by window (`cycle/windows.py`): only the `final` write-back of a cycle carries
+    the side tabs' rows.
 
     Cells are placed by code where the rows are now, not where they were when the cycle read the sheet:
     officers keep working while the cycle posts. The ledger holds the truth, so whatever cannot be written
@@ -67,7 +69,7 @@ def write_back(
     cutoff = app.clock() - timedelta(days=days)
     finished = core_finished(rows, standing, cutoff=cutoff, settled=report.settled, changed=changes) if days else set()
     side: list[SideRows] = []
-    for tab in (COMMENTS, REGISTRATIONS):
+    for tab in (COMMENTS, REGISTRATIONS) if final else ():
         try:
             rows_for_tab = tab.pending(app)
         except GoogleApiError as exc:
@@ -170,8 +172,8 @@ def write_back(
             app.ledger.clear_mode_override(code)  # the sheet says it now; the officer's word counts again
     _remember_shown(app, rows, records, wanted_by_code, placed)
     _remember_appended(app, landed, now)
-    report.rows_added = len(landed)
-    report.cells_written = sum(1 for w in writes if w.code not in refused)
+    report.rows_added += len(landed)
+    report.cells_written += sum(1 for w in writes if w.code not in refused)
     if complaint_archive is not None and "archive:" + ",".join(complaint_archive.codes) not in refused:
         report.archived += complaints.archived(app, complaint_archive)
     if archive is not None and "archive:" + ",".join(archive.codes) not in refused:
@@ -262,9 +264,10 @@ def _archive(
         by_code.setdefault(layout.text(raw, "code").strip(), raw)
     codes = sorted(c for c in finished if len(where.get(c, [])) == 1 and c in by_code)
     limit = app.settings.schedule.rows_per_cycle
-    if limit and len(codes) > limit:
-        log.info("archiving %d of %d finished rows; the rest in the next cycles", limit, len(codes))
-        codes, report.more = codes[:limit], True
+    if limit and len(codes) > limit - report.archived:  # earlier windows of a big tab archived some already
+        left = max(0, limit - report.archived)
+        log.info("archiving %d of %d finished rows; the rest in the next cycles", left, len(codes))
+        codes, report.more = codes[:left], True
     if not codes:
         return None
     sheet_id = tab_id(app, app.settings.review.archive_worksheet, values[0], ARCHIVE_KIND)

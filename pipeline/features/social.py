@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import logging
 import re
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable
 from datetime import datetime, timedelta
 
 from ..app import App
@@ -49,17 +49,23 @@ TOLD_STATUSES = (Status.PUBLISHED, Status.RETRACTED, Status.REJECTED)
 DISMISSABLE = ("uncertain",)
 
 
-def spread(app: App, rows: Iterable[ReviewRow], warnings: list[str]) -> list[str]:
-    """One pass over the stories on the sheet and the stories with a current share; returns the links shared."""
+def spread(
+    app: App, rows: Iterable[ReviewRow], warnings: list[str], *, others: bool = True, handled: Collection[str] = ()
+) -> list[str]:
+    """One pass over the stories on the sheet and the stories with a current share; returns the links shared.
+    A big tab is spread window by window: only the last pass (`others`) settles interrupted shares and looks
+    at shared stories on no window (`handled`: the codes earlier windows spread)."""
     channels = app.social
     if channels is None:
         return []
     shared: list[str] = []
     down: dict[str, str] = {}
-    settle_interrupted(app, channels, warnings, down)
+    if others:
+        settle_interrupted(app, channels, warnings, down)
     by_code = {row.code: row for row in rows}
     current = app.ledger.shares.current()
-    codes = sorted(set(by_code) | {code for code, _ in current})
+    elsewhere = {code for code, _ in current} - set(handled) if others else set()
+    codes = sorted(set(by_code) | elsewhere)
     records = app.ledger.records(codes)
     for code in codes:
         record = records.get(code)

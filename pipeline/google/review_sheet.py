@@ -64,10 +64,15 @@ class ReviewSheet:
         review, *extra = found
         return review, extra
 
-    def read_tabs(self, titles: Sequence[str], *, first_row_only: bool = False) -> list[list[list[Any]]] | None:
+    def read_tabs(
+        self, titles: Sequence[str], *, first_row_only: bool = False, first_rows: int = 0
+    ) -> list[list[list[Any]]] | None:
         """Whole tabs (or their first rows) in one call; None when one of them does not exist (renamed or
-        deleted)."""
+        deleted). `first_rows` (when not 0) reads only that many rows of the first tab: a huge review tab is
+        then read on in windows (`read_rows`)."""
         ranges = [quote_sheet(t) + ("!1:1" if first_row_only else "") for t in titles]
+        if first_rows and ranges and not first_row_only:
+            ranges[0] += f"!1:{first_rows}"
         try:
             if len(ranges) == 1:
                 return [self.values.get(ranges[0])]
@@ -76,6 +81,26 @@ class ReviewSheet:
             if exc.status == 400 and "parse range" in exc.message:
                 return None
             raise
+
+    def read_rows(self, start: int, count: int) -> list[list[Any]]:
+        """Rows start..start+count-1 of the review tab (1-based), in one call: empty rows inside kept as [],
+        trailing ones left out, so fewer than `count` rows means the tab ends here."""
+        try:
+            return self.values.get(f"{quote_sheet(self.worksheet)}!{start}:{start + count - 1}")
+        except GoogleApiError as exc:
+            # The grid ends where the last window did (a grid grown by appends holds no spare row): Google
+            # refuses a range that starts past it; there is nothing more to read.
+            if exc.status == 400 and "exceeds grid limits" in exc.message:
+                return []
+            raise
+
+    def read_columns(self, columns: Sequence[int]) -> list[list[Any]]:
+        """Whole columns of the review tab (0-based indexes), row 1 first, in one call; each column as one list
+        (trailing empty cells left out)."""
+        tab = quote_sheet(self.worksheet)
+        ranges = [f"{tab}!{column_letter(c)}:{column_letter(c)}" for c in columns]
+        found = self.values.batch_get(ranges, by_columns=True)
+        return [(column[0] if column else []) for column in found]
 
     def tabs(self) -> list[tuple[int, str]]:
         """Every tab of the spreadsheet as (sheet id, title), in one call."""
