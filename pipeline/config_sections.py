@@ -194,7 +194,8 @@ class ScheduleSettings(Section):
     # delay in showing an edit. 0: no gate, every cycle reads (as before).
     full_read_seconds: float = Field(default=300.0, ge=0)
     # At most about this many new form responses are ingested, and this many rows archived, in one cycle; the
-    # rest follow in the next cycles, so a huge first ingest or first archiving keeps memory bounded. 0: all.
+    # rest follow in the next cycles, so a huge first ingest or first archiving keeps memory bounded; a review
+    # tab longer than this is walked in windows of this many rows (`cycle/windows.py`). 0: all, read whole.
     rows_per_cycle: int = Field(default=5000, ge=0)
     heartbeat_file: Path | None = None
     # `mymein run` also makes last month's monev report on the 1st and last week's bulletin on Monday, with

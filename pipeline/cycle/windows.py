@@ -27,7 +27,7 @@ from ..app import App
 from ..core.codes import is_code
 from ..core.model import ReviewRow
 from ..core.review import ReviewLayout, sheet_is_ahead
-from .survey import pipeline_cells
+from ..core.sheettime import format_local
 
 log = logging.getLogger("mymein.sync")
 
@@ -120,12 +120,20 @@ def to_adopt(app: App, index: Index) -> set[str]:
     numbers = [n for n, code in enumerate(index.codes) if n and is_code(code)]
     for start in range(0, len(numbers), LEDGER_CHUNK):
         chunk = numbers[start : start + LEDGER_CHUNK]
-        records = app.ledger.records(index.codes[n] for n in chunk)
+        standings = app.ledger.standings(index.codes[n] for n in chunk)
         for n in chunk:
             code = index.codes[n]
-            record = records.get(code)
+            known = standings.get(code)
+            if known is None:
+                wanted.add(code)
+                continue
             now = {"status": index.status[n], "post_id": index.post_id[n], "processed": index.processed[n]}
-            if record is None or sheet_is_ahead(now, pipeline_cells(app, record)):
+            held = {
+                "status": known.status.value,
+                "post_id": known.post_id or "",
+                "processed": format_local(known.processed_at, app.settings.tz) if known.processed_at else "",
+            }
+            if sheet_is_ahead(now, held):
                 wanted.add(code)
     return wanted
 

@@ -36,7 +36,7 @@ from .registrations import RegistrationRecord, Registrations
 from .schema import MIGRATIONS, migrate, schema_version
 from .shares import Share, Shares
 from .store import Store
-from .submissions import SubmissionRecord, Submissions, text_fingerprint
+from .submissions import Standing, SubmissionRecord, Submissions, text_fingerprint
 
 __all__ = [
     "LEDGER_FILE",
@@ -48,6 +48,7 @@ __all__ = [
     "Ledger",
     "RegistrationRecord",
     "Share",
+    "Standing",
     "SubmissionRecord",
     "text_fingerprint",
 ]
@@ -193,6 +194,10 @@ class Ledger:
     def records(self, codes: Iterable[str] | None = None) -> dict[str, SubmissionRecord]:
         """Every submission by code; with `codes`, only those (the rows on the live sheet, not all history)."""
         return self._submissions.records(codes)
+
+    def standings(self, codes: Iterable[str]) -> dict[str, Standing]:
+        """Code -> status, post id and processing time, for the known ones among `codes` (no whole records)."""
+        return self._submissions.standings(codes)
 
     def post_owners(self, post_ids: Iterable[str]) -> dict[str, str]:
         """Post id -> the code whose post it is, for the given ids that the ledger records."""

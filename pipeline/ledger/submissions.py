@@ -124,6 +124,16 @@ class Submissions:
             )
         return {row["code"]: _to_record(row) for row in rows}
 
+    def standings(self, codes: Iterable[str]) -> dict[str, Standing]:
+        """Code -> the status, post and time the ledger holds, for those of `codes` it knows: what tells whether
+        a review row is ahead of the ledger, without reading whole records."""
+        rows = self._store.db.execute(
+            "SELECT code, status, post_id, processed_at FROM submissions "
+            "WHERE code IN (SELECT value FROM json_each(?))",
+            (json_list(codes),),
+        )
+        return {row["code"]: Standing(Status(row["status"]), row["post_id"], when(row["processed_at"])) for row in rows}
+
     def post_owners(self, post_ids: Iterable[str]) -> dict[str, str]:
         """Post id -> the code whose post it is, for the given ids that the ledger records."""
         rows = self._store.db.execute(
@@ -400,6 +410,15 @@ class Submissions:
     def set_published_hash(self, code: str, published_hash: str) -> None:
         with self._store.transaction() as db:
             db.execute("UPDATE submissions SET published_hash = ? WHERE code = ?", (published_hash, code))
+
+
+@dataclass(frozen=True)
+class Standing:
+    """A story's status, post id and processing time as the ledger holds them."""
+
+    status: Status
+    post_id: str | None
+    processed_at: datetime | None
 
 
 def _to_record(row: sqlite3.Row) -> SubmissionRecord:
