@@ -82,17 +82,19 @@ class ReviewSheet:
                 return None
             raise
 
-    def read_rows(self, start: int, count: int) -> list[list[Any]]:
-        """Rows start..start+count-1 of the review tab (1-based), in one call: empty rows inside kept as [],
-        trailing ones left out, so fewer than `count` rows means the tab ends here."""
+    def read_rows(self, start: int, count: int) -> tuple[list[Any], list[list[Any]]]:
+        """The header row and rows start..start+count-1 of the review tab (1-based), in one call: empty rows
+        inside kept as [], trailing ones left out, so fewer than `count` rows means the tab ends here."""
+        tab = quote_sheet(self.worksheet)
         try:
-            return self.values.get(f"{quote_sheet(self.worksheet)}!{start}:{start + count - 1}")
+            header, rows = self.values.batch_get([f"{tab}!1:1", f"{tab}!{start}:{start + count - 1}"])
         except GoogleApiError as exc:
             # The grid ends where the last window did (a grid grown by appends holds no spare row): Google
             # refuses a range that starts past it; there is nothing more to read.
             if exc.status == 400 and "exceeds grid limits" in exc.message:
-                return []
+                return [], []
             raise
+        return (list(header[0]) if header else []), rows
 
     def read_columns(self, columns: Sequence[int]) -> list[list[Any]]:
         """Whole columns of the review tab (0-based indexes), row 1 first, in one call; each column as one list

@@ -26,7 +26,7 @@ from pipeline.ledger import LEDGER_FILE
 from pipeline.sandbox.server import Sandbox
 
 from .chaos import NO_SLEEP, judge, review_worksheet
-from .world import World, append_responses, blog_posts, make_world, response_row
+from .world import World, append_responses, blog_posts, make_world, reset_stats, response_row, stats
 
 WINDOW = 4
 STORIES = 14  # 13 data rows past the first window's 3: windows of rows 1-4, 5-8, 9-12, 13-16
@@ -258,3 +258,60 @@ def test_a_tab_whose_grid_ends_with_a_full_window_is_read_to_its_end(desk: World
     assert not report.errors and report.count("publish") == 1
     assert (4 * WINDOW + 1, 5 * WINDOW) in review_reads(seen)  # asked, refused by the grid, and the walk ended
     assert posts_of(desk) == Counter({code(STORIES + 1): 1})
+
+
+def test_a_deleted_header_row_over_a_big_tab_is_put_back_and_every_window_is_read_once(desk: World) -> None:
+    before = codes_on_sheet(desk)
+    sheet(desk).delete_rows(1)
+    seen: list[str] = []
+    report = cycle(desk, seen=seen)
+    assert (report.outcomes, report.restored, report.queued, report.errors) == ([], 0, 0, [])
+    assert codes_on_sheet(desk) == before
+    # The header went back above the first window's rows: the next window starts one row lower.
+    spans = [span for span in review_reads(seen) if span != (1, 1)]
+    assert spans == [(1, 4), (6, 9), (10, 13), (14, 17)]
+    tick(desk, [14])
+    assert cycle(desk).count("publish") == 1
+    verdict = judge(desk, {code(14)}, STORIES)
+    assert verdict.clean, verdict.details
+
+
+def test_columns_swapped_between_two_windows_are_never_misread_the_rest_waits_a_cycle(desk: World) -> None:
+    """An officer drags `Tolak` before `Setujui` while the windows are read: read with the first window's
+    layout, a later row ticked `Tolak` would be published and one ticked `Setujui` rejected."""
+    tick(desk, [2, 12])
+    tick(desk, [11], "Tolak")
+    tab = sheet(desk)
+
+    def swap() -> None:
+        header = tab.row_values(1)
+        source = {"sheetId": tab.id, "dimension": "COLUMNS"}
+        source |= {"startIndex": header.index("Tolak"), "endIndex": header.index("Tolak") + 1}
+        move = {"moveDimension": {"source": source, "destinationIndex": header.index("Setujui")}}
+        tab.spreadsheet.batch_update({"requests": [move]})
+
+    edits = [(f"'Berita'!{WINDOW + 1}:", swap)]
+    first = cycle(desk, seen=[], edits=edits)
+    assert edits == []
+    assert [(o.code, o.action) for o in first.outcomes] == [(code(2), "publish")]  # window 1 only
+    assert first.restored == 0 and first.rows_added == 0
+    second = cycle(desk)
+    assert sorted((o.code, o.action) for o in second.outcomes) == [(code(11), "reject"), (code(12), "publish")]
+    assert posts_of(desk) == Counter({code(2): 1, code(12): 1})
+    assert codes_on_sheet(desk) == Counter({code(n): 1 for n in range(1, STORIES + 1)})
+    verdict = judge(desk, {code(2), code(12)}, STORIES)
+    assert verdict.clean, verdict.details
+
+
+def test_a_dry_run_over_a_big_tab_walks_every_window_and_writes_nothing(desk: World) -> None:
+    tick(desk, [1, 13])
+    reset_stats(desk.endpoint)
+    app = open_app(desk)
+    try:
+        report = run_cycle(app, dry_run=True)
+    finally:
+        app.close()
+    assert sorted(o.code for o in report.outcomes if o.action == "publish") == [code(1), code(13)]
+    calls = stats(desk.endpoint)
+    assert not [m for m in calls if m.split(".")[-1] in {"update", "append", "batchUpdate", "insert"}], calls
+    assert posts_of(desk) == Counter()
