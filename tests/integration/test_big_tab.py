@@ -26,7 +26,7 @@ from pipeline.ledger import LEDGER_FILE
 from pipeline.sandbox.server import Sandbox
 
 from .chaos import NO_SLEEP, judge, review_worksheet
-from .world import World, append_responses, blog_posts, make_world, reset_stats, response_row, stats
+from .world import World, append_responses, blog_posts, chunked_world, reset_stats, response_row, stats
 
 WINDOW = 4
 STORIES = 14  # 13 data rows past the first window's 3: windows of rows 1-4, 5-8, 9-12, 13-16
@@ -35,10 +35,7 @@ ROW_RANGE = re.compile(r"/values/(?:'?Berita'?)!(\d+):(\d+)")
 
 @pytest.fixture
 def world(fresh_sandbox: Sandbox, tmp_path: Path) -> World:
-    made = make_world(fresh_sandbox.url, tmp_path, [response_row(n) for n in range(1, STORIES + 1)])
-    text = made.config.read_text(encoding="utf-8") + f"schedule:\n  rows_per_cycle: {WINDOW}\n"
-    made.config.write_text(text, encoding="utf-8")
-    return made
+    return chunked_world(fresh_sandbox.url, tmp_path, STORIES, WINDOW)
 
 
 class Recorder(BaseAdapter):

@@ -16,7 +16,7 @@ from pipeline.cycle import run_cycle
 from pipeline.google.retry import RetryPolicy
 from pipeline.sandbox.server import Sandbox
 
-from .world import World, append_responses, make_world, response_row
+from .world import World, append_responses, chunked_world, response_row
 
 NO_SLEEP = RetryPolicy(sleep=lambda _: None)
 CHUNK = 10
@@ -25,10 +25,7 @@ RESPONSES = 23
 
 @pytest.fixture
 def world(sandbox: Sandbox, tmp_path: Path) -> World:
-    made = make_world(sandbox.url, tmp_path, [response_row(n) for n in range(1, RESPONSES + 1)])
-    text = made.config.read_text(encoding="utf-8") + f"schedule:\n  rows_per_cycle: {CHUNK}\n"
-    made.config.write_text(text, encoding="utf-8")
-    return made
+    return chunked_world(sandbox.url, tmp_path, RESPONSES, CHUNK)
 
 
 def review_codes(world: World, tab: str = "Berita") -> list[str]:

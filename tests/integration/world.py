@@ -118,6 +118,14 @@ def make_world(
     return World(endpoint, form_id, review_id, blog_id, config)
 
 
+def chunked_world(endpoint: str, folder: Path, responses: int, rows_per_cycle: int) -> World:
+    """A world whose form holds `responses` answers, with `schedule.rows_per_cycle` small enough to be felt."""
+    made = make_world(endpoint, folder, [response_row(n) for n in range(1, responses + 1)])
+    text = made.config.read_text(encoding="utf-8") + f"schedule:\n  rows_per_cycle: {rows_per_cycle}\n"
+    made.config.write_text(text, encoding="utf-8")
+    return made
+
+
 def blogger_service(endpoint: str) -> Any:
     """A Blogger client as the blog owner uses it (the real googleapiclient, pointed at the sandbox)."""
     from google.oauth2.credentials import Credentials
