@@ -68,6 +68,9 @@ def write_back(
     days = app.settings.review.archive_after_days
     cutoff = app.clock() - timedelta(days=days)
     finished = core_finished(rows, standing, cutoff=cutoff, settled=report.settled, changed=changes) if days else set()
+    limit = app.settings.schedule.rows_per_cycle
+    if finished and limit and report.archived >= limit:  # earlier windows of a big tab used this cycle's share
+        finished, report.more = set(), True
     side: list[SideRows] = []
     for tab in (COMMENTS, REGISTRATIONS) if final else ():
         try:
@@ -86,7 +89,9 @@ def write_back(
     try:
         column = layout.columns["code"]
         for _ in range(2):  # columns moved meanwhile: one more look, rarely needed
-            look = [column, layout.columns["title"]] if found.code_fixes else [column]
+            # Where the rows are now, when a cell is placed or a row moved; new rows alone need only the header.
+            placing = bool(changes or finished or found.keeper or found.code_fixes)
+            look = ([column, layout.columns["title"]] if found.code_fixes else [column]) if placing else []
             places: list[tuple[str, Sequence[int]]] = [(app.review.worksheet, look)]
             if work is not None and complaint_cells:
                 title = title_of(app, complaints.TAB_KIND, app.settings.complaints.tab)
@@ -103,7 +108,7 @@ def write_back(
         else:
             report.warn("the review sheet's columns keep moving; write-back deferred to the next cycle")
             return
-        codes = columns_now[0]
+        codes = columns_now[0] if placing else []
         where = rows_by_code(codes)
         if found.code_fixes:
             for code, number in sheet_repair.place_code_fixes(found.code_fixes, codes, columns_now[1]).items():
@@ -170,7 +175,7 @@ def write_back(
     for code, cells in changes.items():
         if "mode" in cells and code in placed:
             app.ledger.clear_mode_override(code)  # the sheet says it now; the officer's word counts again
-    _remember_shown(app, rows, records, wanted_by_code, placed)
+    _remember_shown(app, rows, records, wanted_by_code, placed if placing else None)
     _remember_appended(app, landed, now)
     report.rows_added += len(landed)
     report.cells_written += sum(1 for w in writes if w.code not in refused)
