@@ -19,7 +19,7 @@ from pipeline.google.retry import RetryPolicy
 from pipeline.sandbox.server import Sandbox
 
 from .test_pipeline import officer_sets, records_by_code, review_sheet
-from .world import World, make_world, response_row
+from .world import World, chunked_world, make_world, response_row
 
 CODE = "MM-20261122-0001"
 PAGE = "104729381112233"
@@ -440,3 +440,35 @@ def test_no_token_reaches_a_log_even_at_debug_level(app: App, world: World, capl
     assert "sendMessage" in caplog.text or "sendPhoto" in caplog.text  # urllib3 did log the requests
     assert BOT_TOKEN not in caplog.text and BOT_TOKEN.split(":")[1] not in caplog.text
     assert "page-token-sandbox" not in caplog.text
+
+
+def test_a_big_tab_walked_in_windows_keeps_every_share_and_withdraws_only_its_own(
+    sandbox: Sandbox, clock: Clock, tmp_path: Path
+) -> None:
+    """Windows of 4 rows over 10 stories: each window spreads its own stories; a share of a story in another window
+    is neither withdrawn nor made again, and a story retracted in the last window loses only its own shares."""
+    world = chunked_world(sandbox.url, tmp_path, 10, 4)
+    world.config.write_text(world.config.read_text(encoding="utf-8") + social_yaml(tmp_path, sandbox.url))
+    app = _app(world, clock)
+    try:
+        while run_cycle(app).more:
+            pass
+        sheet = review_sheet(app)
+        first, last = "MM-20261122-0001", "MM-20261122-0010"
+        for code in (first, last):
+            officer_sets(sheet, code, Setujui="TRUE")
+        report = run_cycle(app)
+        assert len(report.shared) == 4 and len(fb_posts(sandbox.url)) == 2 and len(tg_messages(sandbox.url)) == 2
+        officer_sets(sheet, "MM-20261122-0005", Catatan="dibaca")  # a full read walks every window again
+        again = run_cycle(app)
+        assert again.shared == [] and len(fb_posts(sandbox.url)) == 2 and len(tg_messages(sandbox.url)) == 2
+        officer_sets(sheet, last, Setujui="FALSE", Tolak="TRUE")
+        run_cycle(app)
+        [post] = fb_posts(sandbox.url)
+        [message] = tg_messages(sandbox.url)
+        assert "Berita nomor 10" not in post["message"] and "Berita nomor 10" not in message["text"]
+        assert "Berita nomor 1" in post["message"] and "Berita nomor 1" in message["text"]
+        kinds = [e.kind for e in app.ledger.events(first) if e.kind.startswith("share")]
+        assert kinds == ["shared", "shared"]
+    finally:
+        app.close()
