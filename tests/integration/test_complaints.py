@@ -27,7 +27,7 @@ from pipeline.sandbox.server import Sandbox
 from .conftest import Inbox
 from .test_notices import _body, _notices_yaml
 from .test_post_life import _upload_photos
-from .world import WITA, append_responses, blog_posts, create_spreadsheet, make_world, reset_stats, stats
+from .world import WITA, append_responses, blog_posts, create_spreadsheet, make_world, reset_stats, response_row, stats
 
 FORM_HEADER = ["Timestamp", "Email Address", "Nama Pelapor", "Kontak", "Desa", "Kecamatan", "Kategori", "Isi Pengaduan"]
 FORM_HEADER += ["Foto"]
@@ -452,3 +452,31 @@ def test_a_renamed_pengaduan_tab_is_followed_and_no_second_one_is_made(desk: Des
     run_cycle(app)
     assert len(desk.mail.to(PUPR)) == 1
     assert [r["Status"] for r in tab.get_all_records()] == ["Diteruskan", "Diterima"]
+
+
+def test_complaints_ride_on_the_final_window_of_a_big_review_tab(desk: Desk) -> None:
+    """A review tab walked in windows of 4 rows (`schedule.rows_per_cycle`): complaints are taken in, routed and
+    written once per cycle, with the final step, whatever the number of windows."""
+    app, _ = desk.open(
+        [
+            _complaint(1, "warga1@example.com", "0812 1", "Juai", "Juai", "Jalan desa berlubang besar."),
+            _complaint(2, "", "0813 2", "Lok Batu", "Batu Mandi", "Lampu jalan mati sebulan."),
+        ],
+        extra="schedule:\n  rows_per_cycle: 4\n",
+    )
+    append_responses(desk.sandbox.url, app.settings.form.spreadsheet_id, [response_row(n) for n in range(1, 11)])
+    reports = [run_cycle(app) for _ in range(4)]
+    assert sum(r.complaints for r in reports) == 2 and sum(r.ingested for r in reports) == 10
+    assert list(_rows(app)) == ["PG-20261122-0001", "PG-20261122-0002"]
+    desk.departments(app, ("Dinas PUPR", PUPR))
+    _officer_enters(app, "PG-20261122-0001", SKPD="Dinas PUPR")
+    news = _tab(app, "Berita")
+    codes = news.col_values(1)
+    assert sorted(codes[1:]) == [f"MM-20261122-{n:04d}" for n in range(1, 11)]
+    news.update_cell(codes.index("MM-20261122-0010") + 1, news.row_values(1).index("Setujui") + 1, True)
+    report = run_cycle(app)
+    assert report.count("publish") == 1 and len(desk.mail.to(PUPR)) == 1
+    assert _rows(app)["PG-20261122-0001"]["Status"] == "Diteruskan"
+    run_cycle(app)
+    assert len(desk.mail.to(PUPR)) == 1 and len(blog_posts(desk.sandbox.url, app.settings.blogger.blog_id)) == 1
+    assert list(_rows(app)) == ["PG-20261122-0001", "PG-20261122-0002"]
