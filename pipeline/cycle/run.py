@@ -167,8 +167,7 @@ def _recover(app: App, values: list[list[Any]], index: windows.Index | None, wal
     wanted = windows.to_adopt(app, index)
     if not wanted and app.ledger.meta.recovery_looked_at_blog.get():
         return 0
-    layout = ReviewLayout.from_header(values[0], app.settings.review.headers)
-    rows = windows.collect(app, layout, values, wanted) if wanted else [values[0]]
+    rows = windows.collect(app, index.layout, values, wanted) if wanted else [values[0]]
     return recovery.recover(app, rows, elsewhere=walk.on_tab).count
 
 

@@ -87,6 +87,7 @@ class Index:
     status: list[str]
     post_id: list[str]
     processed: list[str]
+    layout: ReviewLayout  # the first window's, which the columns were found by
 
     def walk(self) -> Walk:
         on_tab: set[str] = set()
@@ -110,7 +111,7 @@ def read_index(app: App, layout: ReviewLayout) -> Index:
     longest = max(map(len, texts), default=0)
     codes, status, post_id, processed = (t + [""] * (longest - len(t)) for t in texts)
     log.info("the review tab holds %d rows: read in windows of %d", longest, app.settings.schedule.rows_per_cycle)
-    return Index(codes, status, post_id, processed)
+    return Index(codes, status, post_id, processed, layout)
 
 
 def to_adopt(app: App, index: Index) -> set[str]:

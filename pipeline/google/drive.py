@@ -45,14 +45,8 @@ class DrivePhotos:
     def version(self, file_id: str) -> str | None:
         """`version@modifiedTime` of a file (a spreadsheet: any edit raises both), from one small files.get;
         None when the file is gone or not shared with this account."""
-        request = self.files.get(fileId=file_id, fields="version,modifiedTime", supportsAllDrives=True)
-        try:
-            meta: dict[str, Any] = self.policy.call("drive.files.get", lambda: request.execute(num_retries=0))
-        except GoogleApiError as exc:
-            if exc.not_found:
-                return None
-            raise
-        return f"{meta.get('version', '')}@{meta.get('modifiedTime', '')}"
+        meta = self._get(file_id, "version,modifiedTime", all_drives=True)
+        return None if meta is None else f"{meta.get('version', '')}@{meta.get('modifiedTime', '')}"
 
     def folder(self, folder_id: str) -> dict[str, Any] | None:
         """A folder's id, name and type as this account sees it; None when missing or not shared with it."""
@@ -73,8 +67,10 @@ class DrivePhotos:
         meta = self._get(file_id, "parents")
         return [str(p) for p in meta.get("parents", [])] if meta else []
 
-    def _get(self, file_id: str, fields: str) -> dict[str, Any] | None:
-        request = self.files.get(fileId=file_id, fields=fields)
+    def _get(self, file_id: str, fields: str, *, all_drives: bool = False) -> dict[str, Any] | None:
+        """One files.get; None when the file is gone or not shared with this account."""
+        extra = {"supportsAllDrives": True} if all_drives else {}
+        request = self.files.get(fileId=file_id, fields=fields, **extra)
         try:
             meta: dict[str, Any] = self.policy.call("drive.files.get", lambda: request.execute(num_retries=0))
         except GoogleApiError as exc:

@@ -231,7 +231,7 @@ def test_a_cycle_warning_in_indonesian_on_screen(sandbox: Sandbox, tmp_path: Pat
     from pipeline.config import load_settings
 
     from .test_pipeline import officer_sets
-    from .world import blog_posts, blogger_service
+    from .world import blog_posts, delete_post
 
     world = make_world(sandbox.url, tmp_path, [response_row(1)])
     runner = CliRunner()
@@ -246,11 +246,7 @@ def test_a_cycle_warning_in_indonesian_on_screen(sandbox: Sandbox, tmp_path: Pat
     officer_sets(sheet, "MM-20261122-0001", Setujui="TRUE", Mode="Draf")
     sync(ENGLISH)
     [draft] = blog_posts(world.endpoint, world.blog_id)
-    service = blogger_service(world.endpoint)
-    try:
-        service.posts().delete(blogId=world.blog_id, postId=draft["id"]).execute()
-    finally:
-        service.close()
+    delete_post(world.endpoint, world.blog_id, draft["id"])
     shown = sync(INDONESIAN)
     said = f"MM-20261122-0001: postingan {draft['id']} sudah tidak ada di blog (dihapus di Blogger?)"
     assert f"peringatan: {said}" in shown, shown

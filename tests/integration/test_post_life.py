@@ -24,6 +24,7 @@ from .world import (
     append_responses,
     blog_posts,
     blogger_service,
+    delete_post,
     make_world,
     reset_stats,
     response_row,
@@ -224,11 +225,7 @@ def test_a_watched_draft_deleted_in_blogger_is_said_once_and_then_costs_nothing(
     officer_sets(sheet, CODE, Setujui="TRUE", Mode="Draf")
     run_cycle(app)
     [draft] = blog_posts(world.endpoint, world.blog_id)
-    service = blogger_service(world.endpoint)
-    try:
-        service.posts().delete(blogId=world.blog_id, postId=draft["id"]).execute()
-    finally:
-        service.close()
+    delete_post(world.endpoint, world.blog_id, draft["id"])
     report = run_cycle(app)
     assert any("no longer on the blog" in e for e in report.errors)
     row = records_by_code(sheet)[CODE]

@@ -15,7 +15,7 @@ from requests.adapters import BaseAdapter
 
 from pipeline.app import App, build_app, officer_sheets_client
 from pipeline.config import load_settings
-from pipeline.cycle import run_cycle
+from pipeline.cycle import CycleReport, run_cycle
 from pipeline.google.retry import RetryPolicy
 from pipeline.google.transport import AdapterWrap
 from pipeline.sandbox.server import Sandbox
@@ -85,6 +85,14 @@ def settle(app: App, clock: Clock) -> None:
     raise AssertionError("never quiet")
 
 
+def settled_then_ticked(app: App, world: World, clock: Clock, code: str) -> CycleReport:
+    """The cycle a minute after an officer ticked `code` on a settled desk."""
+    settle(app, clock)
+    tick(review(world), code)
+    clock.advance(60)
+    return run_cycle(app)
+
+
 def delay_signal(endpoint: str, delayed: bool) -> None:
     requests.post(f"{endpoint}/_sandbox/drive/signal", json={"delayed": delayed}, timeout=10).raise_for_status()
 
@@ -106,10 +114,7 @@ def test_a_quiet_cycle_asks_drive_twice_reads_no_sheet_and_sends_under_two_kilob
 def test_the_pipelines_own_write_back_costs_one_confirming_read_never_a_loop(
     app: App, world: World, clock: Clock
 ) -> None:
-    settle(app, clock)
-    tick(review(world), "MM-20261122-0001")
-    clock.advance(60)
-    busy = run_cycle(app)
+    busy = settled_then_ticked(app, world, clock, "MM-20261122-0001")
     assert not busy.quiet and busy.count("publish") == 1
     clock.advance(60)
     reset_stats(world.endpoint)
@@ -126,10 +131,7 @@ def test_the_pipelines_own_write_back_costs_one_confirming_read_never_a_loop(
 def test_an_officers_tick_is_read_by_the_next_cycle_and_a_new_response_too(
     app: App, world: World, clock: Clock
 ) -> None:
-    settle(app, clock)
-    tick(review(world), "MM-20261122-0002")
-    clock.advance(60)
-    assert run_cycle(app).count("publish") == 1
+    assert settled_then_ticked(app, world, clock, "MM-20261122-0002").count("publish") == 1
     settle(app, clock)
     append_responses(world.endpoint, world.form_id, [response_row(6)])
     clock.advance(60)

@@ -141,6 +141,15 @@ def blogger_service(endpoint: str) -> Any:
     )
 
 
+def delete_post(endpoint: str, blog_id: str, post_id: str) -> None:
+    """Somebody deletes a post by hand in Blogger."""
+    service = blogger_service(endpoint)
+    try:
+        service.posts().delete(blogId=blog_id, postId=post_id).execute()
+    finally:
+        service.close()
+
+
 def blog_posts(endpoint: str, blog_id: str) -> list[dict[str, Any]]:
     """Every post of the blog, any status, through the real googleapiclient."""
     service = blogger_service(endpoint)

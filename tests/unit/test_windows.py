@@ -22,7 +22,7 @@ def code(n: int) -> str:
 
 def index(codes: list[str]) -> Index:
     blank = [""] * (len(codes) + 1)
-    return Index(["Kode", *codes], blank, blank, blank)
+    return Index(["Kode", *codes], blank, blank, blank, LAYOUT)
 
 
 def test_the_index_knows_every_code_and_those_on_several_rows() -> None:
